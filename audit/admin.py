@@ -1,0 +1,53 @@
+"""The audit trail in the platform admin: to look at, never to change (L5)."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from toolkid.admin_site import PlatformAdminMixin
+
+from .models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(PlatformAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "seq",
+        "occurred_at",
+        "event",
+        "action",
+        "outcome",
+        "username",
+        "role",
+        "organisation",
+        "parent_ref",
+        "object_type",
+        "object_id",
+        "ip_address",
+    )
+    list_display_links = ("seq", "occurred_at")
+    list_filter = ("action", "outcome", "organisation")
+    search_fields = ("=event", "=username", "=parent_ref", "=object_id")
+    search_help_text = _(
+        "Zoek op exacte gebeurteniscode, gebruikersnaam, ouderreferentie of object-id."
+    )
+    date_hierarchy = "occurred_at"
+    ordering = ("-seq",)
+    list_select_related = ("organisation",)
+    list_per_page = 100
+    # The table only grows; counting it all on every page is wasted work.
+    show_full_result_count = False
+    readonly_fields = [f.name for f in AuditEvent._meta.fields]
+    actions = None
+
+    # View only, whatever the user's flags: nobody adds, changes or deletes events.
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False

@@ -1,0 +1,178 @@
+"""The hash chain over audit events (R41: who did what, reconstructable and untampered).
+
+``hash = sha256(prev_hash + canonical_json(fields))`` where ``fields`` are all stored columns
+of the event except ``hash`` itself and the surrogate ``id`` (assigned by the database on
+insert, so it cannot be known before; ``seq`` is the event's position instead).
+
+The canonical form is independent of the database backend, so a chain written on one
+database verifies after a dump/restore into another:
+- keys sorted, no whitespace, UTF-8;
+- timestamps in UTC, ISO 8601 with microseconds;
+- foreign keys and ``seq`` as strings (``null`` when empty);
+- IP addresses in their normalised text form (PostgreSQL's ``inet`` rewrites
+  ``2001:DB8::0001`` as ``2001:db8::1``; both must hash the same).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import ipaddress
+import json
+from dataclasses import dataclass
+
+from django.db.models import Max
+
+from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+
+#: The columns covered by the hash, in the shape of ``AuditEvent.objects.values()``.
+HASHED_FIELDS: tuple[str, ...] = (
+    "seq",
+    "occurred_at",
+    "event",
+    "action",
+    "outcome",
+    "user_id",
+    "username",
+    "role",
+    "organisation_id",
+    "on_behalf_of",
+    "parent_ref",
+    "object_type",
+    "object_id",
+    "ip_address",
+    "payload",
+    "prev_hash",
+)
+
+
+def normalise_ip(value: str | None) -> str | None:
+    """The one textual form of an address, as stored and as hashed."""
+    if value in (None, ""):
+        return None
+    address = ipaddress.ip_address(str(value).strip())
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        # "::ffff:192.0.2.1" prints differently across Python versions; hash the IPv4 form.
+        return str(address.ipv4_mapped)
+    return str(address)
+
+
+def _timestamp(value: dt.datetime) -> str:
+    if value.tzinfo is None:
+        raise ValueError("audit timestamps must be timezone-aware")
+    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def _id(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def canonical_json(event_fields: dict) -> str:
+    """The canonical serialisation of an event's hashed fields."""
+    keys = set(event_fields)
+    expected = set(HASHED_FIELDS)
+    if keys != expected:
+        raise ValueError(
+            f"hashed fields mismatch: missing {sorted(expected - keys)}, "
+            f"unexpected {sorted(keys - expected)}"
+        )
+    data = dict(event_fields)
+    data["seq"] = _id(data["seq"])
+    data["occurred_at"] = _timestamp(data["occurred_at"])
+    data["user_id"] = _id(data["user_id"])
+    data["organisation_id"] = _id(data["organisation_id"])
+    data["ip_address"] = normalise_ip(data["ip_address"])
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def compute_hash(event_fields: dict, prev_hash: str) -> str:
+    """sha256 over the previous hash and the canonical JSON of the event.
+
+    ``event_fields`` holds :data:`HASHED_FIELDS`; its ``prev_hash`` may be omitted, and is
+    taken from the argument either way, so the two can never disagree.
+    """
+    fields = {**event_fields, "prev_hash": prev_hash}
+    digest = hashlib.sha256()
+    digest.update(prev_hash.encode("ascii"))
+    digest.update(canonical_json(fields).encode("utf-8"))
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_broken_seq: int | None = None
+    reason: str = ""
+    # The database id of the broken event, when there is one (not for a missing tail).
+    first_broken_id: int | None = None
+
+
+def verify_chain(batch_size: int = 2000) -> VerifyResult:
+    """Walk the whole chain in ``seq`` order, in constant memory.
+
+    Checks that ``seq`` runs 1, 2, 3, ... without gaps, that each ``prev_hash`` is the hash
+    of the event before, that each stored hash matches the recomputed one, and that the
+    chain ends where the chain head says it ends (so removing the newest events shows).
+
+    Safe to run while events are being written: the head is read first and only events up to
+    its ``last_seq`` are checked (an event and the head move in one transaction).
+    """
+    head = AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_PK).first()
+    rows = AuditEvent.objects.order_by("seq")
+    if head is not None:
+        rows = rows.filter(seq__lte=head.last_seq)
+    rows = rows.values_list("id", "hash", *HASHED_FIELDS)
+
+    checked = 0
+    expected_seq = 1
+    expected_prev = GENESIS_HASH
+    for row in rows.iterator(chunk_size=batch_size):
+        pk, stored_hash = row[0], row[1]
+        fields = dict(zip(HASHED_FIELDS, row[2:], strict=True))
+        seq = fields["seq"]
+        problem = ""
+        if seq != expected_seq:
+            problem = f"volgnummer {expected_seq} ontbreekt (gevonden: {seq})"
+        elif fields["prev_hash"] != expected_prev:
+            problem = "prev_hash verwijst niet naar de vorige gebeurtenis"
+        elif compute_hash(fields, fields["prev_hash"]) != stored_hash:
+            problem = "hash klopt niet met de inhoud (gebeurtenis gewijzigd)"
+        if problem:
+            return VerifyResult(False, checked, seq, problem, pk)
+        checked += 1
+        expected_seq = seq + 1
+        expected_prev = stored_hash
+
+    last_seq = expected_seq - 1
+    if head is None:
+        if checked:
+            return VerifyResult(
+                False, checked, last_seq, "ketenkop ontbreekt terwijl er gebeurtenissen zijn"
+            )
+        return VerifyResult(True, 0)
+    if head.last_seq != last_seq or head.last_hash != expected_prev:
+        return VerifyResult(
+            False,
+            checked,
+            last_seq + 1,
+            f"keten eindigt bij seq={last_seq}, maar de ketenkop staat op seq={head.last_seq} "
+            "(gebeurtenissen verwijderd?)",
+        )
+    # An event past the head was not appended by audit.events.record (the head moves in the
+    # same transaction as every legitimate event). Read the maximum first, then the head:
+    # a legitimate event seen by the first query is then always covered by the second.
+    max_seq = AuditEvent.objects.aggregate(max_seq=Max("seq"))["max_seq"] or 0
+    head_seq = (
+        AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_PK)
+        .values_list("last_seq", flat=True)
+        .first()
+    ) or 0
+    if max_seq > head_seq:
+        return VerifyResult(
+            False,
+            checked,
+            head_seq + 1,
+            f"gebeurtenis buiten de keten: seq={max_seq} staat na de ketenkop (seq={head_seq})",
+        )
+    return VerifyResult(True, checked)

@@ -1,0 +1,315 @@
+"""The one way to write the audit trail (NEN 7513, DOMAIN.md L5; R41).
+
+Services and access helpers call :func:`record` (or :func:`record_denied`) **inside their own
+transaction**, so the event and the change it describes commit or roll back together.
+
+Two things callers should know:
+
+- :func:`record` locks the chain head until the caller's transaction ends. All audited
+  transactions therefore queue on that one row: call :func:`record` late in a transaction
+  (after your own ``select_for_update()`` on business rows, never before — always the same
+  lock order), and keep audited transactions short.
+- A denial recorded inside a transaction that is then rolled back (e.g. by raising
+  ``PermissionDenied`` out of an ``@transaction.atomic`` service) is rolled back with it.
+  Decide and record denials outside such a block, or catch the error at the boundary and
+  record the denial after the rollback. Denied access must be logged too.
+
+Payloads carry identifiers, never free text: :func:`record` refuses long strings,
+control characters and anything that is not plain JSON of str/int/bool/None.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.db import models, transaction
+from django.utils import timezone
+
+from .chain import HASHED_FIELDS, compute_hash, normalise_ip
+from .models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+
+if TYPE_CHECKING:
+    from toolkid.actors import Actor
+
+__all__ = [
+    "AuditAction",
+    "AuditOutcome",
+    "MAX_PAYLOAD_STRING",
+    "parent_ref_for",
+    "record",
+    "record_denied",
+]
+
+#: The longest string a payload may hold: room for identifiers, not for free text.
+MAX_PAYLOAD_STRING = 200
+_MAX_PAYLOAD_DEPTH = 4
+_MAX_PAYLOAD_INT = 2**63
+
+_EVENT_CODE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
+_PARENT_REF = re.compile(r"^[a-z][a-z_]*:[A-Za-z0-9-]{1,64}$")
+_PAYLOAD_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]{0,63}$")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
+
+PARENT_REF_PREFIX = "ouder"
+
+
+def parent_ref_for(parent_pk: Any) -> str:
+    """The opaque reference to a parent (ouder) for ``AuditEvent.parent_ref``: ``"ouder:<pk>"``.
+
+    Only the key goes into the log, never a name or BSN; the reference is resolved through
+    the application, under its access rules.
+    """
+    if parent_pk is None or str(parent_pk) == "":
+        raise ValueError("parent_ref_for needs the primary key of a saved parent")
+    ref = f"{PARENT_REF_PREFIX}:{parent_pk}"
+    if not _PARENT_REF.match(ref):
+        raise ValueError(f"not a usable parent key: {parent_pk!r}")
+    return ref
+
+
+def record(
+    *,
+    actor: Actor | None,
+    event: str,
+    action: str,
+    outcome: str = AuditOutcome.ALLOWED,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    parent_ref: str = "",
+    payload: dict | None = None,
+    username: str = "",
+    ip_address: str | None = None,
+    on_behalf_of: str = "",
+) -> AuditEvent:
+    """Append one event to the audit trail, in the caller's transaction.
+
+    - ``actor``: who acts (user, role, organisation, address). ``None`` only where nobody is
+      known yet, e.g. a failed login of an unknown name: pass ``username`` and ``ip_address``.
+      For a system actor, ``on_behalf_of`` defaults to its job name.
+    - ``event``: a dotted code, e.g. ``"request.read"``, ``"auth.login_failed"``.
+    - ``action``/``outcome``: :class:`AuditAction` / :class:`AuditOutcome` values.
+    - ``obj``: the object concerned; or ``object_type`` (``app_label.modelname``) and
+      ``object_id`` for one that is not at hand (or no longer exists).
+    - ``parent_ref``: the parent concerned, from :func:`parent_ref_for`.
+    - ``payload``: identifiers only (see :data:`MAX_PAYLOAD_STRING`).
+    - ``ip_address``: overrides the actor's address when given.
+
+    Raises ``ValueError`` for anything malformed; nothing is written then.
+    """
+    values = _event_values(
+        actor=actor,
+        event=event,
+        action=action,
+        outcome=outcome,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        parent_ref=parent_ref,
+        payload=payload,
+        username=username,
+        ip_address=ip_address,
+        on_behalf_of=on_behalf_of,
+    )
+    # Nests in the caller's transaction (a savepoint) or opens one when there is none.
+    with transaction.atomic():
+        head = _lock_head()
+        seq = head.last_seq + 1
+        # Taken under the lock, so time order follows chain order.
+        occurred_at = timezone.now()
+        fields = {**values, "seq": seq, "occurred_at": occurred_at, "prev_hash": head.last_hash}
+        digest = compute_hash({k: fields[k] for k in HASHED_FIELDS}, head.last_hash)
+        audit_event = AuditEvent(**fields, hash=digest)
+        audit_event.save()
+        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=digest)
+    return audit_event
+
+
+def record_denied(
+    *,
+    actor: Actor | None,
+    event: str,
+    action: str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str = "",
+    parent_ref: str = "",
+    payload: dict | None = None,
+    username: str = "",
+    ip_address: str | None = None,
+    on_behalf_of: str = "",
+) -> AuditEvent:
+    """:func:`record` with outcome *geweigerd*. Mind the rollback note in the module docs."""
+    return record(
+        actor=actor,
+        event=event,
+        action=action,
+        outcome=AuditOutcome.DENIED,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        parent_ref=parent_ref,
+        payload=payload,
+        username=username,
+        ip_address=ip_address,
+        on_behalf_of=on_behalf_of,
+    )
+
+
+def _lock_head() -> AuditChainHead:
+    """Lock the chain head row (SELECT ... FOR UPDATE) for the rest of the transaction.
+
+    On PostgreSQL the row lock serialises writers. On SQLite ``select_for_update`` is a no-op,
+    but the settings open every transaction with BEGIN IMMEDIATE, which takes the database
+    write lock up front: the same effect.
+    """
+    heads = AuditChainHead.objects.select_for_update()
+    try:
+        return heads.get(pk=AuditChainHead.SINGLETON_PK)
+    except AuditChainHead.DoesNotExist:
+        pass
+    # Migration 0002 creates the head; it is only missing after a flush (tests) or by
+    # accident. Continue from the last event if there is one, so the chain does not fork.
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    last_seq, last_hash = last if last else (0, GENESIS_HASH)
+    # get_or_create copes with a concurrent writer creating it at the same moment.
+    AuditChainHead.objects.get_or_create(
+        pk=AuditChainHead.SINGLETON_PK,
+        defaults={"last_seq": last_seq, "last_hash": last_hash},
+    )
+    return heads.get(pk=AuditChainHead.SINGLETON_PK)
+
+
+def _event_values(
+    *,
+    actor: Actor | None,
+    event: str,
+    action: str,
+    outcome: str,
+    obj: models.Model | None,
+    object_type: str,
+    object_id: str,
+    parent_ref: str,
+    payload: dict | None,
+    username: str,
+    ip_address: str | None,
+    on_behalf_of: str,
+) -> dict[str, Any]:
+    """Validate the caller's input and turn it into column values (all but seq/time/hashes)."""
+    if not isinstance(event, str) or not _EVENT_CODE.match(event):
+        raise ValueError(f"event must be a dotted code like 'request.read', got {event!r}")
+    if action not in AuditAction.values:
+        raise ValueError(f"unknown audit action {action!r}; use AuditAction")
+    if outcome not in AuditOutcome.values:
+        raise ValueError(f"unknown audit outcome {outcome!r}; use AuditOutcome")
+
+    if obj is not None:
+        if object_type or object_id:
+            raise ValueError("pass obj, or object_type and object_id, not both")
+        if obj.pk is None:
+            raise ValueError("obj must be saved before it can be audited")
+        object_type = obj._meta.label_lower
+        object_id = str(obj.pk)
+    object_id = "" if object_id is None else str(object_id)
+    if object_id and not object_type:
+        raise ValueError("object_id needs an object_type")
+
+    if parent_ref and not _PARENT_REF.match(parent_ref):
+        raise ValueError(
+            f"parent_ref must be an opaque reference like 'ouder:42' (use parent_ref_for), "
+            f"got {parent_ref!r}"
+        )
+
+    user = None
+    organisation = None
+    role = ""
+    address = None
+    if actor is not None:
+        user = actor.user
+        organisation = actor.organisation
+        role = actor.role_label
+        address = actor.ip_address
+        if actor.is_system and not on_behalf_of:
+            on_behalf_of = actor.system_name
+    if user is not None:
+        if user.pk is None:
+            raise ValueError("the actor's user must be saved")
+        actual = user.get_username()
+        if username and username != actual:
+            raise ValueError("username is taken from the actor's user; do not pass another")
+        username = actual
+    if organisation is not None and organisation.pk is None:
+        raise ValueError("the actor's organisation must be saved")
+    if ip_address:
+        address = ip_address
+    try:
+        address = normalise_ip(address)
+    except ValueError:
+        raise ValueError(f"not an IP address: {address!r}") from None
+
+    values: dict[str, Any] = {
+        "event": event,
+        "action": str(action),
+        "outcome": str(outcome),
+        "user_id": user.pk if user is not None else None,
+        "username": username or "",
+        "role": role,
+        "organisation_id": organisation.pk if organisation is not None else None,
+        "on_behalf_of": on_behalf_of or "",
+        "parent_ref": parent_ref or "",
+        "object_type": object_type or "",
+        "object_id": object_id,
+        "ip_address": address,
+        "payload": _clean_payload(payload if payload is not None else {}),
+    }
+    for name in ("event", "username", "role", "on_behalf_of", "object_type", "object_id"):
+        max_length = AuditEvent._meta.get_field(name).max_length
+        if len(values[name]) > max_length:
+            raise ValueError(f"{name} is longer than {max_length} characters")
+        if _CONTROL_CHARS.search(values[name]):
+            raise ValueError(f"{name} contains control characters")
+    return values
+
+
+def _clean_payload(payload: dict) -> dict:
+    if not isinstance(payload, dict):
+        raise ValueError("payload must be a dict")
+    _check_payload_value(payload, path="payload", depth=0)
+    # A plain copy: what is hashed is exactly what is stored, whatever the caller does next.
+    return json.loads(json.dumps(payload))
+
+
+def _check_payload_value(value: Any, *, path: str, depth: int) -> None:
+    """Identifiers only: str (short, one line), int, bool, None, and lists/dicts of those."""
+    if value is None or isinstance(value, bool):
+        return
+    if isinstance(value, int):
+        if abs(value) >= _MAX_PAYLOAD_INT:
+            raise ValueError(f"{path}: integer out of range")
+        return
+    if isinstance(value, str):
+        if len(value) > MAX_PAYLOAD_STRING:
+            raise ValueError(
+                f"{path}: string of {len(value)} characters; payloads hold identifiers "
+                f"(at most {MAX_PAYLOAD_STRING}), not free text"
+            )
+        if _CONTROL_CHARS.search(value):
+            raise ValueError(f"{path}: control characters (line breaks) are not allowed")
+        return
+    if isinstance(value, (list, dict)):
+        if depth >= _MAX_PAYLOAD_DEPTH:
+            raise ValueError(f"{path}: nested too deeply")
+        if isinstance(value, list):
+            for index, item in enumerate(value):
+                _check_payload_value(item, path=f"{path}[{index}]", depth=depth + 1)
+            return
+        for key, item in value.items():
+            if not isinstance(key, str) or not _PAYLOAD_KEY.match(key):
+                raise ValueError(f"{path}: key {key!r} is not an identifier")
+            _check_payload_value(item, path=f"{path}.{key}", depth=depth + 1)
+        return
+    raise ValueError(
+        f"{path}: {type(value).__name__} is not allowed; use str, int, bool, None, list or dict"
+    )

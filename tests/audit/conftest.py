@@ -1,0 +1,39 @@
+"""Fixtures for the audit tests: an organisation, a user and their actor, made directly in
+the database so that no other audit events are written before a test starts."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from toolkid.actors import Actor
+from toolkid.models import Organisation, OrganisationKind, Role, User
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(request):
+    """Tests marked ``postgres`` need PostgreSQL (DATABASE_URL); skip them on SQLite."""
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
+
+
+@pytest.fixture
+def audit_org(db) -> Organisation:
+    return Organisation.objects.create(
+        name="Mondriaan (audit)", kind=OrganisationKind.VOLWASSENENZORG, municipality="Heerlen"
+    )
+
+
+@pytest.fixture
+def audit_user(db) -> User:
+    return User.objects.create_user(username="zorgverlener.audit", password="correct-horse-battery")
+
+
+@pytest.fixture
+def actor(audit_user, audit_org) -> Actor:
+    return Actor(
+        user=audit_user,
+        organisation=audit_org,
+        roles=frozenset({Role.ZORGVERLENER}),
+        ip_address="192.0.2.10",
+    )

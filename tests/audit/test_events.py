@@ -1,0 +1,225 @@
+"""Writing the audit trail: audit.events.record (DOMAIN.md L5, R41)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from audit.chain import HASHED_FIELDS, compute_hash
+from audit.events import MAX_PAYLOAD_STRING, parent_ref_for, record, record_denied
+from audit.models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from toolkid.actors import Actor
+
+pytestmark = pytest.mark.django_db
+
+
+def test_record_writes_every_nen7513_field(actor, audit_user, audit_org):
+    # L5: event and action, date and time, outcome, user, role, organisation, on whose
+    # behalf, the parent concerned, the object, and the access point.
+    before = timezone.now()
+    event = record(
+        actor=actor,
+        event="request.read",
+        action=AuditAction.READ,
+        obj=audit_org,
+        parent_ref=parent_ref_for(42),
+        payload={"request_id": 7, "purpose": "beantwoorden"},
+        on_behalf_of="collega:12",
+    )
+
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.event == "request.read"
+    assert stored.action == AuditAction.READ
+    assert before <= stored.occurred_at <= timezone.now()
+    assert stored.outcome == AuditOutcome.ALLOWED
+    assert stored.user == audit_user
+    assert stored.username == "zorgverlener.audit"
+    assert stored.role == "zorgverlener"
+    assert stored.organisation == audit_org
+    assert stored.on_behalf_of == "collega:12"
+    assert stored.parent_ref == "ouder:42"
+    assert stored.object_type == "toolkid.organisation"
+    assert stored.object_id == str(audit_org.pk)
+    assert stored.ip_address == "192.0.2.10"
+    assert stored.payload == {"request_id": 7, "purpose": "beantwoorden"}
+    assert stored.seq >= 1
+    assert len(stored.hash) == 64 and len(stored.prev_hash) == 64
+
+
+def test_denied_access_is_logged_too(actor):
+    # L5: outcome allowed/denied; ARCHITECTURE: denied access is logged too.
+    event = record_denied(
+        actor=actor, event="request.read", action=AuditAction.READ,
+        object_type="requests.informationrequest", object_id="99",
+    )
+    assert AuditEvent.objects.get(pk=event.pk).outcome == AuditOutcome.DENIED
+
+
+def test_system_job_is_recorded_on_behalf_of_its_name():
+    event = record(actor=Actor.system("deadline_sweep"), event="request.escalated",
+                   action=AuditAction.UPDATE, object_type="requests.informationrequest",
+                   object_id="5")
+    assert event.user is None
+    assert event.role == "systeem"
+    assert event.on_behalf_of == "deadline_sweep"
+
+
+def test_failed_login_of_an_unknown_name_keeps_the_name_and_address():
+    event = record(actor=None, event="auth.login_failed", action=AuditAction.AUTHENTICATE,
+                   outcome=AuditOutcome.DENIED, username="onbekend", ip_address="2001:DB8::0001")
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.user is None
+    assert stored.username == "onbekend"
+    # One textual form of an address, whatever the caller or the database makes of it.
+    assert stored.ip_address == "2001:db8::1"
+
+
+def test_explicit_address_overrides_the_actors(actor):
+    event = record(actor=actor, event="auth.login", action=AuditAction.AUTHENTICATE,
+                   ip_address="198.51.100.7")
+    assert event.ip_address == "198.51.100.7"
+
+
+def test_the_username_comes_from_the_actor(actor):
+    with pytest.raises(ValueError, match="username"):
+        record(actor=actor, event="auth.login", action=AuditAction.AUTHENTICATE,
+               username="iemand.anders")
+
+
+def test_parent_ref_is_an_opaque_key_never_a_name():
+    assert parent_ref_for(42) == "ouder:42"
+    assert parent_ref_for("7d5e2c1a-0b1c-4b5e-9c1f-1234567890ab").startswith("ouder:")
+    with pytest.raises(ValueError):
+        parent_ref_for(None)
+    with pytest.raises(ValueError, match="opaque"):
+        record(actor=None, event="request.read", action=AuditAction.READ,
+               parent_ref="Jansen, P.")
+
+
+def test_event_is_stored_with_the_hash_of_its_own_content(actor):
+    event = record(actor=actor, event="request.read", action=AuditAction.READ)
+    row = AuditEvent.objects.filter(pk=event.pk).values(*HASHED_FIELDS, "hash").get()
+    stored_hash = row.pop("hash")
+    assert compute_hash(row, row["prev_hash"]) == stored_hash == event.hash
+
+
+def test_the_chain_head_moves_with_each_event(actor):
+    event = record(actor=actor, event="request.read", action=AuditAction.READ)
+    head = AuditChainHead.objects.get()
+    assert (head.last_seq, head.last_hash) == (event.seq, event.hash)
+
+
+def test_the_event_commits_or_rolls_back_with_the_callers_transaction(actor):
+    # ARCHITECTURE: the audit row is written in the same transaction as the change.
+    record(actor=actor, event="request.read", action=AuditAction.READ)
+    head_before = AuditChainHead.objects.get()
+    count_before = AuditEvent.objects.count()
+
+    class Boom(Exception):
+        pass
+
+    with pytest.raises(Boom), transaction.atomic():
+        record(actor=actor, event="request.answered", action=AuditAction.UPDATE)
+        raise Boom
+
+    assert AuditEvent.objects.count() == count_before
+    head_after = AuditChainHead.objects.get()
+    assert (head_after.last_seq, head_after.last_hash) == (
+        head_before.last_seq,
+        head_before.last_hash,
+    )
+
+
+def test_a_missing_chain_head_is_recreated_from_the_last_event(actor):
+    first = record(actor=actor, event="request.read", action=AuditAction.READ)
+    AuditChainHead.objects.all().delete()
+    second = record(actor=actor, event="request.read", action=AuditAction.READ)
+    assert second.seq == first.seq + 1
+    assert second.prev_hash == first.hash
+
+
+def test_a_fresh_chain_starts_at_seq_1_after_the_genesis_hash(actor):
+    assert not AuditEvent.objects.exists()
+    event = record(actor=actor, event="request.read", action=AuditAction.READ)
+    assert (event.seq, event.prev_hash) == (1, GENESIS_HASH)
+
+
+def test_occurred_at_is_stored_with_microseconds(actor):
+    event = record(actor=actor, event="request.read", action=AuditAction.READ)
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert stored.occurred_at == event.occurred_at
+    assert stored.occurred_at.tzinfo is not None
+    assert abs(stored.occurred_at - timezone.now()) < dt.timedelta(minutes=1)
+
+
+class TestPayloadHoldsIdentifiersNotFreeText:
+    """ARCHITECTURE: personal data in event payloads is minimal: identifiers, not free text."""
+
+    def test_a_string_longer_than_200_characters_is_refused(self, actor):
+        with pytest.raises(ValueError, match="not free text"):
+            record(actor=actor, event="request.answered", action=AuditAction.UPDATE,
+                   payload={"answer": "x" * (MAX_PAYLOAD_STRING + 1)})
+        assert not AuditEvent.objects.exists()
+
+    def test_a_string_of_200_characters_is_accepted(self, actor):
+        record(actor=actor, event="request.answered", action=AuditAction.UPDATE,
+               payload={"reference": "x" * MAX_PAYLOAD_STRING})
+
+    def test_nested_free_text_is_refused_too(self, actor):
+        with pytest.raises(ValueError, match=r"payload\.changes\[0\]"):
+            record(actor=actor, event="request.updated", action=AuditAction.UPDATE,
+                   payload={"changes": ["y" * 500]})
+
+    def test_line_breaks_are_refused(self, actor):
+        with pytest.raises(ValueError, match="control characters"):
+            record(actor=actor, event="request.updated", action=AuditAction.UPDATE,
+                   payload={"note": "regel 1\nregel 2"})
+
+    @pytest.mark.parametrize(
+        "value", [1.5, dt.date(2026, 1, 2), b"bytes", ("a", "b"), {"a", "b"}, object()]
+    )
+    def test_only_plain_json_identifier_types(self, actor, value):
+        with pytest.raises(ValueError, match="not allowed"):
+            record(actor=actor, event="request.updated", action=AuditAction.UPDATE,
+                   payload={"value": value})
+
+    def test_keys_are_identifiers(self, actor):
+        with pytest.raises(ValueError, match="key"):
+            record(actor=actor, event="request.updated", action=AuditAction.UPDATE,
+                   payload={"vrije tekst als sleutel": 1})
+
+    def test_identifiers_of_every_allowed_type_are_kept(self, actor):
+        payload = {"from": "ingediend", "to": "in_behandeling", "id": 12, "urgent": False,
+                   "none": None, "ids": [1, 2, 3], "nested": {"document_id": 4}}
+        event = record(actor=actor, event="request.transition", action=AuditAction.UPDATE,
+                       payload=payload)
+        assert AuditEvent.objects.get(pk=event.pk).payload == payload
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"event": "Request read", "action": AuditAction.READ}, "dotted code"),
+        ({"event": "read", "action": AuditAction.READ}, "dotted code"),
+        ({"event": "request.read", "action": "look"}, "unknown audit action"),
+        ({"event": "request.read", "action": AuditAction.READ, "outcome": "maybe"},
+         "unknown audit outcome"),
+        ({"event": "request.read", "action": AuditAction.READ, "object_id": "3"},
+         "object_type"),
+        ({"event": "request.read", "action": AuditAction.READ, "ip_address": "not-an-ip"},
+         "IP address"),
+    ],
+)
+def test_malformed_events_are_refused_and_nothing_is_written(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        record(actor=None, **kwargs)
+    assert not AuditEvent.objects.exists()
+
+
+def test_obj_and_explicit_object_fields_exclude_each_other(actor, audit_org):
+    with pytest.raises(ValueError, match="not both"):
+        record(actor=actor, event="request.read", action=AuditAction.READ, obj=audit_org,
+               object_type="toolkid.organisation")

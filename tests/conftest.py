@@ -1,0 +1,84 @@
+"""Shared fixtures: organisations, users with roles, and clients logged in with two factors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from toolkid.actors import Actor
+from toolkid.models import Organisation, OrganisationKind, Role, User
+from toolkid.services import membership_grant, organisation_create
+
+SYSTEM = Actor.system("tests")
+
+
+@pytest.fixture
+def make_organisation(db) -> Callable[..., Organisation]:
+    counter = {"n": 0}
+
+    def make(name: str | None = None, kind: str = OrganisationKind.WIJKTEAM, municipality: str = "Heerlen"):
+        counter["n"] += 1
+        return organisation_create(
+            actor=SYSTEM, name=name or f"Organisatie {counter['n']}", kind=kind, municipality=municipality
+        )
+
+    return make
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., User]:
+    counter = {"n": 0}
+
+    def make(*memberships: tuple[Organisation, str], username: str | None = None, **fields) -> User:
+        counter["n"] += 1
+        user = User.objects.create_user(
+            username=username or f"gebruiker{counter['n']}", password="correct-horse-battery", **fields
+        )
+        for organisation, role in memberships:
+            membership_grant(actor=SYSTEM, user=user, organisation=organisation, role=role)
+        return user
+
+    return make
+
+
+def verify_client(client: Client, user: User) -> Client:
+    """Log ``user`` in as if both factors were given (the login flow itself is tested in
+    tests/toolkid/test_accounts_*.py)."""
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="authenticator", defaults={"confirmed": True})
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def verified_client(db) -> Callable[[User], Client]:
+    def make(user: User) -> Client:
+        return verify_client(Client(), user)
+
+    return make
+
+
+@pytest.fixture
+def wijkteam(make_organisation) -> Organisation:
+    return make_organisation("Wijkteam Heerlen", OrganisationKind.WIJKTEAM, "Heerlen")
+
+
+@pytest.fixture
+def mondriaan(make_organisation) -> Organisation:
+    return make_organisation("Mondriaan", OrganisationKind.VOLWASSENENZORG, "Heerlen")
+
+
+@pytest.fixture
+def requester(make_user, wijkteam) -> User:
+    return make_user((wijkteam, Role.JEUGDHULPVERLENER), username="jeugd")
+
+
+@pytest.fixture
+def clinician(make_user, mondriaan) -> User:
+    return make_user((mondriaan, Role.ZORGVERLENER), username="zorg")

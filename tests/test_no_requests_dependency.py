@@ -1,0 +1,162 @@
+"""toolKID has its own app called ``requests``; the PyPI library of that name must never be
+installed beside it by a runtime dependency, or ``import requests`` would depend on sys.path
+order. These tests walk the installed runtime dependency tree and check the import.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import subprocess
+import sys
+import tomllib
+from collections import deque
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from packaging.markers import Marker
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+ROOT = Path(__file__).resolve().parent.parent
+FORBIDDEN = "requests"
+
+# A distribution's Requires-Dist lines, or None when it is not installed.
+RequiresLookup = Callable[[str], "list[str] | None"]
+
+
+def _marker_holds(marker: Marker | None, extras: Iterable[str]) -> bool:
+    """A Requires-Dist marker holds for this interpreter with any of the requested extras
+    (or none: ``extra == ""`` covers the unconditional requirements)."""
+    if marker is None:
+        return True
+    return any(marker.evaluate({"extra": extra}) for extra in ("", *extras))
+
+
+def resolve_runtime_closure(
+    roots: Iterable[str], requires_of: RequiresLookup
+) -> tuple[dict[str, list[str]], set[str]]:
+    """Walk requirements transitively.
+
+    ``roots`` are requirement strings (pyproject's ``dependencies``); extras named there
+    (``celery[redis]``, ``psycopg[binary]``) are followed, other extras are not. Returns
+    ``(reached, missing)``: every distribution reached, by canonical name, with the chain
+    of names that pulls it in, and the names required here but not installed.
+    """
+    reached: dict[str, list[str]] = {}
+    extras_seen: dict[str, set[str]] = {}
+    missing: set[str] = set()
+    queue: deque[tuple[Requirement, list[str]]] = deque()
+
+    for line in roots:
+        requirement = Requirement(line)
+        if _marker_holds(requirement.marker, ()):
+            queue.append((requirement, []))
+
+    while queue:
+        requirement, chain = queue.popleft()
+        name = canonicalize_name(requirement.name)
+        extras = {canonicalize_name(e) for e in requirement.extras}
+        known = extras_seen.get(name)
+        if known is not None and extras <= known:
+            continue  # already walked with these extras
+        extras_seen[name] = (known or set()) | extras
+        reached.setdefault(name, [*chain, name])
+
+        requires = requires_of(name)
+        if requires is None:
+            missing.add(name)
+            continue
+        for line in requires:
+            child = Requirement(line)
+            if _marker_holds(child.marker, extras_seen[name]):
+                queue.append((child, [*chain, name]))
+    return reached, missing
+
+
+def installed_requires(name: str) -> list[str] | None:
+    try:
+        return importlib.metadata.distribution(name).requires or []
+    except importlib.metadata.PackageNotFoundError:
+        return None
+
+
+def runtime_dependencies() -> list[str]:
+    with (ROOT / "pyproject.toml").open("rb") as f:
+        return tomllib.load(f)["project"]["dependencies"]
+
+
+# --- the resolver on a fake index: it must see what it is meant to see ----------------------
+
+FAKE_INDEX = {
+    "celery": ["kombu>=5", 'redis>=4; extra == "redis"', 'pytest; extra == "pytest"'],
+    "kombu": ['requests>=2; extra == "sqs"', 'redis>=4; extra == "redis"'],
+    "redis": ['async-timeout; python_full_version < "3.11.3"'],
+    "async-timeout": [],
+    "psycopg": ['psycopg-binary; extra == "binary"', 'psycopg-c; extra == "c"'],
+    "psycopg-binary": [],
+    "pytest": ["requests"],  # behind an extra nobody asks for
+    "old-lib": ['requests; python_version < "3"'],  # behind a marker that is false here
+    "leftpad": ["Requests>=2.0"],  # the culprit, spelled as PyPI allows
+    "requests": ["urllib3"],
+    "urllib3": [],
+}
+
+
+def fake(index: dict[str, list[str]]) -> RequiresLookup:
+    return index.get
+
+
+def test_resolver_follows_requested_extras_and_skips_others():
+    reached, missing = resolve_runtime_closure(
+        ["celery[redis]~=5.0", "psycopg[binary]", "old-lib"], fake(FAKE_INDEX)
+    )
+    assert set(reached) == {"celery", "kombu", "redis", "psycopg", "psycopg-binary", "old-lib"}
+    assert missing == set()
+    assert reached["redis"] == ["celery", "redis"]
+
+
+def test_resolver_detects_a_transitive_requests():
+    index = {**FAKE_INDEX, "kombu": [*FAKE_INDEX["kombu"], "leftpad"]}
+    reached, _ = resolve_runtime_closure(["celery[redis]"], fake(index))
+    assert FORBIDDEN in reached
+    assert reached[FORBIDDEN] == ["celery", "kombu", "leftpad", "requests"]
+
+
+def test_resolver_follows_an_extra_requested_deeper_in_the_tree():
+    index = {**FAKE_INDEX, "celery": ["kombu[sqs]"]}
+    reached, _ = resolve_runtime_closure(["celery"], fake(index))
+    assert reached[FORBIDDEN] == ["celery", "kombu", "requests"]
+
+
+def test_resolver_reports_missing_distributions():
+    _, missing = resolve_runtime_closure(["celery", "not-installed"], fake(FAKE_INDEX))
+    assert missing == {"not-installed"}
+
+
+# --- the real installation --------------------------------------------------------------
+
+
+def test_no_runtime_dependency_requires_the_requests_library():
+    roots = runtime_dependencies()
+    reached, missing = resolve_runtime_closure(roots, installed_requires)
+    assert FORBIDDEN not in reached, "pulled in by: " + " -> ".join(reached.get(FORBIDDEN, []))
+    assert not missing, f"runtime dependencies not installed (run `make install`): {missing}"
+    # The walk really went through the tree (celery -> kombu -> ..., weasyprint -> ...).
+    assert {"django", "celery", "kombu", "redis", "psycopg-binary", "weasyprint"} <= set(reached)
+    assert len(reached) > len(roots)
+
+
+def test_import_requests_is_the_project_app():
+    import requests
+
+    assert Path(requests.__file__).resolve().is_relative_to(ROOT), requests.__file__
+    assert Path(requests.__file__).resolve().parent == ROOT / "requests"
+
+
+def test_import_requests_is_the_project_app_where_the_app_runs():
+    # manage.py, gunicorn and celery run from the project root; so does this import.
+    result = subprocess.run(
+        [sys.executable, "-c", "import requests; print(requests.__file__)"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
+    )
+    assert Path(result.stdout.strip()).resolve().parent == ROOT / "requests"

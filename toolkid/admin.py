@@ -1,0 +1,48 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from toolkid.admin_site import PlatformAdminMixin
+from toolkid.models import ClosureDay, DecreeDay, Membership, Organisation, User
+
+
+class ClosureDayInline(PlatformAdminMixin, admin.TabularInline):
+    model = ClosureDay
+    extra = 0
+    fields = ("date", "reason")
+
+
+class MembershipInline(PlatformAdminMixin, admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ("user", "role", "is_active")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(PlatformAdminMixin, SimpleHistoryAdmin):
+    list_display = ("name", "kind", "municipality", "is_active")
+    list_filter = ("kind", "is_active")
+    search_fields = ("name", "municipality")
+    fields = ("name", "kind", "municipality", "is_active")
+    inlines = (ClosureDayInline, MembershipInline)
+
+
+@admin.register(DecreeDay)
+class DecreeDayAdmin(PlatformAdminMixin, SimpleHistoryAdmin):
+    list_display = ("date", "description")
+    fields = ("date", "description")
+
+
+@admin.register(User)
+class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
+    list_display = ("username", "first_name", "last_name", "is_active", "is_functional_admin")
+    list_filter = ("is_active", "is_functional_admin")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Persoonsgegevens"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Status"), {"fields": ("is_active", "is_functional_admin", "last_login", "date_joined")}),
+    )
+    readonly_fields = ("last_login", "date_joined")
+    inlines = (MembershipInline,)

@@ -1,0 +1,131 @@
+"""``manage.py load_demo``: the Heerlen/Parkstad demo organisations, users and second factors.
+
+Idempotent: a second run creates nothing and prints the same (only the current codes move
+with the clock). What exists is left alone: a password or membership changed by hand stays.
+Refused under the production settings.
+"""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from audit.events import record
+from audit.models import AuditAction
+from toolkid.actors import Actor
+from toolkid.management import demo
+from toolkid.models import ClosureDay, DecreeDay, Membership, Organisation, User
+from toolkid.services import membership_grant, organisation_create
+from toolkid.workdays import DEFAULT_DECREE_DAYS
+
+
+class Command(BaseCommand):
+    help = "Laadt demo-organisaties en demo-gebruikers voor de regio Heerlen/Parkstad (nooit in productie)."
+
+    def handle(self, *args, **options) -> None:
+        demo.refuse_in_production()
+        actor = Actor.system("load_demo")
+        with transaction.atomic():
+            organisations = self._organisations(actor)
+            self._calendar(organisations)
+            users = [self._user(actor, spec, organisations) for spec in demo.USERS]
+        self._report(users, organisations)
+
+    # -- data ---------------------------------------------------------------------------
+
+    def _organisations(self, actor: Actor) -> dict[str, Organisation]:
+        result = {}
+        for spec in demo.ORGANISATIONS:
+            organisation = Organisation.objects.filter(name=spec.name).first()
+            if organisation is None:
+                organisation = organisation_create(
+                    actor=actor, name=spec.name, kind=spec.kind, municipality=spec.municipality
+                )
+            result[spec.name] = organisation
+        return result
+
+    def _calendar(self, organisations: dict[str, Organisation]) -> None:
+        for org_name, day, reason in demo.CLOSURE_DAYS:
+            ClosureDay.objects.get_or_create(
+                organisation=organisations[org_name], date=day, defaults={"reason": reason}
+            )
+        # A data migration may have seeded these already; get_or_create keeps both paths safe.
+        for day, description in DEFAULT_DECREE_DAYS.items():
+            DecreeDay.objects.get_or_create(date=day, defaults={"description": description})
+
+    def _user(self, actor: Actor, spec: demo.DemoUser, organisations: dict[str, Organisation]) -> User:
+        user = User.objects.filter(username=spec.username).first()
+        if user is None:
+            user = User(
+                username=spec.username,
+                first_name=spec.first_name,
+                last_name=spec.last_name,
+                email=f"{spec.username}@demo.toolkid.invalid",
+                is_functional_admin=spec.is_functional_admin,
+            )
+            user.set_password(demo.DEMO_PASSWORD)
+            user.save()
+            record(actor=actor, event="user.created", action=AuditAction.CREATE, obj=user,
+                   payload={"user_id": user.pk, "demo": True})
+        for org_name, role in spec.memberships:
+            organisation = organisations[org_name]
+            # An existing membership, also an ended one, is left as the beheerder left it.
+            if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+                membership_grant(actor=actor, user=user, organisation=organisation, role=role)
+        self._devices(user)
+        return user
+
+    def _devices(self, user: User) -> None:
+        TOTPDevice.objects.get_or_create(
+            user=user,
+            name=demo.DEMO_TOTP_DEVICE_NAME,
+            defaults={"key": demo.demo_totp_key_hex(user.username), "confirmed": True},
+        )
+        static, created = StaticDevice.objects.get_or_create(
+            user=user, name=demo.DEMO_STATIC_DEVICE_NAME, defaults={"confirmed": True}
+        )
+        if created:
+            StaticToken.objects.bulk_create(
+                StaticToken(device=static, token=code) for code in demo.demo_backup_codes(user.username)
+            )
+
+    # -- output -------------------------------------------------------------------------
+
+    def _report(self, users: list[User], organisations: dict[str, Organisation]) -> None:
+        rows = [("Gebruikersnaam", "Rollen@organisatie", "TOTP-geheim (base32)", "Code nu")]
+        for user in users:
+            device = TOTPDevice.objects.get(user=user, name=demo.DEMO_TOTP_DEVICE_NAME)
+            memberships = (
+                Membership.objects.filter(user=user, is_active=True)
+                .select_related("organisation")
+                .order_by("organisation__name", "role")
+            )
+            roles = [f"{m.role}@{m.organisation.name}" for m in memberships]
+            if user.is_functional_admin:
+                roles.insert(0, "functioneel beheerder")
+            rows.append((
+                user.username,
+                ", ".join(roles) or "-",
+                demo.base32_secret(device.bin_key),
+                demo.current_code(device),
+            ))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+
+        def line(row: tuple[str, ...]) -> str:
+            return "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1]
+
+        write = self.stdout.write
+        write(f"Demo-gegevens regio Heerlen/Parkstad: {len(organisations)} organisaties, "
+              f"{len(users)} gebruikers.")
+        write(f"Wachtwoord van alle demo-gebruikers: {demo.DEMO_PASSWORD}")
+        write("Tweede factor: voer het geheim in een authenticator-app in, of vraag een actuele code op met")
+        write("  .venv/bin/python manage.py demo_code <gebruikersnaam>   (reservecodes: --reservecodes)")
+        write("")
+        write(line(rows[0]))
+        write(line(tuple("-" * len(cell) for cell in rows[0])))
+        for row in rows[1:]:
+            write(line(row))
+        write("")
+        write("Alleen voor ontwikkeling en demonstratie: deze gebruikers hebben bekende geheimen.")

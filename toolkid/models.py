@@ -1,0 +1,179 @@
+"""Organisations, their members and roles, and the calendar data that working days need."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+from simple_history.models import HistoricalRecords
+
+
+class User(AbstractUser):
+    """A person who logs in. What they may do comes from their memberships, never from here,
+    except for the platform-wide functional administrator."""
+
+    is_functional_admin = models.BooleanField(
+        _("functioneel beheerder"),
+        default=False,
+        help_text=_("Beheert het platform: organisaties, sluitingsdagen, besluitdagen, bewaartermijnen."),
+    )
+
+    class Meta:
+        verbose_name = _("gebruiker")
+        verbose_name_plural = _("gebruikers")
+
+
+class OrganisationKind(models.TextChoices):
+    # The provider side: adult care, including adult GGZ (Mondriaan).
+    VOLWASSENENZORG = "volwassenenzorg", _("Volwassenenzorg / GGZ")
+    # The requester side (R1): youth care, youth GGZ, wijkteam, Veilig Thuis, GI, RvdK.
+    JEUGDHULP = "jeugdhulp", _("Jeugdhulp")
+    JEUGD_GGZ = "jeugd_ggz", _("Jeugd-GGZ")
+    WIJKTEAM = "wijkteam", _("Wijkteam")
+    VEILIG_THUIS = "veilig_thuis", _("Veilig Thuis")
+    GI = "gi", _("Gecertificeerde Instelling (GI)")
+    RVDK = "rvdk", _("Raad voor de Kinderbescherming")
+
+    @classmethod
+    def requester_kinds(cls) -> frozenset[str]:
+        return frozenset(k for k in cls.values if k != cls.VOLWASSENENZORG)
+
+
+class Role(models.TextChoices):
+    # Files information requests (the youth-care side).
+    JEUGDHULPVERLENER = "jeugdhulpverlener", _("Jeugdhulpverlener")
+    # Answers requests about their adult clients (the provider side).
+    ZORGVERLENER = "zorgverlener", _("Zorgverlener")
+    # Legal advisor, care director or geneesheer-directeur, consulted in doubt (R31).
+    JURIDISCH_ADVISEUR = "juridisch_adviseur", _("Juridisch adviseur")
+    # Sees the team's work, assigns, confirms refusals (R11), receives escalations.
+    TEAMLEIDER = "teamleider", _("Teamleider")
+    # Organisation administrator: users and audit, never case content.
+    BEHEERDER = "beheerder", _("Beheerder")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    kind = models.CharField(_("soort"), max_length=20, choices=OrganisationKind.choices)
+    municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisatie")
+        verbose_name_plural = _("organisaties")
+        permissions = [
+            ("manage_members", _("Gebruikers van de organisatie beheren")),
+            ("view_audit", _("Auditlog van de organisatie inzien")),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_provider(self) -> bool:
+        return self.kind == OrganisationKind.VOLWASSENENZORG
+
+    @property
+    def is_requester(self) -> bool:
+        return self.kind in OrganisationKind.requester_kinds()
+
+
+class OrganisationUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class OrganisationGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+
+
+class OrganisationRoleGroup(models.Model):
+    """The one auth group per organisation and role; object permissions are granted to it."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="role_groups")
+    role = models.CharField(max_length=30, choices=Role.choices)
+    group = models.OneToOneField(Group, on_delete=models.CASCADE, related_name="organisation_role")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "role"], name="one_group_per_org_role"),
+        ]
+
+
+class Membership(models.Model):
+    """A user holds a role in an organisation. One row per (user, organisation, role)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("rol"), max_length=30, choices=Role.choices)
+    is_active = models.BooleanField(_("actief"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("lidmaatschap")
+        verbose_name_plural = _("lidmaatschappen")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organisation", "role"], name="unique_membership"),
+        ]
+        indexes = [models.Index(fields=["organisation", "role", "is_active"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.organisation} ({self.get_role_display()})"
+
+
+class ClosureDay(models.Model):
+    """A day an organisation is closed; it does not count as a working day for deadlines
+    on requests it receives (L1)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="closure_days")
+    date = models.DateField(_("datum"))
+    reason = models.CharField(_("reden"), max_length=200)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("sluitingsdag")
+        verbose_name_plural = _("sluitingsdagen")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "date"], name="one_closure_per_org_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.date} ({self.reason})"
+
+
+class DecreeDay(models.Model):
+    """An extra non-working day set by royal decree under the Algemene termijnenwet (L1).
+    Editable data: the government announces them year by year."""
+
+    date = models.DateField(_("datum"), unique=True)
+    description = models.CharField(_("omschrijving"), max_length=200)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("besluitdag (Algemene termijnenwet)")
+        verbose_name_plural = _("besluitdagen (Algemene termijnenwet)")
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.description}"
+
+
+class WorkerHeartbeat(models.Model):
+    """One row per background process name, touched by a periodic task: operators (and the
+    integration tests) can see that the Celery worker and beat are running."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_seen = models.DateTimeField()
+    beats = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("signaal achtergrondverwerking")
+        verbose_name_plural = _("signalen achtergrondverwerking")

@@ -1,0 +1,13 @@
+"""Local development: `make run`. Embedded SQLite and broker unless the environment says else."""
+
+from .base import *  # noqa: F403
+from .base import STATIC_ROOT
+from .base import VAR_DIR
+
+DEBUG = True
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+# WhiteNoise serves from the finders here; the folder only has to exist.
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
