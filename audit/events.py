@@ -229,7 +229,9 @@ def _event_values(
     if actor is not None:
         user = actor.user
         organisation = actor.organisation
-        role = actor.role_label
+        # An actor without user or job name is an anonymous visitor (a failed login), not
+        # the system.
+        role = actor.role_label if (user is not None or actor.system_name) else ""
         address = actor.ip_address
         if actor.is_system and not on_behalf_of:
             on_behalf_of = actor.system_name

@@ -38,13 +38,23 @@ _EVENTS: dict[ConsentPurpose, tuple[str, str]] = {
 }
 
 
+def _as_uuid(value: uuid.UUID | str | None) -> uuid.UUID | None:
+    """Not even an id is treated as one that does not exist."""
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 def _allowed(actor: Actor, declaration: ConsentDeclaration, purpose: ConsentPurpose) -> bool:
     if purpose is ConsentPurpose.REVOKE:
         return permissions.may_revoke(actor, declaration)
     return permissions.may_view(actor, declaration)
 
 
-def consent_get_for(*, actor: Actor, public_id: uuid.UUID | str, purpose: str) -> ConsentDeclaration:
+def consent_get_for(
+    *, actor: Actor, public_id: uuid.UUID | str, purpose: str
+) -> ConsentDeclaration:
     """The declaration ``public_id`` if ``actor`` may use it for ``purpose``; logs the access.
 
     Raises ``Http404`` — the same whether it does not exist or may not be seen (UI.md) — and
@@ -53,22 +63,34 @@ def consent_get_for(*, actor: Actor, public_id: uuid.UUID | str, purpose: str) -
     """
     purpose = ConsentPurpose(purpose)
     event, action = _EVENTS[purpose]
+    key = _as_uuid(public_id)
     declaration = (
-        ConsentDeclaration.objects.select_related("parent", "organisation", "recipient", "created_by")
-        .filter(public_id=public_id)
+        ConsentDeclaration.objects.select_related(
+            "parent", "organisation", "recipient", "created_by"
+        )
+        .filter(public_id=key)
         .first()
+        if key is not None
+        else None
     )
     if declaration is None or not _allowed(actor, declaration, purpose):
         if declaration is None:
             record_denied(
-                actor=actor, event=event, action=action,
-                object_type=ConsentDeclaration._meta.label_lower, object_id=str(public_id),
+                actor=actor,
+                event=event,
+                action=action,
+                object_type=ConsentDeclaration._meta.label_lower,
+                object_id=str(key) if key else "",
                 payload={"purpose": purpose.value},
             )
         else:
             record_denied(
-                actor=actor, event=event, action=action, obj=declaration,
-                parent_ref=declaration.parent.audit_ref, payload={"purpose": purpose.value},
+                actor=actor,
+                event=event,
+                action=action,
+                obj=declaration,
+                parent_ref=declaration.parent.audit_ref,
+                payload={"purpose": purpose.value},
             )
         raise Http404
     if purpose is ConsentPurpose.DOWNLOAD and not (
@@ -76,7 +98,10 @@ def consent_get_for(*, actor: Actor, public_id: uuid.UUID | str, purpose: str) -
     ):
         raise Http404
     record(
-        actor=actor, event=event, action=action, obj=declaration,
+        actor=actor,
+        event=event,
+        action=action,
+        obj=declaration,
         parent_ref=declaration.parent.audit_ref,
         payload={"consent": str(declaration.public_id), "purpose": purpose.value},
     )
@@ -135,3 +160,62 @@ def requests_relying_on(
         else:
             relying = relying.none()
     return relying.order_by("-created_at")
+
+
+def parent_for_consent(
+    *, actor: Actor, public_id: uuid.UUID | str, log_read: bool = True
+) -> Parent:
+    """The parent a new declaration is recorded for: one of the actor's own organisation, and
+    only for a jeugdhulpverlener (``permissions.may_create_for``). Otherwise ``Http404`` and a
+    logged denial. ``log_read`` logs showing the parent on the form (L5: reads count)."""
+    key = _as_uuid(public_id)
+    parent = Parent.objects.filter(public_id=key).first() if key is not None else None
+    if parent is None or not permissions.may_create_for(actor, parent):
+        if parent is None:
+            record_denied(
+                actor=actor,
+                event="parent.read",
+                action=AuditAction.READ,
+                object_type=Parent._meta.label_lower,
+                object_id=str(key) if key else "",
+                payload={"purpose": "consent_create"},
+            )
+        else:
+            record_denied(
+                actor=actor,
+                event="parent.read",
+                action=AuditAction.READ,
+                obj=parent,
+                parent_ref=parent.audit_ref,
+                payload={"purpose": "consent_create"},
+            )
+        raise Http404
+    if log_read:
+        record(
+            actor=actor,
+            event="parent.read",
+            action=AuditAction.READ,
+            obj=parent,
+            parent_ref=parent.audit_ref,
+            payload={"purpose": "consent_create"},
+        )
+    return parent
+
+
+def draft_request_for(
+    *, actor: Actor, parent: Parent, public_id: str | None
+) -> InformationRequest | None:
+    """The actor's organisation's draft request ``public_id`` about ``parent`` (or about no parent
+    yet) — the filing wizard a new declaration returns to. ``None`` for anything else: the
+    parameter only steers where to go next, so a wrong one is ignored, not an error."""
+    if not public_id or actor.organisation is None:
+        return None
+    key = _as_uuid(public_id)
+    if key is None:
+        return None
+    draft = InformationRequest.objects.filter(
+        public_id=key, requesting_organisation=actor.organisation, status=RequestStatus.DRAFT
+    ).first()
+    if draft is None or (draft.parent_id is not None and draft.parent_id != parent.pk):
+        return None
+    return draft

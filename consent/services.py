@@ -60,7 +60,9 @@ def consent_field_errors(
             or not recipient.is_active
             or recipient.pk == holding_organisation.pk
         ):
-            errors["recipient"] = _("Kies de organisatie voor volwassenenzorg die de informatie geeft.")
+            errors["recipient"] = _(
+                "Kies de organisatie voor volwassenenzorg die de informatie geeft."
+            )
 
     given_by = data.get("given_by")
     if "given_by" in data:
@@ -72,7 +74,11 @@ def consent_field_errors(
                 "Deze ouder is vastgelegd als wilsonbekwaam. Dan geeft een vertegenwoordiger "
                 "toestemming: kies wie dat is."
             )
-    if "representative_name" in data and given_by in ConsentGiver.values and given_by != ConsentGiver.PARENT:
+    if (
+        "representative_name" in data
+        and given_by in ConsentGiver.values
+        and given_by != ConsentGiver.PARENT
+    ):
         # L2: consent given by someone else than the parent needs that person's name.
         if not (data.get("representative_name") or "").strip():
             errors["representative_name"] = _(
@@ -96,13 +102,16 @@ def consent_field_errors(
             errors["given_on"] = _("Vul de datum in waarop de toestemming is gegeven.")
             given_on = None
         elif given_on > today:
-            errors["given_on"] = _("De datum waarop de toestemming is gegeven, kan niet in de toekomst liggen.")
+            errors["given_on"] = _(
+                "De datum waarop de toestemming is gegeven, kan niet in de toekomst liggen."
+            )
     if "valid_until" in data:
         if not isinstance(valid_until, datetime.date):
             errors["valid_until"] = _("Vul de datum in tot wanneer de toestemming geldt.")
         elif isinstance(given_on, datetime.date) and valid_until < given_on:
             errors["valid_until"] = _(
-                "De datum ‘geldig tot’ kan niet vóór de datum liggen waarop de toestemming is gegeven."
+                "De datum ‘geldig tot’ kan niet vóór de datum liggen waarop de toestemming "
+                "is gegeven."
             )
         elif valid_until < today:
             errors["valid_until"] = _(
@@ -180,7 +189,9 @@ def consent_create(
         organisation=actor.organisation,
         given_by=given_by,
         # The representative's name only means something when a representative consented.
-        representative_name=(representative_name or "").strip() if given_by != ConsentGiver.PARENT else "",
+        representative_name=(representative_name or "").strip()
+        if given_by != ConsentGiver.PARENT
+        else "",
         topics=_normalise_topics(topics),
         recipient=recipient,
         purpose=purpose.strip(),
@@ -261,10 +272,13 @@ def consent_revoke(
         errors["revoked_on"] = _("De datum van intrekking kan niet in de toekomst liggen.")
     elif revoked_on < declaration.given_on:
         errors["revoked_on"] = _(
-            "De datum van intrekking kan niet vóór de datum liggen waarop de toestemming is gegeven."
+            "De datum van intrekking kan niet vóór de datum liggen waarop de toestemming "
+            "is gegeven."
         )
     if len(note) > NOTE_MAX_LENGTH:
-        errors["note"] = _("Gebruik voor de toelichting hoogstens %(max)s tekens.") % {"max": NOTE_MAX_LENGTH}
+        errors["note"] = _("Gebruik voor de toelichting hoogstens %(max)s tekens.") % {
+            "max": NOTE_MAX_LENGTH
+        }
     if errors:
         raise Incomplete(errors)
     return _revoke(actor=actor, declaration=declaration, revoked_on=revoked_on, note=note)
@@ -273,7 +287,8 @@ def consent_revoke(
 def _already_revoked(declaration: ConsentDeclaration) -> IllegalMove:
     when = declaration.revoked_on.strftime("%d-%m-%Y") if declaration.revoked_on else ""
     return IllegalMove(
-        gettext("Deze toestemming is al ingetrokken (op %(date)s). Er is niets gewijzigd.") % {"date": when},
+        gettext("Deze toestemming is al ingetrokken (op %(date)s). Er is niets gewijzigd.")
+        % {"date": when},
         code="already_revoked",
     )
 
@@ -298,7 +313,9 @@ def _revoke(
     try:
         locked.save()
     except ConcurrentTransition:
-        raise Conflict(_("Een collega heeft deze toestemming zojuist gewijzigd. Bekijk de huidige stand.")) from None
+        raise Conflict(
+            _("Een collega heeft deze toestemming zojuist gewijzigd. Bekijk de huidige stand.")
+        ) from None
 
     relying = list(InformationRequest.objects.filter(consent_declaration=locked).order_by("pk"))
     for information_request in relying:

@@ -25,7 +25,9 @@ class PrivateDocumentStorage(FileSystemStorage):
     """
 
     def __init__(self) -> None:
-        super().__init__(base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700)
+        super().__init__(
+            base_url=None, file_permissions_mode=0o600, directory_permissions_mode=0o700
+        )
 
     @property
     def base_location(self) -> str:
@@ -50,5 +52,7 @@ def document_upload_to(instance, filename: str) -> str:
     extension = EXTENSIONS.get(instance.document_content_type)
     if extension is None:
         # Only validated content is stored; anything else is a programming error.
-        raise ValueError("Set document_content_type from consent.validation before storing a document.")
+        raise ValueError(
+            "Set document_content_type from consent.validation before storing a document."
+        )
     return f"{CONSENT_FOLDER}/{uuid.uuid4()}.{extension}"

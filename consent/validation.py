@@ -33,6 +33,8 @@ SIGNATURES: tuple[tuple[bytes, str], ...] = (
 
 #: Content type → the extension a stored file and a download get.
 EXTENSIONS: dict[str, str] = {PDF: "pdf", PNG: "png", JPEG: "jpg"}
+#: Content type → what the page calls it.
+KIND_LABELS: dict[str, str] = {PDF: "PDF", PNG: "PNG", JPEG: "JPEG"}
 
 _HEADER_BYTES = max(len(signature) for signature, _type in SIGNATURES)
 

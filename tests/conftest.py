@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -14,6 +15,14 @@ from toolkid.models import Organisation, OrganisationKind, Role, User
 from toolkid.services import membership_grant, organisation_create
 
 SYSTEM = Actor.system("tests")
+
+
+@pytest.fixture(autouse=True)
+def _needs_postgres(request):
+    """Tests marked ``postgres`` prove something only PostgreSQL can show (row locks across
+    connections, triggers); on SQLite they are skipped, on CI they run."""
+    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 @pytest.fixture

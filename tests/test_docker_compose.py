@@ -32,7 +32,9 @@ PRODUCTION_SETTINGS = "toolkid.settings.production"
 POSTGRES_IMAGE_VARS = {"POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD_FILE"}
 
 # `${NAME}`, `${NAME:-default}`, `$NAME`; `$$` is compose's escape for a literal `$`.
-_INTERPOLATION = re.compile(r"(?<!\$)\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))")
+_INTERPOLATION = re.compile(
+    r"(?<!\$)\$(?:\{([A-Za-z_][A-Za-z0-9_]*)[^}]*\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -78,7 +80,7 @@ def parse_env_file(text: str) -> dict[str, str]:
 def interpolated_names(node: object) -> set[str]:
     """Every variable compose would interpolate anywhere in a (parsed) YAML tree."""
     if isinstance(node, dict):
-        return set().union(*(interpolated_names(k) | interpolated_names(v) for k, v in node.items()))
+        return interpolated_names([*node.keys(), *node.values()])
     if isinstance(node, list):
         return set().union(*(interpolated_names(v) for v in node))
     if isinstance(node, str):

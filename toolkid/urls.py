@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from toolkid import views
 from toolkid.admin_site import restrict_admin_site
@@ -12,6 +14,8 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("organisatie/gebruikers/", include("toolkid.members.urls")),
     path("account/", include("toolkid.accounts.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("verzoeken/", include("requests.urls")),
+    path("toestemming/", include("consent.urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),
 ]

@@ -4,17 +4,9 @@ the database so that no other audit events are written before a test starts."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
 
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role, User
-
-
-@pytest.fixture(autouse=True)
-def _postgres_only(request):
-    """Tests marked ``postgres`` need PostgreSQL (DATABASE_URL); skip them on SQLite."""
-    if request.node.get_closest_marker("postgres") and connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL)")
 
 
 @pytest.fixture

@@ -77,6 +77,13 @@ def test_failed_login_of_an_unknown_name_keeps_the_name_and_address():
     assert stored.ip_address == "2001:db8::1"
 
 
+def test_an_anonymous_actor_is_not_recorded_as_the_system():
+    event = record(actor=Actor(user=None, ip_address="203.0.113.5"), event="auth.login_failed",
+                   action=AuditAction.AUTHENTICATE, outcome=AuditOutcome.DENIED,
+                   username="onbekend")
+    assert (event.role, event.on_behalf_of, event.ip_address) == ("", "", "203.0.113.5")
+
+
 def test_explicit_address_overrides_the_actors(actor):
     event = record(actor=actor, event="auth.login", action=AuditAction.AUTHENTICATE,
                    ip_address="198.51.100.7")

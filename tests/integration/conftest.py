@@ -152,10 +152,11 @@ class CeleryProcesses:
             raise RuntimeError("could not stop: " + "; ".join(errors))
 
     def logs(self) -> str:
+        def state(p: CeleryProcess) -> str:
+            return "running" if p.alive() else f"exit {p.popen.returncode}"
+
         return "\n".join(
-            f"--- {p.role} (pid {p.pid}, {'running' if p.alive() else f'exit {p.popen.returncode}'})"
-            f" ---\n{p.log_tail()}"
-            for p in self.started
+            f"--- {p.role} (pid {p.pid}, {state(p)}) ---\n{p.log_tail()}" for p in self.started
         )
 
     def wait_for(self, condition: Callable[[], object], timeout: float, what: str) -> object:

@@ -1,6 +1,7 @@
-"""Login with two factors, read as the policy (DOMAIN.md L7, L5; NEN 7510 as the Dutch DPA reads it).
+"""Login with two factors, read as the policy (DOMAIN.md L7 and L5).
 
-# L7: health data requires two-factor login; a password alone is not enough.
+# L7: health data requires two-factor login (NEN 7510 as the Dutch DPA reads it); a password
+# alone is not enough.
 # L5: every login, failure, lockout, second factor and logout is in the audit trail.
 
 Time is frozen with time-machine (``clock``) and moved explicitly: TOTP codes, django-otp's
@@ -61,7 +62,9 @@ def device(user):
 
 def code_now(device: TOTPDevice) -> str:
     device.refresh_from_db()
-    value = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)
+    value = totp(
+        device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift
+    )
     return f"{value:0{device.digits}d}"
 
 
@@ -554,3 +557,17 @@ def test_login_at_is_set_at_two_factor_login(client, user, device, clock):
     assert client.session["toolkid_login_at"] == pytest.approx(
         datetime(2026, 3, 2, 8, 0, tzinfo=UTC).timestamp()
     )
+
+
+def test_stopping_halfway_ends_the_pending_login(client, user, device, clock):
+    password_step(client)
+    response = client.post(LOGOUT)
+    assert response.url == LOGIN
+    assert "Je bent gestopt met inloggen." in html(client.get(LOGIN))
+    assert client.post(VERIFY, {"code": code_now(device)}).url == LOGIN
+    assert not events("auth.logout").exists()
+
+
+def test_second_step_after_login_goes_home(client, user, device, clock):
+    login_fully(client, device)
+    assert client.get(VERIFY).url == HOME

@@ -75,7 +75,9 @@ def test_load_demo_twice_creates_nothing_new_and_prints_the_same():
 
 def test_demo_covers_every_role_the_seven_wijkteams_and_a_two_organisation_user():
     load_demo()
-    assert set(Membership.objects.filter(is_active=True).values_list("role", flat=True)) == set(Role.values)
+    assert set(Membership.objects.filter(is_active=True).values_list("role", flat=True)) == set(
+        Role.values
+    )
     wijkteams = Organisation.objects.filter(kind=OrganisationKind.WIJKTEAM)
     assert sorted(wijkteams.values_list("municipality", flat=True)) == sorted(
         ["Heerlen", "Kerkrade", "Landgraaf", "Brunssum", "Simpelveld", "Voerendaal", "Beekdaelen"]
@@ -85,12 +87,16 @@ def test_demo_covers_every_role_the_seven_wijkteams_and_a_two_organisation_user(
     assert Membership.objects.values("organisation").distinct().count() >= 8
     assert Organisation.objects.get(name="Mondriaan").kind == OrganisationKind.VOLWASSENENZORG
     assert Organisation.objects.get(name="Mondriaan Jeugd").kind == OrganisationKind.JEUGD_GGZ
-    assert Organisation.objects.get(name="Raad voor de Kinderbescherming Limburg").kind == OrganisationKind.RVDK
+    assert (
+        Organisation.objects.get(name="Raad voor de Kinderbescherming Limburg").kind
+        == OrganisationKind.RVDK
+    )
     assert Organisation.objects.filter(kind=OrganisationKind.GI).count() == 3
 
     flex = User.objects.get(username="flex.parkstad")
-    assert set(flex.memberships.filter(is_active=True).values_list("organisation__name", flat=True)) == {
-        "Wijkteam Landgraaf", "Wijkteam Brunssum"}
+    assert set(
+        flex.memberships.filter(is_active=True).values_list("organisation__name", flat=True)
+    ) == {"Wijkteam Landgraaf", "Wijkteam Brunssum"}
     assert User.objects.get(username="functioneel.beheer").is_functional_admin
     assert User.objects.filter(is_functional_admin=True).count() == 1
 
@@ -105,8 +111,11 @@ def test_demo_users_have_the_demo_password_and_known_confirmed_second_factors():
     static = StaticDevice.objects.get(user=user)
     assert static.confirmed
     assert sorted(static.token_set.values_list("token", flat=True)) == sorted(
-        demo.demo_backup_codes("zorg.mondriaan"))
-    assert demo_code("zorg.mondriaan", "--reservecodes").split() == demo.demo_backup_codes("zorg.mondriaan")
+        demo.demo_backup_codes("zorg.mondriaan")
+    )
+    assert demo_code("zorg.mondriaan", "--reservecodes").split() == demo.demo_backup_codes(
+        "zorg.mondriaan"
+    )
 
 
 def test_a_second_run_keeps_a_changed_password_and_an_ended_membership():

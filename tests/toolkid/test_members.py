@@ -19,12 +19,16 @@ MEMBERS = "/organisatie/gebruikers/"
 
 @pytest.fixture
 def beheerder(make_user, mondriaan):
-    return make_user((mondriaan, Role.BEHEERDER), username="beheer.m", first_name="Kim", last_name="Bastiaens")
+    return make_user(
+        (mondriaan, Role.BEHEERDER), username="beheer.m", first_name="Kim", last_name="Bastiaens"
+    )
 
 
 @pytest.fixture
 def clinician(make_user, mondriaan):
-    return make_user((mondriaan, Role.ZORGVERLENER), username="zorg.m", first_name="Maud", last_name="Ramakers")
+    return make_user(
+        (mondriaan, Role.ZORGVERLENER), username="zorg.m", first_name="Maud", last_name="Ramakers"
+    )
 
 
 @pytest.fixture
@@ -46,8 +50,12 @@ def test_the_page_is_named_members():
     assert reverse("members") == MEMBERS
 
 
-def test_beheerder_sees_own_members_only(verified_client, beheerder, clinician, make_user, wijkteam):
-    outsider = make_user((wijkteam, Role.JEUGDHULPVERLENER), username="buiten.wijkteam", last_name="Buitenstaander")
+def test_beheerder_sees_own_members_only(
+    verified_client, beheerder, clinician, make_user, wijkteam
+):
+    outsider = make_user(
+        (wijkteam, Role.JEUGDHULPVERLENER), username="buiten.wijkteam", last_name="Buitenstaander"
+    )
     response = verified_client(beheerder).get(MEMBERS)
     assert response.status_code == 200
     html = response.content.decode()
@@ -79,7 +87,9 @@ def test_functional_admin_without_organisation_gets_404(verified_client, make_us
     assert verified_client(admin).get(MEMBERS).status_code == 404
 
 
-def test_the_role_without_the_object_permission_is_not_enough(verified_client, beheerder, mondriaan):
+def test_the_role_without_the_object_permission_is_not_enough(
+    verified_client, beheerder, mondriaan
+):
     remove_perm("toolkid.manage_members", role_group(mondriaan, Role.BEHEERDER), mondriaan)
     assert verified_client(beheerder).get(MEMBERS).status_code == 404
     assert denied("members.view", mondriaan.pk)
@@ -104,25 +114,41 @@ def test_beheerder_of_another_organisation_cannot_touch_this_ones_members(
     assert clinician.is_active
 
 
-def test_the_404_is_the_same_whether_the_membership_exists_or_not(verified_client, other_beheerder, clinician):
+def test_the_404_is_the_same_whether_the_membership_exists_or_not(
+    verified_client, other_beheerder, clinician
+):
     client = verified_client(other_beheerder)
     membership = Membership.objects.get(user=clinician)
-    existing = client.post(reverse("members_end", args=[membership.pk]))
-    missing = client.post(reverse("members_end", args=[membership.pk + 1000]))
+    urls = [
+        reverse("members_end", args=[membership.pk]),
+        reverse("members_end", args=[membership.pk + 1000]),
+    ]
+    existing, missing = (client.post(url) for url in urls)
     assert existing.status_code == missing.status_code == 404
-    assert without_tokens(existing.content.decode()) == without_tokens(missing.content.decode())
+    # Only the requested address itself (echoed in the language form) may differ.
+    pages = [
+        without_tokens(r.content.decode()).replace(url, "URL")
+        for r, url in zip([existing, missing], urls, strict=True)
+    ]
+    assert pages[0] == pages[1]
     assert "Pagina niet gevonden" in existing.content.decode()
 
 
 def test_grant_a_role_to_an_existing_user(verified_client, beheerder, mondriaan, requester):
     response = verified_client(beheerder).post(
-        reverse("members_grant"), {"username": requester.username, "role": Role.ZORGVERLENER}, follow=True
+        reverse("members_grant"),
+        {"username": requester.username, "role": Role.ZORGVERLENER},
+        follow=True,
     )
     assert response.status_code == 200
-    membership = Membership.objects.get(user=requester, organisation=mondriaan, role=Role.ZORGVERLENER)
+    membership = Membership.objects.get(
+        user=requester, organisation=mondriaan, role=Role.ZORGVERLENER
+    )
     assert membership.is_active
     assert requester.groups.filter(pk=role_group(mondriaan, Role.ZORGVERLENER).pk).exists()
-    event = AuditEvent.objects.filter(event="membership.granted", object_id=str(membership.pk)).get()
+    event = AuditEvent.objects.filter(
+        event="membership.granted", object_id=str(membership.pk)
+    ).get()
     assert event.outcome == AuditOutcome.ALLOWED
     assert event.user == beheerder
     assert event.organisation == mondriaan
@@ -154,18 +180,23 @@ def test_granting_a_role_someone_already_has_is_an_error(verified_client, beheer
 
 
 def test_a_missing_role_is_an_error(verified_client, beheerder, clinician):
-    response = verified_client(beheerder).post(reverse("members_grant"), {"username": clinician.username})
+    response = verified_client(beheerder).post(
+        reverse("members_grant"), {"username": clinician.username}
+    )
     assert "Kies een rol." in response.content.decode()
 
 
 def test_end_a_membership(verified_client, beheerder, clinician, mondriaan):
     membership = Membership.objects.get(user=clinician)
-    response = verified_client(beheerder).post(reverse("members_end", args=[membership.pk]), follow=True)
+    response = verified_client(beheerder).post(
+        reverse("members_end", args=[membership.pk]), follow=True
+    )
     assert response.status_code == 200
     membership.refresh_from_db()
     assert not membership.is_active
-    assert AuditEvent.objects.filter(event="membership.ended", object_id=str(membership.pk),
-                                     outcome=AuditOutcome.ALLOWED).exists()
+    assert AuditEvent.objects.filter(
+        event="membership.ended", object_id=str(membership.pk), outcome=AuditOutcome.ALLOWED
+    ).exists()
     html = response.content.decode()
     assert "is beëindigd" in html
     assert "Eerdere medewerkers" in html
@@ -173,7 +204,9 @@ def test_end_a_membership(verified_client, beheerder, clinician, mondriaan):
 
 def test_beheerder_cannot_end_their_own_beheerder_role(verified_client, beheerder):
     membership = Membership.objects.get(user=beheerder)
-    response = verified_client(beheerder).post(reverse("members_end", args=[membership.pk]), follow=True)
+    response = verified_client(beheerder).post(
+        reverse("members_end", args=[membership.pk]), follow=True
+    )
     membership.refresh_from_db()
     assert membership.is_active
     assert "eigen rol als beheerder" in response.content.decode()
@@ -200,8 +233,9 @@ def test_deactivation_ends_the_users_sessions_and_is_audited(verified_client, be
     assert "is gedeactiveerd" in response.content.decode()
     clinician.refresh_from_db()
     assert not clinician.is_active
-    assert AuditEvent.objects.filter(event="user.deactivated", object_id=str(clinician.pk),
-                                     outcome=AuditOutcome.ALLOWED).exists()
+    assert AuditEvent.objects.filter(
+        event="user.deactivated", object_id=str(clinician.pk), outcome=AuditOutcome.ALLOWED
+    ).exists()
 
     after = victim_client.get("/")
     assert after.status_code == 302

@@ -99,7 +99,9 @@ def test_production_refuses_unsafe_configuration(change, message):
     variables = {k: v for k, v in variables.items() if v is not None}
     result = django_setup(**variables)
     assert result.returncode != 0
-    assert "django.core.exceptions.ImproperlyConfigured: " + message in result.stderr
+    last_line = result.stderr.strip().splitlines()[-1]
+    assert last_line.startswith("django.core.exceptions.ImproperlyConfigured: "), result.stderr
+    assert message in last_line
 
 
 def test_production_passes_the_deployment_checklist():

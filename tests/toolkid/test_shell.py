@@ -58,7 +58,9 @@ def assert_nav(html: str, visible: set[tuple[str, str]]) -> None:
     labels = nav_labels(html)
     for name, label in ALL:
         expected = (name, label) in visible and url_exists(name)
-        assert (label in labels) == expected, f"{label}: expected {'present' if expected else 'absent'}"
+        assert (label in labels) == expected, (
+            f"{label}: expected {'present' if expected else 'absent'}"
+        )
 
 
 @pytest.mark.parametrize("role", list(SEES))
@@ -78,7 +80,9 @@ def test_navigation_of_the_functional_admin(verified_client, make_user):
     assert "functioneel beheerder" in html
 
 
-def test_the_dashboard_has_a_card_for_each_nav_item_but_the_overview(verified_client, make_user, wijkteam):
+def test_the_dashboard_has_a_card_for_each_nav_item_but_the_overview(
+    verified_client, make_user, wijkteam
+):
     user = make_user((wijkteam, Role.BEHEERDER))
     html = verified_client(user).get("/").content.decode()
     cards = re.findall(r'<a class="card__link" href="([^"]+)">([^<]+)</a>', html)
@@ -86,9 +90,15 @@ def test_the_dashboard_has_a_card_for_each_nav_item_but_the_overview(verified_cl
     assert all(label != "Overzicht" for _url, label in cards)
 
 
-def test_the_header_shows_the_acting_organisation_and_the_roles(verified_client, make_user, wijkteam):
-    user = make_user((wijkteam, Role.JEUGDHULPVERLENER), (wijkteam, Role.TEAMLEIDER),
-                     first_name="Sanne", last_name="Vermeulen")
+def test_the_header_shows_the_acting_organisation_and_the_roles(
+    verified_client, make_user, wijkteam
+):
+    user = make_user(
+        (wijkteam, Role.JEUGDHULPVERLENER),
+        (wijkteam, Role.TEAMLEIDER),
+        first_name="Sanne",
+        last_name="Vermeulen",
+    )
     html = verified_client(user).get("/").content.decode()
     top = header(html)
     assert "Je werkt namens" in top and "<strong>Wijkteam Heerlen</strong>" in top
@@ -127,7 +137,9 @@ def test_a_user_with_two_organisations_chooses_first(verified_client, two_org_us
     assert 'name="next" value="/privacy/"' in html
     assert 'name="csrfmiddlewaretoken"' in html
 
-    response = client.post(reverse("choose_organisation"), {"organisation": brunssum.pk, "next": "/"})
+    response = client.post(
+        reverse("choose_organisation"), {"organisation": brunssum.pk, "next": "/"}
+    )
     assert response.status_code == 302 and response.url == "/"
     top = header(client.get("/").content.decode())
     assert "<strong>Wijkteam Brunssum</strong>" in top
@@ -138,7 +150,9 @@ def test_choosing_an_organisation_one_is_no_member_of_is_a_logged_404(
     verified_client, two_org_user, mondriaan
 ):
     user, _landgraaf, _brunssum = two_org_user
-    response = verified_client(user).post(reverse("choose_organisation"), {"organisation": mondriaan.pk})
+    response = verified_client(user).post(
+        reverse("choose_organisation"), {"organisation": mondriaan.pk}
+    )
     assert response.status_code == 404
     assert "Pagina niet gevonden" in response.content.decode()
     assert AuditEvent.objects.filter(
@@ -149,7 +163,8 @@ def test_choosing_an_organisation_one_is_no_member_of_is_a_logged_404(
 def test_choosing_does_not_redirect_off_site(verified_client, two_org_user):
     user, landgraaf, _brunssum = two_org_user
     response = verified_client(user).post(
-        reverse("choose_organisation"), {"organisation": landgraaf.pk, "next": "https://example.com/"}
+        reverse("choose_organisation"),
+        {"organisation": landgraaf.pk, "next": "https://example.com/"},
     )
     assert response.status_code == 302
     assert response.url == reverse("home")
@@ -196,8 +211,16 @@ def test_privacy_statement_is_public_and_covers_the_essentials(client):
     response = client.get(reverse("privacy"))
     assert response.status_code == 200
     html = response.content.decode()
-    for words in ("BSN", "initialen", "NEN 7513", "vijf jaar", "twintig jaar", "wie uw gegevens heeft ingezien",
-                  "privacyfunctionaris", "Autoriteit Persoonsgegevens"):
+    for words in (
+        "BSN",
+        "initialen",
+        "NEN 7513",
+        "vijf jaar",
+        "twintig jaar",
+        "wie uw gegevens heeft ingezien",
+        "privacyfunctionaris",
+        "Autoriteit Persoonsgegevens",
+    ):
         assert words in html, words
 
 

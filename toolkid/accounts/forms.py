@@ -45,8 +45,7 @@ class LoginForm(AccessibleFormMixin, forms.Form):
         label=_("Gebruikersnaam"),
         max_length=254,
         widget=forms.TextInput(
-            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false",
-                   "autofocus": True}
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
         error_messages={"required": _("Vul je gebruikersnaam in.")},
     )
@@ -81,7 +80,9 @@ class LoginForm(AccessibleFormMixin, forms.Form):
             self.user_cache = authenticate(self.request, username=username, password=password)
             if self.user_cache is None:
                 self.credentials_refused = True
-                raise forms.ValidationError(self.error_messages["invalid_login"], code="invalid_login")
+                raise forms.ValidationError(
+                    self.error_messages["invalid_login"], code="invalid_login"
+                )
         return cleaned
 
     @property
@@ -112,17 +113,15 @@ class SecondFactorForm(AccessibleFormMixin, forms.Form):
                 "Elke reservecode werkt maar één keer."
             ) % {"length": BACKUP_CODE_LENGTH}
             field.widget.attrs.update(
-                {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false",
-                 "autofocus": True}
+                {"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
             )
         else:
             field.help_text = _("De 6 cijfers die de app nu toont.")
-            field.widget.attrs.update(
-                {"autocomplete": "one-time-code", "inputmode": "numeric",
-                 "autofocus": True}
-            )
+            field.widget.attrs.update({"autocomplete": "one-time-code", "inputmode": "numeric"})
         field.error_messages["required"] = (
-            _("Vul een reservecode in.") if use_backup else _("Vul de code uit je authenticator-app in.")
+            _("Vul een reservecode in.")
+            if use_backup
+            else _("Vul de code uit je authenticator-app in.")
         )
 
     def clean_code(self) -> str:
@@ -153,9 +152,7 @@ class EnrolmentForm(AccessibleFormMixin, forms.Form):
         help_text=_("De 6 cijfers die de app toont nadat je de QR-code hebt gescand."),
         max_length=16,
         strip=True,
-        widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
-        ),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
         error_messages={"required": _("Vul de code uit je authenticator-app in.")},
     )
 

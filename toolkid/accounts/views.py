@@ -120,6 +120,9 @@ def _load_pending(request: HttpRequest, max_age: int):
 
 
 def _no_pending(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated and request.user.is_verified():
+        # Already logged in (e.g. the back button after login): nothing to finish.
+        return redirect("home")
     messages.warning(request, _("Je inlogpoging is verlopen. Log opnieuw in."))
     return redirect("login")
 
@@ -144,7 +147,12 @@ def _qr_svg(device: TOTPDevice) -> str:
     for an image service."""
     title = _("QR-code om toolKID toe te voegen aan je authenticator-app")
     svg = segno.make(device.config_url, error="m").svg_inline(
-        scale=4, title=title, svgclass="qr-code", lineclass=None
+        # A white quiet zone whatever the page colour: scanners need the contrast.
+        scale=4,
+        title=title,
+        light="#ffffff",
+        svgclass="qr-code",
+        lineclass=None,
     )
     return mark_safe(  # noqa: S308 - segno output with our own (escaped) title, no user input
         svg.replace("<svg ", format_html('<svg role="img" aria-label="{}" ', title), 1)
@@ -272,8 +280,10 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             else:
                 form.add_error(
                     "code",
-                    _("Onjuiste code. Kijk of je de code van toolKID in de app gebruikt en "
-                      "probeer het opnieuw."),
+                    _(
+                        "Onjuiste code. Kijk of je de code van toolKID in de app gebruikt en "
+                        "probeer het opnieuw."
+                    ),
                 )
     return render(
         request,
@@ -311,7 +321,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
         form = EnrolmentForm()
     elif request.method == "POST" and form.is_valid():
         try:
-            confirmed = totp_device_confirm(actor=actor, device=device, token=form.cleaned_data["code"])
+            confirmed = totp_device_confirm(
+                actor=actor, device=device, token=form.cleaned_data["code"]
+            )
         except SecondFactorThrottled:
             form.add_error("code", _("Te veel pogingen, wacht even en probeer het dan opnieuw."))
         else:
@@ -324,8 +336,10 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
                 return redirect("backup_codes")
             form.add_error(
                 "code",
-                _("Onjuiste code. Scan de QR-code opnieuw of typ de sleutel over, en vul de "
-                  "code in die de app nu toont."),
+                _(
+                    "Onjuiste code. Scan de QR-code opnieuw of typ de sleutel over, en vul de "
+                    "code in die de app nu toont."
+                ),
             )
     return render(
         request,
@@ -344,7 +358,8 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
         codes = backup_codes_generate(actor=request.actor, user=request.user)
         request.session[SESSION_FRESH_CODES] = {"codes": codes, "next": ""}
         messages.success(
-            request, _("Je nieuwe reservecodes zijn gemaakt. De oude reservecodes werken niet meer.")
+            request,
+            _("Je nieuwe reservecodes zijn gemaakt. De oude reservecodes werken niet meer."),
         )
         return redirect("backup_codes")
     fresh = request.session.pop(SESSION_FRESH_CODES, None) or {}
@@ -365,10 +380,15 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     """Logout is a POST (a link or image cannot log anyone out); GET asks to confirm."""
     if request.method == "POST":
-        if request.user.is_authenticated:
+        was_logged_in = request.user.is_authenticated
+        if was_logged_in:
             record_auth_event(actor=request.actor, event="auth.logout")
+        # Also ends a pending login ("Stoppen met inloggen").
         logout(request)
-        messages.success(request, _("Je bent uitgelogd."))
+        if was_logged_in:
+            messages.success(request, _("Je bent uitgelogd."))
+        else:
+            messages.info(request, _("Je bent gestopt met inloggen."))
         return redirect("login")
     if not request.user.is_authenticated:
         return redirect("login")

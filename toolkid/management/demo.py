@@ -57,7 +57,13 @@ ORGANISATIONS: tuple[DemoOrganisation, ...] = (
     *(
         DemoOrganisation(f"Wijkteam {municipality}", OrganisationKind.WIJKTEAM, municipality)
         for municipality in (
-            "Heerlen", "Kerkrade", "Landgraaf", "Brunssum", "Simpelveld", "Voerendaal", "Beekdaelen",
+            "Heerlen",
+            "Kerkrade",
+            "Landgraaf",
+            "Brunssum",
+            "Simpelveld",
+            "Voerendaal",
+            "Beekdaelen",
         )
     ),
 )
@@ -83,16 +89,30 @@ class DemoUser:
 # Invented, Dutch-sounding names. At least one user per role; several organisations;
 # flex.parkstad works for two wijkteams (and so has to choose which one she acts for).
 USERS: tuple[DemoUser, ...] = (
-    DemoUser("jeugd.heerlen", "Sanne", "Vermeulen", (("Wijkteam Heerlen", Role.JEUGDHULPVERLENER),)),
+    DemoUser(
+        "jeugd.heerlen", "Sanne", "Vermeulen", (("Wijkteam Heerlen", Role.JEUGDHULPVERLENER),)
+    ),
     DemoUser("jeugd.kerkrade", "Joep", "Hermans", (("Wijkteam Kerkrade", Role.JEUGDHULPVERLENER),)),
     DemoUser("jeugd.xonar", "Femke", "Pluijmen", (("XONAR", Role.JEUGDHULPVERLENER),)),
     DemoUser("jeugd.mondriaan", "Stijn", "Coumans", (("Mondriaan Jeugd", Role.JEUGDHULPVERLENER),)),
-    DemoUser("gezinsvoogd.bjz", "Ilse", "Lemmens",
-             (("Bureau Jeugdzorg Limburg", Role.JEUGDHULPVERLENER),)),
-    DemoUser("raad.limburg", "Bart", "Coenen",
-             (("Raad voor de Kinderbescherming Limburg", Role.JEUGDHULPVERLENER),)),
-    DemoUser("vt.zuidlimburg", "Noor", "Schepers",
-             (("Veilig Thuis Zuid-Limburg", Role.JEUGDHULPVERLENER),)),
+    DemoUser(
+        "gezinsvoogd.bjz",
+        "Ilse",
+        "Lemmens",
+        (("Bureau Jeugdzorg Limburg", Role.JEUGDHULPVERLENER),),
+    ),
+    DemoUser(
+        "raad.limburg",
+        "Bart",
+        "Coenen",
+        (("Raad voor de Kinderbescherming Limburg", Role.JEUGDHULPVERLENER),),
+    ),
+    DemoUser(
+        "vt.zuidlimburg",
+        "Noor",
+        "Schepers",
+        (("Veilig Thuis Zuid-Limburg", Role.JEUGDHULPVERLENER),),
+    ),
     DemoUser("zorg.mondriaan", "Maud", "Ramakers", (("Mondriaan", Role.ZORGVERLENER),)),
     DemoUser("zorg2.mondriaan", "Thijs", "Ubachs", (("Mondriaan", Role.ZORGVERLENER),)),
     DemoUser("teamleider.mondriaan", "Els", "Dassen", (("Mondriaan", Role.TEAMLEIDER),)),
@@ -101,19 +121,27 @@ USERS: tuple[DemoUser, ...] = (
     DemoUser("beheer.mondriaan", "Kim", "Bastiaens", (("Mondriaan", Role.BEHEERDER),)),
     DemoUser("beheer.heerlen", "Guido", "Smeets", (("Wijkteam Heerlen", Role.BEHEERDER),)),
     DemoUser("functioneel.beheer", "Anja", "Wolters", is_functional_admin=True),
-    DemoUser("flex.parkstad", "Mirthe", "Kleijnen",
-             (("Wijkteam Landgraaf", Role.JEUGDHULPVERLENER),
-              ("Wijkteam Brunssum", Role.JEUGDHULPVERLENER))),
+    DemoUser(
+        "flex.parkstad",
+        "Mirthe",
+        "Kleijnen",
+        (
+            ("Wijkteam Landgraaf", Role.JEUGDHULPVERLENER),
+            ("Wijkteam Brunssum", Role.JEUGDHULPVERLENER),
+        ),
+    ),
 )
 
 
 def refuse_in_production() -> None:
     """Demo accounts with known secrets must never reach production."""
-    module = getattr(settings, "SETTINGS_MODULE", None) or os.environ.get("DJANGO_SETTINGS_MODULE", "")
+    module = getattr(settings, "SETTINGS_MODULE", None) or os.environ.get(
+        "DJANGO_SETTINGS_MODULE", ""
+    )
     if not settings.DEBUG and str(module).endswith("production"):
         raise CommandError(
-            "Geweigerd: dit zijn productie-instellingen. Demo-gebruikers hebben een bekend wachtwoord "
-            "en bekende codes voor de tweede factor en horen nooit in productie."
+            "Geweigerd: dit zijn productie-instellingen. Demo-gebruikers hebben een bekend "
+            "wachtwoord en bekende codes voor de tweede factor en horen nooit in productie."
         )
 
 

@@ -11,7 +11,9 @@ from toolkid.models import Membership, Organisation, Role, User
 ROLE_HINTS: dict[str, str] = {
     Role.JEUGDHULPVERLENER: _("Doet informatieverzoeken bij zorgverleners."),
     Role.ZORGVERLENER: _("Beantwoordt verzoeken over de eigen cliënten (ouders)."),
-    Role.JURIDISCH_ADVISEUR: _("Geeft advies bij twijfel; ook zorgdirecteur of geneesheer-directeur."),
+    Role.JURIDISCH_ADVISEUR: _(
+        "Geeft advies bij twijfel; ook zorgdirecteur of geneesheer-directeur."
+    ),
     Role.TEAMLEIDER: _("Ziet het werk van het team, wijst verzoeken toe en bevestigt weigeringen."),
     Role.BEHEERDER: _("Beheert gebruikers en de auditlog; ziet geen inhoud van verzoeken."),
 }
@@ -25,15 +27,18 @@ class GrantRoleForm(forms.Form):
         max_length=150,
         help_text=_("De gebruikersnaam waarmee de medewerker inlogt, bijvoorbeeld j.jansen."),
         error_messages={"required": _("Vul de gebruikersnaam in.")},
-        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false",
-                                      "autocapitalize": "none"}),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "spellcheck": "false", "autocapitalize": "none"}
+        ),
     )
     role = forms.ChoiceField(
         label=_("Rol"),
         choices=Role.choices,
         widget=forms.RadioSelect,
-        error_messages={"required": _("Kies een rol."),
-                        "invalid_choice": _("Kies een van de rollen in de lijst.")},
+        error_messages={
+            "required": _("Kies een rol."),
+            "invalid_choice": _("Kies een van de rollen in de lijst."),
+        },
     )
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
@@ -51,15 +56,19 @@ class GrantRoleForm(forms.Form):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise forms.ValidationError(
-                _("Er is geen gebruiker met gebruikersnaam ‘%(username)s’. Controleer de "
-                  "schrijfwijze. Een nieuw account maakt de functioneel beheerder aan."),
+                _(
+                    "Er is geen gebruiker met gebruikersnaam ‘%(username)s’. Controleer de "
+                    "schrijfwijze. Een nieuw account maakt de functioneel beheerder aan."
+                ),
                 code="unknown_user",
                 params={"username": username},
             )
         if not user.is_active:
             raise forms.ValidationError(
-                _("Het account ‘%(username)s’ is gedeactiveerd. Alleen de functioneel beheerder "
-                  "kan het weer activeren."),
+                _(
+                    "Het account ‘%(username)s’ is gedeactiveerd. Alleen de functioneel beheerder "
+                    "kan het weer activeren."
+                ),
                 code="inactive_user",
                 params={"username": username},
             )
@@ -69,13 +78,22 @@ class GrantRoleForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         role = cleaned.get("role")
-        if self.user is not None and role and Membership.objects.filter(
-            user=self.user, organisation=self.organisation, role=role, is_active=True
-        ).exists():
-            self.add_error("role", forms.ValidationError(
-                _("%(name)s heeft deze rol al bij %(organisation)s."),
-                code="already_member",
-                params={"name": self.user.get_full_name() or self.user.get_username(),
-                        "organisation": self.organisation.name},
-            ))
+        if (
+            self.user is not None
+            and role
+            and Membership.objects.filter(
+                user=self.user, organisation=self.organisation, role=role, is_active=True
+            ).exists()
+        ):
+            self.add_error(
+                "role",
+                forms.ValidationError(
+                    _("%(name)s heeft deze rol al bij %(organisation)s."),
+                    code="already_member",
+                    params={
+                        "name": self.user.get_full_name() or self.user.get_username(),
+                        "organisation": self.organisation.name,
+                    },
+                ),
+            )
         return cleaned

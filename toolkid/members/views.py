@@ -23,15 +23,28 @@ from toolkid.models import Organisation, Role
 from toolkid.services import membership_end, membership_grant, user_deactivate
 
 
-def _deny(request: HttpRequest, *, event: str, action: str, object_type: str, object_id) -> NoReturn:
+def _deny(
+    request: HttpRequest, *, event: str, action: str, object_type: str, object_id
+) -> NoReturn:
     # Recorded outside any transaction, so the denial survives (audit.events module notes).
-    record_denied(actor=request.actor, event=event, action=action,
-                  object_type=object_type, object_id=str(object_id or ""))
+    record_denied(
+        actor=request.actor,
+        event=event,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id or ""),
+    )
     raise Http404
 
 
-def _managed_organisation(request: HttpRequest, *, event: str, action: str,
-                          object_type: str = "toolkid.organisation", object_id=None) -> Organisation:
+def _managed_organisation(
+    request: HttpRequest,
+    *,
+    event: str,
+    action: str,
+    object_type: str = "toolkid.organisation",
+    object_id=None,
+) -> Organisation:
     """The acting organisation, if the user may manage its members; else a logged 404."""
     actor = request.actor
     organisation = actor.organisation
@@ -46,14 +59,20 @@ def _managed_organisation(request: HttpRequest, *, event: str, action: str,
     return organisation
 
 
-def _render_list(request: HttpRequest, organisation: Organisation, form: GrantRoleForm) -> HttpResponse:
+def _render_list(
+    request: HttpRequest, organisation: Organisation, form: GrantRoleForm
+) -> HttpResponse:
     current, former = selectors.member_rows(organisation)
-    return render(request, "toolkid/members/list.html", {
-        "organisation": organisation,
-        "current": current,
-        "former": former,
-        "form": form,
-    })
+    return render(
+        request,
+        "toolkid/members/list.html",
+        {
+            "organisation": organisation,
+            "current": current,
+            "former": former,
+            "form": form,
+        },
+    )
 
 
 @require_http_methods(["GET"])
@@ -64,7 +83,9 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def member_grant(request: HttpRequest) -> HttpResponse:
-    organisation = _managed_organisation(request, event="membership.grant", action=AuditAction.CREATE)
+    organisation = _managed_organisation(
+        request, event="membership.grant", action=AuditAction.CREATE
+    )
     form = GrantRoleForm(request.POST, organisation=organisation)
     if not form.is_valid():
         return _render_list(request, organisation, form)
@@ -72,43 +93,78 @@ def member_grant(request: HttpRequest) -> HttpResponse:
     try:
         membership_grant(actor=request.actor, user=form.user, organisation=organisation, role=role)
     except PermissionDenied:
-        _deny(request, event="membership.grant", action=AuditAction.CREATE,
-              object_type="toolkid.organisation", object_id=organisation.pk)
-    messages.success(request, _("%(name)s heeft nu de rol %(role)s bij %(organisation)s.") % {
-        "name": form.user.get_full_name() or form.user.get_username(),
-        "role": Role(role).label.lower(),
-        "organisation": organisation.name,
-    })
+        _deny(
+            request,
+            event="membership.grant",
+            action=AuditAction.CREATE,
+            object_type="toolkid.organisation",
+            object_id=organisation.pk,
+        )
+    messages.success(
+        request,
+        _("%(name)s heeft nu de rol %(role)s bij %(organisation)s.")
+        % {
+            "name": form.user.get_full_name() or form.user.get_username(),
+            "role": Role(role).label.lower(),
+            "organisation": organisation.name,
+        },
+    )
     return redirect("members")
 
 
 @require_POST
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _managed_organisation(request, event="membership.end", action=AuditAction.UPDATE,
-                                         object_type="toolkid.membership", object_id=pk)
+    organisation = _managed_organisation(
+        request,
+        event="membership.end",
+        action=AuditAction.UPDATE,
+        object_type="toolkid.membership",
+        object_id=pk,
+    )
     membership = selectors.membership_in(organisation, pk)
     if membership is None:
         # Another organisation's membership, or none at all: the same answer.
-        _deny(request, event="membership.end", action=AuditAction.UPDATE,
-              object_type="toolkid.membership", object_id=pk)
+        _deny(
+            request,
+            event="membership.end",
+            action=AuditAction.UPDATE,
+            object_type="toolkid.membership",
+            object_id=pk,
+        )
     name = membership.user.get_full_name() or membership.user.get_username()
     role_label = Role(membership.role).label.lower()
     if membership.user_id == request.user.pk and membership.role == Role.BEHEERDER:
         # Otherwise an organisation can lock itself out of its own user management.
-        messages.error(request, _("Je kunt je eigen rol als beheerder niet beëindigen. Vraag een andere "
-                                  "beheerder of de functioneel beheerder."))
+        messages.error(
+            request,
+            _(
+                "Je kunt je eigen rol als beheerder niet beëindigen. Vraag een andere "
+                "beheerder of de functioneel beheerder."
+            ),
+        )
         return redirect("members")
     if not membership.is_active:
-        messages.info(request, _("De rol %(role)s van %(name)s was al beëindigd.") % {
-            "role": role_label, "name": name})
+        messages.info(
+            request,
+            _("De rol %(role)s van %(name)s was al beëindigd.")
+            % {"role": role_label, "name": name},
+        )
         return redirect("members")
     try:
         membership_end(actor=request.actor, membership=membership)
     except PermissionDenied:
-        _deny(request, event="membership.end", action=AuditAction.UPDATE,
-              object_type="toolkid.membership", object_id=pk)
-    messages.success(request, _("De rol %(role)s van %(name)s bij %(organisation)s is beëindigd.") % {
-        "role": role_label, "name": name, "organisation": organisation.name})
+        _deny(
+            request,
+            event="membership.end",
+            action=AuditAction.UPDATE,
+            object_type="toolkid.membership",
+            object_id=pk,
+        )
+    messages.success(
+        request,
+        _("De rol %(role)s van %(name)s bij %(organisation)s is beëindigd.")
+        % {"role": role_label, "name": name, "organisation": organisation.name},
+    )
     return redirect("members")
 
 
@@ -116,12 +172,22 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
 def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     """Two steps: the first request (a GET, or a POST without ``bevestigd``) shows what will
     happen; the POST from that page deactivates the account and ends its sessions."""
-    organisation = _managed_organisation(request, event="user.deactivate", action=AuditAction.UPDATE,
-                                         object_type="toolkid.user", object_id=pk)
+    organisation = _managed_organisation(
+        request,
+        event="user.deactivate",
+        action=AuditAction.UPDATE,
+        object_type="toolkid.user",
+        object_id=pk,
+    )
     target = selectors.active_member_of(organisation, pk)
     if target is None:
-        _deny(request, event="user.deactivate", action=AuditAction.UPDATE,
-              object_type="toolkid.user", object_id=pk)
+        _deny(
+            request,
+            event="user.deactivate",
+            action=AuditAction.UPDATE,
+            object_type="toolkid.user",
+            object_id=pk,
+        )
     name = target.get_full_name() or target.get_username()
     if target.pk == request.user.pk:
         messages.error(request, _("Je kunt je eigen account niet deactiveren."))
@@ -135,18 +201,38 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     confirmed = request.method == "POST" and request.POST.get("bevestigd") == "ja"
     if not confirmed or elsewhere:
         if confirmed and elsewhere:
-            messages.error(request, _("Dit account kun je niet deactiveren, omdat de gebruiker ook voor "
-                                      "een andere organisatie werkt."))
-        return render(request, "toolkid/members/confirm_deactivate.html", {
-            "organisation": organisation,
-            "target": target,
-            "elsewhere": elsewhere,
-        })
+            messages.error(
+                request,
+                _(
+                    "Dit account kun je niet deactiveren, omdat de gebruiker ook voor "
+                    "een andere organisatie werkt."
+                ),
+            )
+        return render(
+            request,
+            "toolkid/members/confirm_deactivate.html",
+            {
+                "organisation": organisation,
+                "target": target,
+                "elsewhere": elsewhere,
+            },
+        )
     try:
         user_deactivate(actor=request.actor, user=target)
     except PermissionDenied:
-        _deny(request, event="user.deactivate", action=AuditAction.UPDATE,
-              object_type="toolkid.user", object_id=pk)
-    messages.success(request, _("Het account van %(name)s is gedeactiveerd. Deze gebruiker kan niet meer "
-                                "inloggen; open sessies zijn beëindigd.") % {"name": name})
+        _deny(
+            request,
+            event="user.deactivate",
+            action=AuditAction.UPDATE,
+            object_type="toolkid.user",
+            object_id=pk,
+        )
+    messages.success(
+        request,
+        _(
+            "Het account van %(name)s is gedeactiveerd. Deze gebruiker kan niet meer "
+            "inloggen; open sessies zijn beëindigd."
+        )
+        % {"name": name},
+    )
     return redirect("members")

@@ -134,6 +134,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
+# Never keep typed passwords or codes in axes' records of failed attempts.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# A retry during a lockout counts as a failure and restarts the 30 minutes (axes default).
 
 # Two-factor (django-otp). The TOTP device throttles wrong codes by itself.
 OTP_TOTP_ISSUER = "toolKID"

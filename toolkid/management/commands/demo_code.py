@@ -10,12 +10,17 @@ from toolkid.management import demo
 
 
 class Command(BaseCommand):
-    help = "Toont de actuele code voor de tweede factor van een demo-gebruiker (nooit in productie)."
+    help = (
+        "Toont de actuele code voor de tweede factor van een demo-gebruiker (nooit in productie)."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("username", help="gebruikersnaam van de demo-gebruiker")
-        parser.add_argument("--reservecodes", action="store_true",
-                            help="toon de nog ongebruikte reservecodes in plaats van de actuele code")
+        parser.add_argument(
+            "--reservecodes",
+            action="store_true",
+            help="toon de nog ongebruikte reservecodes in plaats van de actuele code",
+        )
 
     def handle(self, *args, username: str, reservecodes: bool = False, **options) -> None:
         demo.refuse_in_production()

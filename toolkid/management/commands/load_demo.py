@@ -22,7 +22,10 @@ from toolkid.workdays import DEFAULT_DECREE_DAYS
 
 
 class Command(BaseCommand):
-    help = "Laadt demo-organisaties en demo-gebruikers voor de regio Heerlen/Parkstad (nooit in productie)."
+    help = (
+        "Laadt demo-organisaties en demo-gebruikers voor de regio Heerlen/Parkstad "
+        "(nooit in productie)."
+    )
 
     def handle(self, *args, **options) -> None:
         demo.refuse_in_production()
@@ -55,7 +58,9 @@ class Command(BaseCommand):
         for day, description in DEFAULT_DECREE_DAYS.items():
             DecreeDay.objects.get_or_create(date=day, defaults={"description": description})
 
-    def _user(self, actor: Actor, spec: demo.DemoUser, organisations: dict[str, Organisation]) -> User:
+    def _user(
+        self, actor: Actor, spec: demo.DemoUser, organisations: dict[str, Organisation]
+    ) -> User:
         user = User.objects.filter(username=spec.username).first()
         if user is None:
             user = User(
@@ -67,12 +72,19 @@ class Command(BaseCommand):
             )
             user.set_password(demo.DEMO_PASSWORD)
             user.save()
-            record(actor=actor, event="user.created", action=AuditAction.CREATE, obj=user,
-                   payload={"user_id": user.pk, "demo": True})
+            record(
+                actor=actor,
+                event="user.created",
+                action=AuditAction.CREATE,
+                obj=user,
+                payload={"user_id": user.pk, "demo": True},
+            )
         for org_name, role in spec.memberships:
             organisation = organisations[org_name]
             # An existing membership, also an ended one, is left as the beheerder left it.
-            if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
+            if not Membership.objects.filter(
+                user=user, organisation=organisation, role=role
+            ).exists():
                 membership_grant(actor=actor, user=user, organisation=organisation, role=role)
         self._devices(user)
         return user
@@ -88,7 +100,8 @@ class Command(BaseCommand):
         )
         if created:
             StaticToken.objects.bulk_create(
-                StaticToken(device=static, token=code) for code in demo.demo_backup_codes(user.username)
+                StaticToken(device=static, token=code)
+                for code in demo.demo_backup_codes(user.username)
             )
 
     # -- output -------------------------------------------------------------------------
@@ -105,23 +118,32 @@ class Command(BaseCommand):
             roles = [f"{m.role}@{m.organisation.name}" for m in memberships]
             if user.is_functional_admin:
                 roles.insert(0, "functioneel beheerder")
-            rows.append((
-                user.username,
-                ", ".join(roles) or "-",
-                demo.base32_secret(device.bin_key),
-                demo.current_code(device),
-            ))
+            rows.append(
+                (
+                    user.username,
+                    ", ".join(roles) or "-",
+                    demo.base32_secret(device.bin_key),
+                    demo.current_code(device),
+                )
+            )
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
 
         def line(row: tuple[str, ...]) -> str:
-            return "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + "  " + row[-1]
+            return (
+                "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+                + "  "
+                + row[-1]
+            )
 
         write = self.stdout.write
-        write(f"Demo-gegevens regio Heerlen/Parkstad: {len(organisations)} organisaties, "
-              f"{len(users)} gebruikers.")
+        write(
+            f"Demo-gegevens regio Heerlen/Parkstad: {len(organisations)} organisaties, "
+            f"{len(users)} gebruikers."
+        )
         write(f"Wachtwoord van alle demo-gebruikers: {demo.DEMO_PASSWORD}")
-        write("Tweede factor: voer het geheim in een authenticator-app in, of vraag een actuele code op met")
-        write("  .venv/bin/python manage.py demo_code <gebruikersnaam>   (reservecodes: --reservecodes)")
+        write("Tweede factor: voer het geheim in een authenticator-app in,")
+        write("of vraag een actuele code op met:")
+        write("  .venv/bin/python manage.py demo_code <gebruikersnaam> [--reservecodes]")
         write("")
         write(line(rows[0]))
         write(line(tuple("-" * len(cell) for cell in rows[0])))
