@@ -41,39 +41,27 @@ class ConsentDeclaration(ConsentWorkflow, ConcurrentTransitionMixin, models.Mode
     organisation = models.ForeignKey(
         "toolkid.Organisation", on_delete=models.PROTECT, related_name="consent_declarations"
     )
-    given_by = models.CharField(
-        _("gegeven door"), max_length=30, choices=ConsentGiver.choices, default=ConsentGiver.PARENT
-    )
+    given_by = models.CharField(_("gegeven door"), max_length=30, choices=ConsentGiver.choices,
+                                default=ConsentGiver.PARENT)
     representative_name = models.CharField(_("naam vertegenwoordiger"), max_length=200, blank=True)
-    topics = models.JSONField(
-        _("onderwerpen"),
-        default=list,
-        help_text=_("Letters a–f van de onderwerpen waarvoor toestemming geldt (R14)."),
-    )
+    topics = models.JSONField(_("onderwerpen"), default=list,
+                              help_text=_("Letters a–f van de onderwerpen waarvoor toestemming geldt (R14)."))
     recipient = models.ForeignKey(
-        "toolkid.Organisation",
-        on_delete=models.PROTECT,
-        related_name="consents_received",
+        "toolkid.Organisation", on_delete=models.PROTECT, related_name="consents_received",
         verbose_name=_("ontvangende organisatie"),
     )
     purpose = models.TextField(_("doel"))
     given_on = models.DateField(_("datum gegeven"))
     valid_until = models.DateField(_("geldig tot"))
-    document = models.FileField(
-        _("ondertekende verklaring"),
-        storage=private_storage,
-        upload_to=document_upload_to,
-        blank=True,
-    )
+    document = models.FileField(_("ondertekende verklaring"), storage=private_storage,
+                                upload_to=document_upload_to, blank=True)
     # Detected from the content (consent.validation), never the browser's claim.
     document_content_type = models.CharField(max_length=50, blank=True)
     document_size = models.PositiveIntegerField(null=True, blank=True)
     status = FSMField(default=ConsentStatus.VALID, choices=ConsentStatus.choices, protected=True)
     revoked_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
     revocation_note = models.CharField(_("toelichting intrekking"), max_length=500, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["document"])
@@ -82,10 +70,8 @@ class ConsentDeclaration(ConsentWorkflow, ConcurrentTransitionMixin, models.Mode
         verbose_name = _("toestemmingsverklaring")
         verbose_name_plural = _("toestemmingsverklaringen")
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(valid_until__gte=models.F("given_on")),
-                name="consent_valid_after_given",
-            ),
+            models.CheckConstraint(condition=models.Q(valid_until__gte=models.F("given_on")),
+                                   name="consent_valid_after_given"),
         ]
 
     def __str__(self) -> str:

@@ -5,6 +5,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from toolkid.admin_site import PlatformAdminMixin
 from toolkid.models import ClosureDay, DecreeDay, Membership, Organisation, User
+from toolkid.services import user_deactivate
 
 
 class ClosureDayInline(PlatformAdminMixin, admin.TabularInline):
@@ -46,3 +47,13 @@ class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
     )
     readonly_fields = ("last_login", "date_joined")
     inlines = (MembershipInline,)
+
+    def save_model(self, request, obj, form, change):
+        deactivating = change and "is_active" in form.changed_data and not obj.is_active
+        if deactivating:
+            # Through the service, so the user's sessions end at once and it is audited.
+            obj.is_active = True
+            super().save_model(request, obj, form, change)
+            user_deactivate(actor=request.actor, user=obj)
+        else:
+            super().save_model(request, obj, form, change)

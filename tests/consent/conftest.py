@@ -22,15 +22,11 @@ from toolkid.models import Organisation, OrganisationKind, Role, User
 
 def _png_1x1() -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
-        return (
-            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-        )
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
     pixels = zlib.compress(b"\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
 
 
 PDF_BYTES = (
@@ -63,9 +59,7 @@ def upload(
 
 
 def actor_for(user: User, organisation: Organisation, *roles: str) -> Actor:
-    return Actor(
-        user=user, organisation=organisation, roles=frozenset(roles), ip_address="192.0.2.1"
-    )
+    return Actor(user=user, organisation=organisation, roles=frozenset(roles), ip_address="192.0.2.1")
 
 
 @pytest.fixture
@@ -102,9 +96,7 @@ def outsider(make_user, other_wijkteam) -> User:
 
 
 @pytest.fixture
-def make_declaration(
-    requester_actor, parent, mondriaan, today
-) -> Callable[..., ConsentDeclaration]:
+def make_declaration(requester_actor, parent, mondriaan, today) -> Callable[..., ConsentDeclaration]:
     def make(**overrides) -> ConsentDeclaration:
         values = {
             "actor": requester_actor,
@@ -131,9 +123,7 @@ def declaration(make_declaration) -> ConsentDeclaration:
 
 @pytest.fixture
 def make_request(requester, wijkteam, mondriaan, parent) -> Callable[..., InformationRequest]:
-    def make(
-        declaration: ConsentDeclaration, status: str = RequestStatus.SUBMITTED
-    ) -> InformationRequest:
+    def make(declaration: ConsentDeclaration, status: str = RequestStatus.SUBMITTED) -> InformationRequest:
         return InformationRequest.objects.create(
             status=status,
             requesting_organisation=wijkteam,

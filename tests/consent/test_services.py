@@ -25,9 +25,7 @@ def fresh(declaration: ConsentDeclaration) -> ConsentDeclaration:
 
 
 class TestCreate:
-    def test_stores_under_a_server_chosen_name_in_private_storage(
-        self, make_declaration, documents_dir
-    ):
+    def test_stores_under_a_server_chosen_name_in_private_storage(self, make_declaration, documents_dir):
         declaration = make_declaration(
             document=upload(
                 PNG_BYTES,
@@ -67,9 +65,7 @@ class TestCreate:
         assert event.object_id == str(declaration.pk)
         assert event.payload["document_content_type"] == "application/pdf"
 
-    def test_representative_required_when_someone_else_consented(
-        self, make_declaration, documents_dir
-    ):
+    def test_representative_required_when_someone_else_consented(self, make_declaration, documents_dir):
         # L2: a curator, mentor, partner or family member consents only with their name.
         with pytest.raises(Incomplete) as caught:
             make_declaration(given_by=ConsentGiver.CURATOR_MENTOR, representative_name="  ")
@@ -111,9 +107,7 @@ class TestCreate:
             "recipient",
             "document",
         }
-        assert str(caught.value.errors["document"]).startswith(
-            "Het bestand is geen PDF, PNG of JPEG."
-        )
+        assert str(caught.value.errors["document"]).startswith("Het bestand is geen PDF, PNG of JPEG.")
 
         with pytest.raises(Incomplete) as caught:
             make_declaration(topics=["a", "g"])
@@ -167,9 +161,7 @@ class TestRevoke:
         assert audit.parent_ref == declaration.parent.audit_ref
         assert set(audit.payload["requests"]) == {str(submitted.public_id), str(draft.public_id)}
 
-    def test_revoking_twice_is_refused_with_a_clear_message(
-        self, declaration, requester_actor, today
-    ):
+    def test_revoking_twice_is_refused_with_a_clear_message(self, declaration, requester_actor, today):
         consent_revoke(actor=requester_actor, declaration=declaration, revoked_on=today)
         with pytest.raises(IllegalMove) as caught:
             # The caller's copy is stale on purpose: the service decides on the locked row.
@@ -188,9 +180,7 @@ class TestRevoke:
             assert set(caught.value.errors) == {"revoked_on"}
         assert fresh(declaration).status == ConsentStatus.VALID
 
-    def test_only_the_holding_organisation_revokes(
-        self, declaration, make_request, clinician_actor, today
-    ):
+    def test_only_the_holding_organisation_revokes(self, declaration, make_request, clinician_actor, today):
         make_request(declaration)  # the recipient may see it, but not revoke it
         with pytest.raises(PermissionDenied):
             consent_revoke(actor=clinician_actor, declaration=declaration, revoked_on=today)

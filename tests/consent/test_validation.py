@@ -8,9 +8,7 @@ from django.core.exceptions import ValidationError
 from consent.validation import validate_document
 from tests.consent.conftest import EXE_BYTES, HTML_BYTES, JPEG_BYTES, PDF_BYTES, PNG_BYTES, upload
 
-WRONG_TYPE = (
-    "Het bestand is geen PDF, PNG of JPEG. Upload de ondertekende verklaring als PDF, PNG of JPEG."
-)
+WRONG_TYPE = "Het bestand is geen PDF, PNG of JPEG. Upload de ondertekende verklaring als PDF, PNG of JPEG."
 
 
 @pytest.mark.parametrize(

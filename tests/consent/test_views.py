@@ -25,9 +25,7 @@ def body(response) -> str:
 
 
 class TestDownload:
-    def test_attachment_with_stored_type_and_an_export_event(
-        self, verified_client, requester, declaration
-    ):
+    def test_attachment_with_stored_type_and_an_export_event(self, verified_client, requester, declaration):
         response = verified_client(requester).get(url("document", declaration))
 
         assert response.status_code == 200
@@ -43,9 +41,7 @@ class TestDownload:
         assert (event.action, event.outcome, event.user_id) == ("export", "allowed", requester.pk)
         assert event.parent_ref == declaration.parent.audit_ref
 
-    def test_the_download_name_follows_the_detected_type(
-        self, verified_client, requester, make_declaration
-    ):
+    def test_the_download_name_follows_the_detected_type(self, verified_client, requester, make_declaration):
         declaration = make_declaration(
             document=upload(JPEG_BYTES, name="scan.pdf", content_type="application/pdf")
         )
@@ -76,9 +72,7 @@ class TestOtherOrganisation:
             ("revoke", "post", "consent.read"),
         ],
     )
-    def test_404_and_a_logged_denial(
-        self, verified_client, outsider, declaration, name, method, event
-    ):
+    def test_404_and_a_logged_denial(self, verified_client, outsider, declaration, name, method, event):
         client = verified_client(outsider)
         data = {"revoked_on": datetime.date.today().isoformat()} if method == "post" else None
         response = getattr(client, method)(url(name, declaration), data)
@@ -90,21 +84,15 @@ class TestOtherOrganisation:
         assert denied.parent_ref == declaration.parent.audit_ref
         assert ConsentDeclaration.objects.get(pk=declaration.pk).status == ConsentStatus.VALID
 
-    def test_a_missing_declaration_looks_the_same_and_is_logged(
-        self, verified_client, outsider, declaration
-    ):
+    def test_a_missing_declaration_looks_the_same_and_is_logged(self, verified_client, outsider, declaration):
         import uuid
 
         missing = uuid.uuid4()
-        response = verified_client(outsider).get(
-            reverse("consent:detail", kwargs={"public_id": missing})
-        )
+        response = verified_client(outsider).get(reverse("consent:detail", kwargs={"public_id": missing}))
         assert response.status_code == 404
         assert AuditEvent.objects.filter(outcome="denied", object_id=str(missing)).exists()
 
-    def test_the_recipient_without_a_request_gets_404_too(
-        self, verified_client, clinician, declaration
-    ):
+    def test_the_recipient_without_a_request_gets_404_too(self, verified_client, clinician, declaration):
         assert verified_client(clinician).get(url("detail", declaration)).status_code == 404
 
     def test_cannot_record_a_declaration_for_another_organisations_parent(
@@ -138,9 +126,7 @@ class TestDetail:
             str(information_request),
         ):
             assert text in page
-        assert AuditEvent.objects.filter(
-            event="consent.read", action="read", user_id=requester.pk
-        ).exists()
+        assert AuditEvent.objects.filter(event="consent.read", action="read", user_id=requester.pk).exists()
 
 
 class TestRevokeView:
@@ -164,9 +150,7 @@ class TestRevokeView:
         assert "Het verzoek dat op deze verklaring steunt, toont de intrekking." in page
         assert "Intrekking vastleggen" not in page  # nothing left to revoke
 
-    def test_revoking_twice_is_refused_with_a_clear_message(
-        self, verified_client, requester, declaration
-    ):
+    def test_revoking_twice_is_refused_with_a_clear_message(self, verified_client, requester, declaration):
         client = verified_client(requester)
         data = {"revoked_on": datetime.date.today().isoformat()}
         client.post(url("revoke", declaration), data)
@@ -177,9 +161,7 @@ class TestRevokeView:
 
     def test_a_future_date_shows_beside_the_field(self, verified_client, requester, declaration):
         tomorrow = (datetime.date.today() + datetime.timedelta(days=2)).isoformat()
-        response = verified_client(requester).post(
-            url("revoke", declaration), {"revoked_on": tomorrow}
-        )
+        response = verified_client(requester).post(url("revoke", declaration), {"revoked_on": tomorrow})
         page = body(response)
         assert response.status_code == 200
         assert "De datum van intrekking kan niet in de toekomst liggen." in page
@@ -214,16 +196,11 @@ class TestCreateView:
         assert "Vul de naam in van de vertegenwoordiger die de toestemming heeft gegeven." in page
         assert WRONG_TYPE in page
         assert 'href="#id_representative_name"' in page and 'href="#id_document"' in page
-        assert (
-            'aria-describedby="id_representative_name_helptext id_representative_name_error"'
-            in page
-        )
+        assert 'aria-describedby="id_representative_name_helptext id_representative_name_error"' in page
         assert 'aria-invalid="true"' in page
         # What was typed and chosen is still there.
         assert "Inschatten of de kinderen veilig zijn bij moeder." in page
-        checked = re.findall(
-            r'<input[^>]*name="(given_by|topics)"[^>]*value="([^"]+)"[^>]*\bchecked\b', page
-        )
+        checked = re.findall(r'<input[^>]*name="(given_by|topics)"[^>]*value="([^"]+)"[^>]*\bchecked\b', page)
         assert sorted(checked) == [("given_by", "curator_mentor"), ("topics", "b"), ("topics", "d")]
         assert f'<option value="{mondriaan.pk}" selected>' in page
         assert "Kies het bestand opnieuw" in page
@@ -257,17 +234,31 @@ class TestCreateView:
 
         draft = make_request(None, status=RequestStatus.DRAFT)
         url_create = reverse("consent:create", kwargs={"parent_public_id": parent.public_id})
-        data = self.form_data(
-            mondriaan, representative_name="Mr. K. Bosch", document=upload(PDF_BYTES)
-        )
+        data = self.form_data(mondriaan, representative_name="Mr. K. Bosch", document=upload(PDF_BYTES))
         response = verified_client(requester).post(f"{url_create}?verzoek={draft.public_id}", data)
 
         created = ConsentDeclaration.objects.exclude(pk=declaration.pk).get()
         try:
-            wizard = reverse(
-                "requests:step", kwargs={"public_id": draft.public_id, "step": "toestemming"}
-            )
+            wizard = reverse("requests:step", kwargs={"public_id": draft.public_id, "step": "toestemming"})
         except NoReverseMatch:
             assert response["Location"] == url("detail", created)
         else:
             assert response["Location"] == f"{wizard}?toestemming={created.public_id}"
+
+
+def test_the_form_proposes_the_known_representative_of_an_incapacitated_parent(
+    verified_client, requester, parent
+):
+    from requests.models import Parent
+
+    Parent.objects.filter(pk=parent.pk).update(
+        is_incapacitated=True, representative_kind="curator_mentor", representative_name="Mr. K. Bosch"
+    )
+    response = verified_client(requester).get(
+        reverse("consent:create", kwargs={"parent_public_id": parent.public_id})
+    )
+    page = body(response)
+    assert re.search(r'<input[^>]*value="curator_mentor"[^>]*\bchecked\b', page)
+    assert 'value="Mr. K. Bosch"' in page
+    event = AuditEvent.objects.get(event="parent.read", outcome="allowed")
+    assert event.parent_ref == parent.audit_ref

@@ -13,9 +13,7 @@ from consent.workflow import TRANSITIONS
 
 def test_the_only_move_is_valid_to_revoked():
     assert TRANSITIONS == (("revoke", (ConsentStatus.VALID,), ConsentStatus.REVOKED, "R12 R29 L2"),)
-    transitions = {
-        (t.name, t.source, t.target) for t in ConsentDeclaration().get_all_status_transitions()
-    }
+    transitions = {(t.name, t.source, t.target) for t in ConsentDeclaration().get_all_status_transitions()}
     assert transitions == {("revoke", ConsentStatus.VALID, ConsentStatus.REVOKED)}
 
 
