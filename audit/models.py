@@ -8,11 +8,15 @@ Append-only is enforced in three layers:
 - the ORM: the queryset refuses ``update()``/``delete()``, an instance refuses a second
   ``save()`` and ``delete()``;
 - the database (PostgreSQL only): a trigger refuses UPDATE, DELETE and TRUNCATE
-  (migration 0003);
+  (migration 0003); retention alone may delete, and only the oldest events (migration 0005,
+  ``AuditEventManager._purge_prefix``);
 - the hash chain: anything that gets past both is detected afterwards.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -21,6 +25,33 @@ from django.utils.translation import gettext_lazy as _
 
 #: ``prev_hash`` of the first event in the chain.
 GENESIS_HASH = "0" * 64
+
+#: NEN 7513 (DOMAIN.md L5): audit events are kept at least this long. No setting and no
+#: code path removes a younger event (see ``AuditEventManager._purge_prefix``).
+AUDIT_MINIMUM_YEARS = 5
+
+
+def years_before(moment: dt.datetime, years: int) -> dt.datetime:
+    """The same calendar moment ``years`` earlier (29 February becomes 28 February)."""
+    try:
+        return moment.replace(year=moment.year - years)
+    except ValueError:
+        return moment.replace(year=moment.year - years, day=28)
+
+
+def minimum_audit_cutoff() -> dt.datetime:
+    """Events at or after this moment are younger than the legal minimum."""
+    return years_before(timezone.now(), AUDIT_MINIMUM_YEARS)
+
+
+@dataclass(frozen=True)
+class PurgedPrefix:
+    """What ``AuditEvent.objects._purge_prefix`` removed: seqs ``first_seq..anchor_seq``."""
+
+    first_seq: int
+    anchor_seq: int
+    anchor_hash: str
+    deleted: int
 
 
 class AppendOnlyError(RuntimeError):
@@ -58,8 +89,9 @@ class AuditOutcome(models.TextChoices):
 class AuditEventQuerySet(models.QuerySet):
     """Append-only: bulk changes and deletes are refused in the ORM.
 
-    Retention deletion (L6, after the legal term) will get its own explicit, logged path;
-    it must not be a casual ``.delete()``.
+    Retention deletion (L5/L6, after the legal term) has its own explicit, logged path:
+    ``AuditEvent.objects._purge_prefix`` (oldest events only), called by
+    :mod:`audit.retention`. It is never a casual ``.delete()``.
     """
 
     def _refuse(self, what: str):
@@ -94,7 +126,68 @@ class AuditEventQuerySet(models.QuerySet):
         self._refuse("DELETE")
 
 
-AuditEventManager = models.Manager.from_queryset(AuditEventQuerySet)
+class AuditEventManager(models.Manager.from_queryset(AuditEventQuerySet)):
+    """The queryset's refusals, plus one documented escape hatch for retention (L6)."""
+
+    def _purge_prefix(self, up_to_seq: int) -> PurgedPrefix:
+        """Delete the oldest events of the chain, ``seq <= up_to_seq``. **Retention only.**
+
+        The one way audit events are ever removed, and only by :mod:`audit.retention`, which
+        decides what has expired, writes the register row (:class:`RetentionRecord`, holding
+        the *anchor*: the hash of the last removed event) and a ``retention.deleted`` event
+        in the same transaction. ``audit.chain.verify_chain`` then accepts a chain that starts
+        at ``up_to_seq + 1`` whose first ``prev_hash`` is that anchor.
+
+        Guard rails, so that this cannot become a casual delete:
+        - only a whole prefix (oldest first): what remains is still one unbroken chain;
+        - only inside the caller's ``transaction.atomic()`` (with the register and the event);
+        - never an event younger than :data:`AUDIT_MINIMUM_YEARS` (L5: at least 5 years),
+          whatever the configured term says;
+        - the chain head is locked, so no purge races another;
+        - on PostgreSQL the trigger refuses DELETE unless ``toolkid.audit_retention`` is
+          set LOCAL in this transaction (migration 0005); it is switched on for this one
+          statement only, and a second trigger refuses a DELETE that leaves an older event
+          behind (not a prefix).
+        """
+        from django.db import connections
+
+        if isinstance(up_to_seq, bool) or not isinstance(up_to_seq, int) or up_to_seq < 1:
+            raise ValueError(f"up_to_seq must be a positive int, got {up_to_seq!r}")
+        connection = connections[self.db]
+        if not connection.in_atomic_block:
+            raise AppendOnlyError(
+                "_purge_prefix runs only inside transaction.atomic(), together with its "
+                "RetentionRecord and retention event (audit.retention)"
+            )
+        head = AuditChainHead.objects.using(self.db).select_for_update().filter(
+            pk=AuditChainHead.SINGLETON_PK
+        ).first()
+        if head is None or up_to_seq > head.last_seq:
+            raise AppendOnlyError(f"seq {up_to_seq} is not in the chain; nothing purged")
+        last = self.filter(seq=up_to_seq).values_list("hash", "occurred_at").first()
+        if last is None:
+            raise AppendOnlyError(f"event seq={up_to_seq} does not exist (already purged?)")
+        anchor_hash, last_occurred_at = last
+        if last_occurred_at >= minimum_audit_cutoff():
+            raise AppendOnlyError(
+                f"event seq={up_to_seq} is younger than {AUDIT_MINIMUM_YEARS} years "
+                "(NEN 7513: kept at least 5 years); nothing purged"
+            )
+        first_seq = self.order_by("seq").values_list("seq", flat=True).first()
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        postgres = connection.vendor == "postgresql"
+        with connection.cursor() as cursor:
+            if postgres:
+                cursor.execute("SET LOCAL toolkid.audit_retention = 'on'")
+            cursor.execute(f"DELETE FROM {table} WHERE seq <= %s", [up_to_seq])  # noqa: S608
+            deleted = cursor.rowcount
+            if postgres:
+                # Off again at once: the rest of the transaction gets no licence to delete.
+                # (After an error the transaction is rolled back, which resets it too.)
+                cursor.execute("SET LOCAL toolkid.audit_retention = 'off'")
+        return PurgedPrefix(
+            first_seq=first_seq, anchor_seq=up_to_seq, anchor_hash=anchor_hash, deleted=deleted
+        )
 
 
 class AuditEvent(models.Model):
@@ -199,3 +292,90 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"seq={self.last_seq} {self.last_hash[:12]}…"
+
+
+class RetentionRule(models.TextChoices):
+    """Under which rule something was deleted after its retention term (L6, L5)."""
+
+    # WGBO / Jeugdwet: the file is kept 20 years after its last change; the records of an
+    # exchange (requests, their parent and consents) belong with it (L6).
+    CASE_FILE = "case_file", _("Dossier: bewaartermijn na de laatste wijziging (WGBO/Jeugdwet)")
+    # NEN 7513: the audit log is kept at least 5 years; only the oldest events, as a prefix
+    # of the hash chain (L5).
+    AUDIT_LOG = "audit_log", _("Auditlog: bewaartermijn (NEN 7513)")
+
+
+class RetentionRecordQuerySet(models.QuerySet):
+    """The register is append-only as well: it is the proof of what was deleted and why."""
+
+    def _refuse(self, what: str):
+        raise AppendOnlyError(f"the retention register is append-only: {what} is not allowed")
+
+    def update(self, **kwargs):
+        self._refuse("QuerySet.update()")
+
+    def _update(self, values):
+        self._refuse("UPDATE")
+
+    def delete(self):
+        self._refuse("QuerySet.delete()")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _raw_delete(self, using):
+        self._refuse("DELETE")
+
+
+class RetentionRecord(models.Model):
+    """The register of deletions after the retention term (L6: "a deliberate, logged act").
+
+    One row per deleted case record (with the number of rows its cascade removed) and one
+    row per removed prefix of the audit chain. **No personal data**: object types and ids,
+    counts, dates and the rule; never a name, a BSN or free text. Rows are written by
+    :mod:`audit.retention` only, in the transaction that deletes.
+
+    For an audit prefix, ``anchor_seq``/``anchor_hash`` are the seq and hash of the last
+    removed event: the remaining chain starts at ``anchor_seq + 1`` with ``prev_hash ==
+    anchor_hash``, which is how ``audit.chain.verify_chain`` still verifies it. The same
+    anchor is also in the payload of the ``retention.deleted`` audit event of that run, so
+    a register row forged to hide a removed prefix does not verify.
+    """
+
+    run_id = models.UUIDField(_("run"), db_index=True, editable=False)
+    run_at = models.DateTimeField(_("uitgevoerd op"), db_index=True, editable=False)
+    # The system job that ran it, e.g. "retention_sweep" (never a person's name).
+    run_by = models.CharField(_("uitgevoerd door"), max_length=100, editable=False)
+    rule = models.CharField(_("regel"), max_length=20, choices=RetentionRule.choices, editable=False)
+    term_years = models.PositiveSmallIntegerField(_("termijn (jaren)"), editable=False)
+    # Deleted: last change (or event time) before this moment.
+    cutoff = models.DateTimeField(_("grens"), editable=False)
+    object_type = models.CharField(_("objecttype"), max_length=100, editable=False)
+    object_id = models.CharField(_("object-id"), max_length=64, blank=True, editable=False)
+    # Rows removed: the object and its cascade (children, topics, events, ...), or the events
+    # of an audit prefix.
+    deleted_count = models.PositiveIntegerField(_("aantal verwijderd"), editable=False)
+    first_seq = models.BigIntegerField(_("eerste volgnummer"), null=True, blank=True, editable=False)
+    anchor_seq = models.BigIntegerField(_("ankervolgnummer"), null=True, blank=True, editable=False)
+    anchor_hash = models.CharField(_("ankerhash"), max_length=64, blank=True, editable=False)
+
+    objects = RetentionRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["run_at", "pk"]
+        verbose_name = _("bewaarregister-regel")
+        verbose_name_plural = _("bewaarregister")
+        default_permissions = ("view",)
+        indexes = [models.Index(fields=["anchor_seq"], name="audit_retention_anchor_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.run_at:%Y-%m-%d} {self.rule} {self.object_type} {self.object_id}".strip()
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("the retention register is append-only: a row cannot change")
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("the retention register is append-only: a row cannot be deleted")

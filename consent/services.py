@@ -209,7 +209,9 @@ def consent_create(
     try:
         return _create(actor=actor, declaration=declaration)
     except BaseException:
-        # Nothing in the database refers to the file: do not leave it behind.
+        # Nothing in the database refers to the file: do not leave it behind. (Should a
+        # caller's outer transaction roll back after we return, the file stays unreferenced
+        # in private storage: harmless, and findable by comparing the folder with the table.)
         if declaration.document:
             declaration.document.storage.delete(declaration.document.name)
         raise

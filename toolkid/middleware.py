@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
@@ -24,6 +25,18 @@ def client_ip(request: HttpRequest) -> str | None:
     # Behind the production proxy REMOTE_ADDR is the proxy; gunicorn is started with
     # --forwarded-allow-ips so that REMOTE_ADDR is already the client there.
     return request.META.get("REMOTE_ADDR") or None
+
+
+class DutchFirstLocaleMiddleware(LocaleMiddleware):
+    """Dutch unless the user chose English with the language switch (the cookie).
+
+    The browser's Accept-Language is ignored: case workers on an English-language browser
+    still get the protocol's own words.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        request.META.pop("HTTP_ACCEPT_LANGUAGE", None)
+        super().process_request(request)
 
 
 class AbsoluteSessionLifetimeMiddleware:

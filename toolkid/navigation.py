@@ -24,7 +24,7 @@ class NavEntry:
 ALL_ROLES = frozenset(Role.values)
 
 NAV: tuple[NavEntry, ...] = (
-    NavEntry("home", _("Overzicht"), ALL_ROLES),
+    NavEntry("home", _("Overzicht"), ALL_ROLES, functional_admin=True),
     NavEntry("requests:outgoing", _("Mijn verzoeken"), frozenset({Role.JEUGDHULPVERLENER, Role.TEAMLEIDER})),
     NavEntry("requests:new", _("Nieuw informatieverzoek"), frozenset({Role.JEUGDHULPVERLENER})),
     NavEntry("requests:inbox", _("Binnengekomen verzoeken"), frozenset({Role.ZORGVERLENER, Role.TEAMLEIDER})),

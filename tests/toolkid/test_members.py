@@ -204,6 +204,8 @@ def test_end_a_membership(verified_client, beheerder, clinician, mondriaan):
 
 def test_beheerder_cannot_end_their_own_beheerder_role(verified_client, beheerder):
     membership = Membership.objects.get(user=beheerder)
+    page = verified_client(beheerder).get(MEMBERS).content.decode()
+    assert reverse("members_end", args=[membership.pk]) not in page  # no button offered
     response = verified_client(beheerder).post(
         reverse("members_end", args=[membership.pk]), follow=True
     )

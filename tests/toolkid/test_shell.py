@@ -75,9 +75,10 @@ def test_navigation_follows_the_role(verified_client, make_user, wijkteam, mondr
 def test_navigation_of_the_functional_admin(verified_client, make_user):
     admin = make_user(is_functional_admin=True)
     html = verified_client(admin).get("/").content.decode()
-    assert_nav(html, {AUDIT, PLATFORM})
+    assert_nav(html, {HOME, AUDIT, PLATFORM})
     assert "Platformbeheer" in nav_labels(html)  # the admin always exists
     assert "functioneel beheerder" in html
+    assert '<a class="card__link" href="/beheer/">Platformbeheer</a>' in html
 
 
 def test_the_dashboard_has_a_card_for_each_nav_item_but_the_overview(
@@ -229,3 +230,11 @@ def test_the_stylesheet_is_there_with_focus_styles():
     assert path
     css = open(path, encoding="utf-8").read()
     assert ":focus-visible" in css and "prefers-reduced-motion" in css and "@media print" in css
+
+
+def test_an_english_browser_still_gets_dutch_until_english_is_chosen(client):
+    response = client.get("/account/inloggen/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert 'lang="nl"' in response.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/account/inloggen/"})
+    response = client.get("/account/inloggen/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
+    assert 'lang="en"' in response.content.decode()

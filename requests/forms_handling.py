@@ -1,0 +1,494 @@
+"""Forms for handling an information request: one form per action on the request's page.
+
+Forms only *parse* what was typed (text, dates, choices). What the protocol requires (a
+motivation, the four confirmations, a second person) is checked by the services and comes back
+as ``requests.errors.Incomplete(errors)``; :func:`add_service_errors` puts those messages
+beside the fields they name, so the browser and the service never disagree (``requests.rules``
+is the one source). Field names therefore equal the services' error keys.
+
+Every form is rendered with a prefix (its action name), so several forms can share one page
+without colliding ids, and carries the hidden ``expected_status``: the state the page was
+rendered in, so a colleague's concurrent action conflicts cleanly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from requests import rules
+from requests.models import (
+    ConsentPath,
+    Decision,
+    InformationRequest,
+    LegalFramework,
+    ParentConsultationOutcome,
+)
+from requests.workflow import RequestStatus
+
+
+def _textarea(rows: int = 4) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
+
+
+class ActionForm(forms.Form):
+    """Base: a prefix per action, no browser-side ``required`` (the server explains in Dutch,
+    next to the field, what is missing), and the state the form was rendered in."""
+
+    use_required_attribute = False
+    #: Fields the service requires; shown as required (no "(niet verplicht)"), checked by the
+    #: service so its Dutch message is the one the user reads.
+    service_required: tuple[str, ...] = ()
+    #: Fields that may stay empty; the label says "(niet verplicht)".
+    optional_fields: tuple[str, ...] = ()
+
+    expected_status = forms.ChoiceField(
+        choices=RequestStatus.choices, required=False, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, request: InformationRequest | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.information_request = request
+        if request is not None and not self.is_bound:
+            self.fields["expected_status"].initial = request.status
+        for name in self.optional_fields:
+            if name in self.fields:
+                self.fields[name].optional = True
+        for name in self.service_required:
+            if name in self.fields:
+                # Display only: the label carries no "(niet verplicht)"; the service checks.
+                field = self.fields[name]
+                field.service_required = True
+                if not isinstance(field.widget, (forms.RadioSelect, forms.CheckboxInput)):
+                    field.widget.attrs["aria-required"] = "true"
+
+    @property
+    def expected(self) -> str | None:
+        """The state the form was rendered in (None when unknown)."""
+        return (getattr(self, "cleaned_data", None) or {}).get("expected_status") or None
+
+
+def add_service_errors(form: forms.Form, errors: Mapping[str, str | Promise]) -> None:
+    """Show an ``Incomplete``'s messages beside the fields they name; messages about something
+    the form has no field for (e.g. "leg eerst het overleg met de ouder vast") go on top."""
+    for key, message in errors.items():
+        if key in form.fields and not isinstance(form.fields[key].widget, forms.HiddenInput):
+            form.add_error(key, str(message))
+        else:
+            form.add_error(None, str(message))
+
+
+# --------------------------------------------------------------------------------------------
+# Requester side
+# --------------------------------------------------------------------------------------------
+
+
+class EmptyActionForm(ActionForm):
+    """A single button (Oppakken, Gelezen): only the rendered state travels along."""
+
+
+class WithdrawForm(ActionForm):
+    service_required = ("reason",)
+    reason = forms.CharField(
+        label=_("Reden van intrekken"), required=False, widget=_textarea(3),
+        help_text=_("De zorgverlener ziet deze reden."),
+    )
+
+
+class ContestForm(ActionForm):
+    service_required = ("reason",)
+    reason = forms.CharField(
+        label=_("Waarom maakt u bezwaar tegen de weigering?"), required=False, widget=_textarea(5),
+        help_text=_(
+            "Een juridisch adviseur van de zorgaanbieder geeft advies; het besluit blijft bij "
+            "de zorgverlener (R8)."
+        ),
+    )
+
+
+class RedecideConsentPathForm(ActionForm):
+    """The parent revoked (or let expire) the consent: decide the path again (R24, R29, R30,
+    R32–R33). A new declaration is picked from the organisation's valid ones."""
+
+    service_required = ("consent_path",)
+    consent_path = forms.ChoiceField(
+        label=_("Toestemming"), choices=ConsentPath.choices, required=False, widget=forms.RadioSelect,
+    )
+    consent_declaration = forms.ModelChoiceField(
+        label=_("Nieuwe toestemmingsverklaring (bij toestemming gegeven)"), required=False,
+        queryset=None, empty_label=_("Kies een verklaring"),
+    )
+    b_risk_of_serious_harm = forms.CharField(
+        label=_("Zonder de informatie is er kans op ernstige schade, omdat…"), required=False,
+        widget=_textarea(3),
+    )
+    b_only_source = forms.CharField(
+        label=_("De zorgverlener is de enige die de informatie kan geven, omdat…"), required=False,
+        widget=_textarea(3),
+    )
+    b_prevents_harm = forms.CharField(
+        label=_("Met de informatie kan schade aan het kind worden voorkomen, omdat…"),
+        required=False, widget=_textarea(3),
+    )
+    b_specific_information = forms.CharField(
+        label=_("Er wordt heel specifieke informatie gevraagd, namelijk…"), required=False,
+        widget=_textarea(3),
+    )
+    b_why_still_necessary = forms.CharField(
+        label=_("Waarom overleg toch noodzakelijk is"), required=False, widget=_textarea(3),
+    )
+    b_will_inform_parent = forms.BooleanField(
+        label=_(
+            "Ik vertel de ouder bij het volgende contact dat er contact was met de zorgverlener (R30)."
+        ),
+        required=False,
+    )
+    c_why_not_asked = forms.CharField(
+        label=_("Waarom geen toestemming is gevraagd (R32)"), required=False, widget=_textarea(3),
+    )
+    c_why_necessary = forms.CharField(
+        label=_("Waarom overleg zonder toestemming noodzakelijk is (R33)"), required=False,
+        widget=_textarea(3),
+    )
+
+    PATH_B_NAMES = (*rules.PATH_B_EXPLANATIONS, "b_will_inform_parent")
+    PATH_C_NAMES = rules.PATH_C_EXPLANATIONS
+
+    def __init__(self, *args: Any, declarations: Iterable[Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["consent_declaration"]
+        if declarations is None:
+            from consent.models import ConsentDeclaration
+
+            declarations = ConsentDeclaration.objects.none()
+        field.queryset = declarations
+        field.label_from_instance = lambda d: _("%(id)s, gegeven op %(given)s, geldig t/m %(until)s") % {
+            "id": d.short_id,
+            "given": d.given_on.strftime("%d-%m-%Y"),
+            "until": d.valid_until.strftime("%d-%m-%Y"),
+        }
+
+    def service_arguments(self) -> dict[str, Any]:
+        """``path``, the fields of that path, and the declaration for path A."""
+        data = self.cleaned_data
+        path = data.get("consent_path") or ""
+        names: tuple[str, ...] = ()
+        if path == ConsentPath.B:
+            names = self.PATH_B_NAMES
+        elif path == ConsentPath.C:
+            names = self.PATH_C_NAMES
+        return {
+            "path": path,
+            "fields": {name: data.get(name) for name in names},
+            "consent_declaration": data.get("consent_declaration") if path == ConsentPath.A else None,
+        }
+
+
+# --------------------------------------------------------------------------------------------
+# Provider side
+# --------------------------------------------------------------------------------------------
+
+
+class AssignForm(ActionForm):
+    service_required = ("clinician",)
+    clinician = forms.ModelChoiceField(
+        label=_("Zorgverlener"), queryset=None, required=False, empty_label=_("Kies een zorgverlener"),
+    )
+
+    def __init__(self, *args: Any, clinicians: Iterable[Any] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        from toolkid.models import User
+
+        self.fields["clinician"].queryset = clinicians if clinicians is not None else User.objects.none()
+        self.fields["clinician"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+
+class ReturnForm(ActionForm):
+    service_required = ("suggestion",)
+    suggestion = forms.CharField(
+        label=_("Welke vraag kan wel beantwoord worden?"), required=False, widget=_textarea(5),
+        help_text=_(
+            "Nee… maar wat kan dan wel (R7): help de aanvrager een passende vraag te stellen. "
+            "De termijn staat stil tot het verzoek opnieuw is ingediend."
+        ),
+    )
+
+
+class ParentConsultationForm(ActionForm):
+    service_required = ("date", "outcome")
+    optional_fields = ("note",)
+    date = forms.DateField(label=_("Datum van het overleg met de ouder"), required=False,
+                           widget=_date_input())
+    outcome = forms.ChoiceField(
+        label=_("Uitkomst"), choices=ParentConsultationOutcome.choices, required=False,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(label=_("Toelichting"), required=False, widget=_textarea(3))
+
+
+class InternalConsultationForm(ActionForm):
+    service_required = ("with_whom", "date", "conclusion")
+    with_whom = forms.CharField(
+        label=_("Met wie overlegde u?"), required=False, max_length=200,
+        help_text=_("Bijvoorbeeld de zorgdirecteur, de geneesheer-directeur of een collega."),
+    )
+    date = forms.DateField(label=_("Datum van het intern overleg"), required=False, widget=_date_input())
+    conclusion = forms.CharField(label=_("Conclusie"), required=False, widget=_textarea(4))
+
+
+class AskLegalAdviceForm(ActionForm):
+    service_required = ("question",)
+    question = forms.CharField(
+        label=_("Uw vraag aan de juridisch adviseur"), required=False, widget=_textarea(4),
+        help_text=_("Bij twijfel (R31). Het besluit blijft bij u (R8)."),
+    )
+
+
+class GiveLegalAdviceForm(ActionForm):
+    service_required = ("advice",)
+    advice = forms.CharField(
+        label=_("Uw advies"), required=False, widget=_textarea(6),
+        help_text=_("Het besluit blijft bij de zorgverlener (R8)."),
+    )
+
+
+class DecisionForm(ActionForm):
+    """R39 always a motivation; R34 the weighing on path C; R4 under an OTS why a "no" is
+    compatible with the obligation. Fields that do not apply to this request are left out."""
+
+    # ots_not_needed_motivation is required only for a "no"; its hint says so.
+    service_required = ("decision", "decision_motivation", "weighing")
+    decision = forms.ChoiceField(
+        label=_("Besluit"), choices=Decision.choices, required=False, widget=forms.RadioSelect,
+    )
+    decision_motivation = forms.CharField(
+        label=_("Motivering van het besluit (R39)"), required=False, widget=_textarea(5),
+        help_text=_("Ook bij verstrekken: waarom, en op welke grond."),
+    )
+    weighing = forms.CharField(
+        label=_("Afweging zwaarwegende omstandigheden (R34)"), required=False, widget=_textarea(5),
+        help_text=_(
+            "Er is geen toestemming gevraagd. Rechtvaardigen zwaarwegende omstandigheden dat u "
+            "zonder toestemming verstrekt, of niet?"
+        ),
+    )
+    ots_not_needed_motivation = forms.CharField(
+        label=_("Bij niet verstrekken: waarom is de informatie niet nodig voor de uitvoering van de OTS? (R4)"),
+        required=False, widget=_textarea(4),
+        help_text=_(
+            "Onder een ondertoezichtstelling is verstrekken aan de gezinsvoogd verplicht voor "
+            "zover de informatie nodig is voor de OTS (Jeugdwet art. 7.3.11 lid 4)."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        req = self.information_request
+        if req is not None:
+            if req.consent_path != ConsentPath.C:
+                del self.fields["weighing"]
+            if req.legal_framework != LegalFramework.OTS:
+                del self.fields["ots_not_needed_motivation"]
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "decision": data.get("decision") or "",
+            "motivation": data.get("decision_motivation") or "",
+            "weighing": data.get("weighing") or "",
+            "ots_not_needed_motivation": data.get("ots_not_needed_motivation") or "",
+        }
+
+
+class RefusalConfirmForm(ActionForm):
+    optional_fields = ("note",)
+    note = forms.CharField(
+        label=_("Toelichting bij de bevestiging"), required=False, widget=_textarea(3),
+        help_text=_("Alleen zichtbaar binnen uw organisatie."),
+    )
+
+
+class RefusalRejectForm(ActionForm):
+    service_required = ("note",)
+    note = forms.CharField(
+        label=_("Waarom is deze weigering niet terecht? (R11)"), required=False, widget=_textarea(3),
+        help_text=_("Het verzoek gaat terug naar de zorgverlener, die opnieuw besluit."),
+    )
+
+
+class ReconsiderForm(ActionForm):
+    service_required = ("motivation",)
+    motivation = forms.CharField(
+        label=_("Waarom heroverweegt u het besluit?"), required=False, widget=_textarea(4),
+        help_text=_("Het verzoek gaat terug naar ‘in behandeling’; daarna legt u een nieuw besluit vast."),
+    )
+
+
+class UpholdForm(ActionForm):
+    service_required = ("motivation",)
+    motivation = forms.CharField(
+        label=_("Waarom blijft de weigering staan? (R39)"), required=False, widget=_textarea(4),
+        help_text=_("De aanvrager leest deze motivering."),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The answer (R15–R21, R25)
+# --------------------------------------------------------------------------------------------
+
+#: The six answer fields per topic: label and hint, each tied to its rule.
+ANSWER_FIELD_TEXT: dict[str, tuple[Promise, Promise]] = {
+    "own_observations": (
+        _("Eigen waarneming (R15)"),
+        _("Feiten, gedrag en symptomen die u zelf hebt waargenomen of vastgesteld."),
+    ),
+    "others_observations": (
+        _("Waarneming van anderen (R16)"),
+        _("Feiten die anderen hebben waargenomen."),
+    ),
+    "others_sources": (
+        _("Bron van de waarneming van anderen (R16)"),
+        _("Wie nam het waar? Verplicht als u waarnemingen van anderen noemt."),
+    ),
+    "strengthening_facts": (
+        _("Feiten die de zorg versterken (R17)"),
+        _("Wees volledig: noem ook wat de zorg versterkt."),
+    ),
+    "weakening_facts": (
+        _("Feiten die de zorg ontkrachten (R17)"),
+        _("Wees volledig: noem ook wat de zorg ontkracht."),
+    ),
+    "explanation": (
+        _("Toelichting vanuit deskundigheid (R18)"),
+        _(
+            "Licht feiten toe vanuit uw deskundigheid waar dat nodig is. Het oordeel over het "
+            "ouderschap laat u aan de bevoegde instanties (R19)."
+        ),
+    ),
+}
+
+CONFIRMATION_TEXT: dict[str, Promise] = {
+    "confirmed_factual": _("Ik geef feitelijke informatie, geen interpretaties (R25)."),
+    "confirmed_no_parenting_judgement": _(
+        "Ik geef geen oordeel over de geschiktheid als ouder of over een "
+        "kinderbeschermingsmaatregel; ik beschrijf alleen, binnen mijn deskundigheid, welke "
+        "gevolgen de problematiek heeft of kan hebben voor de veiligheid van het kind (R19, R20)."
+    ),
+    "confirmed_weighed_criteria": _(
+        "Ik heb doelmatigheid, noodzakelijkheid, proportionaliteit en subsidiariteit gewogen (R21)."
+    ),
+    "confirmed_recorded_in_file": _(
+        "Ik leg het contact en wat ik verstrek vast in het ouderdossier, met de motivering (R31)."
+    ),
+}
+CONFIRMATION_TEXT_PATH_C = _(
+    "Ik leg het contact en wat ik verstrek vast in het ouderdossier, met de aantekening dat het "
+    "nog niet met de ouder is besproken (R36)."
+)
+
+SAVE = "opslaan"
+SEND = "versturen"
+
+
+def answer_field_name(letter: str, name: str) -> str:
+    """The form field for one answer field of one topic: the service's error key."""
+    return f"topics-{letter}-{name}"
+
+
+class AnswerForm(ActionForm):
+    """Per requested topic the six fields; then the checklist. One form, two buttons:
+    "Concept opslaan" saves the text, "Antwoord versturen" saves and sends."""
+
+    intent = forms.ChoiceField(choices=((SAVE, SAVE), (SEND, SEND)), required=False,
+                               widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        req = self.information_request
+        self.topic_rows = list(req.topics.all()) if req is not None else []
+        for row in self.topic_rows:
+            for name, (label, hint) in ANSWER_FIELD_TEXT.items():
+                self.fields[answer_field_name(row.topic, name)] = forms.CharField(
+                    label=label, help_text=hint, required=False, widget=_textarea(3),
+                    initial=getattr(row, name),
+                )
+        for name, text in CONFIRMATION_TEXT.items():
+            if name == "confirmed_recorded_in_file" and req is not None and req.consent_path == ConsentPath.C:
+                text = CONFIRMATION_TEXT_PATH_C
+            self.fields[name] = forms.BooleanField(label=text, required=False)
+
+    def topic_groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
+        """For the template: each requested topic with its six bound fields, in order."""
+        return [
+            (row, [self[answer_field_name(row.topic, name)] for name in ANSWER_FIELD_TEXT])
+            for row in self.topic_rows
+        ]
+
+    def confirmation_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in rules.ANSWER_CONFIRMATIONS]
+
+    def topics_argument(self) -> dict[str, dict[str, str]]:
+        data = self.cleaned_data
+        return {
+            row.topic: {
+                name: data.get(answer_field_name(row.topic, name)) or ""
+                for name in ANSWER_FIELD_TEXT
+            }
+            for row in self.topic_rows
+        }
+
+    def confirmations_argument(self) -> dict[str, bool]:
+        return {name: bool(self.cleaned_data.get(name)) for name in rules.ANSWER_CONFIRMATIONS}
+
+
+# --------------------------------------------------------------------------------------------
+# Lists
+# --------------------------------------------------------------------------------------------
+
+
+class InboxFilterForm(forms.Form):
+    """GET filters of "Binnengekomen verzoeken". An invalid value is shown and ignored."""
+
+    use_required_attribute = False
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    path = forms.ChoiceField(
+        label=_("Toestemming"), required=False,
+        choices=[("", _("Alle paden")), *ConsentPath.choices],
+    )
+    clinician = forms.ModelChoiceField(
+        label=_("Zorgverlener"), queryset=None, required=False, empty_label=_("Alle zorgverleners"),
+    )
+    due_before = forms.DateField(
+        label=_("Uiterste datum op of voor"), required=False, widget=_date_input(),
+    )
+
+    def __init__(self, *args: Any, clinicians: Iterable[Any] = (), states: Iterable[Any] = (),
+                 **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            ("", _("Alle openstaande")), *((s.value, s.label) for s in states)
+        ]
+        self.fields["clinician"].queryset = clinicians
+        self.fields["clinician"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, as ``selectors.inbox_for`` keyword arguments."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "status": data.get("status") or None,
+            "path": data.get("path") or None,
+            "clinician": data.get("clinician"),
+            "due_before": data.get("due_before"),
+        }

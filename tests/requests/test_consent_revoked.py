@@ -1,0 +1,158 @@
+"""R29: path A rests on a consent that travels with the request. When the parent revokes it, an
+answer can no longer be sent on it; the requester re-decides the consent path (B with the R30
+explanations, C with R32–R33, or A with a new declaration), and then the answer can go."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from consent.services import consent_revoke
+from requests.errors import IllegalMove
+from requests.models import ConsentPath, Decision, RequestEvent
+from requests.selectors import timeline_for
+from requests.services import (
+    request_decide,
+    request_redecide_consent_path,
+    request_send_answer,
+    request_take,
+)
+from requests.workflow import RequestStatus
+
+from .helpers import (
+    ALL_CONFIRMED,
+    PATH_B_FIELDS,
+    PATH_C_FIELDS,
+    assert_refused,
+    decide,
+    fill_answer,
+    fresh,
+    make_consent,
+)
+
+S = RequestStatus
+pytestmark = pytest.mark.django_db
+REVOKED = "De toestemming is ingetrokken; het toestemmingspad moet opnieuw worden bepaald."
+PATH_B_ONLY = {k: v for k, v in PATH_B_FIELDS.items()}
+
+
+def _revoke(request, requester_actor):
+    return consent_revoke(actor=requester_actor, declaration=request.consent_declaration,
+                          revoked_on=timezone.localdate(), note="Moeder trekt toestemming in.")
+
+
+@pytest.fixture
+def answering(filed_request, clinician_actor):
+    return fill_answer(decide(filed_request("A"), clinician_actor, provide=True), clinician_actor)
+
+
+def test_r29_answer_blocked_after_revocation_then_redecided_to_b_and_sent(answering, requester_actor, clinician_actor):
+    _revoke(fresh(answering), requester_actor)
+    assert_refused(
+        lambda: request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED),
+        answering, "consent_path", REVOKED,
+    )
+    request = request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.B,
+                                            fields=PATH_B_ONLY)
+    assert request.consent_path == ConsentPath.B and request.consent_declaration is None
+    event = RequestEvent.objects.get(request=request, kind="consent_path_redecided")
+    assert event.data["from_path"] == "A" and event.data["to_path"] == "B"
+    assert event.data["previous_consent_declaration_id"] == answering.consent_declaration_id
+    request = request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED)
+    assert request.status == S.ANSWERED
+
+
+def test_r29_revocation_shows_on_both_timelines(answering, requester_actor, clinician_actor):
+    _revoke(fresh(answering), requester_actor)
+    assert "consent_revoked" in {e.kind for e in timeline_for(requester_actor, answering)}
+    assert "consent_revoked" in {e.kind for e in timeline_for(clinician_actor, answering)}
+
+
+def test_r29_no_decision_to_provide_on_a_revoked_consent(filed_request, requester_actor, clinician_actor):
+    request = request_take(actor=clinician_actor, request=filed_request("A"))
+    _revoke(fresh(request), requester_actor)
+    assert_refused(
+        lambda: request_decide(actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="x"),
+        request, "consent_path", REVOKED,
+    )
+
+
+def test_r29_revoked_by_a_plain_update_is_caught_too(answering, clinician_actor):
+    from consent.models import ConsentDeclaration
+
+    ConsentDeclaration.objects.filter(pk=answering.consent_declaration_id).update(status="ingetrokken")
+    assert_refused(
+        lambda: request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED),
+        answering, "consent_path", REVOKED,
+    )
+
+
+@pytest.mark.parametrize("name", [*PATH_B_FIELDS])
+def test_r30_redecided_path_b_needs_every_explanation(answering, requester_actor, name):
+    _revoke(fresh(answering), requester_actor)
+    fields = {**PATH_B_FIELDS, name: False if name == "b_will_inform_parent" else ""}
+    assert_refused(
+        lambda: request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.B,
+                                              fields=fields),
+        answering, name, "R30",
+    )
+
+
+def test_r32_r33_redecided_to_path_c(answering, requester_actor, clinician_actor):
+    _revoke(fresh(answering), requester_actor)
+    assert_refused(
+        lambda: request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.C,
+                                              fields={}),
+        answering, "c_why_not_asked", "Dit is verplicht als geen toestemming is gevraagd (R32, R33).",
+    )
+    request = request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.C,
+                                            fields=PATH_C_FIELDS)
+    assert request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED).status == S.ANSWERED
+
+
+def test_r29_redecided_to_a_with_a_new_declaration(answering, requester_actor, clinician_actor, mondriaan):
+    _revoke(fresh(answering), requester_actor)
+    renewed = make_consent(parent=answering.parent, organisation=answering.requesting_organisation,
+                           recipient=mondriaan, created_by=requester_actor.user)
+    request = request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.A,
+                                            fields={}, consent_declaration=renewed)
+    assert request.consent_declaration == renewed
+    assert request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED).status == S.ANSWERED
+
+
+def test_redecide_only_after_revocation(answering, requester_actor):
+    with pytest.raises(IllegalMove) as caught:
+        request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.B, fields=PATH_B_FIELDS)
+    assert "ingetrokken" in str(caught.value)
+
+
+def test_redecide_not_after_the_answer(answering, requester_actor, clinician_actor):
+    request = request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED)
+    _revoke(fresh(request), requester_actor)
+    with pytest.raises(IllegalMove):
+        request_redecide_consent_path(actor=requester_actor, request=request, path=ConsentPath.B, fields=PATH_B_FIELDS)
+
+
+def test_redecide_is_the_requesters_move(answering, requester_actor, clinician_actor):
+    from django.core.exceptions import PermissionDenied
+
+    _revoke(fresh(answering), requester_actor)
+    with pytest.raises(PermissionDenied):
+        request_redecide_consent_path(actor=clinician_actor, request=answering, path=ConsentPath.B, fields=PATH_B_FIELDS)
+
+
+def test_expired_consent_blocks_the_answer_and_allows_redeciding(answering, requester_actor, clinician_actor):
+    from consent.models import ConsentDeclaration
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    ConsentDeclaration.objects.filter(pk=answering.consent_declaration_id).update(
+        given_on=yesterday - datetime.timedelta(days=10), valid_until=yesterday)
+    assert_refused(
+        lambda: request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED),
+        answering, "consent_path", "De toestemming is verlopen; het toestemmingspad moet opnieuw worden bepaald.",
+    )
+    request = request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.B,
+                                            fields=PATH_B_FIELDS)
+    assert request.consent_path == ConsentPath.B

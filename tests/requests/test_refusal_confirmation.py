@@ -1,0 +1,192 @@
+"""R11: a "no" is checked inside the provider's own organisation before the requester learns of
+it. Until a second person (teamleider or juridisch adviseur, not the decider) confirms, the
+requester sees "In behandeling", no decision and no trace of the refusal on the timeline.
+Then R8: the requester may contest; a legal advisor advises; the clinician decides."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from requests.errors import IllegalMove
+from requests.models import Decision, LegalAdviceOrigin, LegalAdviceStatus
+from requests.selectors import (
+    decision_visible_to,
+    legal_queue,
+    outgoing_for,
+    refusals_to_confirm,
+    request_get_for,
+    status_for,
+    timeline_for,
+)
+from requests.services import (
+    legal_advice_give,
+    request_acknowledge,
+    request_confirm_refusal,
+    request_contest_refusal,
+    request_reconsider,
+    request_reject_refusal,
+    request_uphold_refusal,
+    request_withdraw,
+)
+from requests.workflow import RequestStatus
+from toolkid.models import Role
+
+from .helpers import actor_for, assert_refused, decide, fresh
+
+S = RequestStatus
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pending(filed_request, clinician_actor):
+    return decide(filed_request("C"), clinician_actor, provide=False)
+
+
+def _statuses(entries):
+    return {e.from_status for e in entries} | {e.to_status for e in entries}
+
+
+def test_r11_pending_refusal_is_invisible_to_the_requester(pending, requester_actor, clinician_actor):
+    assert pending.status == S.REFUSAL_PENDING
+    seen = request_get_for(actor=requester_actor, pk_or_public_id=pending.public_id, purpose="detail")
+    assert status_for(requester_actor, seen) == S.IN_PROGRESS
+    assert status_for(requester_actor, seen).label == "In behandeling"
+    assert not decision_visible_to(requester_actor, seen)
+    timeline = timeline_for(requester_actor, seen)
+    assert S.REFUSAL_PENDING not in _statuses(timeline)
+    assert "decided_refuse" not in {e.kind for e in timeline}
+    assert all("weiger" not in e.motivation.lower() for e in timeline)
+    listed = list(outgoing_for(requester_actor))
+    assert [status_for(requester_actor, r) for r in listed] == [S.IN_PROGRESS]
+    # The provider sees the truth.
+    assert status_for(clinician_actor, seen) == S.REFUSAL_PENDING
+    assert decision_visible_to(clinician_actor, seen)
+
+
+def test_r11_an_illegal_move_does_not_leak_the_pending_refusal(pending, requester_actor):
+    with pytest.raises(IllegalMove) as caught:
+        request_acknowledge(actor=requester_actor, request=pending)
+    assert "In behandeling" in str(caught.value)
+    assert "eigering" not in str(caught.value)
+
+
+def test_r11_the_decider_cannot_confirm_their_own_refusal(filed_request, make_user, mondriaan):
+    # A clinician who is also team leader: allowed to confirm refusals, but not their own.
+    lead_clinician = make_user((mondriaan, Role.ZORGVERLENER), (mondriaan, Role.TEAMLEIDER), username="zorg.lead")
+    actor = actor_for(lead_clinician, mondriaan)
+    request = decide(filed_request("C"), actor, provide=False)
+    before = fresh(request)
+    with pytest.raises(IllegalMove) as caught:
+        request_confirm_refusal(actor=actor, request=request)
+    assert str(caught.value) == "Een weigering moet door een tweede persoon worden bevestigd."
+    assert fresh(request).status == S.REFUSAL_PENDING == before.status
+    assert list(refusals_to_confirm(actor)) == []
+
+
+def test_r11_a_plain_clinician_cannot_confirm(pending, clinician2_actor):
+    with pytest.raises(PermissionDenied):
+        request_confirm_refusal(actor=clinician2_actor, request=pending)
+
+
+def test_r11_teamleider_confirms_and_only_then_the_requester_sees_the_refusal(
+    pending, teamleider_actor, requester_actor
+):
+    assert list(refusals_to_confirm(teamleider_actor)) == [pending]
+    request = request_confirm_refusal(actor=teamleider_actor, request=pending, note="Terecht; intern besproken.")
+    assert request.status == S.REFUSED
+    assert request.refusal_confirmed_by == teamleider_actor.user
+    seen = request_get_for(actor=requester_actor, pk_or_public_id=request.pk, purpose="detail")
+    assert status_for(requester_actor, seen) == S.REFUSED
+    assert decision_visible_to(requester_actor, seen)
+    confirmed = [e for e in timeline_for(requester_actor, seen) if e.kind == "refusal_confirmed"]
+    assert len(confirmed) == 1
+    # The step is shown as in behandeling → geweigerd; the second person's note stays internal.
+    assert (confirmed[0].from_status, confirmed[0].to_status) == (S.IN_PROGRESS, S.REFUSED)
+    assert confirmed[0].motivation == ""
+    # The requester acknowledges; the decision stays visible after closing.
+    closed = request_acknowledge(actor=requester_actor, request=seen)
+    assert closed.status == S.CLOSED and decision_visible_to(requester_actor, closed)
+
+
+def test_r11_legal_advisor_may_be_the_second_person(pending, legal_actor):
+    assert request_get_for(actor=legal_actor, pk_or_public_id=pending.pk, purpose="confirm_refusal")
+    request = request_confirm_refusal(actor=legal_actor, request=pending)
+    assert request.status == S.REFUSED
+
+
+def test_r11_rejected_refusal_goes_back_and_never_reaches_the_requester(
+    pending, teamleider_actor, requester_actor, clinician_actor
+):
+    assert_refused(lambda: request_reject_refusal(actor=teamleider_actor, request=pending, note=""), pending,
+                   "note", "Licht toe waarom de weigering niet terecht is (R11).")
+    request = request_reject_refusal(actor=teamleider_actor, request=pending, note="Gedeeltelijk verstrekken kan wel.")
+    assert request.status == S.IN_PROGRESS
+    assert request.decision == "" and request.decided_by is None
+    kinds = {e.kind for e in timeline_for(requester_actor, request)}
+    assert not kinds & {"decided_refuse", "refusal_rejected"}
+    assert S.REFUSAL_PENDING not in _statuses(timeline_for(requester_actor, request))
+    # The clinician decides again (R8) — now to provide.
+    request = decide(request, clinician_actor, provide=True)
+    assert request.status == S.ANSWERING
+
+
+def test_r11_requester_may_withdraw_while_the_refusal_is_pending_without_learning_of_it(pending, requester_actor):
+    request = request_withdraw(actor=requester_actor, request=pending, reason="Niet meer nodig.")
+    assert request.status == S.WITHDRAWN
+    assert not decision_visible_to(requester_actor, request)
+
+
+@pytest.fixture
+def refused(pending, teamleider_actor):
+    return request_confirm_refusal(actor=teamleider_actor, request=pending)
+
+
+def test_r8_contest_asks_legal_advice_and_the_clinician_decides(refused, requester_actor, legal_actor, clinician_actor):
+    assert_refused(lambda: request_contest_refusal(actor=requester_actor, request=refused, reason=""), refused,
+                   "reason", "Licht toe waarom u bezwaar maakt tegen de weigering.")
+    advice = request_contest_refusal(actor=requester_actor, request=refused, reason="De kinderen lopen gevaar.")
+    assert advice.origin == LegalAdviceOrigin.CONTESTED_REFUSAL
+    assert fresh(refused).status == S.CONTESTED
+    assert status_for(requester_actor, fresh(refused)) == S.CONTESTED
+    assert list(legal_queue(legal_actor)) == [advice]
+
+    # R8: the clinician cannot uphold before the advice is in.
+    with pytest.raises(IllegalMove):
+        request_uphold_refusal(actor=clinician_actor, request=refused, motivation="Blijft staan.")
+    assert_refused(lambda: legal_advice_give(actor=legal_actor, advice=advice, text=""), refused,
+                   "advice", "Schrijf uw advies.")
+    given = legal_advice_give(actor=legal_actor, advice=advice, text="De weigering is goed gemotiveerd.")
+    assert given.status == LegalAdviceStatus.GIVEN and given.advisor == legal_actor.user
+    assert fresh(refused).status == S.CONTESTED  # advice only (R8)
+    with pytest.raises(IllegalMove):
+        legal_advice_give(actor=legal_actor, advice=advice, text="Nogmaals.")
+
+    assert_refused(lambda: request_uphold_refusal(actor=clinician_actor, request=refused, motivation=""), refused,
+                   "motivation", "Motiveer waarom de weigering blijft staan (R39).")
+    request = request_uphold_refusal(actor=clinician_actor, request=refused, motivation="Advies gevolgd.")
+    assert request.status == S.REFUSED
+    upheld = [e for e in timeline_for(requester_actor, request) if e.kind == "refusal_upheld"]
+    assert upheld[0].motivation == "Advies gevolgd."
+    assert "legal_advice_given" not in {e.kind for e in timeline_for(requester_actor, request)}
+
+
+def test_r8_reconsider_after_contest(refused, requester_actor, clinician_actor):
+    request_contest_refusal(actor=requester_actor, request=refused, reason="De kinderen lopen gevaar.")
+    assert_refused(lambda: request_reconsider(actor=clinician_actor, request=refused, motivation=" "), refused,
+                   "motivation", "Licht toe waarom u het besluit heroverweegt (R39).")
+    request = request_reconsider(actor=clinician_actor, request=refused, motivation="Nieuwe feiten van school.")
+    assert request.status == S.IN_PROGRESS
+    assert request.decision == ""
+    assert not decision_visible_to(requester_actor, request)
+
+
+def test_r8_only_the_requesting_side_contests(refused, clinician_actor):
+    with pytest.raises(PermissionDenied):
+        request_contest_refusal(actor=clinician_actor, request=refused, reason="x")
+
+
+def test_r11_refusal_decision_is_recorded_with_who_and_when(pending, clinician_actor):
+    row = fresh(pending)
+    assert row.decision == Decision.NOT_PROVIDE
+    assert row.decided_by == clinician_actor.user and row.decided_at is not None
