@@ -38,6 +38,14 @@ run: demo
 test: install messages
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Audit report benchmark on a temporary SQLite file: PDF render time, CSV streaming memory.
+bench: install messages
+	DJANGO_SETTINGS_MODULE=toolkid.settings.test $(PY) bench/bench_audit.py $(BENCH_ARGS)
+
+# End-to-end in a real browser (Debian's chromium, axe-core from npm): scripts/e2e.sh.
+e2e: install messages
+	@PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/e2e.sh
+
 lint: install
 	$(VENV)/bin/ruff check .
 

@@ -23,7 +23,10 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from .models import GENESIS_HASH, AuditChainHead, AuditEvent
+from .models import GENESIS_HASH, AuditChainHead, AuditEvent, RetentionRecord
+
+#: The event a retention run writes; its payload repeats the anchor (audit.retention).
+RETENTION_EVENT = "retention.deleted"
 
 #: The columns covered by the hash, in the shape of ``AuditEvent.objects.values()``.
 HASHED_FIELDS: tuple[str, ...] = (
@@ -106,6 +109,20 @@ class VerifyResult:
     reason: str = ""
     # The database id of the broken event, when there is one (not for a missing tail).
     first_broken_id: int | None = None
+    # Where the chain starts: 0 (genesis) or the last seq removed by retention (the anchor).
+    anchor_seq: int = 0
+
+
+def retention_anchor() -> tuple[int, str]:
+    """``(seq, hash)`` the chain starts after: ``(0, GENESIS_HASH)``, or the newest anchor
+    in the retention register when retention removed the oldest events (L6)."""
+    anchor = (
+        RetentionRecord.objects.filter(anchor_seq__isnull=False)
+        .order_by("-anchor_seq")
+        .values_list("anchor_seq", "anchor_hash")
+        .first()
+    )
+    return anchor if anchor else (0, GENESIS_HASH)
 
 
 def verify_chain(batch_size: int = 2000) -> VerifyResult:
@@ -114,6 +131,13 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
     Checks that ``seq`` runs 1, 2, 3, ... without gaps, that each ``prev_hash`` is the hash
     of the event before, that each stored hash matches the recomputed one, and that the
     chain ends where the chain head says it ends (so removing the newest events shows).
+
+    After retention (L6) removed the oldest events, the chain starts at the register's
+    anchor instead: ``seq`` runs from ``anchor_seq + 1`` and the first ``prev_hash`` is the
+    anchor hash. The anchor must also be attested *inside* the remaining chain, by the
+    ``retention.deleted`` event of the run that removed the prefix (its payload repeats
+    ``anchor_seq`` and ``anchor_hash``, and it is hash-chained like every event). So a
+    removed prefix with a forged register row is still found.
 
     Safe to run while events are being written: the head is read first and only events up to
     its ``last_seq`` are checked (an event and the head move in one transaction).
@@ -124,9 +148,11 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
         rows = rows.filter(seq__lte=head.last_seq)
     rows = rows.values_list("id", "hash", *HASHED_FIELDS)
 
+    anchor_seq, anchor_hash = retention_anchor()
+    attested = anchor_seq == 0
     checked = 0
-    expected_seq = 1
-    expected_prev = GENESIS_HASH
+    expected_seq = anchor_seq + 1
+    expected_prev = anchor_hash
     for row in rows.iterator(chunk_size=batch_size):
         pk, stored_hash = row[0], row[1]
         fields = dict(zip(HASHED_FIELDS, row[2:], strict=True))
@@ -139,18 +165,34 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
         elif compute_hash(fields, fields["prev_hash"]) != stored_hash:
             problem = "hash klopt niet met de inhoud (gebeurtenis gewijzigd)"
         if problem:
-            return VerifyResult(False, checked, seq, problem, pk)
+            return VerifyResult(False, checked, seq, problem, pk, anchor_seq)
+        if not attested and fields["event"] == RETENTION_EVENT:
+            payload = fields["payload"] or {}
+            attested = (
+                payload.get("anchor_seq") == anchor_seq and payload.get("anchor_hash") == anchor_hash
+            )
         checked += 1
         expected_seq = seq + 1
         expected_prev = stored_hash
 
     last_seq = expected_seq - 1
+    if not attested:
+        return VerifyResult(
+            False,
+            checked,
+            anchor_seq + 1,
+            f"het anker uit het bewaarregister (seq={anchor_seq}) wordt door geen "
+            f"{RETENTION_EVENT}-gebeurtenis in de keten bevestigd (oudste gebeurtenissen "
+            "verwijderd buiten de bewaartermijn om?)",
+            anchor_seq=anchor_seq,
+        )
     if head is None:
         if checked:
             return VerifyResult(
-                False, checked, last_seq, "ketenkop ontbreekt terwijl er gebeurtenissen zijn"
+                False, checked, last_seq, "ketenkop ontbreekt terwijl er gebeurtenissen zijn",
+                anchor_seq=anchor_seq,
             )
-        return VerifyResult(True, 0)
+        return VerifyResult(True, 0, anchor_seq=anchor_seq)
     if head.last_seq != last_seq or head.last_hash != expected_prev:
         return VerifyResult(
             False,
@@ -158,6 +200,7 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
             last_seq + 1,
             f"keten eindigt bij seq={last_seq}, maar de ketenkop staat op seq={head.last_seq} "
             "(gebeurtenissen verwijderd?)",
+            anchor_seq=anchor_seq,
         )
     # An event past the head was not appended by audit.events.record (the head moves in the
     # same transaction as every legitimate event). Read the maximum first, then the head:
@@ -174,5 +217,6 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
             checked,
             head_seq + 1,
             f"gebeurtenis buiten de keten: seq={max_seq} staat na de ketenkop (seq={head_seq})",
+            anchor_seq=anchor_seq,
         )
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, anchor_seq=anchor_seq)

@@ -73,7 +73,7 @@ class DateInput(forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs: dict[str, Any] | None = None):
-        super().__init__(attrs={"class": "input--date", **(attrs or {})}, format="%Y-%m-%d")
+        super().__init__(attrs={"class": "input--short", **(attrs or {})}, format="%Y-%m-%d")
 
 
 class HintedRadioSelect(forms.RadioSelect):
@@ -214,8 +214,8 @@ class StepForm(forms.Form):
 class FilingStep:
     """One page of the guided form: its forms, how it validates, what it gives the service.
 
-    ``data`` is the POST (or None for a GET); ``rows`` are values to show unbound (after
-    "Nog een kind toevoegen"); ``query`` is the GET query string (``?toestemming=``).
+    ``data`` is the POST (None for a GET: the saved values are shown); ``lenient`` is set for
+    "Vorige" and "Opslaan als concept"; ``query`` is the GET query string (``?toestemming=``).
     """
 
     slug: ClassVar[str]
@@ -237,7 +237,6 @@ class FilingStep:
         self.lenient = lenient
         self.query = query or {}
         self.today = timezone.localdate()
-        self.returned = info.status == RequestStatus.RETURNED
         self.build()
 
     # --- to implement ------------------------------------------------------------------------
@@ -256,15 +255,15 @@ class FilingStep:
     # --- shared ------------------------------------------------------------------------------
 
     def validate(self) -> None:
-        """Cross-form checks, after every form is valid on its own."""
+        """Cross-form checks, after each form validated itself (``cleaned_data`` holds the
+        fields that are valid)."""
 
     def is_valid(self) -> bool:
-        # Evaluate every form, so all errors show at once.
-        valid = all([form.is_valid() for form in self.forms])
-        if valid:
-            self.validate()
-            valid = all([not _has_errors(form) for form in self.forms])
-        return valid
+        # Every form and the cross-form checks, so all errors show at once.
+        for form in self.forms:
+            form.is_valid()
+        self.validate()
+        return not any(_has_errors(form) for form in self.forms)
 
     def apply_service_errors(self, errors: dict[str, Any]) -> None:
         """Put ``Incomplete.errors`` beside their fields; anything else at the top."""
@@ -309,7 +308,9 @@ class PhoneContactForm(StepForm):
     def clean_phone_contact_date(self) -> dt.date | None:
         value = self.cleaned_data.get("phone_contact_date")
         if value and value > timezone.localdate():
-            raise ValidationError(_("De datum van het telefonisch contact ligt in de toekomst."), code="future")
+            raise ValidationError(
+                _("De datum van het telefonisch contact ligt in de toekomst."), code="future"
+            )
         return value
 
 
@@ -359,21 +360,28 @@ class ParentForm(StepForm):
         label=_("BSN van de ouder"),
         required=False,
         max_length=14,
-        help_text=_("Burgerservicenummer: negen cijfers. Niet verplicht; wel handig om de juiste ouder te vinden."),
+        help_text=_(
+            "Burgerservicenummer: negen cijfers. Niet verplicht; wel handig om de juiste ouder te vinden."
+        ),
         widget=forms.TextInput(attrs={**PERSONAL, "inputmode": "numeric", "class": "input--short",
                                       "spellcheck": "false"}),
     )
     parent_is_incapacitated = forms.BooleanField(
         label=_("De ouder is wilsonbekwaam"),
         required=False,
-        help_text=_("Een wilsonbekwame ouder wordt vertegenwoordigd; de vertegenwoordiger geeft dan toestemming."),
+        help_text=_(
+            "Een wilsonbekwame ouder wordt vertegenwoordigd; de vertegenwoordiger geeft dan toestemming."
+        ),
     )
     parent_representative_kind = forms.ChoiceField(
         label=_("Wie vertegenwoordigt de ouder?"),
         required=False,
         choices=RepresentativeKind.choices,
         widget=forms.RadioSelect,
-        help_text=_("Verplicht als de ouder wilsonbekwaam is. De wet noemt deze volgorde: de eerste die er is, vertegenwoordigt."),
+        help_text=_(
+            "Verplicht als de ouder wilsonbekwaam is. De wet noemt deze volgorde: de eerste die er is, "
+            "vertegenwoordigt."
+        ),
         error_messages={"invalid_choice": _("Kies een van de vertegenwoordigers in de lijst.")},
     )
     parent_representative_name = forms.CharField(
@@ -410,7 +418,8 @@ class ParentForm(StepForm):
                 self.protocol_error("parent_representative_kind", _("Kies wie de ouder vertegenwoordigt."))
         # A parent cannot be stored without name and date of birth: a draft with only a BSN
         # typed cannot be saved either (not even leniently).
-        if self.lenient and self.has_any() and not (self.typed("parent_name") and self.typed("parent_date_of_birth")):
+        complete = self.typed("parent_name") and self.typed("parent_date_of_birth")
+        if self.lenient and self.has_any() and not complete:
             message = _("Vul naam en geboortedatum van de ouder in om het concept op te slaan.")
             for name in ("parent_name", "parent_date_of_birth"):
                 if not self.typed(name):
@@ -570,8 +579,6 @@ class ParentAndChildrenStep(FilingStep):
              "date_of_birth": data.get(f"children-{i}-date_of_birth", "")}
             for i in range(total)
         ]
-        if not rows:
-            rows = [{}]
         step.children = ChildFormSet(prefix="children", initial=rows, add_row=True)
         return step
 
@@ -620,13 +627,19 @@ class FrameworkForm(StepForm):
     has_ots = forms.BooleanField(
         label=_("Er is een ondertoezichtstelling (OTS)"),
         required=False,
-        help_text=_("Onder een OTS is uitwisseling met de gezinsvoogd verplicht, voor zover de informatie nodig is voor de uitvoering van de OTS."),
+        help_text=_(
+            "Onder een OTS is uitwisseling met de gezinsvoogd verplicht, voor zover de informatie nodig is "
+            "voor de uitvoering van de OTS."
+        ),
     )
     legal_framework = forms.ChoiceField(
         label=_("Kader"),
         choices=LegalFramework.choices,
         widget=forms.RadioSelect,
-        help_text=_("Het voorgestelde kader volgt uit het soort organisatie waarvoor u werkt en uit de OTS. Kiest u een ander kader, licht dan toe waarom."),
+        help_text=_(
+            "Het voorgestelde kader volgt uit het soort organisatie waarvoor u werkt en uit de OTS. Kiest u "
+            "een ander kader, licht dan toe waarom."
+        ),
         error_messages={
             "required": _("Kies het kader waarbinnen u om informatie vraagt."),
             "invalid_choice": _("Kies een van de kaders in de lijst."),
@@ -651,7 +664,10 @@ class FrameworkForm(StepForm):
     intended_clinician = forms.ChoiceField(
         label=_("Zorgverlener"),
         required=False,
-        help_text=_("Niet verplicht. Weet u (bijvoorbeeld uit het telefonisch contact) welke zorgverlener de ouder behandelt, kies die dan. De zorgverlener werkt bij de gekozen organisatie."),
+        help_text=_(
+            "Niet verplicht. Weet u (bijvoorbeeld uit het telefonisch contact) welke zorgverlener de ouder "
+            "behandelt, kies die dan. De zorgverlener werkt bij de gekozen organisatie."
+        ),
         error_messages={"invalid_choice": _("Kies een zorgverlener uit de lijst.")},
     )
 
@@ -660,7 +676,9 @@ class FrameworkForm(StepForm):
         self.info = info
         org_kind = info.requesting_organisation.kind
         if self.is_bound:
-            has_ots = self.fields["has_ots"].widget.value_from_datadict(self.data, self.files, self.add_prefix("has_ots"))
+            has_ots = self.fields["has_ots"].widget.value_from_datadict(
+                self.data, self.files, self.add_prefix("has_ots")
+            )
         else:
             has_ots = info.has_ots
         #: L3: the ground suggested from the organisation's kind and the OTS (what is shown now).
@@ -678,7 +696,7 @@ class FrameworkForm(StepForm):
             offered.add(info.legal_framework)
         suggested_note = gettext("voorgesteld")
         self.fields["legal_framework"].choices = [
-            (value, f"{label} ({suggested_note})" if value == self.suggested else label)
+            (value, f"{label} — {suggested_note}" if value == self.suggested else label)
             for value, label in LegalFramework.choices
             if value in offered
         ]
@@ -717,6 +735,9 @@ class FrameworkForm(StepForm):
             )
         self.fields["intended_clinician"].choices = [("", gettext("Geen voorkeur"))] + list(groups.items())
 
+    def _works_at(self, clinician: User | None, organisation: Organisation) -> bool:
+        return clinician is not None and clinician.pk in self._members.get(organisation.pk, ())
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         receiver = cleaned.get("receiving_organisation")
@@ -725,9 +746,12 @@ class FrameworkForm(StepForm):
         if clinician_id:
             clinician = self._clinicians.get(int(clinician_id))
             # Server-side, whatever the browser sent: the clinician works at the chosen organisation.
-            if receiver is not None and (clinician is None or clinician.pk not in self._members.get(receiver.pk, ())):
+            if receiver is not None and not self._works_at(clinician, receiver):
                 self.add_error("intended_clinician", ValidationError(
-                    _("Deze zorgverlener werkt niet bij %(organisation)s. Kies een zorgverlener van die organisatie, of ‘Geen voorkeur’."),
+                    _(
+                        "Deze zorgverlener werkt niet bij %(organisation)s. Kies een zorgverlener van die "
+                        "organisatie, of ‘Geen voorkeur’."
+                    ),
                     code="wrong_organisation", params={"organisation": receiver.name},
                 ))
                 clinician = None
@@ -749,7 +773,8 @@ class FrameworkForm(StepForm):
             intended_clinician_id=clinician.pk if clinician else None,
         )
         missing = rules.missing_for_submit(preview)
-        for key in ("legal_framework", "framework_change_reason", "receiving_organisation", "intended_clinician"):
+        for key in ("legal_framework", "framework_change_reason", "receiving_organisation",
+                    "intended_clinician"):
             if key in missing and key not in self.errors:
                 self.protocol_error(key, missing[key])
         return cleaned
@@ -804,13 +829,19 @@ class SeverityForm(StepForm):
         label=_("Ernst van de situatie"),
         choices=Severity.choices,
         widget=forms.RadioSelect,
-        help_text=_("Een informatieverzoek berust op (een redelijk vermoeden van) kindermishandeling of huiselijk geweld, of op twijfel over het welzijn van het kind."),
+        help_text=_(
+            "Een informatieverzoek berust op (een redelijk vermoeden van) kindermishandeling of huiselijk "
+            "geweld, of op twijfel over het welzijn van het kind."
+        ),
         error_messages={"required": _("Kies de ernst van de situatie."),
                         "invalid_choice": _("Kies een van de mogelijkheden in de lijst.")},
     )
     reason = forms.CharField(
         label=_("Reden van het verzoek"),
-        help_text=_("Beschrijf wat u ziet of hoort over de situatie van het kind, en waarom u daarvoor informatie van de zorgverlener nodig hebt."),
+        help_text=_(
+            "Beschrijf wat u ziet of hoort over de situatie van het kind, en waarom u daarvoor informatie "
+            "van de zorgverlener nodig hebt."
+        ),
         widget=text_area(8),
         error_messages={"required": _("Beschrijf de reden van het verzoek.")},
     )
@@ -852,7 +883,9 @@ class TopicForm(StepForm):
         super().__init__(*args, prefix=f"topics-{topic.value}", **kwargs)
         self.topic = topic
         self.fields["selected"].label = topic.label
-        self.fields["question"].label = gettext("Uw vraag of vragen over onderwerp %(letter)s") % {"letter": topic.value}
+        self.fields["question"].label = gettext("Uw vraag of vragen over onderwerp %(letter)s") % {
+            "letter": topic.value
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -875,8 +908,13 @@ class TopicForm(StepForm):
 class QuestionsForm(StepForm):
     no_parenting_judgement_confirmed = forms.BooleanField(
         label=_("Geen van mijn vragen vraagt om een oordeel over de geschiktheid van de ouder als opvoeder"),
-        help_text=_("Het oordeel over de geschiktheid als opvoeder, en over een kinderbeschermingsmaatregel, ligt bij de bevoegde instanties, niet bij de zorgverlener. Vraag binnen uw eigen kerntaak."),
-        error_messages={"required": _("Bevestig dat u de zorgverlener niet vraagt te oordelen over het ouderschap.")},
+        help_text=_(
+            "Het oordeel over de geschiktheid als opvoeder, en over een kinderbeschermingsmaatregel, ligt "
+            "bij de bevoegde instanties, niet bij de zorgverlener. Vraag binnen uw eigen kerntaak."
+        ),
+        error_messages={"required": _(
+            "Bevestig dat u de zorgverlener niet vraagt te oordelen over het ouderschap."
+        )},
     )
     non_field_anchor = "#id_topics-a-selected"
 
@@ -928,7 +966,11 @@ class QuestionsStep(FilingStep):
 
     def update(self) -> dict[str, Any]:
         return {
-            "fields": {"no_parenting_judgement_confirmed": bool(self.form.cleaned_data.get("no_parenting_judgement_confirmed"))},
+            "fields": {
+                "no_parenting_judgement_confirmed": bool(
+                    self.form.cleaned_data.get("no_parenting_judgement_confirmed")
+                ),
+            },
             "topics": [
                 {"topic": form.topic.value, "question": form.cleaned_data.get("question", "")}
                 for form in self.topic_forms
@@ -951,7 +993,8 @@ class ConsentChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: ConsentDeclaration) -> str:
         topics = ", ".join(obj.topics or ()) or "—"
         return gettext(
-            "Gegeven door %(giver)s op %(given_on)s, geldig tot en met %(valid_until)s; onderwerpen %(topics)s"
+            "Gegeven door %(giver)s op %(given_on)s, geldig tot en met %(valid_until)s; "
+            "onderwerpen %(topics)s"
         ) % {
             "giver": _lower_first(str(obj.get_given_by_display())),
             "given_on": formats.date_format(obj.given_on, "j F Y"),
@@ -961,9 +1004,18 @@ class ConsentChoiceField(forms.ModelChoiceField):
 
 
 PATH_HINTS = {
-    ConsentPath.A: _("De ouder (of de vertegenwoordiger) gaf schriftelijk toestemming. De toestemmingsverklaring gaat mee met het verzoek."),
-    ConsentPath.B: _("De ouder is om toestemming gevraagd en gaf die niet. U legt uit waarom overleg toch noodzakelijk is."),
-    ConsentPath.C: _("Alleen bij een zeer ernstige situatie, waarin vragen om toestemming acute risico's geeft voor de ouder, de professional of het kind."),
+    ConsentPath.A: _(
+        "De ouder (of de vertegenwoordiger) gaf schriftelijk toestemming. De toestemmingsverklaring gaat mee "
+        "met het verzoek."
+    ),
+    ConsentPath.B: _(
+        "De ouder is om toestemming gevraagd en gaf die niet. U legt uit waarom overleg toch noodzakelijk "
+        "is."
+    ),
+    ConsentPath.C: _(
+        "Alleen bij een zeer ernstige situatie, waarin vragen om toestemming acute risico's geeft voor de "
+        "ouder, de professional of het kind."
+    ),
 }
 
 
@@ -981,24 +1033,39 @@ class ConsentForm(StepForm):
         required=False,
         empty_label=None,
         widget=forms.RadioSelect,
-        help_text=_("Kies de geldige verklaring voor deze ouder en de ontvangende organisatie. Zij gaat mee met het verzoek."),
+        help_text=_(
+            "Kies de geldige verklaring voor deze ouder en de ontvangende organisatie. Zij gaat mee met het "
+            "verzoek."
+        ),
         error_messages={"invalid_choice": _("Kies een toestemmingsverklaring uit de lijst.")},
     )
     # Path B (R30): the protocol's own wording.
     b_risk_of_serious_harm = forms.CharField(
-        label=_("Geef een toelichting waaruit blijkt dat, als u niet kunt beschikken over de gevraagde informatie, er kans op ernstige schade ontstaat"),
+        label=_(
+            "Geef een toelichting waaruit blijkt dat, als u niet kunt beschikken over de gevraagde "
+            "informatie, er kans op ernstige schade ontstaat"
+        ),
         required=False, widget=text_area(4),
     )
     b_only_source = forms.CharField(
-        label=_("Geef een toelichting waaruit blijkt dat de behandelaar de enige is die de gevraagde informatie kan verschaffen"),
+        label=_(
+            "Geef een toelichting waaruit blijkt dat de behandelaar de enige is die de gevraagde informatie "
+            "kan verschaffen"
+        ),
         required=False, widget=text_area(4),
     )
     b_prevents_harm = forms.CharField(
-        label=_("Geef een toelichting waaruit blijkt dat met de gevraagde informatie schade aan het kind voorkomen kan worden"),
+        label=_(
+            "Geef een toelichting waaruit blijkt dat met de gevraagde informatie schade aan het kind "
+            "voorkomen kan worden"
+        ),
         required=False, widget=text_area(4),
     )
     b_specific_information = forms.CharField(
-        label=_("Geef een toelichting waaruit blijkt dat er heel specifieke informatie wordt gevraagd, bijvoorbeeld in relatie tot de specifieke situatie van het kind of de kinderen"),
+        label=_(
+            "Geef een toelichting waaruit blijkt dat er heel specifieke informatie wordt gevraagd, "
+            "bijvoorbeeld in relatie tot de specifieke situatie van het kind of de kinderen"
+        ),
         required=False, widget=text_area(4),
     )
     b_why_still_necessary = forms.CharField(
@@ -1006,13 +1073,20 @@ class ConsentForm(StepForm):
         required=False, widget=text_area(4),
     )
     b_will_inform_parent = forms.BooleanField(
-        label=_("Ik meld de ouder in het eerstvolgende cliëntcontact dat er contact met de zorgverlener is geweest"),
+        label=_(
+            "Ik meld de ouder in het eerstvolgende cliëntcontact dat er contact met de zorgverlener is "
+            "geweest"
+        ),
         required=False,
     )
     # Path C (R32, R33)
     c_why_not_asked = forms.CharField(
         label=_("Waarom is geen toestemming gevraagd?"),
-        help_text=_("Alleen bij een zeer ernstige situatie, of een zeer ernstig vermoeden van kindermishandeling of huiselijk geweld, waarin vragen om toestemming acute risico's geeft voor de ouder, de professional of het kind."),
+        help_text=_(
+            "Alleen bij een zeer ernstige situatie, of een zeer ernstig vermoeden van kindermishandeling of "
+            "huiselijk geweld, waarin vragen om toestemming acute risico's geeft voor de ouder, de "
+            "professional of het kind."
+        ),
         required=False, widget=text_area(4),
     )
     c_why_necessary = forms.CharField(
@@ -1042,7 +1116,8 @@ class ConsentForm(StepForm):
         }
         for name in rules.PATH_B_EXPLANATIONS:
             overrides[name] = cleaned.get(name, "") if path == ConsentPath.B else ""
-        overrides["b_will_inform_parent"] = bool(cleaned.get("b_will_inform_parent")) and path == ConsentPath.B
+        informs = bool(cleaned.get("b_will_inform_parent"))
+        overrides["b_will_inform_parent"] = path == ConsentPath.B and informs
         for name in self.C_FIELDS:
             overrides[name] = cleaned.get(name, "") if path == ConsentPath.C else ""
         missing = rules.missing_for_consent_path(Preview(self.info, **overrides))

@@ -54,11 +54,19 @@ class ActionForm(forms.Form):
         choices=RequestStatus.choices, required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args: Any, request: InformationRequest | None = None, **kwargs: Any):
+    def __init__(
+        self,
+        *args: Any,
+        request: InformationRequest | None = None,
+        visible_status: str | None = None,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         self.information_request = request
         if request is not None and not self.is_bound:
-            self.fields["expected_status"].initial = request.status
+            # The state as the actor may see it (``selectors.status_for``): a requester's page
+            # must not carry a pending refusal's real state, not even in a hidden field (R11).
+            self.fields["expected_status"].initial = visible_status or request.status
         for name in self.optional_fields:
             if name in self.fields:
                 self.fields[name].optional = True
@@ -201,6 +209,7 @@ class AssignForm(ActionForm):
     service_required = ("clinician",)
     clinician = forms.ModelChoiceField(
         label=_("Zorgverlener"), queryset=None, required=False, empty_label=_("Kies een zorgverlener"),
+        error_messages={"invalid_choice": _("Kies een actieve zorgverlener van uw organisatie.")},
     )
 
     def __init__(self, *args: Any, clinicians: Iterable[Any] | None = None, **kwargs: Any):
@@ -209,6 +218,13 @@ class AssignForm(ActionForm):
 
         self.fields["clinician"].queryset = clinicians if clinicians is not None else User.objects.none()
         self.fields["clinician"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+
+    def clean_clinician(self) -> Any:
+        # The service needs someone to check; nobody chosen is a plain form error.
+        clinician = self.cleaned_data.get("clinician")
+        if clinician is None:
+            raise forms.ValidationError(_("Kies een zorgverlener."))
+        return clinician
 
 
 class ReturnForm(ActionForm):
@@ -281,7 +297,9 @@ class DecisionForm(ActionForm):
         ),
     )
     ots_not_needed_motivation = forms.CharField(
-        label=_("Bij niet verstrekken: waarom is de informatie niet nodig voor de uitvoering van de OTS? (R4)"),
+        label=_(
+            "Bij niet verstrekken: waarom is de informatie niet nodig voor de uitvoering van de OTS? (R4)"
+        ),
         required=False, widget=_textarea(4),
         help_text=_(
             "Onder een ondertoezichtstelling is verstrekken aan de gezinsvoogd verplicht voor "
@@ -424,6 +442,7 @@ class AnswerForm(ActionForm):
             if name == "confirmed_recorded_in_file" and req is not None and req.consent_path == ConsentPath.C:
                 text = CONFIRMATION_TEXT_PATH_C
             self.fields[name] = forms.BooleanField(label=text, required=False)
+            self.fields[name].service_required = True  # for sending; not for "Concept opslaan"
 
     def topic_groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
         """For the template: each requested topic with its six bound fields, in order."""

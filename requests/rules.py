@@ -116,7 +116,9 @@ def missing_for_submit(request: InformationRequest, *, today: date | None = None
 
     # R6, R22: a written request follows a phone call; record when and with whom.
     if request.phone_contact_date is None:
-        errors["phone_contact_date"] = _("Vul de datum van het telefonisch contact in (eerst bellen, dan schrijven).")
+        errors["phone_contact_date"] = _(
+            "Vul de datum van het telefonisch contact in (eerst bellen, dan schrijven)."
+        )
     elif request.phone_contact_date > today:
         errors["phone_contact_date"] = _("De datum van het telefonisch contact ligt in de toekomst.")
     if _blank(request.phone_contact_with):
@@ -178,7 +180,9 @@ def _missing_children(request: InformationRequest, today: date) -> Errors:
         if child.date_of_birth is None:
             errors[f"children-{index}-date_of_birth"] = _("Vul de geboortedatum van het kind in.")
         elif child.date_of_birth > today:
-            errors[f"children-{index}-date_of_birth"] = _("De geboortedatum van het kind ligt in de toekomst.")
+            errors[f"children-{index}-date_of_birth"] = _(
+                "De geboortedatum van het kind ligt in de toekomst."
+            )
     return errors
 
 
@@ -186,7 +190,9 @@ def _missing_receiver(request: InformationRequest) -> Errors:
     errors: Errors = {}
     receiver = request.receiving_organisation
     if receiver is None:
-        errors["receiving_organisation"] = _("Kies de organisatie voor volwassenenzorg die u om informatie vraagt.")
+        errors["receiving_organisation"] = _(
+            "Kies de organisatie voor volwassenenzorg die u om informatie vraagt."
+        )
         return errors
     if receiver.kind != OrganisationKind.VOLWASSENENZORG or not receiver.is_active:
         errors["receiving_organisation"] = _(
@@ -224,9 +230,7 @@ def _missing_framework(request: InformationRequest) -> Errors:
         errors["legal_framework"] = _("Het kader ondertoezichtstelling vereist een lopende OTS (R4).")
     suggested = request.suggested_framework or suggest_framework(org_kind, request.has_ots)
     if framework != suggested and _blank(request.framework_change_reason):
-        errors["framework_change_reason"] = _(
-            "U kiest een ander kader dan voorgesteld; licht toe waarom."
-        )
+        errors["framework_change_reason"] = _("U kiest een ander kader dan voorgesteld; licht toe waarom.")
     return errors
 
 
@@ -264,7 +268,8 @@ def missing_for_consent_path(request: InformationRequest, *, today: date | None 
                 errors[name] = _("Dit is verplicht als de ouder geen toestemming gaf (R30).")
         if not request.b_will_inform_parent:
             errors["b_will_inform_parent"] = _(
-                "Bevestig dat u de ouder bij het volgende contact vertelt dat er contact was met de zorgverlener (R30)."
+                "Bevestig dat u de ouder bij het volgende contact vertelt "
+                "dat er contact was met de zorgverlener (R30)."
             )
     elif path == ConsentPath.C:
         for name in PATH_C_EXPLANATIONS:
@@ -285,22 +290,27 @@ def _missing_consent_declaration(request: InformationRequest, today: date) -> Er
     if request.parent_id is None or declaration.parent_id != request.parent_id:
         return {"consent_declaration": _("Deze toestemmingsverklaring gaat over een andere ouder.")}
     if declaration.recipient_id != request.receiving_organisation_id:
-        return {"consent_declaration": _(
-            "De toestemming geldt niet voor de organisatie die u om informatie vraagt."
-        )}
+        return {
+            "consent_declaration": _(
+                "De toestemming geldt niet voor de organisatie die u om informatie vraagt."
+            )
+        }
     if declaration.valid_until < today:
         return {"consent_declaration": _("De toestemming is verlopen.")}
     # L2: for an incapacitated parent, the representative consents.
     if request.parent.is_incapacitated and declaration.given_by == ConsentGiver.PARENT:
-        return {"consent_declaration": _(
-            "De ouder is wilsonbekwaam; de toestemming moet door de vertegenwoordiger zijn gegeven (L2)."
-        )}
+        return {
+            "consent_declaration": _(
+                "De ouder is wilsonbekwaam; de toestemming moet door de vertegenwoordiger zijn gegeven (L2)."
+            )
+        }
     covered = set(declaration.topics or ())
     uncovered = sorted(t.topic for t in request.topics.all() if t.topic not in covered)
     if uncovered:
-        return {"consent_declaration": _("De toestemming geldt niet voor onderwerp(en) %(topics)s.") % {
-            "topics": ", ".join(uncovered)
-        }}
+        return {
+            "consent_declaration": _("De toestemming geldt niet voor onderwerp(en) %(topics)s.")
+            % {"topics": ", ".join(uncovered)}
+        }
     return {}
 
 
@@ -349,11 +359,15 @@ def missing_for_decision(
         ):
             # R31b/c: the parent disagrees → decide only after internal consultation.
             errors["internal_consultation"] = _(
-                "De ouder is niet akkoord; leg eerst het intern overleg vast: met wie, wanneer en de conclusie (R31)."
+                "De ouder is niet akkoord; leg eerst het intern overleg vast: "
+                "met wie, wanneer en de conclusie (R31)."
             )
     elif path == ConsentPath.C and _blank(weighing):
         # R34: weighty circumstances that justify providing without consent, or not.
-        errors["weighing"] = _("Leg de afweging vast of zwaarwegende omstandigheden verstrekken zonder toestemming rechtvaardigen (R34).")
+        errors["weighing"] = _(
+            "Leg de afweging vast of zwaarwegende omstandigheden verstrekken "
+            "zonder toestemming rechtvaardigen (R34)."
+        )
 
     # R4, L3 i: under an OTS the information needed for it must be given; a "no" says why not needed.
     if (
@@ -389,10 +403,12 @@ def missing_for_answer(request: InformationRequest, *, today: date | None = None
     messages = {
         "confirmed_factual": _("Bevestig dat u feitelijke informatie geeft, geen interpretaties (R25)."),
         "confirmed_no_parenting_judgement": _(
-            "Bevestig dat u geen oordeel geeft over de geschiktheid als ouder of over een kinderbeschermingsmaatregel (R19, R20)."
+            "Bevestig dat u geen oordeel geeft over de geschiktheid als ouder "
+            "of over een kinderbeschermingsmaatregel (R19, R20)."
         ),
         "confirmed_weighed_criteria": _(
-            "Bevestig dat u doelmatigheid, noodzakelijkheid, proportionaliteit en subsidiariteit hebt gewogen (R21)."
+            "Bevestig dat u doelmatigheid, noodzakelijkheid, proportionaliteit "
+            "en subsidiariteit hebt gewogen (R21)."
         ),
         "confirmed_recorded_in_file": _(
             "Bevestig dat u het contact en wat u verstrekt vastlegt in het ouderdossier (R31, R36)."

@@ -72,12 +72,12 @@ ADVISE_PERMISSION = "advise_request"
 _OBJECT_TYPE = InformationRequest._meta.label_lower
 
 
-def _not_found() -> Http404:
+def not_found() -> Http404:
     # The same answer for "does not exist" and "not yours": nothing leaks about other cases.
     return Http404(_("Dit verzoek bestaat niet of u hebt er geen toegang toe."))
 
 
-def _acting(actor: Actor | None) -> bool:
+def is_acting(actor: Actor | None) -> bool:
     """A person acting for an organisation. System actors and the unauthenticated see nothing."""
     return bool(
         actor is not None
@@ -115,7 +115,7 @@ def visibility_filter(actor: Actor) -> Q | None:
     """The Q that selects what ``actor`` may see, or None for nothing. Plain, indexed filters on
     the two organisations (index ``(organisation, status)``), plus an EXISTS on the guardian
     table for legal advisors."""
-    if not _acting(actor):
+    if not is_acting(actor):
         return None
     org = actor.organisation
     parts: list[Q] = []
@@ -140,7 +140,7 @@ def visibility_filter(actor: Actor) -> Q | None:
 
 def is_visible_to(actor: Actor, request: InformationRequest) -> bool:
     """The per-object twin of :func:`visibility_filter`, for one loaded (or locked) row."""
-    if not _acting(actor):
+    if not is_acting(actor):
         return False
     org_id = actor.organisation.pk
     if request.requesting_organisation_id == org_id and actor.has_role(*REQUESTER_ROLES):
@@ -160,7 +160,7 @@ def is_visible_to(actor: Actor, request: InformationRequest) -> bool:
 def is_provider_side(actor: Actor, request: InformationRequest) -> bool:
     """The actor acts for the receiving organisation in a provider role (sees the real state)."""
     return bool(
-        _acting(actor)
+        is_acting(actor)
         and request.receiving_organisation_id == actor.organisation.pk
         and actor.has_role(Role.ZORGVERLENER, Role.TEAMLEIDER, Role.JURIDISCH_ADVISEUR)
     )
@@ -176,6 +176,30 @@ def status_for(actor: Actor, request: InformationRequest) -> RequestStatus:
     if status == S.REFUSAL_PENDING and not is_provider_side(actor, request):
         return S.IN_PROGRESS
     return status
+
+
+#: Fields that are the provider's internal work (R11, R31, R34, R8): never shown to the requester
+#: side, whatever the state. The decision fields follow :func:`decision_visible_to` instead.
+PROVIDER_INTERNAL_FIELDS: tuple[str, ...] = (
+    "parent_consultation_date",
+    "parent_consultation_outcome",
+    "parent_consultation_note",
+    "internal_consultation_with",
+    "internal_consultation_date",
+    "internal_consultation_conclusion",
+    "weighing",
+    "refusal_confirmed_by",
+    "refusal_confirmation_note",
+)
+#: Shown to the requester side only when :func:`decision_visible_to` is True.
+DECISION_FIELDS: tuple[str, ...] = (
+    "decision",
+    "decision_motivation",
+    "ots_not_needed_motivation",
+    "decided_by",
+    "decided_at",
+    "refusal_confirmed_at",
+)
 
 
 def decision_visible_to(actor: Actor, request: InformationRequest) -> bool:
@@ -231,7 +255,9 @@ def _lookup(pk_or_public_id: Any) -> dict[str, Any] | None:
     return None
 
 
-def request_get_for(*, actor: Actor, pk_or_public_id: int | str | uuid.UUID, purpose: str) -> InformationRequest:
+def request_get_for(
+    *, actor: Actor, pk_or_public_id: int | str | uuid.UUID, purpose: str
+) -> InformationRequest:
     """The one way to open a request: fetch, check, log (L5). ``purpose`` is a short code for the
     audit trail ("detail", "pdf", "answer_form", ...).
 
@@ -250,7 +276,7 @@ def request_get_for(*, actor: Actor, pk_or_public_id: int | str | uuid.UUID, pur
             parent_ref=found.audit_ref if found is not None else "",
             payload={"purpose": purpose},
         )
-        raise _not_found()
+        raise not_found()
     record(
         actor=actor,
         event="request.read",
@@ -317,7 +343,7 @@ def _record_list(actor: Actor, event: str, filters: dict[str, Any]) -> None:
 def outgoing_for(actor: Actor) -> QuerySet[InformationRequest]:
     """The requesting organisation's requests (drafts: only the actor's own), newest first.
     Show each row's state with :func:`status_for` (R11)."""
-    if not (_acting(actor) and actor.has_role(*REQUESTER_ROLES)):
+    if not (is_acting(actor) and actor.has_role(*REQUESTER_ROLES)):
         raise _deny_list(actor, "request.outgoing_listed", {})
     org = actor.organisation
     qs = InformationRequest.objects.filter(
@@ -342,7 +368,7 @@ def inbox_for(
     clinician, ``due_before`` to requests due on or before that day.
     """
     filters = {"status": status, "path": path, "clinician": clinician, "due_before": due_before}
-    if not (_acting(actor) and actor.has_role(*PROVIDER_ROLES)):
+    if not (is_acting(actor) and actor.has_role(*PROVIDER_ROLES)):
         raise _deny_list(actor, "request.inbox_listed", filters)
     qs = InformationRequest.objects.filter(receiving_organisation=actor.organisation)
     if status:
@@ -369,12 +395,10 @@ def inbox_for(
 def refusals_to_confirm(actor: Actor) -> QuerySet[InformationRequest]:
     """R11: refusals of the actor's organisation waiting for a second person, oldest first.
     The actor's own decisions are left out: nobody confirms their own "no"."""
-    if not (_acting(actor) and actor.has_role(*REFUSAL_CONFIRMER_ROLES)):
+    if not (is_acting(actor) and actor.has_role(*REFUSAL_CONFIRMER_ROLES)):
         raise _deny_list(actor, "request.refusals_listed", {})
     qs = (
-        InformationRequest.objects.filter(
-            receiving_organisation=actor.organisation, status=S.REFUSAL_PENDING
-        )
+        InformationRequest.objects.filter(receiving_organisation=actor.organisation, status=S.REFUSAL_PENDING)
         .exclude(decided_by=actor.user)
         .select_related("decided_by")
     )
@@ -385,7 +409,7 @@ def refusals_to_confirm(actor: Actor) -> QuerySet[InformationRequest]:
 def legal_queue(actor: Actor, *, include_given: bool = False) -> QuerySet[LegalAdvice]:
     """The legal advisor's referrals (R31 doubt, R8 contested refusals) of the actor's
     organisation: open ones first-come first-served; ``include_given`` adds answered ones."""
-    if not (_acting(actor) and actor.has_role(Role.JURIDISCH_ADVISEUR)):
+    if not (is_acting(actor) and actor.has_role(Role.JURIDISCH_ADVISEUR)):
         raise _deny_list(actor, "request.legal_queue_listed", {"include_given": include_given})
     qs = LegalAdvice.objects.filter(request__receiving_organisation=actor.organisation).filter(
         request__status__in=VISIBLE_TO_PROVIDER
@@ -412,24 +436,26 @@ def legal_queue(actor: Actor, *, include_given: bool = False) -> QuerySet[LegalA
 
 #: Event kinds the requester side sees. Everything else is the provider's internal work:
 #: consulting the parent and colleagues, legal advice, an unconfirmed or rejected refusal (R11).
-REQUESTER_VISIBLE_EVENTS: frozenset[str] = frozenset({
-    "created",
-    "draft_updated",
-    "submitted",
-    "taken",
-    "assigned",
-    "returned",
-    "resubmitted",
-    "refusal_confirmed",
-    "refusal_contested",
-    "reconsidered",
-    "refusal_upheld",
-    "answer_sent",
-    "acknowledged",
-    "withdrawn",
-    "consent_path_redecided",
-    "consent_revoked",  # written by consent.services.consent_revoke on every relying request
-})
+REQUESTER_VISIBLE_EVENTS: frozenset[str] = frozenset(
+    {
+        "created",
+        "draft_updated",
+        "submitted",
+        "taken",
+        "assigned",
+        "returned",
+        "resubmitted",
+        "refusal_confirmed",
+        "refusal_contested",
+        "reconsidered",
+        "refusal_upheld",
+        "answer_sent",
+        "acknowledged",
+        "withdrawn",
+        "consent_path_redecided",
+        "consent_revoked",  # written by consent.services.consent_revoke on every relying request
+    }
+)
 #: Of those, the ones whose motivation stays with the provider (the second person's note).
 _MOTIVATION_HIDDEN_FROM_REQUESTER: frozenset[str] = frozenset({"refusal_confirmed"})
 
@@ -472,7 +498,7 @@ def timeline_for(actor: Actor, request: InformationRequest) -> list[TimelineEntr
             object_id=str(request.pk),
             parent_ref=request.audit_ref,
         )
-        raise _not_found()
+        raise not_found()
     provider = is_provider_side(actor, request)
     events = RequestEvent.objects.filter(request=request).select_related("actor", "organisation")
     if not provider:

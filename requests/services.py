@@ -73,37 +73,50 @@ HANDLE_PERM = f"requests.{selectors.HANDLE_PERMISSION}"
 ADVISE_PERM = f"requests.{selectors.ADVISE_PERMISSION}"
 
 #: What ``request_draft_update(fields=...)`` may set. Anything else is a programming error.
-DRAFT_FIELDS: frozenset[str] = frozenset({
-    "draft_step",
-    "receiving_organisation",
-    "intended_clinician",
-    "parent",
-    "phone_contact_date",
-    "phone_contact_with",
-    "legal_framework",
-    "framework_change_reason",
-    "has_ots",
-    "severity",
-    "reason",
-    "no_parenting_judgement_confirmed",
-    "consent_path",
-    "consent_declaration",
-    *rules.PATH_B_EXPLANATIONS,
-    "b_will_inform_parent",
-    *rules.PATH_C_EXPLANATIONS,
-})
+DRAFT_FIELDS: frozenset[str] = frozenset(
+    {
+        "draft_step",
+        "receiving_organisation",
+        "intended_clinician",
+        "parent",
+        "phone_contact_date",
+        "phone_contact_with",
+        "legal_framework",
+        "framework_change_reason",
+        "has_ots",
+        "severity",
+        "reason",
+        "no_parenting_judgement_confirmed",
+        "consent_path",
+        "consent_declaration",
+        *rules.PATH_B_EXPLANATIONS,
+        "b_will_inform_parent",
+        *rules.PATH_C_EXPLANATIONS,
+    }
+)
 #: Fields that cannot change once the provider has seen the request (R7: it comes back to
 #: the same organisation, about the same parent).
 _FIXED_AFTER_SUBMIT: frozenset[str] = frozenset({"receiving_organisation", "parent"})
-PARENT_FIELDS: frozenset[str] = frozenset({
-    "name", "date_of_birth", "bsn", "is_incapacitated", "representative_name", "representative_kind",
-})
+PARENT_FIELDS: frozenset[str] = frozenset(
+    {
+        "name",
+        "date_of_birth",
+        "bsn",
+        "is_incapacitated",
+        "representative_name",
+        "representative_kind",
+    }
+)
 CHILD_FIELDS: frozenset[str] = frozenset({"name_or_initials", "date_of_birth"})
 TOPIC_FIELDS: frozenset[str] = frozenset({"topic", "question"})
 #: What ``request_redecide_consent_path(fields=...)`` may set.
-CONSENT_PATH_FIELDS: frozenset[str] = frozenset({
-    *rules.PATH_B_EXPLANATIONS, "b_will_inform_parent", *rules.PATH_C_EXPLANATIONS,
-})
+CONSENT_PATH_FIELDS: frozenset[str] = frozenset(
+    {
+        *rules.PATH_B_EXPLANATIONS,
+        "b_will_inform_parent",
+        *rules.PATH_C_EXPLANATIONS,
+    }
+)
 _BOOLEAN_FIELDS = frozenset({"has_ots", "no_parenting_judgement_confirmed", "b_will_inform_parent"})
 _DATE_FIELDS = frozenset({"phone_contact_date"})
 _CHOICE_FIELDS: dict[str, Iterable[str]] = {
@@ -168,12 +181,12 @@ def _lock(request: InformationRequest | int) -> InformationRequest:
     try:
         return InformationRequest.objects.select_for_update().get(pk=pk)
     except InformationRequest.DoesNotExist:
-        raise selectors._not_found() from None
+        raise selectors.not_found() from None
 
 
 def _require_visible(actor: Actor, req: InformationRequest) -> None:
     if not selectors.is_visible_to(actor, req):
-        raise selectors._not_found()
+        raise selectors.not_found()
 
 
 def _forbidden() -> PermissionDenied:
@@ -329,9 +342,12 @@ def _today() -> dt.date:
 
 
 def _is_active_clinician(user: User, organisation: Organisation) -> bool:
-    return user.is_active and user.memberships.filter(
-        organisation=organisation, role=Role.ZORGVERLENER, is_active=True
-    ).exists()
+    return (
+        user.is_active
+        and user.memberships.filter(
+            organisation=organisation, role=Role.ZORGVERLENER, is_active=True
+        ).exists()
+    )
 
 
 def _grant_handling(req: InformationRequest, clinician: User, previous: User | None) -> None:
@@ -364,11 +380,13 @@ def _clear_decision(req: InformationRequest) -> None:
 @_service("request.draft_created", AuditAction.CREATE)
 def request_draft_create(*, actor: Actor) -> InformationRequest:
     """A new, empty draft of the actor's (youth-care) organisation; only they see it."""
-    if not selectors._acting(actor) or not actor.has_role(Role.JEUGDHULPVERLENER):
+    if not selectors.is_acting(actor) or not actor.has_role(Role.JEUGDHULPVERLENER):
         raise _forbidden()
     org = actor.organisation
     if not org.is_requester or not org.is_active:
-        raise PermissionDenied(_("Alleen organisaties aan de jeugdkant kunnen een informatieverzoek indienen (R1)."))
+        raise PermissionDenied(
+            _("Alleen organisaties aan de jeugdkant kunnen een informatieverzoek indienen (R1).")
+        )
     suggested = rules.suggest_framework(org.kind, False)
     req = InformationRequest(
         requesting_organisation=org,
@@ -377,8 +395,14 @@ def request_draft_create(*, actor: Actor) -> InformationRequest:
         legal_framework=suggested,
     )
     _save(actor, req)
-    _log(actor, req, kind="created", event="request.draft_created", action=AuditAction.CREATE,
-         transition=("", str(req.status)))
+    _log(
+        actor,
+        req,
+        kind="created",
+        event="request.draft_created",
+        action=AuditAction.CREATE,
+        transition=("", str(req.status)),
+    )
     return req
 
 
@@ -404,7 +428,10 @@ def request_draft_update(
     _require_requester_side(actor, req, (Role.JEUGDHULPVERLENER,))
     if req.status not in (S.DRAFT, S.RETURNED):
         raise IllegalMove(
-            _("Een verzoek kan alleen worden gewijzigd als concept of als het is teruggestuurd ter herformulering."),
+            _(
+                "Een verzoek kan alleen worden gewijzigd als concept "
+                "of als het is teruggestuurd ter herformulering."
+            ),
             code="illegal_move",
         )
     errors: dict[str, str] = {}
@@ -452,28 +479,36 @@ def request_draft_update(
 def _apply_draft_field(req: InformationRequest, name: str, value: Any, errors: dict[str, str]) -> None:
     org = req.requesting_organisation
     if name == "receiving_organisation":
-        receiver = value if isinstance(value, Organisation) or value is None else (
-            Organisation.objects.filter(pk=value).first()
+        receiver = (
+            value
+            if isinstance(value, Organisation) or value is None
+            else (Organisation.objects.filter(pk=value).first())
         )
         if value is not None and receiver is None:
             errors[name] = _("Onbekende organisatie.")
             return
         req.receiving_organisation = receiver
     elif name == "intended_clinician":
-        clinician = value if isinstance(value, User) or value is None else User.objects.filter(pk=value).first()
+        clinician = (
+            value if isinstance(value, User) or value is None else User.objects.filter(pk=value).first()
+        )
         if value is not None and clinician is None:
             errors[name] = _("Onbekende zorgverlener.")
             return
         req.intended_clinician = clinician
     elif name == "parent":
-        chosen = value if isinstance(value, Parent) or value is None else Parent.objects.filter(pk=value).first()
+        chosen = (
+            value if isinstance(value, Parent) or value is None else Parent.objects.filter(pk=value).first()
+        )
         if value is not None and (chosen is None or chosen.organisation_id != org.pk):
             errors["parent_name"] = _("Onbekende ouder.")
             return
         req.parent = chosen
     elif name == "consent_declaration":
-        declaration = value if isinstance(value, ConsentDeclaration) or value is None else (
-            ConsentDeclaration.objects.filter(pk=value).first()
+        declaration = (
+            value
+            if isinstance(value, ConsentDeclaration) or value is None
+            else (ConsentDeclaration.objects.filter(pk=value).first())
         )
         # Only the requesting organisation's own declarations may be attached (R24).
         if value is not None and (declaration is None or declaration.organisation_id != org.pk):
@@ -497,7 +532,9 @@ def _apply_draft_field(req: InformationRequest, name: str, value: Any, errors: d
         setattr(req, name, _clean_text(value))
 
 
-def _apply_parent(actor: Actor, req: InformationRequest, data: dict[str, Any], errors: dict[str, str]) -> None:
+def _apply_parent(
+    actor: Actor, req: InformationRequest, data: dict[str, Any], errors: dict[str, str]
+) -> None:
     """Create or update the parent, owned by the requesting organisation.
 
     A parent is one record per person per organisation: a BSN that matches another parent of
@@ -549,7 +586,9 @@ def _apply_parent(actor: Actor, req: InformationRequest, data: dict[str, Any], e
     req.parent = target
 
 
-def _replace_children(req: InformationRequest, children: list[dict[str, Any]], errors: dict[str, str]) -> None:
+def _replace_children(
+    req: InformationRequest, children: list[dict[str, Any]], errors: dict[str, str]
+) -> None:
     rows: list[Child] = []
     for index, item in enumerate(children):
         _reject_unknown(item, CHILD_FIELDS, "children")
@@ -563,7 +602,9 @@ def _replace_children(req: InformationRequest, children: list[dict[str, Any]], e
         if born is None:
             errors[f"children-{index}-date_of_birth"] = _("Vul de geboortedatum van het kind in.")
         elif born > _today():
-            errors[f"children-{index}-date_of_birth"] = _("De geboortedatum van het kind ligt in de toekomst.")
+            errors[f"children-{index}-date_of_birth"] = _(
+                "De geboortedatum van het kind ligt in de toekomst."
+            )
         rows.append(Child(request=req, name_or_initials=name, date_of_birth=born))
     if errors:
         return
@@ -589,7 +630,9 @@ def _replace_topics(req: InformationRequest, topics: list[dict[str, Any]], error
 
 
 @_service("request.submitted")
-def request_submit(*, actor: Actor, request: InformationRequest, submit_token: uuid.UUID) -> InformationRequest:
+def request_submit(
+    *, actor: Actor, request: InformationRequest, submit_token: uuid.UUID
+) -> InformationRequest:
     """Send the draft (R22). Idempotent per ``submit_token``: a double submit returns the request
     already sent with that token, unchanged (one record, one event).
 
@@ -618,14 +661,21 @@ def request_submit(*, actor: Actor, request: InformationRequest, submit_token: u
     req.due_explanation = explanation.to_dict()
     transition = _move(actor, req, "submit")
     _save(actor, req)
-    _log(actor, req, kind="submitted", event="request.submitted", transition=transition, data={
-        "reference": req.reference,
-        "receiving_organisation_id": req.receiving_organisation_id,
-        "consent_path": req.consent_path,
-        "legal_framework": req.legal_framework,
-        "due_start": _iso(explanation.start),
-        "due_date": _iso(explanation.due),
-    })
+    _log(
+        actor,
+        req,
+        kind="submitted",
+        event="request.submitted",
+        transition=transition,
+        data={
+            "reference": req.reference,
+            "receiving_organisation_id": req.receiving_organisation_id,
+            "consent_path": req.consent_path,
+            "legal_framework": req.legal_framework,
+            "due_start": _iso(explanation.start),
+            "due_date": _iso(explanation.due),
+        },
+    )
     return req
 
 
@@ -646,11 +696,18 @@ def request_resubmit(*, actor: Actor, request: InformationRequest) -> Informatio
     req.due_explanation = explanation.to_dict()
     transition = _move(actor, req, "resubmit")
     _save(actor, req)
-    _log(actor, req, kind="resubmitted", event="request.resubmitted", transition=transition, data={
-        "old_due_date": _iso(old_due),
-        "due_start": _iso(explanation.start),
-        "due_date": _iso(explanation.due),
-    })
+    _log(
+        actor,
+        req,
+        kind="resubmitted",
+        event="request.resubmitted",
+        transition=transition,
+        data={
+            "old_due_date": _iso(old_due),
+            "due_start": _iso(explanation.start),
+            "due_date": _iso(explanation.due),
+        },
+    )
     return req
 
 
@@ -666,8 +723,14 @@ def request_withdraw(*, actor: Actor, request: InformationRequest, reason: str) 
     req.withdrawn_reason = reason.strip()
     transition = _move(actor, req, "withdraw")
     _save(actor, req)
-    _log(actor, req, kind="withdrawn", event="request.withdrawn", transition=transition,
-         motivation=req.withdrawn_reason)
+    _log(
+        actor,
+        req,
+        kind="withdrawn",
+        event="request.withdrawn",
+        transition=transition,
+        motivation=req.withdrawn_reason,
+    )
     return req
 
 
@@ -713,13 +776,18 @@ def request_redecide_consent_path(
         previous is not None and not previous.is_revoked and previous.valid_until >= _today()
     ):
         raise IllegalMove(
-            _("Het toestemmingspad wordt alleen opnieuw bepaald als de toestemming is ingetrokken of verlopen."),
+            _(
+                "Het toestemmingspad wordt alleen opnieuw bepaald "
+                "als de toestemming is ingetrokken of verlopen."
+            ),
             code="consent_still_valid",
         )
     if path not in ConsentPath.values:
         raise Incomplete({"consent_path": _("Geef aan of toestemming is gevraagd en gegeven.")})
-    if path == ConsentPath.A and consent_declaration is not None and (
-        consent_declaration.organisation_id != req.requesting_organisation_id
+    if (
+        path == ConsentPath.A
+        and consent_declaration is not None
+        and (consent_declaration.organisation_id != req.requesting_organisation_id)
     ):
         raise Incomplete({"consent_declaration": _("Onbekende toestemmingsverklaring.")})
     req.consent_path = path
@@ -733,12 +801,18 @@ def request_redecide_consent_path(
     if errors:
         raise Incomplete(errors)
     _save(actor, req)
-    _log(actor, req, kind="consent_path_redecided", event="request.consent_path_redecided", data={
-        "from_path": ConsentPath.A.value,
-        "to_path": path,
-        "previous_consent_declaration_id": previous.pk if previous else None,
-        "consent_declaration_id": req.consent_declaration_id,
-    })
+    _log(
+        actor,
+        req,
+        kind="consent_path_redecided",
+        event="request.consent_path_redecided",
+        data={
+            "from_path": ConsentPath.A.value,
+            "to_path": path,
+            "previous_consent_declaration_id": previous.pk if previous else None,
+            "consent_declaration_id": req.consent_declaration_id,
+        },
+    )
     return req
 
 
@@ -758,8 +832,15 @@ def request_contest_refusal(*, actor: Actor, request: InformationRequest, reason
         request=req, origin=LegalAdviceOrigin.CONTESTED_REFUSAL, question=reason.strip(), asked_by=actor.user
     )
     _refer_to_legal(req)
-    _log(actor, req, kind="refusal_contested", event="request.refusal_contested", transition=transition,
-         motivation=reason.strip(), data={"legal_advice_id": advice.pk})
+    _log(
+        actor,
+        req,
+        kind="refusal_contested",
+        event="request.refusal_contested",
+        transition=transition,
+        motivation=reason.strip(),
+        data={"legal_advice_id": advice.pk},
+    )
     return advice
 
 
@@ -781,8 +862,14 @@ def request_take(*, actor: Actor, request: InformationRequest) -> InformationReq
     req.assigned_clinician = actor.user
     _save(actor, req)
     _grant_handling(req, actor.user, None)
-    _log(actor, req, kind="taken", event="request.taken", transition=transition,
-         data={"clinician_id": actor.user.pk})
+    _log(
+        actor,
+        req,
+        kind="taken",
+        event="request.taken",
+        transition=transition,
+        data={"clinician_id": actor.user.pk},
+    )
     return req
 
 
@@ -806,10 +893,17 @@ def request_assign(*, actor: Actor, request: InformationRequest, clinician: User
     req.assigned_clinician = clinician
     _save(actor, req)
     _grant_handling(req, clinician, previous)
-    _log(actor, req, kind="assigned", event="request.assigned", transition=transition, data={
-        "clinician_id": clinician.pk,
-        "previous_clinician_id": previous.pk if previous else None,
-    })
+    _log(
+        actor,
+        req,
+        kind="assigned",
+        event="request.assigned",
+        transition=transition,
+        data={
+            "clinician_id": clinician.pk,
+            "previous_clinician_id": previous.pk if previous else None,
+        },
+    )
     return req
 
 
@@ -826,14 +920,25 @@ def request_return_for_reformulation(
         raise PermissionDenied(_("Alleen de behandelend zorgverlener kan dit doen."))
     _require_can(actor, req, "return_for_reformulation")
     if _blank(suggestion):
-        raise Incomplete({"suggestion": _(
-            "Geef aan welke vraag wel beantwoord kan worden (R7: nee… maar wat kan dan wel)."
-        )})
+        raise Incomplete(
+            {
+                "suggestion": _(
+                    "Geef aan welke vraag wel beantwoord kan worden (R7: nee… maar wat kan dan wel)."
+                )
+            }
+        )
     req.reformulation_suggestion = suggestion.strip()
     transition = _move(actor, req, "return_for_reformulation")
     _save(actor, req)
-    _log(actor, req, kind="returned", event="request.returned", transition=transition,
-         motivation=req.reformulation_suggestion, data={"due_date": _iso(req.due_date)})
+    _log(
+        actor,
+        req,
+        kind="returned",
+        event="request.returned",
+        transition=transition,
+        motivation=req.reformulation_suggestion,
+        data={"due_date": _iso(req.due_date)},
+    )
     return req
 
 
@@ -853,7 +958,10 @@ def request_record_parent_consultation(
     _require_state(actor, req, (S.IN_PROGRESS,))
     if req.consent_path != ConsentPath.B:
         raise IllegalMove(
-            _("Overleg met de ouder over verstrekken wordt vastgelegd als de ouder geen toestemming gaf (pad B)."),
+            _(
+                "Overleg met de ouder over verstrekken wordt vastgelegd "
+                "als de ouder geen toestemming gaf (pad B)."
+            ),
             code="not_path_b",
         )
     errors: dict[str, str] = {}
@@ -870,8 +978,14 @@ def request_record_parent_consultation(
     req.parent_consultation_outcome = outcome
     req.parent_consultation_note = _clean_text(note)
     _save(actor, req)
-    _log(actor, req, kind="parent_consulted", event="request.parent_consulted",
-         motivation=req.parent_consultation_note, data={"date": _iso(consulted_on), "outcome": outcome})
+    _log(
+        actor,
+        req,
+        kind="parent_consulted",
+        event="request.parent_consulted",
+        motivation=req.parent_consultation_note,
+        data={"date": _iso(consulted_on), "outcome": outcome},
+    )
     return req
 
 
@@ -906,8 +1020,14 @@ def request_record_internal_consultation(
     req.internal_consultation_date = consulted_on
     req.internal_consultation_conclusion = conclusion.strip()
     _save(actor, req)
-    _log(actor, req, kind="internal_consulted", event="request.internal_consulted",
-         motivation=req.internal_consultation_conclusion, data={"date": _iso(consulted_on)})
+    _log(
+        actor,
+        req,
+        kind="internal_consulted",
+        event="request.internal_consulted",
+        motivation=req.internal_consultation_conclusion,
+        data={"date": _iso(consulted_on)},
+    )
     return req
 
 
@@ -925,8 +1045,14 @@ def request_ask_legal_advice(*, actor: Actor, request: InformationRequest, quest
         request=req, origin=LegalAdviceOrigin.CLINICIAN_DOUBT, question=question.strip(), asked_by=actor.user
     )
     _refer_to_legal(req)
-    _log(actor, req, kind="legal_advice_asked", event="request.legal_advice_asked", action=AuditAction.CREATE,
-         data={"legal_advice_id": advice.pk, "origin": advice.origin})
+    _log(
+        actor,
+        req,
+        kind="legal_advice_asked",
+        event="request.legal_advice_asked",
+        action=AuditAction.CREATE,
+        data={"legal_advice_id": advice.pk, "origin": advice.origin},
+    )
     return advice
 
 
@@ -948,8 +1074,13 @@ def legal_advice_give(*, actor: Actor, advice: LegalAdvice, text: str) -> LegalA
     locked_advice.advised_at = timezone.now()
     locked_advice._history_user = actor.user
     locked_advice.save()
-    _log(actor, req, kind="legal_advice_given", event="request.legal_advice_given",
-         data={"legal_advice_id": locked_advice.pk, "origin": locked_advice.origin})
+    _log(
+        actor,
+        req,
+        kind="legal_advice_given",
+        event="request.legal_advice_given",
+        data={"legal_advice_id": locked_advice.pk, "origin": locked_advice.origin},
+    )
     return locked_advice
 
 
@@ -990,8 +1121,15 @@ def request_decide(
     transition = _move(actor, req, transition_name)
     _save(actor, req)
     kind = "decided_refuse" if decision == Decision.NOT_PROVIDE else "decided_provide"
-    _log(actor, req, kind=kind, event="request.decided", transition=transition,
-         motivation=req.decision_motivation, data={"decision": decision})
+    _log(
+        actor,
+        req,
+        kind=kind,
+        event="request.decided",
+        transition=transition,
+        motivation=req.decision_motivation,
+        data={"decision": decision},
+    )
     return req
 
 
@@ -1004,7 +1142,9 @@ def _require_second_person(actor: Actor, req: InformationRequest, message: str) 
 
 
 @_service("request.refusal_confirmed")
-def request_confirm_refusal(*, actor: Actor, request: InformationRequest, note: str = "") -> InformationRequest:
+def request_confirm_refusal(
+    *, actor: Actor, request: InformationRequest, note: str = ""
+) -> InformationRequest:
     """R11: a team leader or legal advisor other than the decider confirms the refusal; only
     now the requester sees it (with the Veilig Thuis option, R2)."""
     req = _lock(request)
@@ -1015,8 +1155,15 @@ def request_confirm_refusal(*, actor: Actor, request: InformationRequest, note: 
     req.refusal_confirmation_note = _clean_text(note)
     transition = _move(actor, req, "confirm_refusal")
     _save(actor, req)
-    _log(actor, req, kind="refusal_confirmed", event="request.refusal_confirmed", transition=transition,
-         motivation=req.refusal_confirmation_note, data={"decided_by_id": req.decided_by_id})
+    _log(
+        actor,
+        req,
+        kind="refusal_confirmed",
+        event="request.refusal_confirmed",
+        transition=transition,
+        motivation=req.refusal_confirmation_note,
+        data={"decided_by_id": req.decided_by_id},
+    )
     return req
 
 
@@ -1033,8 +1180,15 @@ def request_reject_refusal(*, actor: Actor, request: InformationRequest, note: s
     _clear_decision(req)
     transition = _move(actor, req, "reject_refusal")
     _save(actor, req)
-    _log(actor, req, kind="refusal_rejected", event="request.refusal_rejected", transition=transition,
-         motivation=note.strip(), data={"decided_by_id": decided_by_id})
+    _log(
+        actor,
+        req,
+        kind="refusal_rejected",
+        event="request.refusal_rejected",
+        transition=transition,
+        motivation=note.strip(),
+        data={"decided_by_id": decided_by_id},
+    )
     return req
 
 
@@ -1050,13 +1204,21 @@ def request_reconsider(*, actor: Actor, request: InformationRequest, motivation:
     _clear_decision(req)
     transition = _move(actor, req, "reconsider")
     _save(actor, req)
-    _log(actor, req, kind="reconsidered", event="request.reconsidered", transition=transition,
-         motivation=motivation.strip())
+    _log(
+        actor,
+        req,
+        kind="reconsidered",
+        event="request.reconsidered",
+        transition=transition,
+        motivation=motivation.strip(),
+    )
     return req
 
 
 @_service("request.refusal_upheld")
-def request_uphold_refusal(*, actor: Actor, request: InformationRequest, motivation: str) -> InformationRequest:
+def request_uphold_refusal(
+    *, actor: Actor, request: InformationRequest, motivation: str
+) -> InformationRequest:
     """R8, R39: after the legal advice on the contest, the clinician keeps the refusal, with a
     motivation the requester reads."""
     req = _lock(request)
@@ -1066,13 +1228,21 @@ def request_uphold_refusal(*, actor: Actor, request: InformationRequest, motivat
     if req.legal_advice.filter(
         origin=LegalAdviceOrigin.CONTESTED_REFUSAL, status=LegalAdviceStatus.OPEN
     ).exists():
-        raise IllegalMove(_("Het juridisch advies over het bezwaar is nog niet gegeven (R8)."), code="advice_open")
+        raise IllegalMove(
+            _("Het juridisch advies over het bezwaar is nog niet gegeven (R8)."), code="advice_open"
+        )
     if _blank(motivation):
         raise Incomplete({"motivation": _("Motiveer waarom de weigering blijft staan (R39).")})
     transition = _move(actor, req, "uphold_refusal")
     _save(actor, req)
-    _log(actor, req, kind="refusal_upheld", event="request.refusal_upheld", transition=transition,
-         motivation=motivation.strip())
+    _log(
+        actor,
+        req,
+        kind="refusal_upheld",
+        event="request.refusal_upheld",
+        transition=transition,
+        motivation=motivation.strip(),
+    )
     return req
 
 
@@ -1136,9 +1306,16 @@ def request_send_answer(
     req.answered_at = timezone.now()
     transition = _move(actor, req, "send_answer")
     _save(actor, req)
-    _log(actor, req, kind="answer_sent", event="request.answer_sent", action=AuditAction.TRANSFER,
-         transition=transition, data={
-             "topics": sorted(t.topic for t in req.topics.all()),
-             "requesting_organisation_id": req.requesting_organisation_id,
-         })
+    _log(
+        actor,
+        req,
+        kind="answer_sent",
+        event="request.answer_sent",
+        action=AuditAction.TRANSFER,
+        transition=transition,
+        data={
+            "topics": sorted(t.topic for t in req.topics.all()),
+            "requesting_organisation_id": req.requesting_organisation_id,
+        },
+    )
     return req

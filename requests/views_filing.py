@@ -178,7 +178,9 @@ def _due_chips(rows: list[InformationRequest], today: date) -> dict[int, DueChip
     """R26, L1: working days left per running request, in the receiving organisation's
     calendar. Decree days are read once and each organisation's closure days once (one query
     for all of them), however many rows there are."""
-    running = [r for r in rows if r.status in OPEN_FOR_PROVIDER and r.due_date and r.receiving_organisation_id]
+    running = [
+        r for r in rows if r.status in OPEN_FOR_PROVIDER and r.due_date and r.receiving_organisation_id
+    ]
     if not running:
         return {}
     closures: dict[int, list[tuple[date, str]]] = defaultdict(list)
@@ -193,11 +195,11 @@ def _due_chips(rows: list[InformationRequest], today: date) -> dict[int, DueChip
             today, r.due_date, closures=closures[r.receiving_organisation_id], decree_days=decree
         )
         if left > 0:
-            chips[r.pk] = DueChip(ngettext("nog %(n)d werkdag", "nog %(n)d werkdagen", left) % {"n": left}, "chip--ok")
+            text = ngettext("nog %(n)d werkdag", "nog %(n)d werkdagen", left) % {"n": left}
+            chips[r.pk] = DueChip(text, "chip--ok")
         elif left < 0:
-            chips[r.pk] = DueChip(
-                ngettext("%(n)d werkdag te laat", "%(n)d werkdagen te laat", -left) % {"n": -left}, "chip--overdue"
-            )
+            text = ngettext("%(n)d werkdag te laat", "%(n)d werkdagen te laat", -left) % {"n": -left}
+            chips[r.pk] = DueChip(text, "chip--overdue")
         elif r.due_date < today:
             # Past the due date, but no working day since (a weekend or holiday after it).
             chips[r.pk] = DueChip(_("te laat"), "chip--overdue")
@@ -207,8 +209,8 @@ def _due_chips(rows: list[InformationRequest], today: date) -> dict[int, DueChip
 
 
 def _draft_url(info: InformationRequest) -> str:
-    slug = info.draft_step if info.draft_step in STEP_BY_SLUG or info.draft_step == REVIEW_SLUG else STEPS[0].slug
-    return _step_url(info, slug)
+    known = info.draft_step in STEP_BY_SLUG or info.draft_step == REVIEW_SLUG
+    return _step_url(info, info.draft_step if known else STEPS[0].slug)
 
 
 @require_GET
@@ -236,7 +238,10 @@ def outgoing(request: HttpRequest) -> HttpResponse:
             path=info.get_consent_path_display() if info.consent_path else "",
             status=str(selectors.status_for(actor, info).label),
             due=info.due_date if info.status in OPEN_FOR_PROVIDER else None,
-            chip=chips.get(info.pk),
+            # R7: while the request is back with the requester, the provider's clock stands still.
+            chip=chips.get(info.pk) or (
+                DueChip(_("termijn staat stil"), "chip--muted") if info.status == S.RETURNED else None
+            ),
             url=url,
             action=action,
         ))
@@ -278,12 +283,12 @@ def _render_step(request: HttpRequest, info: InformationRequest, current: Filing
 
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
+    info = _load(request, public_id)
     if step == REVIEW_SLUG:
-        return redirect("requests:review", public_id=public_id)
+        return redirect("requests:review", public_id=info.public_id)
     step_class = STEP_BY_SLUG.get(step)
     if step_class is None:
         raise Http404
-    info = _load(request, public_id)
     refused = _refuse_if_not_editable(request, info)
     if refused is not None:
         return refused
@@ -390,7 +395,9 @@ def _sent(request: HttpRequest, info: InformationRequest, *, resubmitted: bool) 
         "due": formats.date_format(info.due_date, "l j F Y") if info.due_date else "—",
     }
     if resubmitted:
-        text = _("Uw aangepaste informatieverzoek %(reference)s is opnieuw verstuurd naar %(organisation)s.") % values
+        text = _(
+            "Uw aangepaste informatieverzoek %(reference)s is opnieuw verstuurd naar %(organisation)s."
+        ) % values
     else:
         text = _("Uw informatieverzoek %(reference)s is verstuurd naar %(organisation)s.") % values
     text += " " + _(

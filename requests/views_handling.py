@@ -26,14 +26,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from requests import forms_handling as f
@@ -43,14 +43,13 @@ from requests.models import (
     ConsentPath,
     Decision,
     InformationRequest,
-    LegalAdvice,
     LegalAdviceOrigin,
     LegalAdviceStatus,
 )
 from requests.workflow import OPEN_FOR_PROVIDER, VISIBLE_TO_PROVIDER, WITHDRAWABLE, RequestStatus
 from toolkid import workdays, working_calendar
 from toolkid.actors import Actor
-from toolkid.models import Role
+from toolkid.models import Role, User
 from toolkid.selectors import members_with_role
 
 S = RequestStatus
@@ -199,7 +198,7 @@ class ActionSpec:
     form_class: type[f.ActionForm]
     run: Callable[[Actor, InformationRequest, Any], Any]
     done: Any  # the success message (lazy)
-    # Where to go after success when no ``next`` is given: the request's page, or the list.
+    # The partial with the form; default ``requests/actions/<name>.html``.
     template: str = ""
 
     @property
@@ -294,16 +293,19 @@ ACTIONS: dict[str, ActionSpec] = {
 ACTIONS_BY_SLUG = {spec.slug: spec for spec in ACTIONS.values()}
 
 
-def _clinicians(actor: Actor):
+def _clinicians(actor: Actor) -> QuerySet[User]:
+    """The active zorgverleners of the actor's organisation (to assign, or to filter on)."""
     if actor.organisation is None:
-        return members_with_role(None, Role.ZORGVERLENER).none()
+        return User.objects.none()
     return members_with_role(actor.organisation, Role.ZORGVERLENER).order_by(
         "first_name", "last_name", "username"
     )
 
 
 def _form_kwargs(name: str, actor: Actor, req: InformationRequest) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"prefix": name, "request": req}
+    kwargs: dict[str, Any] = {
+        "prefix": name, "request": req, "visible_status": selectors.status_for(actor, req).value,
+    }
     if name == ASSIGN:
         kwargs["clinicians"] = _clinicians(actor)
     elif name == REDECIDE_CONSENT:
@@ -426,6 +428,7 @@ EVENT_LABELS: dict[str, Any] = {
     "acknowledged": gettext_lazy("Gelezen en afgesloten"),
     "withdrawn": gettext_lazy("Verzoek ingetrokken"),
     "consent_path_redecided": gettext_lazy("Toestemmingspad opnieuw bepaald"),
+    "consent_revoked": gettext_lazy("Toestemming ingetrokken"),
 }
 
 
@@ -559,10 +562,10 @@ def _render_detail(
         "status": visible_status,
         "S": {s.name: s.value for s in S},
         "blocks": blocks,
-        "action_names": [b["name"] for b in blocks] + (
-            [GIVE_LEGAL_ADVICE] if GIVE_LEGAL_ADVICE in actions else []
+        "action_links": [(name, ACTION_LABELS[name]) for name in actions],
+        "consultations_visible": provider and bool(
+            req.parent_consultation_date or req.internal_consultation_date
         ),
-        "action_labels": ACTION_LABELS,
         "error_form": error_form,
         "problem": state.problem,
         "children": [(child, _age(child.date_of_birth, today)) for child in req.children.all()],
@@ -581,7 +584,6 @@ def _render_detail(
         "duties": _duties(actor, req, provider),
         "contest_advice_open": provider and req.status == S.CONTESTED
         and UPHOLD_REFUSAL not in actions and RECONSIDER in actions,
-        "answer_fields": f.ANSWER_FIELD_TEXT,
     }
     return render(request, "requests/detail.html", context, status=status)
 
@@ -618,7 +620,7 @@ def _after_success(request: HttpRequest, req: InformationRequest) -> HttpRespons
 def _problem_for(actor: Actor, exc: Exception, fresh: InformationRequest, expected: str | None) -> Problem:
     """IllegalMove/Conflict in words. When the request moved on since the page was rendered,
     a colleague acted first: say so, whatever service noticed it."""
-    if isinstance(exc, Conflict) or (expected and fresh.status != expected):
+    if isinstance(exc, Conflict) or (expected and selectors.status_for(actor, fresh) != expected):
         return Problem(_("Een collega heeft dit verzoek zojuist behandeld."), conflict=True)
     return Problem(str(getattr(exc, "message", exc)))
 
@@ -704,16 +706,14 @@ def give_advice(request: HttpRequest, public_id, advice_id: int) -> HttpResponse
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor
-    clinicians = list(_clinicians(actor)) if actor.has_role(*selectors.PROVIDER_ROLES) else []
     filter_form = f.InboxFilterForm(
         request.GET or None,
-        clinicians=members_with_role(actor.organisation, Role.ZORGVERLENER)
-        if actor.organisation else None,
+        clinicians=_clinicians(actor),
         states=[s for s in S if s in VISIBLE_TO_PROVIDER],
     )
-    if filter_form.fields["clinician"].queryset is None:
-        filter_form.fields["clinician"].queryset = type(request.user).objects.none()
+    # The selector checks the role (PermissionDenied, logged) and logs the search (L5).
     requests_ = list(selectors.inbox_for(actor, **filter_form.filters()))
+    clinicians = list(_clinicians(actor)) if actor.has_role(Role.TEAMLEIDER) else []
     calendar = _Calendar()
     me = actor.user.pk
     leader = actor.has_role(Role.TEAMLEIDER)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 from django.test import Client
+from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,6 +16,15 @@ from toolkid.models import Organisation, OrganisationKind, Role, User
 from toolkid.services import membership_grant, organisation_create
 
 SYSTEM = Actor.system("tests")
+
+
+@pytest.fixture(autouse=True)
+def _dutch(settings):
+    """Each test starts in Dutch: a request that chose English must not leave the thread's
+    active language behind for the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/", include("toolkid.accounts.urls")),
     path("verzoeken/", include("requests.urls")),
     path("toestemming/", include("consent.urls")),
+    path("audit/", include("audit.urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),
 ]

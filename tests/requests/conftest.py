@@ -142,7 +142,9 @@ _REQUESTING_ORG_NAMES = {
 
 
 @pytest.fixture
-def filed_request(make_organisation, make_user, wijkteam, mondriaan, requester) -> Callable[..., InformationRequest]:
+def filed_request(
+    make_organisation, make_user, wijkteam, mondriaan, requester
+) -> Callable[..., InformationRequest]:
     """``filed_request(path="A"|"B"|"C", framework=None, ots=False, *, topics=("a", "b"),
     submit=True, receiving=None, incapacitated=False, fields=None)`` → a complete request filed
     through the services (submitted unless ``submit=False``).
@@ -191,8 +193,9 @@ def filed_request(make_organisation, make_user, wijkteam, mondriaan, requester) 
         values.update(fields or {})
         parent = parent_data()
         if incapacitated:
-            parent.update(is_incapacitated=True, representative_name="M. Jansen",
-                          representative_kind="curator_mentor")
+            parent.update(
+                is_incapacitated=True, representative_name="M. Jansen", representative_kind="curator_mentor"
+            )
         request = request_draft_create(actor=actor)
         request = request_draft_update(
             actor=actor,
@@ -204,10 +207,15 @@ def filed_request(make_organisation, make_user, wijkteam, mondriaan, requester) 
         )
         if path == ConsentPath.A:
             declaration = make_consent(
-                parent=request.parent, organisation=org, recipient=receiving, created_by=user,
+                parent=request.parent,
+                organisation=org,
+                recipient=receiving,
+                created_by=user,
                 given_by="curator_mentor" if incapacitated else "ouder",
             )
-            request = request_draft_update(actor=actor, request=request, fields={"consent_declaration": declaration})
+            request = request_draft_update(
+                actor=actor, request=request, fields={"consent_declaration": declaration}
+            )
         if submit:
             request = request_submit(actor=actor, request=request, submit_token=uuid.uuid4())
         return request

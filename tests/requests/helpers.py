@@ -57,7 +57,7 @@ QUESTIONS = {
 
 #: R30: the four explanations plus why consultation is still necessary.
 PATH_B_FIELDS: dict[str, Any] = {
-    "b_risk_of_serious_harm": "Zonder informatie over de opname kunnen we de veiligheid van Noor niet inschatten.",
+    "b_risk_of_serious_harm": "Zonder informatie over de opname schatten we de veiligheid van Noor niet in.",
     "b_only_source": "Alleen de behandelaar weet hoe het verloop van de behandeling is.",
     "b_prevents_harm": "Met de informatie kunnen we tijdig een veiligheidsplan maken.",
     "b_specific_information": "We vragen alleen naar het verloop van de behandeling sinds maart.",
@@ -229,7 +229,9 @@ def decide(request: InformationRequest, clinician: Actor, *, provide: bool) -> I
     if request.consent_path == ConsentPath.C:
         extra["weighing"] = "Het acute risico voor de kinderen weegt zwaarder dan het beroepsgeheim."
     if not provide and request.legal_framework == LegalFramework.OTS:
-        extra["ots_not_needed_motivation"] = "De gevraagde informatie is niet nodig voor de uitvoering van de OTS."
+        extra["ots_not_needed_motivation"] = (
+            "De gevraagde informatie is niet nodig voor de uitvoering van de OTS."
+        )
     return request_decide(
         actor=clinician,
         request=request,

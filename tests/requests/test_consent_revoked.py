@@ -39,8 +39,12 @@ PATH_B_ONLY = {k: v for k, v in PATH_B_FIELDS.items()}
 
 
 def _revoke(request, requester_actor):
-    return consent_revoke(actor=requester_actor, declaration=request.consent_declaration,
-                          revoked_on=timezone.localdate(), note="Moeder trekt toestemming in.")
+    return consent_revoke(
+        actor=requester_actor,
+        declaration=request.consent_declaration,
+        revoked_on=timezone.localdate(),
+        note="Moeder trekt toestemming in.",
+    )
 
 
 @pytest.fixture
@@ -48,14 +52,19 @@ def answering(filed_request, clinician_actor):
     return fill_answer(decide(filed_request("A"), clinician_actor, provide=True), clinician_actor)
 
 
-def test_r29_answer_blocked_after_revocation_then_redecided_to_b_and_sent(answering, requester_actor, clinician_actor):
+def test_r29_answer_blocked_after_revocation_then_redecided_to_b_and_sent(
+    answering, requester_actor, clinician_actor
+):
     _revoke(fresh(answering), requester_actor)
     assert_refused(
         lambda: request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED),
-        answering, "consent_path", REVOKED,
+        answering,
+        "consent_path",
+        REVOKED,
     )
-    request = request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.B,
-                                            fields=PATH_B_ONLY)
+    request = request_redecide_consent_path(
+        actor=requester_actor, request=answering, path=ConsentPath.B, fields=PATH_B_ONLY
+    )
     assert request.consent_path == ConsentPath.B and request.consent_declaration is None
     event = RequestEvent.objects.get(request=request, kind="consent_path_redecided")
     assert event.data["from_path"] == "A" and event.data["to_path"] == "B"
@@ -74,8 +83,12 @@ def test_r29_no_decision_to_provide_on_a_revoked_consent(filed_request, requeste
     request = request_take(actor=clinician_actor, request=filed_request("A"))
     _revoke(fresh(request), requester_actor)
     assert_refused(
-        lambda: request_decide(actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="x"),
-        request, "consent_path", REVOKED,
+        lambda: request_decide(
+            actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="x"
+        ),
+        request,
+        "consent_path",
+        REVOKED,
     )
 
 
@@ -85,7 +98,9 @@ def test_r29_revoked_by_a_plain_update_is_caught_too(answering, clinician_actor)
     ConsentDeclaration.objects.filter(pk=answering.consent_declaration_id).update(status="ingetrokken")
     assert_refused(
         lambda: request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED),
-        answering, "consent_path", REVOKED,
+        answering,
+        "consent_path",
+        REVOKED,
     )
 
 
@@ -94,37 +109,57 @@ def test_r30_redecided_path_b_needs_every_explanation(answering, requester_actor
     _revoke(fresh(answering), requester_actor)
     fields = {**PATH_B_FIELDS, name: False if name == "b_will_inform_parent" else ""}
     assert_refused(
-        lambda: request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.B,
-                                              fields=fields),
-        answering, name, "R30",
+        lambda: request_redecide_consent_path(
+            actor=requester_actor, request=answering, path=ConsentPath.B, fields=fields
+        ),
+        answering,
+        name,
+        "R30",
     )
 
 
 def test_r32_r33_redecided_to_path_c(answering, requester_actor, clinician_actor):
     _revoke(fresh(answering), requester_actor)
     assert_refused(
-        lambda: request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.C,
-                                              fields={}),
-        answering, "c_why_not_asked", "Dit is verplicht als geen toestemming is gevraagd (R32, R33).",
+        lambda: request_redecide_consent_path(
+            actor=requester_actor, request=answering, path=ConsentPath.C, fields={}
+        ),
+        answering,
+        "c_why_not_asked",
+        "Dit is verplicht als geen toestemming is gevraagd (R32, R33).",
     )
-    request = request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.C,
-                                            fields=PATH_C_FIELDS)
-    assert request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED).status == S.ANSWERED
+    request = request_redecide_consent_path(
+        actor=requester_actor, request=answering, path=ConsentPath.C, fields=PATH_C_FIELDS
+    )
+    assert (
+        request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED).status
+        == S.ANSWERED
+    )
 
 
 def test_r29_redecided_to_a_with_a_new_declaration(answering, requester_actor, clinician_actor, mondriaan):
     _revoke(fresh(answering), requester_actor)
-    renewed = make_consent(parent=answering.parent, organisation=answering.requesting_organisation,
-                           recipient=mondriaan, created_by=requester_actor.user)
-    request = request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.A,
-                                            fields={}, consent_declaration=renewed)
+    renewed = make_consent(
+        parent=answering.parent,
+        organisation=answering.requesting_organisation,
+        recipient=mondriaan,
+        created_by=requester_actor.user,
+    )
+    request = request_redecide_consent_path(
+        actor=requester_actor, request=answering, path=ConsentPath.A, fields={}, consent_declaration=renewed
+    )
     assert request.consent_declaration == renewed
-    assert request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED).status == S.ANSWERED
+    assert (
+        request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED).status
+        == S.ANSWERED
+    )
 
 
 def test_redecide_only_after_revocation(answering, requester_actor):
     with pytest.raises(IllegalMove) as caught:
-        request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.B, fields=PATH_B_FIELDS)
+        request_redecide_consent_path(
+            actor=requester_actor, request=answering, path=ConsentPath.B, fields=PATH_B_FIELDS
+        )
     assert "ingetrokken" in str(caught.value)
 
 
@@ -132,7 +167,9 @@ def test_redecide_not_after_the_answer(answering, requester_actor, clinician_act
     request = request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED)
     _revoke(fresh(request), requester_actor)
     with pytest.raises(IllegalMove):
-        request_redecide_consent_path(actor=requester_actor, request=request, path=ConsentPath.B, fields=PATH_B_FIELDS)
+        request_redecide_consent_path(
+            actor=requester_actor, request=request, path=ConsentPath.B, fields=PATH_B_FIELDS
+        )
 
 
 def test_redecide_is_the_requesters_move(answering, requester_actor, clinician_actor):
@@ -140,7 +177,9 @@ def test_redecide_is_the_requesters_move(answering, requester_actor, clinician_a
 
     _revoke(fresh(answering), requester_actor)
     with pytest.raises(PermissionDenied):
-        request_redecide_consent_path(actor=clinician_actor, request=answering, path=ConsentPath.B, fields=PATH_B_FIELDS)
+        request_redecide_consent_path(
+            actor=clinician_actor, request=answering, path=ConsentPath.B, fields=PATH_B_FIELDS
+        )
 
 
 def test_expired_consent_blocks_the_answer_and_allows_redeciding(answering, requester_actor, clinician_actor):
@@ -148,11 +187,15 @@ def test_expired_consent_blocks_the_answer_and_allows_redeciding(answering, requ
 
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     ConsentDeclaration.objects.filter(pk=answering.consent_declaration_id).update(
-        given_on=yesterday - datetime.timedelta(days=10), valid_until=yesterday)
+        given_on=yesterday - datetime.timedelta(days=10), valid_until=yesterday
+    )
     assert_refused(
         lambda: request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED),
-        answering, "consent_path", "De toestemming is verlopen; het toestemmingspad moet opnieuw worden bepaald.",
+        answering,
+        "consent_path",
+        "De toestemming is verlopen; het toestemmingspad moet opnieuw worden bepaald.",
     )
-    request = request_redecide_consent_path(actor=requester_actor, request=answering, path=ConsentPath.B,
-                                            fields=PATH_B_FIELDS)
+    request = request_redecide_consent_path(
+        actor=requester_actor, request=answering, path=ConsentPath.B, fields=PATH_B_FIELDS
+    )
     assert request.consent_path == ConsentPath.B

@@ -38,7 +38,9 @@ def at(year: int, month: int, day: int, hour: int = 10):
     return time_machine.travel(datetime.datetime(year, month, day, hour, tzinfo=AMS), tick=False)
 
 
-SUGGESTION = "Vraag naar het verloop van de behandeling (c) in plaats van naar een oordeel over het ouderschap."
+SUGGESTION = (
+    "Vraag naar het verloop van de behandeling (c) in plaats van naar een oordeel over het ouderschap."
+)
 
 
 def test_r26_due_date_skips_kings_day(filed_request):
@@ -56,13 +58,19 @@ def test_r7_returned_and_resubmitted_restarts_the_clock(filed_request, clinician
         request = filed_request("C")
     with at(2026, 4, 28):
         request = request_take(actor=clinician_actor, request=request)
-        request = request_return_for_reformulation(actor=clinician_actor, request=request, suggestion=SUGGESTION)
+        request = request_return_for_reformulation(
+            actor=clinician_actor, request=request, suggestion=SUGGESTION
+        )
     assert request.status == S.RETURNED
     assert fresh(request).reformulation_suggestion == SUGGESTION
     requester = filed_request.requester_of(request)
     with at(2026, 4, 30):  # Thursday
-        request = request_draft_update(actor=requester, request=request, fields={},
-                                       topics=[{"topic": "c", "question": "Hoe verloopt de behandeling?"}])
+        request = request_draft_update(
+            actor=requester,
+            request=request,
+            fields={},
+            topics=[{"topic": "c", "question": "Hoe verloopt de behandeling?"}],
+        )
         request = request_resubmit(actor=requester, request=request)
     assert request.status == S.SUBMITTED
     # Fri 1 May (1), [Sat, Sun], Mon 4 (2), [Tue 5 May Liberation Day], Wed 6 (3), Thu 7 (4), Fri 8 (5)
@@ -78,10 +86,13 @@ def test_r7_returned_and_resubmitted_restarts_the_clock(filed_request, clinician
 def test_r26_resubmitted_before_ascension_and_the_decree_day(filed_request, clinician_actor):
     with at(2026, 5, 6):
         request = filed_request("C")
-        request = request_return_for_reformulation(actor=clinician_actor, request=request, suggestion=SUGGESTION)
+        request = request_return_for_reformulation(
+            actor=clinician_actor, request=request, suggestion=SUGGESTION
+        )
     with at(2026, 5, 12):  # Tuesday
         request = request_resubmit(actor=filed_request.requester_of(request), request=request)
-    # Wed 13 (1), [Thu 14 Ascension, Fri 15 decree day, Sat, Sun], Mon 18 (2), Tue 19 (3), Wed 20 (4), Thu 21 (5)
+    # Wed 13 (1), [Thu 14 Ascension, Fri 15 decree day, Sat, Sun],
+    # Mon 18 (2), Tue 19 (3), Wed 20 (4), Thu 21 (5)
     assert request.due_date == datetime.date(2026, 5, 21)
 
 
@@ -97,19 +108,23 @@ def test_r7_suggestion_is_required(filed_request, clinician_actor):
     request = filed_request("C")
     assert_refused(
         lambda: request_return_for_reformulation(actor=clinician_actor, request=request, suggestion=" "),
-        request, "suggestion", "Geef aan welke vraag wel beantwoord kan worden (R7: nee… maar wat kan dan wel).",
+        request,
+        "suggestion",
+        "Geef aan welke vraag wel beantwoord kan worden (R7: nee… maar wat kan dan wel).",
     )
 
 
 def test_r7_the_requester_cannot_return_their_own_request(filed_request):
     request = filed_request("C")
     with pytest.raises(PermissionDenied):
-        request_return_for_reformulation(actor=filed_request.requester_of(request), request=request,
-                                         suggestion=SUGGESTION)
+        request_return_for_reformulation(
+            actor=filed_request.requester_of(request), request=request, suggestion=SUGGESTION
+        )
 
 
-def test_r7_in_progress_only_the_handler_or_teamleider_returns(filed_request, clinician_actor, clinician2_actor,
-                                                               teamleider_actor):
+def test_r7_in_progress_only_the_handler_or_teamleider_returns(
+    filed_request, clinician_actor, clinician2_actor, teamleider_actor
+):
     request = request_take(actor=clinician_actor, request=filed_request("C"))
     with pytest.raises(PermissionDenied):
         request_return_for_reformulation(actor=clinician2_actor, request=request, suggestion=SUGGESTION)
@@ -120,21 +135,36 @@ def test_r7_in_progress_only_the_handler_or_teamleider_returns(filed_request, cl
 def test_a_sent_request_is_not_edited_until_returned(filed_request):
     request = filed_request("C")
     with pytest.raises(IllegalMove):
-        request_draft_update(actor=filed_request.requester_of(request), request=request, fields={"reason": "Anders"})
+        request_draft_update(
+            actor=filed_request.requester_of(request), request=request, fields={"reason": "Anders"}
+        )
 
 
 def test_r7_returned_request_keeps_its_receiver_and_parent(filed_request, clinician_actor, other_provider):
-    request = request_return_for_reformulation(actor=clinician_actor, request=filed_request("C"), suggestion=SUGGESTION)
+    request = request_return_for_reformulation(
+        actor=clinician_actor, request=filed_request("C"), suggestion=SUGGESTION
+    )
     assert_refused(
-        lambda: request_draft_update(actor=filed_request.requester_of(request), request=request,
-                                     fields={"receiving_organisation": other_provider}),
-        request, "receiving_organisation", "Dit kan niet meer worden gewijzigd nadat het verzoek is ingediend.",
+        lambda: request_draft_update(
+            actor=filed_request.requester_of(request),
+            request=request,
+            fields={"receiving_organisation": other_provider},
+        ),
+        request,
+        "receiving_organisation",
+        "Dit kan niet meer worden gewijzigd nadat het verzoek is ingediend.",
     )
 
 
 def test_r7_resubmit_checks_the_request_again(filed_request, clinician_actor):
-    request = request_return_for_reformulation(actor=clinician_actor, request=filed_request("C"), suggestion=SUGGESTION)
+    request = request_return_for_reformulation(
+        actor=clinician_actor, request=filed_request("C"), suggestion=SUGGESTION
+    )
     requester = filed_request.requester_of(request)
     request = request_draft_update(actor=requester, request=request, fields={}, topics=[])
-    assert_refused(lambda: request_resubmit(actor=requester, request=request), request, "topics",
-                   "Kies ten minste één onderwerp en stel uw vraag.")
+    assert_refused(
+        lambda: request_resubmit(actor=requester, request=request),
+        request,
+        "topics",
+        "Kies ten minste één onderwerp en stel uw vraag.",
+    )

@@ -73,7 +73,9 @@ def test_r11_an_illegal_move_does_not_leak_the_pending_refusal(pending, requeste
 
 def test_r11_the_decider_cannot_confirm_their_own_refusal(filed_request, make_user, mondriaan):
     # A clinician who is also team leader: allowed to confirm refusals, but not their own.
-    lead_clinician = make_user((mondriaan, Role.ZORGVERLENER), (mondriaan, Role.TEAMLEIDER), username="zorg.lead")
+    lead_clinician = make_user(
+        (mondriaan, Role.ZORGVERLENER), (mondriaan, Role.TEAMLEIDER), username="zorg.lead"
+    )
     actor = actor_for(lead_clinician, mondriaan)
     request = decide(filed_request("C"), actor, provide=False)
     before = fresh(request)
@@ -93,7 +95,9 @@ def test_r11_teamleider_confirms_and_only_then_the_requester_sees_the_refusal(
     pending, teamleider_actor, requester_actor
 ):
     assert list(refusals_to_confirm(teamleider_actor)) == [pending]
-    request = request_confirm_refusal(actor=teamleider_actor, request=pending, note="Terecht; intern besproken.")
+    request = request_confirm_refusal(
+        actor=teamleider_actor, request=pending, note="Terecht; intern besproken."
+    )
     assert request.status == S.REFUSED
     assert request.refusal_confirmed_by == teamleider_actor.user
     seen = request_get_for(actor=requester_actor, pk_or_public_id=request.pk, purpose="detail")
@@ -118,9 +122,15 @@ def test_r11_legal_advisor_may_be_the_second_person(pending, legal_actor):
 def test_r11_rejected_refusal_goes_back_and_never_reaches_the_requester(
     pending, teamleider_actor, requester_actor, clinician_actor
 ):
-    assert_refused(lambda: request_reject_refusal(actor=teamleider_actor, request=pending, note=""), pending,
-                   "note", "Licht toe waarom de weigering niet terecht is (R11).")
-    request = request_reject_refusal(actor=teamleider_actor, request=pending, note="Gedeeltelijk verstrekken kan wel.")
+    assert_refused(
+        lambda: request_reject_refusal(actor=teamleider_actor, request=pending, note=""),
+        pending,
+        "note",
+        "Licht toe waarom de weigering niet terecht is (R11).",
+    )
+    request = request_reject_refusal(
+        actor=teamleider_actor, request=pending, note="Gedeeltelijk verstrekken kan wel."
+    )
     assert request.status == S.IN_PROGRESS
     assert request.decision == "" and request.decided_by is None
     kinds = {e.kind for e in timeline_for(requester_actor, request)}
@@ -131,7 +141,9 @@ def test_r11_rejected_refusal_goes_back_and_never_reaches_the_requester(
     assert request.status == S.ANSWERING
 
 
-def test_r11_requester_may_withdraw_while_the_refusal_is_pending_without_learning_of_it(pending, requester_actor):
+def test_r11_requester_may_withdraw_while_the_refusal_is_pending_without_learning_of_it(
+    pending, requester_actor
+):
     request = request_withdraw(actor=requester_actor, request=pending, reason="Niet meer nodig.")
     assert request.status == S.WITHDRAWN
     assert not decision_visible_to(requester_actor, request)
@@ -142,10 +154,18 @@ def refused(pending, teamleider_actor):
     return request_confirm_refusal(actor=teamleider_actor, request=pending)
 
 
-def test_r8_contest_asks_legal_advice_and_the_clinician_decides(refused, requester_actor, legal_actor, clinician_actor):
-    assert_refused(lambda: request_contest_refusal(actor=requester_actor, request=refused, reason=""), refused,
-                   "reason", "Licht toe waarom u bezwaar maakt tegen de weigering.")
-    advice = request_contest_refusal(actor=requester_actor, request=refused, reason="De kinderen lopen gevaar.")
+def test_r8_contest_asks_legal_advice_and_the_clinician_decides(
+    refused, requester_actor, legal_actor, clinician_actor
+):
+    assert_refused(
+        lambda: request_contest_refusal(actor=requester_actor, request=refused, reason=""),
+        refused,
+        "reason",
+        "Licht toe waarom u bezwaar maakt tegen de weigering.",
+    )
+    advice = request_contest_refusal(
+        actor=requester_actor, request=refused, reason="De kinderen lopen gevaar."
+    )
     assert advice.origin == LegalAdviceOrigin.CONTESTED_REFUSAL
     assert fresh(refused).status == S.CONTESTED
     assert status_for(requester_actor, fresh(refused)) == S.CONTESTED
@@ -154,16 +174,24 @@ def test_r8_contest_asks_legal_advice_and_the_clinician_decides(refused, request
     # R8: the clinician cannot uphold before the advice is in.
     with pytest.raises(IllegalMove):
         request_uphold_refusal(actor=clinician_actor, request=refused, motivation="Blijft staan.")
-    assert_refused(lambda: legal_advice_give(actor=legal_actor, advice=advice, text=""), refused,
-                   "advice", "Schrijf uw advies.")
+    assert_refused(
+        lambda: legal_advice_give(actor=legal_actor, advice=advice, text=""),
+        refused,
+        "advice",
+        "Schrijf uw advies.",
+    )
     given = legal_advice_give(actor=legal_actor, advice=advice, text="De weigering is goed gemotiveerd.")
     assert given.status == LegalAdviceStatus.GIVEN and given.advisor == legal_actor.user
     assert fresh(refused).status == S.CONTESTED  # advice only (R8)
     with pytest.raises(IllegalMove):
         legal_advice_give(actor=legal_actor, advice=advice, text="Nogmaals.")
 
-    assert_refused(lambda: request_uphold_refusal(actor=clinician_actor, request=refused, motivation=""), refused,
-                   "motivation", "Motiveer waarom de weigering blijft staan (R39).")
+    assert_refused(
+        lambda: request_uphold_refusal(actor=clinician_actor, request=refused, motivation=""),
+        refused,
+        "motivation",
+        "Motiveer waarom de weigering blijft staan (R39).",
+    )
     request = request_uphold_refusal(actor=clinician_actor, request=refused, motivation="Advies gevolgd.")
     assert request.status == S.REFUSED
     upheld = [e for e in timeline_for(requester_actor, request) if e.kind == "refusal_upheld"]
@@ -173,9 +201,15 @@ def test_r8_contest_asks_legal_advice_and_the_clinician_decides(refused, request
 
 def test_r8_reconsider_after_contest(refused, requester_actor, clinician_actor):
     request_contest_refusal(actor=requester_actor, request=refused, reason="De kinderen lopen gevaar.")
-    assert_refused(lambda: request_reconsider(actor=clinician_actor, request=refused, motivation=" "), refused,
-                   "motivation", "Licht toe waarom u het besluit heroverweegt (R39).")
-    request = request_reconsider(actor=clinician_actor, request=refused, motivation="Nieuwe feiten van school.")
+    assert_refused(
+        lambda: request_reconsider(actor=clinician_actor, request=refused, motivation=" "),
+        refused,
+        "motivation",
+        "Licht toe waarom u het besluit heroverweegt (R39).",
+    )
+    request = request_reconsider(
+        actor=clinician_actor, request=refused, motivation="Nieuwe feiten van school."
+    )
     assert request.status == S.IN_PROGRESS
     assert request.decision == ""
     assert not decision_visible_to(requester_actor, request)
@@ -190,3 +224,11 @@ def test_r11_refusal_decision_is_recorded_with_who_and_when(pending, clinician_a
     row = fresh(pending)
     assert row.decision == Decision.NOT_PROVIDE
     assert row.decided_by == clinician_actor.user and row.decided_at is not None
+
+
+def test_provider_internal_fields_are_named_for_the_views():
+    from requests.models import InformationRequest
+    from requests.selectors import DECISION_FIELDS, PROVIDER_INTERNAL_FIELDS
+
+    names = {f.name for f in InformationRequest._meta.get_fields()}
+    assert set(PROVIDER_INTERNAL_FIELDS) <= names and set(DECISION_FIELDS) <= names

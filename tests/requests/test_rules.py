@@ -80,7 +80,10 @@ def test_gi_framework_follows_the_ots_until_chosen_by_hand(filed_request):
     assert (request.suggested_framework, request.legal_framework) == (LegalFramework.OTS, LegalFramework.OTS)
     actor = filed_request.requester_of(request)
     request = request_draft_update(actor=actor, request=request, fields={"has_ots": False})
-    assert (request.suggested_framework, request.legal_framework) == (LegalFramework.VOLUNTARY, LegalFramework.VOLUNTARY)
+    assert (request.suggested_framework, request.legal_framework) == (
+        LegalFramework.VOLUNTARY,
+        LegalFramework.VOLUNTARY,
+    )
 
 
 def _refuse_submit(request, key, message):
@@ -103,19 +106,34 @@ def _edit(request, **fields):
 # R6 R22 R23 R10 R1: one missing item at a time → refused with its Dutch message, nothing changed.
 SUBMIT_CASES = [
     ({"phone_contact_date": None}, "phone_contact_date", "Vul de datum van het telefonisch contact in"),
-    ({"phone_contact_date": timezone.localdate() + datetime.timedelta(days=3)}, "phone_contact_date",
-     "De datum van het telefonisch contact ligt in de toekomst."),
+    (
+        {"phone_contact_date": timezone.localdate() + datetime.timedelta(days=3)},
+        "phone_contact_date",
+        "De datum van het telefonisch contact ligt in de toekomst.",
+    ),
     ({"phone_contact_with": "  "}, "phone_contact_with", "Vul in met wie u telefonisch contact had."),
     ({"severity": ""}, "severity", "Kies de ernst van de situatie."),
     ({"reason": ""}, "reason", "Beschrijf de reden van het verzoek."),
-    ({"no_parenting_judgement_confirmed": False}, "no_parenting_judgement_confirmed",
-     "Bevestig dat u de zorgverlener niet vraagt te oordelen over het ouderschap."),
-    ({"receiving_organisation": None}, "receiving_organisation",
-     "Kies de organisatie voor volwassenenzorg die u om informatie vraagt."),
-    ({"legal_framework": LegalFramework.CONFLICT_OF_DUTIES}, "framework_change_reason",
-     "U kiest een ander kader dan voorgesteld; licht toe waarom."),
-    ({"legal_framework": LegalFramework.RVDK, "framework_change_reason": "x"}, "legal_framework",
-     "Dit kader geldt alleen voor verzoeken van een Raad voor de Kinderbescherming."),
+    (
+        {"no_parenting_judgement_confirmed": False},
+        "no_parenting_judgement_confirmed",
+        "Bevestig dat u de zorgverlener niet vraagt te oordelen over het ouderschap.",
+    ),
+    (
+        {"receiving_organisation": None},
+        "receiving_organisation",
+        "Kies de organisatie voor volwassenenzorg die u om informatie vraagt.",
+    ),
+    (
+        {"legal_framework": LegalFramework.CONFLICT_OF_DUTIES},
+        "framework_change_reason",
+        "U kiest een ander kader dan voorgesteld; licht toe waarom.",
+    ),
+    (
+        {"legal_framework": LegalFramework.RVDK, "framework_change_reason": "x"},
+        "legal_framework",
+        "Dit kader geldt alleen voor verzoeken van een Raad voor de Kinderbescherming.",
+    ),
     ({"consent_path": ""}, "consent_path", "Geef aan of toestemming is gevraagd en gegeven."),
 ]
 
@@ -128,12 +146,18 @@ def test_r6_r22_r23_r10_submit_refused_when_missing(filed_request, fields, key, 
 
 def test_r1_receiving_organisation_is_adult_care(filed_request, other_wijkteam):
     request = _edit(filed_request("C", submit=False), receiving_organisation=other_wijkteam)
-    _refuse_submit(request, "receiving_organisation", "Informatie wordt gevraagd aan een organisatie voor volwassenenzorg (R1).")
+    _refuse_submit(
+        request,
+        "receiving_organisation",
+        "Informatie wordt gevraagd aan een organisatie voor volwassenenzorg (R1).",
+    )
 
 
 def test_intended_clinician_works_at_the_receiving_organisation(filed_request, outsider_clinician, clinician):
     request = _edit(filed_request("C", submit=False), intended_clinician=outsider_clinician)
-    _refuse_submit(request, "intended_clinician", "Deze zorgverlener werkt niet (meer) bij de gekozen organisatie.")
+    _refuse_submit(
+        request, "intended_clinician", "Deze zorgverlener werkt niet (meer) bij de gekozen organisatie."
+    )
     request = _edit(request, intended_clinician=clinician)
     assert rules.missing_for_submit(fresh(request)) == {}
 
@@ -141,20 +165,30 @@ def test_intended_clinician_works_at_the_receiving_organisation(filed_request, o
 def test_l3_ots_framework_needs_a_running_ots(filed_request):
     request = filed_request("C", ots=True, submit=False)
     request = _edit(request, has_ots=False, legal_framework=LegalFramework.OTS, framework_change_reason="x")
-    _refuse_submit(request, "legal_framework", "Het kader ondertoezichtstelling vereist een lopende OTS (R4).")
+    _refuse_submit(
+        request, "legal_framework", "Het kader ondertoezichtstelling vereist een lopende OTS (R4)."
+    )
 
 
 def test_l3_a_changed_framework_with_a_reason_is_accepted(filed_request):
-    request = _edit(filed_request("C", submit=False), legal_framework=LegalFramework.CONFLICT_OF_DUTIES,
-                    framework_change_reason="Ernstig gevaar; geen andere weg.")
+    request = _edit(
+        filed_request("C", submit=False),
+        legal_framework=LegalFramework.CONFLICT_OF_DUTIES,
+        framework_change_reason="Ernstig gevaar; geen andere weg.",
+    )
     assert rules.missing_for_submit(request) == {}
 
 
 @pytest.mark.parametrize("name", [*rules.PATH_B_EXPLANATIONS, "b_will_inform_parent"])
 def test_r30_path_b_needs_every_explanation(filed_request, name):
-    request = _edit(filed_request("B", submit=False), **{name: False if name == "b_will_inform_parent" else ""})
-    message = "vertelt dat er contact was" if name == "b_will_inform_parent" else \
-        "Dit is verplicht als de ouder geen toestemming gaf (R30)."
+    request = _edit(
+        filed_request("B", submit=False), **{name: False if name == "b_will_inform_parent" else ""}
+    )
+    message = (
+        "vertelt dat er contact was"
+        if name == "b_will_inform_parent"
+        else "Dit is verplicht als de ouder geen toestemming gaf (R30)."
+    )
     _refuse_submit(request, name, message)
 
 
@@ -172,23 +206,30 @@ def test_r24_path_a_needs_the_declaration(filed_request):
 def test_r29_path_a_revoked_declaration(filed_request):
     request = filed_request("A", submit=False)
     ConsentDeclaration.objects.filter(pk=request.consent_declaration_id).update(status="ingetrokken")
-    _refuse_submit(request, "consent_declaration",
-                   "De toestemming is ingetrokken; het toestemmingspad moet opnieuw worden bepaald.")
+    _refuse_submit(
+        request,
+        "consent_declaration",
+        "De toestemming is ingetrokken; het toestemmingspad moet opnieuw worden bepaald.",
+    )
 
 
 def test_r29_path_a_expired_declaration(filed_request):
     request = filed_request("A", submit=False)
     yesterday = timezone.localdate() - datetime.timedelta(days=1)
     ConsentDeclaration.objects.filter(pk=request.consent_declaration_id).update(
-        given_on=yesterday - datetime.timedelta(days=30), valid_until=yesterday)
+        given_on=yesterday - datetime.timedelta(days=30), valid_until=yesterday
+    )
     _refuse_submit(request, "consent_declaration", "De toestemming is verlopen.")
 
 
 def test_r29_path_a_declaration_for_another_recipient(filed_request, other_provider):
     request = filed_request("A", submit=False)
     ConsentDeclaration.objects.filter(pk=request.consent_declaration_id).update(recipient=other_provider)
-    _refuse_submit(request, "consent_declaration",
-                   "De toestemming geldt niet voor de organisatie die u om informatie vraagt.")
+    _refuse_submit(
+        request,
+        "consent_declaration",
+        "De toestemming geldt niet voor de organisatie die u om informatie vraagt.",
+    )
 
 
 def test_r29_path_a_declaration_must_cover_the_topics(filed_request):
@@ -201,14 +242,27 @@ def test_r24_only_the_requesting_organisations_own_declaration_can_be_attached(
     filed_request, other_wijkteam, outsider_requester, mondriaan
 ):
     request = filed_request("A", submit=False)
-    foreign_parent = Parent.objects.create(organisation=other_wijkteam, name="X", date_of_birth=datetime.date(1980, 1, 1))
+    foreign_parent = Parent.objects.create(
+        organisation=other_wijkteam, name="X", date_of_birth=datetime.date(1980, 1, 1)
+    )
     foreign = ConsentDeclaration.objects.create(
-        parent=foreign_parent, organisation=other_wijkteam, topics=["a"], recipient=mondriaan, purpose="x",
-        given_on=timezone.localdate(), valid_until=timezone.localdate(), created_by=outsider_requester)
+        parent=foreign_parent,
+        organisation=other_wijkteam,
+        topics=["a"],
+        recipient=mondriaan,
+        purpose="x",
+        given_on=timezone.localdate(),
+        valid_until=timezone.localdate(),
+        created_by=outsider_requester,
+    )
     actor = _requester(request)
     assert_refused(
-        lambda: request_draft_update(actor=actor, request=request, fields={"consent_declaration": foreign.pk}),
-        request, "consent_declaration", "Onbekende toestemmingsverklaring.",
+        lambda: request_draft_update(
+            actor=actor, request=request, fields={"consent_declaration": foreign.pk}
+        ),
+        request,
+        "consent_declaration",
+        "Onbekende toestemmingsverklaring.",
     )
 
 
@@ -226,16 +280,22 @@ def test_l2_consent_of_an_incapacitated_parent_comes_from_the_representative(fil
     request = filed_request("A", incapacitated=True, submit=False)
     assert rules.missing_for_submit(request) == {}
     ConsentDeclaration.objects.filter(pk=request.consent_declaration_id).update(given_by="ouder")
-    _refuse_submit(request, "consent_declaration",
-                   "De ouder is wilsonbekwaam; de toestemming moet door de vertegenwoordiger zijn gegeven (L2).")
+    _refuse_submit(
+        request,
+        "consent_declaration",
+        "De ouder is wilsonbekwaam; de toestemming moet door de vertegenwoordiger zijn gegeven (L2).",
+    )
 
 
 def test_bsn_is_checked_with_the_elfproef_when_given(filed_request):
     request = filed_request("C", submit=False)
     assert_refused(
-        lambda: request_draft_update(actor=_requester(request), request=request, fields={},
-                                     parent={"bsn": "123456789"}),
-        request, "parent_bsn", "Dit is geen geldig BSN (negen cijfers, elfproef).",
+        lambda: request_draft_update(
+            actor=_requester(request), request=request, fields={}, parent={"bsn": "123456789"}
+        ),
+        request,
+        "parent_bsn",
+        "Dit is geen geldig BSN (negen cijfers, elfproef).",
     )
     # A BSN that reached the database some other way is still caught at submit.
     Parent.objects.filter(pk=request.parent_id).update(bsn="123456789")
@@ -253,9 +313,12 @@ def test_at_least_one_child_with_initials_and_date_of_birth(filed_request):
     request = request_draft_update(actor=_requester(request), request=request, fields={}, children=[])
     _refuse_submit(request, "children", "Voeg ten minste één kind toe.")
     assert_refused(
-        lambda: request_draft_update(actor=_requester(request), request=request, fields={},
-                                     children=[{"name_or_initials": "N."}]),
-        request, "children-0-date_of_birth", "Vul de geboortedatum van het kind in.",
+        lambda: request_draft_update(
+            actor=_requester(request), request=request, fields={}, children=[{"name_or_initials": "N."}]
+        ),
+        request,
+        "children-0-date_of_birth",
+        "Vul de geboortedatum van het kind in.",
     )
 
 
@@ -264,16 +327,24 @@ def test_r14_at_least_one_topic_with_a_question(filed_request):
     actor = _requester(request)
     request = request_draft_update(actor=actor, request=request, fields={}, topics=[])
     _refuse_submit(request, "topics", "Kies ten minste één onderwerp en stel uw vraag.")
-    request = request_draft_update(actor=actor, request=request, fields={}, topics=[{"topic": "c", "question": ""}])
+    request = request_draft_update(
+        actor=actor, request=request, fields={}, topics=[{"topic": "c", "question": ""}]
+    )
     _refuse_submit(request, "topics-c-question", "Stel uw vraag bij dit onderwerp.")
 
 
 def test_r14_each_topic_once(filed_request):
     request = filed_request("C", submit=False)
     assert_refused(
-        lambda: request_draft_update(actor=_requester(request), request=request, fields={},
-                                     topics=[{"topic": "a", "question": "x"}, {"topic": "a", "question": "y"}]),
-        request, "topics", "Kies elk onderwerp (a–f) hooguit één keer.",
+        lambda: request_draft_update(
+            actor=_requester(request),
+            request=request,
+            fields={},
+            topics=[{"topic": "a", "question": "x"}, {"topic": "a", "question": "y"}],
+        ),
+        request,
+        "topics",
+        "Kies elk onderwerp (a–f) hooguit één keer.",
     )
 
 
@@ -295,9 +366,12 @@ def test_one_parent_record_per_bsn_per_organisation(filed_request):
 def test_a_changed_bsn_means_another_person_not_an_edit(filed_request):
     request = filed_request("C", submit=False)
     original = request.parent_id
-    request = request_draft_update(actor=_requester(request), request=request, fields={},
-                                   parent={"bsn": "123456782", "name": "Kim Jacobs",
-                                           "date_of_birth": datetime.date(1990, 6, 6)})
+    request = request_draft_update(
+        actor=_requester(request),
+        request=request,
+        fields={},
+        parent={"bsn": "123456782", "name": "Kim Jacobs", "date_of_birth": datetime.date(1990, 6, 6)},
+    )
     assert request.parent_id != original
     assert Parent.objects.get(pk=original).name == "Sanne de Vries"
 
@@ -339,19 +413,27 @@ def test_r31_path_b_needs_the_parent_consultation_first():
 
 
 def test_r31a_parent_agrees_only_provide():
-    request = _unsaved("B", parent_consultation_date=datetime.date(2026, 5, 1),
-                       parent_consultation_outcome=ParentConsultationOutcome.AGREES)
+    request = _unsaved(
+        "B",
+        parent_consultation_date=datetime.date(2026, 5, 1),
+        parent_consultation_outcome=ParentConsultationOutcome.AGREES,
+    )
     assert rules.missing_for_decision(request, Decision.PROVIDE, "x") == {}
     assert rules.missing_for_decision(request, Decision.NOT_PROVIDE, "x") == {
-        "decision": "De ouder is akkoord; de informatie wordt dan verstrekt (R31a)."}
+        "decision": "De ouder is akkoord; de informatie wordt dan verstrekt (R31a)."
+    }
 
 
 @pytest.mark.parametrize("decision", [Decision.PROVIDE, Decision.NOT_PROVIDE])
 def test_r31bc_parent_disagrees_internal_consultation_before_any_decision(decision):
-    request = _unsaved("B", parent_consultation_date=datetime.date(2026, 5, 1),
-                       parent_consultation_outcome=ParentConsultationOutcome.DISAGREES,
-                       internal_consultation_with="Teamleider", internal_consultation_date=None,
-                       internal_consultation_conclusion="Verstrekken")
+    request = _unsaved(
+        "B",
+        parent_consultation_date=datetime.date(2026, 5, 1),
+        parent_consultation_outcome=ParentConsultationOutcome.DISAGREES,
+        internal_consultation_with="Teamleider",
+        internal_consultation_date=None,
+        internal_consultation_conclusion="Verstrekken",
+    )
     assert "internal_consultation" in rules.missing_for_decision(request, decision, "x")
     request.internal_consultation_date = datetime.date(2026, 5, 2)
     assert rules.missing_for_decision(request, decision, "x") == {}
@@ -378,8 +460,11 @@ def test_missing_for_answer_lists_topics_and_confirmations(filed_request):
     assert set(errors) == {"topics-b-own_observations", *rules.ANSWER_CONFIRMATIONS}
     RequestedTopic.objects.filter(request=request).update(own_observations="Gezien op 2 mei.")
     InformationRequest.objects.filter(pk=request.pk).update(
-        confirmed_factual=True, confirmed_no_parenting_judgement=True,
-        confirmed_weighed_criteria=True, confirmed_recorded_in_file=True)
+        confirmed_factual=True,
+        confirmed_no_parenting_judgement=True,
+        confirmed_weighed_criteria=True,
+        confirmed_recorded_in_file=True,
+    )
     assert rules.missing_for_answer(fresh(request)) == {}
 
 
@@ -390,7 +475,9 @@ def test_incomplete_carries_the_errors_dict():
 
 def test_child_in_the_future_is_refused(filed_request):
     request = filed_request("C", submit=False)
-    Child.objects.filter(request=request).update(date_of_birth=timezone.localdate() + datetime.timedelta(days=30))
+    Child.objects.filter(request=request).update(
+        date_of_birth=timezone.localdate() + datetime.timedelta(days=30)
+    )
     errors = rules.missing_for_submit(fresh(request))
     assert errors["children-0-date_of_birth"] == "De geboortedatum van het kind ligt in de toekomst."
 

@@ -46,7 +46,9 @@ def test_a_second_submit_with_another_token_is_an_illegal_move(filed_request):
     assert RequestEvent.objects.filter(request=request, kind="submitted").count() == 1
 
 
-def test_the_token_does_not_reveal_another_organisations_request(filed_request, outsider_requester, other_wijkteam):
+def test_the_token_does_not_reveal_another_organisations_request(
+    filed_request, outsider_requester, other_wijkteam
+):
     draft = filed_request("A", submit=False)
     token = uuid.uuid4()
     request_submit(actor=filed_request.requester_of(draft), request=draft, submit_token=token)

@@ -96,42 +96,60 @@ def test_functional_admin_without_role_sees_nothing(filed_request, make_user, mo
         request_get_for(actor=actor, pk_or_public_id=request.pk, purpose="detail")
 
 
-def test_a_draft_is_the_requesters_alone(filed_request, requester_actor, requester_colleague, wijkteam_teamleider,
-                                         wijkteam, clinician_actor):
+def test_a_draft_is_the_requesters_alone(
+    filed_request, requester_actor, requester_colleague, wijkteam_teamleider, wijkteam, clinician_actor
+):
     draft = filed_request("A", submit=False)
     assert request_get_for(actor=requester_actor, pk_or_public_id=draft.pk, purpose="edit")
-    for actor in (actor_for(requester_colleague, wijkteam), actor_for(wijkteam_teamleider, wijkteam), clinician_actor):
+    for actor in (
+        actor_for(requester_colleague, wijkteam),
+        actor_for(wijkteam_teamleider, wijkteam),
+        clinician_actor,
+    ):
         with pytest.raises(Http404):
             request_get_for(actor=actor, pk_or_public_id=draft.pk, purpose="detail")
     # Once sent, the requesting team sees it.
     request = services.request_submit(actor=requester_actor, request=draft, submit_token=uuid.uuid4())
-    for actor in (actor_for(requester_colleague, wijkteam), actor_for(wijkteam_teamleider, wijkteam), clinician_actor):
+    for actor in (
+        actor_for(requester_colleague, wijkteam),
+        actor_for(wijkteam_teamleider, wijkteam),
+        clinician_actor,
+    ):
         assert request_get_for(actor=actor, pk_or_public_id=request.pk, purpose="detail")
 
 
-def test_the_acting_organisation_counts_not_all_memberships(filed_request, make_user, mondriaan, other_wijkteam):
+def test_the_acting_organisation_counts_not_all_memberships(
+    filed_request, make_user, mondriaan, other_wijkteam
+):
     request = filed_request("A")
-    both = make_user((mondriaan, Role.ZORGVERLENER), (other_wijkteam, Role.JEUGDHULPVERLENER), username="dubbel")
+    both = make_user(
+        (mondriaan, Role.ZORGVERLENER), (other_wijkteam, Role.JEUGDHULPVERLENER), username="dubbel"
+    )
     with pytest.raises(Http404):
         request_get_for(actor=actor_for(both, other_wijkteam), pk_or_public_id=request.pk, purpose="detail")
     assert request_get_for(actor=actor_for(both, mondriaan), pk_or_public_id=request.pk, purpose="detail")
 
 
-def test_legal_advisor_sees_only_referred_requests(filed_request, legal_actor, clinician_actor, make_user,
-                                                   other_provider):
+def test_legal_advisor_sees_only_referred_requests(
+    filed_request, legal_actor, clinician_actor, make_user, other_provider
+):
     referred = request_take(actor=clinician_actor, request=filed_request("A"))
     unreferred = filed_request("A")
     for request in (referred, unreferred):
         with pytest.raises(Http404):
             request_get_for(actor=legal_actor, pk_or_public_id=request.pk, purpose="detail")
-    advice = request_ask_legal_advice(actor=clinician_actor, request=referred, question="Mag ik dit verstrekken?")
+    advice = request_ask_legal_advice(
+        actor=clinician_actor, request=referred, question="Mag ik dit verstrekken?"
+    )
     assert request_get_for(actor=legal_actor, pk_or_public_id=referred.pk, purpose="advice")
     with pytest.raises(Http404):
         request_get_for(actor=legal_actor, pk_or_public_id=unreferred.pk, purpose="detail")
     assert list(requests_visible_to(legal_actor)) == [referred]
     assert list(legal_queue(legal_actor)) == [advice]
     # The legal advisor of another organisation sees nothing of it.
-    elsewhere = actor_for(make_user((other_provider, Role.JURIDISCH_ADVISEUR), username="jurist.elders"), other_provider)
+    elsewhere = actor_for(
+        make_user((other_provider, Role.JURIDISCH_ADVISEUR), username="jurist.elders"), other_provider
+    )
     with pytest.raises(Http404):
         request_get_for(actor=elsewhere, pk_or_public_id=referred.pk, purpose="advice")
     with pytest.raises(Http404):
@@ -142,8 +160,12 @@ def test_legal_advice_asked_needs_a_question(filed_request, clinician_actor):
     from .helpers import assert_refused
 
     request = request_take(actor=clinician_actor, request=filed_request("A"))
-    assert_refused(lambda: request_ask_legal_advice(actor=clinician_actor, request=request, question=""),
-                   request, "question", "Stel uw vraag aan de juridisch adviseur.")
+    assert_refused(
+        lambda: request_ask_legal_advice(actor=clinician_actor, request=request, question=""),
+        request,
+        "question",
+        "Stel uw vraag aan de juridisch adviseur.",
+    )
 
 
 def test_a_legal_advisor_does_not_decide(filed_request, clinician_actor, legal_actor):
@@ -173,37 +195,103 @@ def _prepare(filed_request, clinician_actor, teamleider_actor, requester_actor, 
 
 
 SERVICE_CALLS = {
-    "request.draft_updated": ("draft", lambda a, r, x: services.request_draft_update(actor=a, request=r, fields={"reason": "x"})),
-    "request.submitted": ("draft", lambda a, r, x: services.request_submit(actor=a, request=r, submit_token=uuid.uuid4())),
+    "request.draft_updated": (
+        "draft",
+        lambda a, r, x: services.request_draft_update(actor=a, request=r, fields={"reason": "x"}),
+    ),
+    "request.submitted": (
+        "draft",
+        lambda a, r, x: services.request_submit(actor=a, request=r, submit_token=uuid.uuid4()),
+    ),
     "request.taken": ("submitted", lambda a, r, x: services.request_take(actor=a, request=r)),
-    "request.assigned": ("submitted", lambda a, r, x: services.request_assign(actor=a, request=r, clinician=x["clinician"])),
-    "request.returned": ("submitted", lambda a, r, x: services.request_return_for_reformulation(actor=a, request=r, suggestion="x")),
+    "request.assigned": (
+        "submitted",
+        lambda a, r, x: services.request_assign(actor=a, request=r, clinician=x["clinician"]),
+    ),
+    "request.returned": (
+        "submitted",
+        lambda a, r, x: services.request_return_for_reformulation(actor=a, request=r, suggestion="x"),
+    ),
     "request.resubmitted": ("submitted", lambda a, r, x: services.request_resubmit(actor=a, request=r)),
-    "request.parent_consulted": ("b_in_progress", lambda a, r, x: services.request_record_parent_consultation(
-        actor=a, request=r, date=timezone.localdate(), outcome=ParentConsultationOutcome.AGREES)),
-    "request.internal_consulted": ("in_progress", lambda a, r, x: services.request_record_internal_consultation(
-        actor=a, request=r, with_whom="x", date=timezone.localdate(), conclusion="x")),
-    "request.legal_advice_asked": ("in_progress", lambda a, r, x: services.request_ask_legal_advice(actor=a, request=r, question="x")),
-    "request.decided": ("in_progress", lambda a, r, x: services.request_decide(actor=a, request=r, decision=Decision.PROVIDE, motivation="x")),
-    "request.refusal_confirmed": ("refused", lambda a, r, x: services.request_confirm_refusal(actor=a, request=r)),
-    "request.refusal_rejected": ("refused", lambda a, r, x: services.request_reject_refusal(actor=a, request=r, note="x")),
-    "request.refusal_contested": ("refused", lambda a, r, x: services.request_contest_refusal(actor=a, request=r, reason="x")),
-    "request.reconsidered": ("refused", lambda a, r, x: services.request_reconsider(actor=a, request=r, motivation="x")),
-    "request.refusal_upheld": ("refused", lambda a, r, x: services.request_uphold_refusal(actor=a, request=r, motivation="x")),
-    "request.answer_saved": ("answering", lambda a, r, x: services.request_save_answer(actor=a, request=r, topics={})),
-    "request.answer_sent": ("answering", lambda a, r, x: services.request_send_answer(actor=a, request=r, confirmations={})),
+    "request.parent_consulted": (
+        "b_in_progress",
+        lambda a, r, x: services.request_record_parent_consultation(
+            actor=a, request=r, date=timezone.localdate(), outcome=ParentConsultationOutcome.AGREES
+        ),
+    ),
+    "request.internal_consulted": (
+        "in_progress",
+        lambda a, r, x: services.request_record_internal_consultation(
+            actor=a, request=r, with_whom="x", date=timezone.localdate(), conclusion="x"
+        ),
+    ),
+    "request.legal_advice_asked": (
+        "in_progress",
+        lambda a, r, x: services.request_ask_legal_advice(actor=a, request=r, question="x"),
+    ),
+    "request.decided": (
+        "in_progress",
+        lambda a, r, x: services.request_decide(
+            actor=a, request=r, decision=Decision.PROVIDE, motivation="x"
+        ),
+    ),
+    "request.refusal_confirmed": (
+        "refused",
+        lambda a, r, x: services.request_confirm_refusal(actor=a, request=r),
+    ),
+    "request.refusal_rejected": (
+        "refused",
+        lambda a, r, x: services.request_reject_refusal(actor=a, request=r, note="x"),
+    ),
+    "request.refusal_contested": (
+        "refused",
+        lambda a, r, x: services.request_contest_refusal(actor=a, request=r, reason="x"),
+    ),
+    "request.reconsidered": (
+        "refused",
+        lambda a, r, x: services.request_reconsider(actor=a, request=r, motivation="x"),
+    ),
+    "request.refusal_upheld": (
+        "refused",
+        lambda a, r, x: services.request_uphold_refusal(actor=a, request=r, motivation="x"),
+    ),
+    "request.answer_saved": (
+        "answering",
+        lambda a, r, x: services.request_save_answer(actor=a, request=r, topics={}),
+    ),
+    "request.answer_sent": (
+        "answering",
+        lambda a, r, x: services.request_send_answer(actor=a, request=r, confirmations={}),
+    ),
     "request.acknowledged": ("answering", lambda a, r, x: services.request_acknowledge(actor=a, request=r)),
-    "request.withdrawn": ("submitted", lambda a, r, x: services.request_withdraw(actor=a, request=r, reason="x")),
-    "request.consent_path_redecided": ("submitted", lambda a, r, x: services.request_redecide_consent_path(
-        actor=a, request=r, path=ConsentPath.C, fields={})),
+    "request.withdrawn": (
+        "submitted",
+        lambda a, r, x: services.request_withdraw(actor=a, request=r, reason="x"),
+    ),
+    "request.consent_path_redecided": (
+        "submitted",
+        lambda a, r, x: services.request_redecide_consent_path(
+            actor=a, request=r, path=ConsentPath.C, fields={}
+        ),
+    ),
 }
 
 
 @pytest.mark.parametrize("event", sorted(SERVICE_CALLS))
 @pytest.mark.parametrize("who", ["other_provider", "other_requester"])
 def test_every_service_answers_another_organisation_with_404(
-    event, who, filed_request, clinician_actor, teamleider_actor, requester_actor, outsider_actor,
-    outsider_requester, other_wijkteam, clinician, make_user, other_provider,
+    event,
+    who,
+    filed_request,
+    clinician_actor,
+    teamleider_actor,
+    requester_actor,
+    outsider_actor,
+    outsider_requester,
+    other_wijkteam,
+    clinician,
+    make_user,
+    other_provider,
 ):
     state, call = SERVICE_CALLS[event]
     if state == "draft":
@@ -212,8 +300,12 @@ def test_every_service_answers_another_organisation_with_404(
         request = _prepare(filed_request, clinician_actor, teamleider_actor, requester_actor, state)
     if who == "other_provider":
         # Even a team leader and clinician of another provider.
-        user = make_user((other_provider, Role.ZORGVERLENER), (other_provider, Role.TEAMLEIDER),
-                         (other_provider, Role.JURIDISCH_ADVISEUR), username="alles.elders")
+        user = make_user(
+            (other_provider, Role.ZORGVERLENER),
+            (other_provider, Role.TEAMLEIDER),
+            (other_provider, Role.JURIDISCH_ADVISEUR),
+            username="alles.elders",
+        )
         actor = actor_for(user, other_provider)
     else:
         actor = actor_for(outsider_requester, other_wijkteam)
@@ -244,8 +336,9 @@ def test_a_deleted_or_unknown_request_is_404_in_services(clinician_actor):
 # --- lists ----------------------------------------------------------------------------------------
 
 
-def test_each_list_writes_one_search_event(filed_request, clinician_actor, requester_actor, teamleider_actor,
-                                            legal_actor):
+def test_each_list_writes_one_search_event(
+    filed_request, clinician_actor, requester_actor, teamleider_actor, legal_actor
+):
     for _ in range(3):
         filed_request("A")
     before = AuditEvent.objects.count()
@@ -271,7 +364,9 @@ def test_inbox_is_for_the_provider_roles(requester_actor, legal_actor):
     assert AuditEvent.objects.filter(event="request.inbox_listed", outcome="denied").count() == 2
 
 
-def test_inbox_unassigned_first_then_due_date_and_filters(filed_request, clinician_actor, clinician, mondriaan):
+def test_inbox_unassigned_first_then_due_date_and_filters(
+    filed_request, clinician_actor, clinician, mondriaan
+):
     import time_machine
 
     with time_machine.travel(datetime.datetime(2026, 6, 1, 10, tzinfo=datetime.UTC), tick=False):
@@ -286,7 +381,9 @@ def test_inbox_unassigned_first_then_due_date_and_filters(filed_request, clinici
     assert list(inbox_for(clinician_actor, due_before=early.due_date)) == [early]
 
 
-def test_outgoing_shows_the_requesters_own_drafts_only(filed_request, requester_actor, requester_colleague, wijkteam):
+def test_outgoing_shows_the_requesters_own_drafts_only(
+    filed_request, requester_actor, requester_colleague, wijkteam
+):
     mine = filed_request("A", submit=False)
     sent = filed_request("A")
     assert set(outgoing_for(requester_actor)) == {mine, sent}
@@ -303,8 +400,19 @@ def test_timeline_is_404_for_outsiders(filed_request, outsider_actor):
 
 
 def test_visibility_filter_and_per_object_check_agree(
-    filed_request, requester_actor, requester_colleague, wijkteam_teamleider, wijkteam, clinician_actor,
-    teamleider_actor, legal_actor, beheerder, mondriaan, outsider_actor, outsider_requester, other_wijkteam,
+    filed_request,
+    requester_actor,
+    requester_colleague,
+    wijkteam_teamleider,
+    wijkteam,
+    clinician_actor,
+    teamleider_actor,
+    legal_actor,
+    beheerder,
+    mondriaan,
+    outsider_actor,
+    outsider_requester,
+    other_wijkteam,
 ):
     requests = [
         filed_request("A", submit=False),
@@ -316,8 +424,14 @@ def test_visibility_filter_and_per_object_check_agree(
     request_ask_legal_advice(actor=clinician_actor, request=referred, question="?")
     requests.append(referred)
     actors = [
-        requester_actor, actor_for(requester_colleague, wijkteam), actor_for(wijkteam_teamleider, wijkteam),
-        clinician_actor, teamleider_actor, legal_actor, actor_for(beheerder, mondriaan), outsider_actor,
+        requester_actor,
+        actor_for(requester_colleague, wijkteam),
+        actor_for(wijkteam_teamleider, wijkteam),
+        clinician_actor,
+        teamleider_actor,
+        legal_actor,
+        actor_for(beheerder, mondriaan),
+        outsider_actor,
         actor_for(outsider_requester, other_wijkteam),
     ]
     for actor in actors:

@@ -27,36 +27,57 @@ def test_r4_gi_with_ots_files_under_the_ots_framework(filed_request):
 def test_r4_ots_refusal_needs_why_the_information_is_not_needed(filed_request, clinician_actor):
     request = request_take(actor=clinician_actor, request=filed_request("C", ots=True))
     assert_refused(
-        lambda: request_decide(actor=clinician_actor, request=request, decision=Decision.NOT_PROVIDE,
-                               motivation="Niet relevant.", weighing=WEIGHING),
-        request, "ots_not_needed_motivation",
+        lambda: request_decide(
+            actor=clinician_actor,
+            request=request,
+            decision=Decision.NOT_PROVIDE,
+            motivation="Niet relevant.",
+            weighing=WEIGHING,
+        ),
+        request,
+        "ots_not_needed_motivation",
         "licht toe waarom de informatie daarvoor niet nodig is (R4).",
     )
-    request = request_decide(actor=clinician_actor, request=request, decision=Decision.NOT_PROVIDE,
-                             motivation="Niet relevant.", weighing=WEIGHING,
-                             ots_not_needed_motivation="De vraag gaat over de partner, niet over de OTS.")
+    request = request_decide(
+        actor=clinician_actor,
+        request=request,
+        decision=Decision.NOT_PROVIDE,
+        motivation="Niet relevant.",
+        weighing=WEIGHING,
+        ots_not_needed_motivation="De vraag gaat over de partner, niet over de OTS.",
+    )
     assert request.status == S.REFUSAL_PENDING
     assert fresh(request).ots_not_needed_motivation == "De vraag gaat over de partner, niet over de OTS."
 
 
 def test_r4_providing_under_an_ots_needs_no_such_motivation(filed_request, clinician_actor):
     request = request_take(actor=clinician_actor, request=filed_request("A", ots=True))
-    request = request_decide(actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="OTS.")
+    request = request_decide(
+        actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="OTS."
+    )
     assert request.status == S.ANSWERING
     assert fresh(request).ots_not_needed_motivation == ""
 
 
 def test_r4_without_ots_a_refusal_needs_no_ots_motivation(filed_request, clinician_actor):
     request = request_take(actor=clinician_actor, request=filed_request("C"))
-    request = request_decide(actor=clinician_actor, request=request, decision=Decision.NOT_PROVIDE,
-                             motivation="Geen zwaarwegende omstandigheden.", weighing=WEIGHING)
+    request = request_decide(
+        actor=clinician_actor,
+        request=request,
+        decision=Decision.NOT_PROVIDE,
+        motivation="Geen zwaarwegende omstandigheden.",
+        weighing=WEIGHING,
+    )
     assert request.status == S.REFUSAL_PENDING
 
 
-@pytest.mark.parametrize(("framework", "kind"), [
-    (LegalFramework.RVDK, OrganisationKind.RVDK),
-    (LegalFramework.VEILIG_THUIS, OrganisationKind.VEILIG_THUIS),
-])
+@pytest.mark.parametrize(
+    ("framework", "kind"),
+    [
+        (LegalFramework.RVDK, OrganisationKind.RVDK),
+        (LegalFramework.VEILIG_THUIS, OrganisationKind.VEILIG_THUIS),
+    ],
+)
 def test_l3_other_grounds_are_suggested_from_the_organisation_kind(filed_request, framework, kind):
     request = filed_request("C", framework=framework)
     assert request.requesting_organisation.kind == kind

@@ -40,8 +40,12 @@ def test_r29_path_a_from_filing_to_closing(filed_request, requester_actor, clini
     assert request.assigned_clinician == clinician_actor.user
     assert "handle_request" in get_perms(clinician_actor.user, request)
 
-    request = request_decide(actor=clinician_actor, request=request, decision=Decision.PROVIDE,
-                             motivation="Toestemming van moeder voor alle onderwerpen.")
+    request = request_decide(
+        actor=clinician_actor,
+        request=request,
+        decision=Decision.PROVIDE,
+        motivation="Toestemming van moeder voor alle onderwerpen.",
+    )
     assert request.status == S.ANSWERING
     request = fill_answer(request, clinician_actor)
     request = request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED)
@@ -52,8 +56,15 @@ def test_r29_path_a_from_filing_to_closing(filed_request, requester_actor, clini
     assert request.status == S.CLOSED
 
     assert event_kinds(request) == [
-        "created", "draft_updated", "draft_updated", "submitted", "taken", "decided_provide",
-        "answer_saved", "answer_sent", "acknowledged",
+        "created",
+        "draft_updated",
+        "draft_updated",
+        "submitted",
+        "taken",
+        "decided_provide",
+        "answer_saved",
+        "answer_sent",
+        "acknowledged",
     ]
     sent = RequestEvent.objects.get(request=request, kind="answer_sent")
     assert (sent.from_status, sent.to_status) == (S.ANSWERING, S.ANSWERED)
@@ -70,7 +81,9 @@ def test_every_step_writes_a_request_event_and_an_audit_event_with_the_acting_or
 ):
     request = filed_request("A")
     request = request_take(actor=clinician_actor, request=request)
-    for event in RequestEvent.objects.filter(request=request).exclude(kind__in=["created", "draft_updated", "submitted"]):
+    for event in RequestEvent.objects.filter(request=request).exclude(
+        kind__in=["created", "draft_updated", "submitted"]
+    ):
         assert event.organisation == clinician_actor.organisation
     audit = audit_events_for(request, event="request.taken").get()
     assert audit.payload["from_status"] == S.SUBMITTED and audit.payload["to_status"] == S.IN_PROGRESS
@@ -80,8 +93,12 @@ def test_every_step_writes_a_request_event_and_an_audit_event_with_the_acting_or
 def test_r39_decision_needs_a_motivation(filed_request, clinician_actor):
     request = request_take(actor=clinician_actor, request=filed_request("A"))
     assert_refused(
-        lambda: request_decide(actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="  "),
-        request, "decision_motivation", "Motiveer uw besluit (R39).",
+        lambda: request_decide(
+            actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="  "
+        ),
+        request,
+        "decision_motivation",
+        "Motiveer uw besluit (R39).",
     )
 
 
@@ -93,7 +110,9 @@ def test_a_requester_cannot_take_a_request(filed_request, requester_actor):
     assert audit_events_for(request, event="request.taken", outcome="denied").count() == 1
 
 
-def test_take_refuses_a_request_assigned_to_a_colleague(filed_request, teamleider_actor, clinician2, clinician_actor):
+def test_take_refuses_a_request_assigned_to_a_colleague(
+    filed_request, teamleider_actor, clinician2, clinician_actor
+):
     request = filed_request("A")
     request = request_assign(actor=teamleider_actor, request=request, clinician=clinician2)
     assert request.status == S.IN_PROGRESS
@@ -122,7 +141,9 @@ def test_assign_only_to_an_active_clinician_of_the_receiving_organisation(
     for user in (outsider_clinician, requester):
         assert_refused(
             lambda user=user: request_assign(actor=teamleider_actor, request=request, clinician=user),
-            request, "clinician", "Kies een actieve zorgverlener van uw organisatie.",
+            request,
+            "clinician",
+            "Kies een actieve zorgverlener van uw organisatie.",
         )
 
 
@@ -135,7 +156,9 @@ def test_illegal_move_names_the_current_state_in_dutch(filed_request, clinician_
     request = request_take(actor=clinician_actor, request=filed_request("A"))
     before = RequestEvent.objects.filter(request=request).count()
     with pytest.raises(IllegalMove) as caught:
-        request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED, expected_status=None)
+        request_send_answer(
+            actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED, expected_status=None
+        )
     assert str(caught.value) == "Dit kan niet nu het verzoek de status ‘In behandeling’ heeft."
     assert fresh(request).status == S.IN_PROGRESS
     assert RequestEvent.objects.filter(request=request).count() == before
@@ -144,16 +167,25 @@ def test_illegal_move_names_the_current_state_in_dutch(filed_request, clinician_
 def test_a_stale_form_gets_a_conflict(filed_request, clinician_actor):
     request = decide(filed_request("A"), clinician_actor, provide=True)
     with pytest.raises(Conflict) as caught:
-        request_decide(actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="x",
-                       expected_status=S.IN_PROGRESS)
+        request_decide(
+            actor=clinician_actor,
+            request=request,
+            decision=Decision.PROVIDE,
+            motivation="x",
+            expected_status=S.IN_PROGRESS,
+        )
     assert str(caught.value) == "Een collega heeft dit verzoek zojuist behandeld."
 
 
 def test_answer_only_for_requested_topics(filed_request, clinician_actor):
     request = decide(filed_request("A", topics=("a",)), clinician_actor, provide=True)
     assert_refused(
-        lambda: request_save_answer(actor=clinician_actor, request=request, topics={"f": {"own_observations": "x"}}),
-        request, "topics-f", "Naar dit onderwerp is niet gevraagd.",
+        lambda: request_save_answer(
+            actor=clinician_actor, request=request, topics={"f": {"own_observations": "x"}}
+        ),
+        request,
+        "topics-f",
+        "Naar dit onderwerp is niet gevraagd.",
     )
 
 
@@ -166,9 +198,16 @@ def test_answer_fields_are_an_allow_list(filed_request, clinician_actor):
 @pytest.mark.parametrize(
     ("answer", "key", "message"),
     [
-        ({}, "topics-a-own_observations", "Beantwoord de vraag met eigen waarnemingen of waarnemingen van anderen (R15)."),
-        ({"others_observations": "De huisarts zag blauwe plekken."}, "topics-a-others_sources",
-         "Noem de bron van waarnemingen van anderen (R16)."),
+        (
+            {},
+            "topics-a-own_observations",
+            "Beantwoord de vraag met eigen waarnemingen of waarnemingen van anderen (R15).",
+        ),
+        (
+            {"others_observations": "De huisarts zag blauwe plekken."},
+            "topics-a-others_sources",
+            "Noem de bron van waarnemingen van anderen (R16).",
+        ),
     ],
 )
 def test_r15_r16_answer_per_topic(filed_request, clinician_actor, answer, key, message):
@@ -176,14 +215,24 @@ def test_r15_r16_answer_per_topic(filed_request, clinician_actor, answer, key, m
     request = request_save_answer(actor=clinician_actor, request=request, topics={"a": answer})
     assert_refused(
         lambda: request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED),
-        request, key, message,
+        request,
+        key,
+        message,
     )
 
 
 def test_r16_others_observations_with_their_source_are_enough(filed_request, clinician_actor):
     request = decide(filed_request("A", topics=("a",)), clinician_actor, provide=True)
-    request = request_save_answer(actor=clinician_actor, request=request, topics={"a": {
-        "others_observations": "De huisarts zag blauwe plekken.", "others_sources": "Huisarts, 3 mei"}})
+    request = request_save_answer(
+        actor=clinician_actor,
+        request=request,
+        topics={
+            "a": {
+                "others_observations": "De huisarts zag blauwe plekken.",
+                "others_sources": "Huisarts, 3 mei",
+            }
+        },
+    )
     request = request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED)
     assert request.status == S.ANSWERED
 
@@ -192,8 +241,14 @@ def test_r16_others_observations_with_their_source_are_enough(filed_request, cli
     ("missing", "message"),
     [
         ("confirmed_factual", "Bevestig dat u feitelijke informatie geeft, geen interpretaties (R25)."),
-        ("confirmed_no_parenting_judgement", "Bevestig dat u geen oordeel geeft over de geschiktheid als ouder"),
-        ("confirmed_weighed_criteria", "doelmatigheid, noodzakelijkheid, proportionaliteit en subsidiariteit hebt gewogen (R21)."),
+        (
+            "confirmed_no_parenting_judgement",
+            "Bevestig dat u geen oordeel geeft over de geschiktheid als ouder",
+        ),
+        (
+            "confirmed_weighed_criteria",
+            "doelmatigheid, noodzakelijkheid, proportionaliteit en subsidiariteit hebt gewogen (R21).",
+        ),
         ("confirmed_recorded_in_file", "vastlegt in het ouderdossier (R31, R36)."),
     ],
 )
@@ -202,7 +257,9 @@ def test_r19_r21_r25_r36_answer_checklist(filed_request, clinician_actor, missin
     confirmations = {**ALL_CONFIRMED, missing: False}
     assert_refused(
         lambda: request_send_answer(actor=clinician_actor, request=request, confirmations=confirmations),
-        request, missing, message,
+        request,
+        missing,
+        message,
     )
 
 
@@ -214,9 +271,15 @@ def test_acknowledge_only_after_an_answer_or_refusal(filed_request, requester_ac
 
 def test_withdraw_needs_a_reason_and_is_final(filed_request, requester_actor, clinician_actor):
     request = filed_request("A")
-    assert_refused(lambda: request_withdraw(actor=requester_actor, request=request, reason=""),
-                   request, "reason", "Geef aan waarom u het verzoek intrekt.")
-    request = request_withdraw(actor=requester_actor, request=request, reason="Gezin verhuisd naar Maastricht.")
+    assert_refused(
+        lambda: request_withdraw(actor=requester_actor, request=request, reason=""),
+        request,
+        "reason",
+        "Geef aan waarom u het verzoek intrekt.",
+    )
+    request = request_withdraw(
+        actor=requester_actor, request=request, reason="Gezin verhuisd naar Maastricht."
+    )
     assert request.status == S.WITHDRAWN
     with pytest.raises(IllegalMove):
         request_take(actor=clinician_actor, request=request)
@@ -230,5 +293,7 @@ def test_the_provider_cannot_withdraw(filed_request, clinician_actor):
 def test_answer_sent_audit_payload_carries_identifiers_only(filed_request, clinician_actor):
     request = fill_answer(decide(filed_request("A"), clinician_actor, provide=True), clinician_actor)
     request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED)
-    for event in AuditEvent.objects.filter(object_id=str(request.pk), object_type="requests.informationrequest"):
+    for event in AuditEvent.objects.filter(
+        object_id=str(request.pk), object_type="requests.informationrequest"
+    ):
         assert "Moeder" not in str(event.payload)

@@ -36,8 +36,12 @@ pytestmark = pytest.mark.django_db
 
 
 def _decide(request, clinician_actor, decision):
-    return request_decide(actor=clinician_actor, request=request, decision=decision,
-                          motivation="Afgewogen na overleg met de ouder en intern overleg.")
+    return request_decide(
+        actor=clinician_actor,
+        request=request,
+        decision=decision,
+        motivation="Afgewogen na overleg met de ouder en intern overleg.",
+    )
 
 
 def test_r31a_parent_agrees_information_is_provided(filed_request, clinician_actor):
@@ -49,29 +53,52 @@ def test_r31a_parent_agrees_information_is_provided(filed_request, clinician_act
     request = request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED)
     assert request.status == S.ANSWERED
     consulted = RequestEvent.objects.get(request=request, kind="parent_consulted")
-    assert consulted.data == {"date": timezone.localdate().isoformat(), "outcome": ParentConsultationOutcome.AGREES}
+    assert consulted.data == {
+        "date": timezone.localdate().isoformat(),
+        "outcome": ParentConsultationOutcome.AGREES,
+    }
 
 
 def test_r31a_parent_agrees_refusal_is_not_an_option(filed_request, clinician_actor):
-    request = consult_parent(request_take(actor=clinician_actor, request=filed_request("B")), clinician_actor, agrees=True)
-    assert_refused(lambda: _decide(request, clinician_actor, Decision.NOT_PROVIDE), request, "decision",
-                   "De ouder is akkoord; de informatie wordt dan verstrekt (R31a).")
+    request = consult_parent(
+        request_take(actor=clinician_actor, request=filed_request("B")), clinician_actor, agrees=True
+    )
+    assert_refused(
+        lambda: _decide(request, clinician_actor, Decision.NOT_PROVIDE),
+        request,
+        "decision",
+        "De ouder is akkoord; de informatie wordt dan verstrekt (R31a).",
+    )
 
 
-def test_r31b_parent_disagrees_provided_against_the_wish_after_internal_consultation(filed_request, clinician_actor):
-    request = consult_parent(request_take(actor=clinician_actor, request=filed_request("B")), clinician_actor, agrees=False)
+def test_r31b_parent_disagrees_provided_against_the_wish_after_internal_consultation(
+    filed_request, clinician_actor
+):
+    request = consult_parent(
+        request_take(actor=clinician_actor, request=filed_request("B")), clinician_actor, agrees=False
+    )
     request = consult_internally(request, clinician_actor)
     request = _decide(request, clinician_actor, Decision.PROVIDE)
     assert request.status == S.ANSWERING
-    request = request_send_answer(actor=clinician_actor, request=fill_answer(request, clinician_actor),
-                                  confirmations=ALL_CONFIRMED)
+    request = request_send_answer(
+        actor=clinician_actor, request=fill_answer(request, clinician_actor), confirmations=ALL_CONFIRMED
+    )
     assert request.status == S.ANSWERED
-    assert event_kinds(request)[-5:] == ["parent_consulted", "internal_consulted", "decided_provide",
-                                         "answer_saved", "answer_sent"]
+    assert event_kinds(request)[-5:] == [
+        "parent_consulted",
+        "internal_consulted",
+        "decided_provide",
+        "answer_saved",
+        "answer_sent",
+    ]
 
 
-def test_r31c_parent_disagrees_not_provided_after_internal_consultation(filed_request, clinician_actor, teamleider_actor):
-    request = consult_parent(request_take(actor=clinician_actor, request=filed_request("B")), clinician_actor, agrees=False)
+def test_r31c_parent_disagrees_not_provided_after_internal_consultation(
+    filed_request, clinician_actor, teamleider_actor
+):
+    request = consult_parent(
+        request_take(actor=clinician_actor, request=filed_request("B")), clinician_actor, agrees=False
+    )
     request = consult_internally(request, clinician_actor)
     request = _decide(request, clinician_actor, Decision.NOT_PROVIDE)
     assert request.status == S.REFUSAL_PENDING  # R11: waits for a second person
@@ -80,23 +107,40 @@ def test_r31c_parent_disagrees_not_provided_after_internal_consultation(filed_re
 
 
 @pytest.mark.parametrize("decision", [Decision.PROVIDE, Decision.NOT_PROVIDE])
-def test_r31bc_internal_consultation_before_any_decision_against_the_parent(filed_request, clinician_actor, decision):
-    request = consult_parent(request_take(actor=clinician_actor, request=filed_request("B")), clinician_actor, agrees=False)
-    assert_refused(lambda: _decide(request, clinician_actor, decision), request, "internal_consultation",
-                   "De ouder is niet akkoord; leg eerst het intern overleg vast: met wie, wanneer en de conclusie (R31).")
+def test_r31bc_internal_consultation_before_any_decision_against_the_parent(
+    filed_request, clinician_actor, decision
+):
+    request = consult_parent(
+        request_take(actor=clinician_actor, request=filed_request("B")), clinician_actor, agrees=False
+    )
+    assert_refused(
+        lambda: _decide(request, clinician_actor, decision),
+        request,
+        "internal_consultation",
+        "De ouder is niet akkoord; leg eerst het intern overleg vast: "
+        "met wie, wanneer en de conclusie (R31).",
+    )
 
 
 def test_r31_parent_is_consulted_before_deciding(filed_request, clinician_actor):
     request = request_take(actor=clinician_actor, request=filed_request("B"))
-    assert_refused(lambda: _decide(request, clinician_actor, Decision.PROVIDE), request, "parent_consultation",
-                   "Leg eerst het overleg met de ouder vast (R31).")
+    assert_refused(
+        lambda: _decide(request, clinician_actor, Decision.PROVIDE),
+        request,
+        "parent_consultation",
+        "Leg eerst het overleg met de ouder vast (R31).",
+    )
 
 
 @pytest.mark.parametrize(
     ("kwargs", "key", "message"),
     [
         ({"date": None}, "date", "Vul de datum van het overleg met de ouder in."),
-        ({"date": timezone.localdate() + datetime.timedelta(days=1)}, "date", "De datum ligt in de toekomst."),
+        (
+            {"date": timezone.localdate() + datetime.timedelta(days=1)},
+            "date",
+            "De datum ligt in de toekomst.",
+        ),
         ({"outcome": ""}, "outcome", "Geef aan of de ouder akkoord is."),
     ],
 )
@@ -105,7 +149,9 @@ def test_r31_parent_consultation_needs_date_and_outcome(filed_request, clinician
     values = {"date": timezone.localdate(), "outcome": ParentConsultationOutcome.AGREES, **kwargs}
     assert_refused(
         lambda: request_record_parent_consultation(actor=clinician_actor, request=request, **values),
-        request, key, message,
+        request,
+        key,
+        message,
     )
 
 
@@ -117,12 +163,23 @@ def test_r31_parent_consultation_needs_date_and_outcome(filed_request, clinician
         ({"conclusion": " "}, "conclusion", "Vul de conclusie van het intern overleg in."),
     ],
 )
-def test_r31_internal_consultation_records_who_when_conclusion(filed_request, clinician_actor, kwargs, key, message):
-    request = consult_parent(request_take(actor=clinician_actor, request=filed_request("B")), clinician_actor, agrees=False)
-    values = {"with_whom": "Geneesheer-directeur", "date": timezone.localdate(), "conclusion": "Niet verstrekken.", **kwargs}
+def test_r31_internal_consultation_records_who_when_conclusion(
+    filed_request, clinician_actor, kwargs, key, message
+):
+    request = consult_parent(
+        request_take(actor=clinician_actor, request=filed_request("B")), clinician_actor, agrees=False
+    )
+    values = {
+        "with_whom": "Geneesheer-directeur",
+        "date": timezone.localdate(),
+        "conclusion": "Niet verstrekken.",
+        **kwargs,
+    }
     assert_refused(
         lambda: request_record_internal_consultation(actor=clinician_actor, request=request, **values),
-        request, key, message,
+        request,
+        key,
+        message,
     )
 
 
@@ -134,7 +191,9 @@ def test_r31_parent_consultation_is_a_path_b_step(filed_request, clinician_actor
         assert "pad B" in str(caught.value)
 
 
-def test_r31_only_the_handling_clinician_records_the_consultation(filed_request, clinician_actor, clinician2_actor):
+def test_r31_only_the_handling_clinician_records_the_consultation(
+    filed_request, clinician_actor, clinician2_actor
+):
     from django.core.exceptions import PermissionDenied
 
     request = request_take(actor=clinician_actor, request=filed_request("B"))

@@ -11,7 +11,9 @@ def test_transitions_table_matches_the_state_machine():
         (t.name, str(t.source), str(t.target))
         for t in InformationRequest._meta.get_field("status").get_all_transitions(InformationRequest)
     }
-    tabled = {(name, str(source), str(target)) for name, sources, target, _ in TRANSITIONS for source in sources}
+    tabled = {
+        (name, str(source), str(target)) for name, sources, target, _ in TRANSITIONS for source in sources
+    }
     assert declared == tabled
 
 

@@ -1,0 +1,370 @@
+"""The audit reports as files: a streaming CSV (all rows, constant memory) and PDFs rendered
+with WeasyPrint from Django templates (offline: only the fonts shipped in static/fonts).
+
+Nothing here checks permissions or writes audit events: the views get their querysets from
+:mod:`audit.selectors` and log each download before they hand out the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import functools
+import json
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
+
+from django.conf import settings
+from django.db.models import Count, QuerySet
+from django.http import StreamingHttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from toolkid.models import Role
+
+#: Rows fetched per database round trip while streaming.
+CHUNK_SIZE = 2000
+#: The PDF shows at most this many events; the CSV always holds all of them.
+PDF_MAX_ROWS = 5000
+#: Where the PDF fonts live; the only place the PDF renderer may read from.
+FONT_DIR = Path(settings.BASE_DIR) / "static" / "fonts"
+FONT_FILES = {"regular": "DejaVuSans.ttf", "bold": "DejaVuSans-Bold.ttf"}
+
+#: The columns read for every report row (one query, no model instances).
+ROW_FIELDS: tuple[str, ...] = (
+    "seq",
+    "occurred_at",
+    "username",
+    "role",
+    "organisation__name",
+    "on_behalf_of",
+    "action",
+    "event",
+    "outcome",
+    "object_type",
+    "object_id",
+    "parent_ref",
+    "ip_address",
+    "payload",
+    "hash",
+)
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    """One event as the reports show it (labels in the active language)."""
+
+    seq: int
+    occurred_at: dt.datetime
+    username: str
+    role: str
+    organisation: str
+    on_behalf_of: str
+    action: str
+    event: str
+    outcome: str
+    outcome_code: str
+    object: str
+    parent_ref: str
+    ip_address: str
+
+
+class _Labels:
+    """Display words for codes, translated once per report (not once per row)."""
+
+    def __init__(self):
+        self.actions = {value: str(label) for value, label in AuditAction.choices}
+        self.outcomes = {value: str(label) for value, label in AuditOutcome.choices}
+        self.roles = {value: str(label) for value, label in Role.choices}
+        self.roles["functioneel_beheerder"] = _("Functioneel beheerder")
+        self.roles["systeem"] = _("Systeem")
+
+    def role(self, value: str) -> str:
+        return ", ".join(self.roles.get(code, code) for code in value.split(",") if code)
+
+    def row(self, values: tuple) -> ReportRow:
+        (seq, occurred_at, username, role, organisation, on_behalf_of, action, event, outcome,
+         object_type, object_id, parent_ref, ip_address, _payload, _hash) = values
+        return ReportRow(
+            seq=seq,
+            occurred_at=timezone.localtime(occurred_at),
+            username=username,
+            role=self.role(role),
+            organisation=organisation or "",
+            on_behalf_of=on_behalf_of,
+            action=self.actions.get(action, action),
+            event=event,
+            outcome=self.outcomes.get(outcome, outcome),
+            outcome_code=outcome,
+            object=f"{object_type} {object_id}".strip(),
+            parent_ref=parent_ref,
+            ip_address=ip_address or "",
+        )
+
+
+def to_rows(values: Iterable[tuple]) -> list[ReportRow]:
+    """Rows of ``values_list(*ROW_FIELDS)`` as :class:`ReportRow` (e.g. one page of them)."""
+    labels = _Labels()
+    return [labels.row(row) for row in values]
+
+
+def report_rows(queryset: QuerySet[AuditEvent], *, limit: int | None = None) -> list[ReportRow]:
+    values = queryset.values_list(*ROW_FIELDS)
+    if limit is not None:
+        values = values[:limit]
+    return to_rows(values)
+
+
+# --- CSV ---------------------------------------------------------------------------------
+
+
+class _Echo:
+    """A file-like object whose ``write`` hands the line back (csv.writer -> generator)."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+#: Leading characters a spreadsheet would run as a formula ("CSV injection"). A user name
+#: typed at a failed login ends up in the log as typed.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def csv_header() -> list[str]:
+    return [
+        _("Volgnummer"),
+        _("Tijdstip"),
+        _("Gebruiker"),
+        _("Rol"),
+        _("Organisatie"),
+        _("Namens"),
+        _("Actie"),
+        _("Gebeurtenis"),
+        _("Uitkomst"),
+        _("Objecttype"),
+        _("Object-id"),
+        _("Ouderreferentie"),
+        _("IP-adres"),
+        _("Gegevens"),
+        _("Hash"),
+    ]
+
+
+def csv_lines(queryset: QuerySet[AuditEvent], *, lines_per_chunk: int = 500) -> Iterator[str]:
+    """The CSV as text chunks: a UTF-8 byte order mark (so Excel reads the accents), the
+    header, then every row. Semicolons separate the fields, as a Dutch Excel expects.
+
+    Memory stays flat however many rows: the rows come from the database
+    ``CHUNK_SIZE`` at a time (``iterator()``, no result cache; a server-side cursor on
+    PostgreSQL) and leave as text ``lines_per_chunk`` at a time.
+    """
+    labels = _Labels()
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(csv_header())
+    batch: list[str] = []
+    rows = queryset.values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK_SIZE)
+    for (seq, occurred_at, username, role, organisation, on_behalf_of, action, event, outcome,
+         object_type, object_id, parent_ref, ip_address, payload, digest) in rows:
+        batch.append(
+            writer.writerow(
+                [
+                    seq,
+                    timezone.localtime(occurred_at).isoformat(timespec="seconds"),
+                    _cell(username),
+                    _cell(labels.role(role)),
+                    _cell(organisation),
+                    _cell(on_behalf_of),
+                    labels.actions.get(action, action),
+                    _cell(event),
+                    labels.outcomes.get(outcome, outcome),
+                    _cell(object_type),
+                    _cell(object_id),
+                    _cell(parent_ref),
+                    _cell(ip_address),
+                    _cell(json.dumps(payload, sort_keys=True, ensure_ascii=False) if payload else ""),
+                    digest,
+                ]
+            )
+        )
+        if len(batch) >= lines_per_chunk:
+            yield "".join(batch)
+            batch.clear()
+    if batch:
+        yield "".join(batch)
+
+
+def csv_response(queryset: QuerySet[AuditEvent], *, filename: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(queryset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Personal data: never in a shared cache.
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- PDF ---------------------------------------------------------------------------------
+
+
+@functools.cache
+def _fetcher_class() -> type:
+    # WeasyPrint is imported on first use: it is heavy, and importing it logs its own
+    # stylesheet parsing, which every manage.py command would otherwise show.
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class LocalFontFetcher(URLFetcher):
+        """WeasyPrint's only window on the outside world: ``file:`` URLs inside ``root``.
+
+        Anything else (http, https, data, ftp, a file elsewhere) is refused, so a report
+        never reaches the network and never reads a file it should not, whatever ends up
+        in the HTML.
+        """
+
+        def __init__(self, root: Path):
+            super().__init__(allowed_protocols=("file",), allow_redirects=False)
+            self.root = Path(root).resolve()
+
+        def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
+                raise ValueError(f"refused (only local fonts): {url}")
+            path = Path(url2pathname(parts.path)).resolve()
+            if not path.is_relative_to(self.root) or not path.is_file():
+                raise ValueError(f"refused (not a shipped font): {url}")
+            return URLFetcherResponse(url, body=path.read_bytes(), headers={"Content-Type": "font/ttf"})
+
+    return LocalFontFetcher
+
+
+def local_font_fetcher(root: Path = FONT_DIR):
+    """A WeasyPrint URL fetcher that serves the shipped fonts and refuses everything else."""
+    return _fetcher_class()(root)
+
+
+def font_urls() -> dict[str, str]:
+    return {name: (FONT_DIR / filename).as_uri() for name, filename in FONT_FILES.items()}
+
+
+def css_string(value: object) -> str:
+    """``value`` as a quoted CSS string for ``content:`` in the page margins. Escaped for CSS
+    (quotes, backslashes, line breaks) and for the ``<style>`` element it sits in (``<``, ``&``
+    as CSS escapes, so neither "</style>" nor an entity can appear)."""
+    text = str(value)
+    escaped = "".join(
+        f"\\{ord(ch):x} " if ch in '"\\<>&' or ord(ch) < 0x20 or ch == "\x7f" else ch for ch in text
+    )
+    return mark_safe(f'"{escaped}"')  # noqa: S308 - every special character is escaped above
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    css = {
+        "confidential": css_string(_("Vertrouwelijk")),
+        "scope": css_string(context.get("scope_label", "")),
+        "title": css_string(context.get("title", "")),
+        "document": css_string(_("Document-id %(id)s") % {"id": context.get("document_id", "")}),
+        "page": css_string(_("Pagina")),
+        "of": css_string(_("van")),
+    }
+    html = render_to_string(template_name, {**context, "fonts": font_urls(), "css": css})
+    from weasyprint import HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    font_config = FontConfiguration()
+    document = HTML(string=html, url_fetcher=local_font_fetcher())
+    return document.write_pdf(font_config=font_config)
+
+
+def _chain_head() -> AuditChainHead | None:
+    return AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_PK).first()
+
+
+def _grouped(numbers: Iterable[tuple[str, int]], labels: dict[str, str]) -> list[tuple[str, str]]:
+    return [(labels.get(code, code), number_format(n, force_grouping=True)) for code, n in numbers]
+
+
+def summary(queryset: QuerySet[AuditEvent]) -> dict:
+    """Totals for the PDF summary: number of events, and counts per action and outcome."""
+    labels = _Labels()
+    per_pair = list(
+        queryset.order_by().values_list("action", "outcome").annotate(n=Count("pk")).order_by("action", "outcome")
+    )
+    total = sum(n for _a, _o, n in per_pair)
+    per_action: dict[str, int] = {}
+    per_outcome: dict[str, int] = {}
+    for action, outcome, n in per_pair:
+        per_action[action] = per_action.get(action, 0) + n
+        per_outcome[outcome] = per_outcome.get(outcome, 0) + n
+    return {
+        "total": total,
+        "total_display": number_format(total, force_grouping=True),
+        "per_action": _grouped(sorted(per_action.items()), labels.actions),
+        "per_outcome": _grouped(sorted(per_outcome.items()), labels.outcomes),
+    }
+
+
+def audit_log_pdf(
+    queryset: QuerySet[AuditEvent],
+    *,
+    document_id: uuid.UUID,
+    scope_label: str,
+    filters: list[tuple[str, str]],
+    generated_by: str,
+) -> tuple[bytes, int]:
+    """The audit log PDF: summary (period, filters, counts), the chain head, then the first
+    :data:`PDF_MAX_ROWS` events. Returns the PDF and the number of events in the selection."""
+    totals = summary(queryset)
+    rows = report_rows(queryset, limit=PDF_MAX_ROWS)
+    context = {
+        "title": _("Auditlog"),
+        "document_id": document_id,
+        "generated_at": timezone.localtime(),
+        "generated_by": generated_by,
+        "scope_label": scope_label,
+        "filters": filters,
+        "summary": totals,
+        "head": _chain_head(),
+        "rows": rows,
+        "truncated": totals["total"] > len(rows),
+        "max_rows_display": number_format(PDF_MAX_ROWS, force_grouping=True),
+    }
+    return render_pdf("audit/report_pdf.html", context), totals["total"]
+
+
+def parent_access_pdf(
+    queryset: QuerySet[AuditEvent],
+    *,
+    parent_ref: str,
+    document_id: uuid.UUID,
+    scope_label: str,
+    generated_by: str,
+) -> tuple[bytes, int]:
+    """"Wie heeft gegevens van deze ouder ingezien?" as a PDF, in time order."""
+    totals = summary(queryset)
+    rows = report_rows(queryset, limit=PDF_MAX_ROWS)
+    context = {
+        "title": _("Wie heeft gegevens van deze ouder ingezien?"),
+        "document_id": document_id,
+        "generated_at": timezone.localtime(),
+        "generated_by": generated_by,
+        "scope_label": scope_label,
+        "parent_ref": parent_ref,
+        "summary": totals,
+        "head": _chain_head(),
+        "rows": rows,
+        "truncated": totals["total"] > len(rows),
+        "max_rows_display": number_format(PDF_MAX_ROWS, force_grouping=True),
+    }
+    return render_pdf("audit/parent_access_pdf.html", context), totals["total"]

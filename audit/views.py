@@ -1,0 +1,407 @@
+"""The Audit page of the beheerder and the functional administrator (UI.md, Administrator):
+search the log, download it as CSV or PDF, check the hash chain, and answer a parent's
+right of access ("Wie heeft gegevens van deze ouder ingezien?").
+
+Thin: parse, ask :mod:`audit.selectors` (one access rule; anyone else gets a logged 404),
+log what was done (a SEARCH for a page, an EXPORT per download; filters as identifiers,
+never free text), render or hand out the file built by :mod:`audit.reports`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from audit import reports
+from audit.chain import verify_chain
+from audit.models import AuditAction
+from audit.selectors import (
+    AuditScope,
+    audit_scope,
+    filter_events,
+    log_audit_access,
+    normalise_parent_ref,
+    parent_access_report,
+    scoped_events,
+)
+from toolkid.actors import Actor
+from toolkid.models import User
+
+PAGE_SIZE = 50
+#: The period the page opens with.
+DEFAULT_DAYS = 30
+
+EVENT_SEARCHED = "audit.searched"
+EVENT_CSV = "audit.csv_exported"
+EVENT_PDF = "audit.pdf_exported"
+EVENT_PARENT_VIEWED = "audit.parent_report_viewed"
+EVENT_PARENT_EXPORTED = "audit.parent_report_exported"
+EVENT_CHAIN_VERIFIED = "audit.chain_verified"
+
+FILTER_KEYS = ("van", "tot", "gebruiker", "actie", "ouder")
+
+
+def _parent_ref_field(required: bool) -> forms.CharField:
+    return forms.CharField(
+        label=gettext_lazy("Ouder"),
+        help_text=gettext_lazy(
+            "De referentie uit de auditlog (ouder:…) of de publieke id van de ouder. Geen naam of BSN."
+        ),
+        required=required,
+        max_length=100,
+        error_messages={"required": gettext_lazy("Vul de referentie of de publieke id van de ouder in.")},
+    )
+
+
+def _clean_parent_ref(value: str) -> str:
+    if not value:
+        return ""
+    ref = normalise_parent_ref(value)
+    if ref is None:
+        raise forms.ValidationError(
+            _("Dit is geen ouderreferentie. Gebruik de vorm ouder:… of de publieke id van de ouder.")
+        )
+    return ref
+
+
+class AuditFilterForm(forms.Form):
+    van = forms.DateField(
+        label=gettext_lazy("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    tot = forms.DateField(
+        label=gettext_lazy("Tot en met"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    gebruiker = forms.CharField(
+        label=gettext_lazy("Gebruiker"),
+        help_text=gettext_lazy("De gebruikersnaam, precies zoals vastgelegd."),
+        required=False,
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+    )
+    actie = forms.ChoiceField(
+        label=gettext_lazy("Actie"),
+        required=False,
+        choices=[("", gettext_lazy("Alle acties")), *AuditAction.choices],
+    )
+    ouder = _parent_ref_field(required=False)
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> AuditFilterForm:
+        """Bound to the query, with the default period filled in where none was given (so the
+        page shows the period it searched)."""
+        data = query.copy()
+        today = timezone.localdate()
+        if not data.get("van"):
+            data["van"] = (today - dt.timedelta(days=DEFAULT_DAYS)).isoformat()
+        if not data.get("tot"):
+            data["tot"] = today.isoformat()
+        return cls(data)
+
+    def clean_ouder(self) -> str:
+        return _clean_parent_ref(self.cleaned_data.get("ouder", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("van"), cleaned.get("tot")
+        if start and end and start > end:
+            self.add_error("tot", _("De einddatum ligt vóór de begindatum."))
+        return cleaned
+
+    # What the selector gets.
+    def selection(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "date_from": data["van"],
+            "date_to": data["tot"],
+            "user": data["gebruiker"] or None,
+            "action": data["actie"] or None,
+            "parent_ref": data["ouder"] or None,
+        }
+
+    # What the audit event records: identifiers only.
+    def logged_filters(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        filters: dict[str, Any] = {
+            "date_from": data["van"].isoformat() if data["van"] else None,
+            "date_to": data["tot"].isoformat() if data["tot"] else None,
+            "action": data["actie"] or None,
+        }
+        if data["gebruiker"]:
+            user_id = User.objects.filter(username=data["gebruiker"]).values_list("pk", flat=True).first()
+            if user_id is not None:
+                filters["user_id"] = user_id
+            else:
+                filters["user_unknown"] = True
+        return filters
+
+    # The query string of the download links.
+    def query(self) -> str:
+        data = self.cleaned_data
+        values = {
+            "van": data["van"].isoformat() if data["van"] else "",
+            "tot": data["tot"].isoformat() if data["tot"] else "",
+            "gebruiker": data["gebruiker"],
+            "actie": data["actie"],
+            "ouder": data["ouder"],
+        }
+        return urlencode({k: v for k, v in values.items() if v})
+
+    # The filters as words, for the PDF summary.
+    def described(self) -> list[tuple[str, str]]:
+        data = self.cleaned_data
+        everyone = _("alle")
+        period = "{} {} {}".format(
+            date_format(data["van"], "d-m-Y") if data["van"] else "…",
+            _("t/m"),
+            date_format(data["tot"], "d-m-Y") if data["tot"] else "…",
+        )
+        return [
+            (_("Periode"), period),
+            (_("Gebruiker"), data["gebruiker"] or everyone),
+            (_("Actie"), AuditAction(data["actie"]).label if data["actie"] else everyone),
+            (_("Ouder"), data["ouder"] or everyone),
+        ]
+
+
+class ParentReportForm(forms.Form):
+    ouder = _parent_ref_field(required=True)
+
+    def clean_ouder(self) -> str:
+        return _clean_parent_ref(self.cleaned_data.get("ouder", ""))
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _scope_label(scope: AuditScope) -> str:
+    return _("Alle organisaties") if scope.is_all else scope.organisation.name
+
+
+def _generated_by(actor: Actor) -> str:
+    name = actor.user.get_full_name() or actor.user.get_username()
+    return f"{name} ({actor.role_label})" if actor.role_label else name
+
+
+def _file_response(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _back_to_log(request: HttpRequest) -> HttpResponse:
+    """A download with invalid filters: back to the page, which shows the errors."""
+    query = urlencode({k: request.GET.get(k, "") for k in FILTER_KEYS if request.GET.get(k)})
+    return redirect(f"{reverse('audit:log')}?{query}" if query else reverse("audit:log"))
+
+
+def _typed_parent_ref(request: HttpRequest) -> str:
+    """The parent a request is about, for the log line of a refused request."""
+    return normalise_parent_ref(request.GET.get("ouder")) or ""
+
+
+def _period_slug(form: AuditFilterForm) -> str:
+    data = form.cleaned_data
+    return f"{data['van']:%Y%m%d}-{data['tot']:%Y%m%d}"
+
+
+# --- pages -------------------------------------------------------------------------------
+
+
+@require_GET
+def audit_log(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    scope = audit_scope(actor, event=EVENT_SEARCHED, action=AuditAction.SEARCH, parent_ref=_typed_parent_ref(request))
+    form = AuditFilterForm.from_query(request.GET)
+    context: dict[str, Any] = {
+        "form": form,
+        "scope": scope,
+        "scope_label": _scope_label(scope),
+        "parent_form": ParentReportForm(auto_id="inzage_%s"),
+        "pdf_max_rows": number_format(reports.PDF_MAX_ROWS, force_grouping=True),
+    }
+    if form.is_valid():
+        selection = form.selection()
+        events = filter_events(scoped_events(scope), **selection).order_by("-seq")
+        paginator = Paginator(events.values_list(*reports.ROW_FIELDS), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("pagina"))
+        log_audit_access(
+            actor,
+            event=EVENT_SEARCHED,
+            action=AuditAction.SEARCH,
+            scope=scope,
+            filters={**form.logged_filters(), "page": page.number},
+            parent_ref=selection["parent_ref"] or "",
+        )
+        context.update(
+            page=page,
+            rows=reports.to_rows(page.object_list),
+            query=form.query(),
+        )
+    return render(request, "audit/log.html", context)
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    scope = audit_scope(actor, event=EVENT_CSV, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request))
+    form = AuditFilterForm.from_query(request.GET)
+    if not form.is_valid():
+        return _back_to_log(request)
+    selection = form.selection()
+    events = filter_events(scoped_events(scope), **selection)
+    # Logged before the first byte leaves: the export counts even if the download breaks off.
+    log_audit_access(
+        actor,
+        event=EVENT_CSV,
+        action=AuditAction.EXPORT,
+        scope=scope,
+        filters=form.logged_filters(),
+        parent_ref=selection["parent_ref"] or "",
+    )
+    return reports.csv_response(events, filename=f"auditlog-{_period_slug(form)}.csv")
+
+
+@require_GET
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    scope = audit_scope(actor, event=EVENT_PDF, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request))
+    form = AuditFilterForm.from_query(request.GET)
+    if not form.is_valid():
+        return _back_to_log(request)
+    selection = form.selection()
+    events = filter_events(scoped_events(scope), **selection)
+    document_id = uuid.uuid4()
+    pdf, total = reports.audit_log_pdf(
+        events,
+        document_id=document_id,
+        scope_label=_scope_label(scope),
+        filters=form.described(),
+        generated_by=_generated_by(actor),
+    )
+    log_audit_access(
+        actor,
+        event=EVENT_PDF,
+        action=AuditAction.EXPORT,
+        scope=scope,
+        filters=form.logged_filters(),
+        parent_ref=selection["parent_ref"] or "",
+        extra={"document_id": str(document_id), "events": total,
+               "rows": min(total, reports.PDF_MAX_ROWS)},
+    )
+    return _file_response(
+        pdf, content_type="application/pdf", filename=f"auditlog-{_period_slug(form)}.pdf"
+    )
+
+
+@require_POST
+def chain_check(request: HttpRequest) -> HttpResponse:
+    """Runs the whole-chain check on demand (it reads every event: not on every page view)."""
+    actor = request.actor
+    scope = audit_scope(actor, event=EVENT_CHAIN_VERIFIED, action=AuditAction.READ)
+    result = verify_chain()
+    log_audit_access(
+        actor,
+        event=EVENT_CHAIN_VERIFIED,
+        action=AuditAction.READ,
+        scope=scope,
+        filters={},
+        extra={"ok": result.ok, "checked": result.checked, "first_broken_seq": result.first_broken_seq},
+    )
+    if result.ok:
+        if result.anchor_seq:
+            messages.success(
+                request,
+                _("Auditketen intact: %(count)s gebeurtenissen gecontroleerd, vanaf volgnummer %(first)s "
+                  "(oudere gebeurtenissen zijn na hun bewaartermijn verwijderd).")
+                % {"count": result.checked, "first": result.anchor_seq + 1},
+            )
+        else:
+            messages.success(
+                request, _("Auditketen intact: %(count)s gebeurtenissen gecontroleerd.") % {"count": result.checked}
+            )
+    else:
+        messages.error(
+            request,
+            _("Auditketen verbroken bij gebeurtenis %(seq)s: %(reason)s. Meld dit direct aan de "
+              "functioneel beheerder en de security officer.")
+            % {"seq": result.first_broken_seq, "reason": result.reason},
+        )
+    query = QueryDict(request.POST.get("query", ""))
+    kept = urlencode({k: query.get(k) for k in FILTER_KEYS if query.get(k)})
+    return redirect(f"{reverse('audit:log')}?{kept}" if kept else reverse("audit:log"))
+
+
+@require_GET
+def parent_access(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    scope = audit_scope(actor, event=EVENT_PARENT_VIEWED, action=AuditAction.SEARCH, parent_ref=_typed_parent_ref(request))
+    form = ParentReportForm(request.GET if "ouder" in request.GET else None)
+    context: dict[str, Any] = {"parent_form": form, "scope": scope, "scope_label": _scope_label(scope)}
+    if form.is_bound and form.is_valid():
+        report = parent_access_report(actor, form.cleaned_data["ouder"], purpose=EVENT_PARENT_VIEWED)
+        paginator = Paginator(report.events.values_list(*reports.ROW_FIELDS), PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("pagina"))
+        log_audit_access(
+            actor,
+            event=EVENT_PARENT_VIEWED,
+            action=AuditAction.SEARCH,
+            scope=scope,
+            filters={"page": page.number},
+            parent_ref=report.parent_ref,
+        )
+        context.update(
+            report=report,
+            page=page,
+            rows=reports.to_rows(page.object_list),
+            query=urlencode({"ouder": report.parent_ref}),
+        )
+    return render(request, "audit/parent_access.html", context)
+
+
+@require_GET
+def parent_access_pdf(request: HttpRequest) -> HttpResponse:
+    actor = request.actor
+    scope = audit_scope(actor, event=EVENT_PARENT_EXPORTED, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request))
+    form = ParentReportForm(request.GET)
+    if not form.is_valid():
+        query = urlencode({"ouder": request.GET.get("ouder", "")})
+        return redirect(f"{reverse('audit:parent_access')}?{query}")
+    report = parent_access_report(actor, form.cleaned_data["ouder"], purpose=EVENT_PARENT_EXPORTED)
+    document_id = uuid.uuid4()
+    pdf, total = reports.parent_access_pdf(
+        report.events,
+        parent_ref=report.parent_ref,
+        document_id=document_id,
+        scope_label=_scope_label(scope),
+        generated_by=_generated_by(actor),
+    )
+    log_audit_access(
+        actor,
+        event=EVENT_PARENT_EXPORTED,
+        action=AuditAction.EXPORT,
+        scope=scope,
+        filters={},
+        parent_ref=report.parent_ref,
+        extra={"document_id": str(document_id), "events": total},
+    )
+    return _file_response(
+        pdf, content_type="application/pdf", filename=f"inzage-ouder-{document_id.hex[:8]}.pdf"
+    )

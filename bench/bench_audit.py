@@ -1,0 +1,290 @@
+"""Benchmark of the audit reports (``make bench``): PDF render time and CSV streaming memory.
+
+Runs on a temporary SQLite file (never the dev database) with ``toolkid.settings.test``,
+through the real views (a verified functional administrator / beheerder session):
+
+1. 1,000 events written with ``audit.events.record``; the audit PDF of exactly those is
+   rendered three times (target: under 5 s).
+2. 100,000 more events written through a fast path that computes the chain in Python the
+   way ``record`` does (``verify_chain`` checks it afterwards), then the CSV of all of them
+   is streamed while tracemalloc measures the peak after 10,000 and after 100,000 rows: with
+   constant memory the two are about equal.
+3. For scale: the capped PDF (the first 5,000 of 100,000+ events) once, and verify_chain.
+
+Usage: ``DJANGO_SETTINGS_MODULE=toolkid.settings.test .venv/bin/python bench/bench_audit.py``
+(``--events N`` changes the 100,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import io
+import logging
+import os
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "toolkid.settings.test")
+# Always a throw-away SQLite file: never a server named in the environment.
+os.environ.pop("DATABASE_URL", None)
+
+import django  # noqa: E402
+from django.conf import settings  # noqa: E402
+
+TMP_DIR = Path(tempfile.mkdtemp(prefix="toolkid-bench-"))
+DB_PATH = TMP_DIR / "bench.sqlite3"
+
+
+def configure() -> None:
+    django.setup()
+    # Before the first connection: the test settings point SQLite at :memory:.
+    database = settings.DATABASES["default"]
+    if not database["ENGINE"].endswith("sqlite3"):
+        raise SystemExit("bench: expected SQLite (DATABASE_URL is ignored here)")
+    database["NAME"] = str(DB_PATH)
+    database["TEST"] = {"NAME": str(DB_PATH)}
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    for name in ("weasyprint", "fontTools", "django.request"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def fmt_bytes(n: float) -> str:
+    return f"{n / 1024 / 1024:,.1f} MiB"
+
+
+def fmt_int(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+def verified_client(user):
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+ACTIONS = ("read", "read", "read", "search", "update", "create", "export", "transfer")
+EVENTS = ("request.read", "request.read", "parent.read", "request.searched", "request.updated",
+          "request.created", "request.pdf_exported", "request.answered")
+
+
+def write_with_record(actor, n: int) -> float:
+    from django.db import transaction
+
+    from audit.events import record
+
+    start = time.perf_counter()
+    with transaction.atomic():
+        for i in range(n):
+            record(actor=actor, event=EVENTS[i % len(EVENTS)], action=ACTIONS[i % len(ACTIONS)],
+                   object_type="requests.informationrequest", object_id=str(i % 997),
+                   parent_ref=f"ouder:{uuid.UUID(int=i % 313)}", payload={"n": i})
+    return time.perf_counter() - start
+
+
+def write_fast(actor, n: int, batch: int = 5000) -> float:
+    """What ``record`` writes, computed in Python and inserted in batches (bench only: the
+    ORM refuses bulk inserts into the audit table on purpose)."""
+    from django.db import connection, transaction
+
+    from audit.chain import HASHED_FIELDS, compute_hash
+    from audit.models import AuditChainHead, AuditEvent
+
+    columns = ("seq", "occurred_at", "event", "action", "outcome", "user_id", "username", "role",
+               "organisation_id", "on_behalf_of", "parent_ref", "object_type", "object_id",
+               "ip_address", "payload", "prev_hash", "hash")
+    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    sql = (f"INSERT INTO {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) "  # noqa: S608
+           f"VALUES ({', '.join(['%s'] * len(columns))})")
+    start = time.perf_counter()
+    with transaction.atomic():
+        head = AuditChainHead.objects.select_for_update().get(pk=AuditChainHead.SINGLETON_PK)
+        seq, prev = head.last_seq, head.last_hash
+        moment = dt.datetime.now(dt.UTC)
+        rows = []
+        with connection.cursor() as cursor:
+            for i in range(n):
+                seq += 1
+                values = {
+                    "seq": seq,
+                    "occurred_at": moment + dt.timedelta(microseconds=i),
+                    "event": EVENTS[i % len(EVENTS)],
+                    "action": ACTIONS[i % len(ACTIONS)],
+                    "outcome": "denied" if i % 50 == 0 else "allowed",
+                    "user_id": actor.user.pk,
+                    "username": actor.user.username,
+                    "role": actor.role_label,
+                    "organisation_id": actor.organisation.pk,
+                    "on_behalf_of": "",
+                    "parent_ref": f"ouder:{uuid.UUID(int=i % 4099)}",
+                    "object_type": "requests.informationrequest",
+                    "object_id": str(i % 9973),
+                    "ip_address": "192.0.2.44",
+                    "payload": {"n": i},
+                    "prev_hash": prev,
+                }
+                digest = compute_hash({k: values[k] for k in HASHED_FIELDS}, prev)
+                values["hash"] = digest
+                prev = digest
+                rows.append([fields[c].get_db_prep_save(values[c], connection) for c in columns])
+                if len(rows) >= batch:
+                    cursor.executemany(sql, rows)
+                    rows.clear()
+            if rows:
+                cursor.executemany(sql, rows)
+        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=prev)
+    return time.perf_counter() - start
+
+
+def time_pdf(client, query: dict) -> tuple[float, int, int]:
+    from django.urls import reverse
+    from pypdf import PdfReader
+
+    start = time.perf_counter()
+    response = client.get(reverse("audit:export_pdf"), query)
+    elapsed = time.perf_counter() - start
+    assert response.status_code == 200, response.status_code
+    pages = len(PdfReader(io.BytesIO(response.content)).pages)
+    return elapsed, pages, len(response.content)
+
+
+def stream_csv(client, *, measure: bool, checkpoint: int) -> dict:
+    from django.urls import reverse
+
+    if measure:
+        tracemalloc.start()
+    start = time.perf_counter()
+    response = client.get(reverse("audit:export_csv"), {"van": "2000-01-01", "tot": "2100-12-31"})
+    assert response.status_code == 200 and response.streaming
+    lines = -1  # the header
+    at_checkpoint = None
+    for chunk in response.streaming_content:
+        lines += chunk.count(b"\r\n")
+        if measure and at_checkpoint is None and lines >= checkpoint:
+            at_checkpoint = (lines, tracemalloc.get_traced_memory()[1])
+    elapsed = time.perf_counter() - start
+    result = {"rows": lines, "seconds": elapsed}
+    if measure:
+        result["peak_end"] = tracemalloc.get_traced_memory()[1]
+        result["checkpoint"] = at_checkpoint
+        tracemalloc.stop()
+    response.close()
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=100_000, help="events for the CSV (default 100000)")
+    parser.add_argument("--pdf-events", type=int, default=1_000, help="events for the PDF (default 1000)")
+    args = parser.parse_args()
+
+    configure()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from audit.chain import verify_chain
+    from toolkid.actors import Actor
+    from toolkid.models import Organisation, OrganisationKind, Role, User
+    from toolkid.services import membership_grant, organisation_create
+
+    results: list[tuple[str, str, str, str]] = []
+    try:
+        call_command("migrate", verbosity=0, interactive=False)
+        assert connection.settings_dict["NAME"] == str(DB_PATH)
+        system = Actor.system("bench")
+        pdf_org = organisation_create(actor=system, name="Mondriaan (bench)", kind=OrganisationKind.VOLWASSENENZORG)
+        csv_org: Organisation = organisation_create(actor=system, name="Koraal (bench)", kind=OrganisationKind.JEUGDHULP)
+        beheerder = User.objects.create_user(username="bench.beheer", password="correct-horse-battery")
+        membership_grant(actor=system, user=beheerder, organisation=pdf_org, role=Role.BEHEERDER)
+        clinician = User.objects.create_user(username="bench.zorg", password="correct-horse-battery")
+        membership_grant(actor=system, user=clinician, organisation=pdf_org, role=Role.ZORGVERLENER)
+        worker = User.objects.create_user(username="bench.jeugd", password="correct-horse-battery")
+        membership_grant(actor=system, user=worker, organisation=csv_org, role=Role.JEUGDHULPVERLENER)
+        admin = User.objects.create_user(username="bench.fb", password="correct-horse-battery",
+                                         is_functional_admin=True)
+
+        # 1. 1,000 events through record(), and their PDF.
+        clinician_actor = Actor(user=clinician, organisation=pdf_org, roles=frozenset({Role.ZORGVERLENER}),
+                                ip_address="192.0.2.10")
+        seconds = write_with_record(clinician_actor, args.pdf_events)
+        results.append((f"record() x {fmt_int(args.pdf_events)}", fmt_int(args.pdf_events),
+                        f"{seconds:.2f} s ({seconds / args.pdf_events * 1e3:.2f} ms/event)", "-"))
+        client = verified_client(beheerder)
+        query = {"gebruiker": clinician.username}  # exactly the 1,000 events
+        runs = [time_pdf(client, query) for _ in range(3)]
+        times = [r[0] for r in runs]
+        results.append((
+            f"PDF, {fmt_int(args.pdf_events)} events (3 runs)",
+            fmt_int(args.pdf_events),
+            f"median {statistics.median(times):.2f} s, min {min(times):.2f} s",
+            f"{runs[0][1]} pages, {runs[0][2] / 1024:.0f} KiB",
+        ))
+
+        # 2. 100,000 events (fast path), streamed as CSV.
+        worker_actor = Actor(user=worker, organisation=csv_org, roles=frozenset({Role.JEUGDHULPVERLENER}),
+                             ip_address="192.0.2.44")
+        seconds = write_fast(worker_actor, args.events)
+        results.append((f"fast chain insert x {fmt_int(args.events)}", fmt_int(args.events),
+                        f"{seconds:.2f} s", "-"))
+        start = time.perf_counter()
+        verified = verify_chain()
+        seconds = time.perf_counter() - start
+        assert verified.ok, verified.reason
+        results.append(("verify_chain (whole chain)", fmt_int(verified.checked), f"{seconds:.2f} s", "ok"))
+
+        admin_client = verified_client(admin)
+        plain = stream_csv(admin_client, measure=False, checkpoint=10_000)
+        results.append(("CSV stream, all events", fmt_int(plain["rows"]), f"{plain['seconds']:.2f} s",
+                        f"{plain['rows'] / plain['seconds']:,.0f} rows/s"))
+        measured = stream_csv(admin_client, measure=True, checkpoint=10_000)
+        rows_at, peak_at = measured["checkpoint"]
+        results.append(("CSV peak memory after 10k rows", fmt_int(rows_at), "(tracemalloc)", fmt_bytes(peak_at)))
+        results.append(("CSV peak memory after all rows", fmt_int(measured["rows"]), f"{measured['seconds']:.2f} s",
+                        fmt_bytes(measured["peak_end"])))
+        growth = measured["peak_end"] - peak_at
+
+        # 3. The capped PDF: the first 5,000 of all events.
+        seconds, pages, size = time_pdf(verified_client(admin), {"van": "2000-01-01", "tot": "2100-12-31"})
+        results.append(("PDF capped at 5.000 of all events", "5.000", f"{seconds:.2f} s",
+                        f"{pages} pages, {size / 1024:.0f} KiB"))
+    finally:
+        connection.close()
+        shutil.rmtree(TMP_DIR, ignore_errors=True)
+
+    width = max(len(r[0]) for r in results)
+    print()
+    print(f"toolKID audit benchmark — SQLite file, {settings.SETTINGS_MODULE}, Python {sys.version.split()[0]}")
+    print(f"{'step':<{width}}  {'rows':>8}  {'time':<34}  memory / size")
+    print("-" * (width + 70))
+    for step, rows, seconds, extra in results:
+        print(f"{step:<{width}}  {rows:>8}  {seconds:<34}  {extra}")
+    print()
+    pdf_median = statistics.median(times)
+    print(f"PDF of {fmt_int(args.pdf_events)} events: {pdf_median:.2f} s (target < 5 s): "
+          f"{'OK' if pdf_median < 5 else 'TOO SLOW'}")
+    print(f"CSV memory growth from 10k to {fmt_int(measured['rows'])} rows: {fmt_bytes(growth)} "
+          f"({'constant' if growth < 2 * 1024 * 1024 else 'GROWS'})")
+    return 0 if pdf_median < 5 and growth < 2 * 1024 * 1024 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,249 @@
+"""Multi-page steps the scenarios share: filing a request through the wizard, and the
+provider's actions on a request's page. Each checks with axe and screenshots the pages it
+passes (``check=True``), so every page a scenario visits is checked at least once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Locator, Page, expect
+
+from tests.e2e.helpers import axe_check, shot
+
+#: A one-page PDF, enough for the upload check (signature %PDF-) and a real PDF reader.
+TINY_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+
+def days_ago(n: int) -> dt.date:
+    return dt.date.today() - dt.timedelta(days=n)
+
+
+@dataclass
+class Filing:
+    """What a requester types into the wizard (invented people, no real BSN)."""
+
+    path: str = "B"  # A, B or C
+    phone_with: str = "mevrouw J. Hermans, behandelaar"
+    parent_name: str = "Ria Janssen"
+    parent_born: dt.date = dt.date(1987, 6, 14)
+    children: list[tuple[str, dt.date]] = field(default_factory=lambda: [("L.", dt.date(2017, 3, 2))])
+    receiver: str = "Mondriaan"
+    severity: str = "Twijfel over het welzijn van het kind"
+    reason: str = "School meldt dat L. vaak moe is en niet opgehaald wordt."
+    topics: dict[str, str] = field(default_factory=lambda: {
+        "c": "Hoe verloopt de behandeling van moeder; komt zij haar afspraken na?",
+    })
+    b_texts: dict[str, str] = field(default_factory=lambda: {
+        "kans op ernstige schade": "Zonder deze informatie kunnen we de veiligheid van L. niet inschatten.",
+        "de enige is die de gevraagde informatie": "Alleen de behandelaar kent het verloop van de behandeling.",
+        "schade aan het kind voorkomen": "Met de informatie kunnen we tijdig een veiligheidsplan maken.",
+        "heel specifieke informatie": "Alleen het verloop van de behandeling sinds maart.",
+        "Waarom is overleg toch noodzakelijk": "Moeder weigert, maar de signalen van school zijn ernstig.",
+    })
+    c_texts: dict[str, str] = field(default_factory=lambda: {
+        "Waarom is geen toestemming gevraagd": "Vader werd bij eerdere vragen agressief tegen moeder en kind.",
+        "Waarom is overleg zonder toestemming noodzakelijk": "Ernstig vermoeden van huiselijk geweld.",
+    })
+
+
+def main(page: Page) -> Locator:
+    return page.locator("main")
+
+
+def button(page: Page, name: str) -> Locator:
+    return main(page).get_by_role("button", name=name, exact=True)
+
+
+def heading(page: Page) -> Locator:
+    return page.get_by_role("heading", level=1)
+
+
+def step_next(page: Page, expected_heading: str) -> None:
+    button(page, "Opslaan en verder").click()
+    expect(heading(page)).to_have_text(expected_heading)
+
+
+def start_filing(page: Page, *, check: bool = False) -> None:
+    """From anywhere: the menu's Nieuw informatieverzoek, then Verzoek starten."""
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Nieuw informatieverzoek").click()
+    expect(heading(page)).to_have_text("Nieuw informatieverzoek")
+    if check:
+        axe_check(page, "Nieuw informatieverzoek")
+        shot(page, "nieuw-informatieverzoek")
+    button(page, "Verzoek starten").click()
+    expect(heading(page)).to_have_text("Telefonisch contact")
+
+
+def file_with_mouse(page: Page, filing: Filing, *, check: bool = False) -> str:
+    """The whole wizard, pointer and typing (the keyboard-only variant is in test_filing.py).
+    Returns the reference the success message names. Path A records a new consent
+    declaration on the way (upload of a signed PDF)."""
+    start_filing(page, check=check)
+    m = main(page)
+    if check:
+        axe_check(page, "Stap Telefonisch contact")
+    m.get_by_label("Datum van het telefonisch contact").fill(days_ago(2).isoformat())
+    m.get_by_label("Met wie had u telefonisch contact?").fill(filing.phone_with)
+    step_next(page, "Ouder en kinderen")
+
+    if check:
+        axe_check(page, "Stap Ouder en kinderen")
+    m.get_by_label("Naam van de ouder").fill(filing.parent_name)
+    m.get_by_label("Geboortedatum van de ouder").fill(filing.parent_born.isoformat())
+    for i, (initials, born) in enumerate(filing.children):
+        if i:
+            button(page, "Nog een kind toevoegen").click()
+        m.locator(f"#id_children-{i}-name_or_initials").fill(initials)
+        m.locator(f"#id_children-{i}-date_of_birth").fill(born.isoformat())
+    step_next(page, "Kader en ontvanger")
+
+    if check:
+        axe_check(page, "Stap Kader en ontvanger")
+    m.get_by_label("Ontvangende organisatie").select_option(label=filing.receiver)
+    step_next(page, "Ernst en reden")
+
+    if check:
+        axe_check(page, "Stap Ernst en reden")
+    m.get_by_role("radio", name=filing.severity).check()
+    m.get_by_label("Reden van het verzoek").fill(filing.reason)
+    step_next(page, "Vragen")
+
+    if check:
+        axe_check(page, "Stap Vragen")
+    for letter, question in filing.topics.items():
+        m.locator(f"#id_topics-{letter}-selected").check()
+        m.locator(f"#id_topics-{letter}-question").fill(question)
+    m.get_by_role("checkbox", name=re.compile("Geen van mijn vragen vraagt om een oordeel")).check()
+    step_next(page, "Toestemming")
+
+    if check:
+        axe_check(page, "Stap Toestemming")
+    fill_consent_step(page, filing, check=check)
+    step_next(page, "Controleren en versturen")
+    return review_and_send(page, filing, check=check)
+
+
+def fill_consent_step(page: Page, filing: Filing, *, check: bool = False) -> None:
+    m = main(page)
+    labels = {"A": "Toestemming gegeven", "B": "Toestemming geweigerd", "C": "Geen toestemming gevraagd"}
+    m.get_by_role("radio", name=labels[filing.path]).check()
+    if filing.path == "A":
+        button(page, "Nieuwe toestemmingsverklaring vastleggen").click()
+        record_consent_declaration(page, filing, check=check)
+        expect(heading(page)).to_have_text("Toestemming")
+        expect(m.get_by_role("radio", name="Toestemming gegeven")).to_be_checked()
+        declaration = m.get_by_role("radio", name=re.compile("^Gegeven door de ouder zelf"))
+        expect(declaration).to_be_checked()  # the new declaration is proposed
+    elif filing.path == "B":
+        for label, text in filing.b_texts.items():
+            m.get_by_label(re.compile(re.escape(label))).fill(text)
+        m.get_by_role("checkbox", name=re.compile("Ik meld de ouder")).check()
+    else:
+        for label, text in filing.c_texts.items():
+            m.get_by_label(re.compile(re.escape(label))).fill(text)
+
+
+def record_consent_declaration(page: Page, filing: Filing, *, check: bool = False) -> None:
+    m = main(page)
+    expect(heading(page)).to_have_text("Toestemmingsverklaring vastleggen")
+    if check:
+        axe_check(page, "Toestemmingsverklaring vastleggen")
+        shot(page, "toestemmingsverklaring")
+    m.get_by_label("Ontvangende organisatie").select_option(label=filing.receiver)
+    m.get_by_role("radio", name="De ouder zelf").check()
+    for letter in filing.topics:
+        m.locator(f"input[name='topics'][value='{letter}']").check()
+    m.get_by_label("Doel").fill("De veiligheid van L. inschatten met het wijkteam.")
+    m.get_by_label("Datum waarop de toestemming is gegeven").fill(days_ago(3).isoformat())
+    m.get_by_label("Geldig tot").fill((dt.date.today() + dt.timedelta(days=180)).isoformat())
+    m.get_by_label("Ondertekende toestemmingsverklaring").set_input_files(
+        files=[{"name": "toestemming-ria-janssen.pdf", "mimeType": "application/pdf", "buffer": TINY_PDF}]
+    )
+    button(page, "Toestemmingsverklaring opslaan").click()
+
+
+def review_and_send(page: Page, filing: Filing, *, check: bool = False, resubmit: bool = False) -> str:
+    """On Controleren en versturen: check the summary, send, and read the reference from the
+    confirmation on the request's page."""
+    m = main(page)
+    expect(m).to_contain_text(filing.parent_name)
+    expect(m.locator(".error-summary")).to_have_count(0)  # nothing missing
+    if check:
+        axe_check(page, "Controleren en versturen")
+        shot(page, "controleren-en-versturen")
+    button(page, "Opnieuw versturen" if resubmit else "Verzoek versturen").click()
+    message = page.locator(".messages")
+    expect(message).to_contain_text(f"is {'opnieuw ' if resubmit else ''}verstuurd naar {filing.receiver}")
+    found = re.search(r"TK-\d{4}-\d{6}", message.inner_text())
+    assert found, message.inner_text()
+    expect(heading(page)).to_contain_text(found.group(0))
+    if check:
+        axe_check(page, "Verzoek (aanvrager, verstuurd)")
+        shot(page, "verstuurd")
+    return found.group(0)
+
+
+# --------------------------------------------------------------------------------------------
+# The provider's side
+# --------------------------------------------------------------------------------------------
+
+
+def open_from_inbox(page: Page, reference: str, *, check: bool = False) -> None:
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Binnengekomen verzoeken").click()
+    expect(heading(page)).to_have_text("Binnengekomen verzoeken")
+    if check:
+        axe_check(page, "Binnengekomen verzoeken")
+        shot(page, "binnengekomen-verzoeken")
+    main(page).get_by_role("link", name=reference, exact=True).click()
+    expect(heading(page)).to_contain_text(reference)
+
+
+def action(page: Page, name: str) -> Locator:
+    """The block of one action on the request's page (``#actie-<name>``)."""
+    block = page.locator(f"#actie-{name}")
+    expect(block).to_be_visible()
+    return block
+
+
+def done(page: Page, message: str) -> None:
+    expect(page.locator(".messages")).to_contain_text(message)
+
+
+def take(page: Page) -> None:
+    action(page, "take").get_by_role("button", name="Oppakken").click()
+    done(page, "U hebt het verzoek opgepakt.")
+
+
+def status(page: Page) -> Locator:
+    return page.locator(".request-status")
+
+
+def decide(page: Page, decision: str, motivation: str, weighing: str = "") -> None:
+    block = action(page, "decide")
+    block.get_by_role("radio", name=decision).check()
+    block.get_by_label(re.compile(r"^Motivering van het besluit")).fill(motivation)
+    if weighing:
+        block.get_by_label(re.compile(r"^Afweging zwaarwegende omstandigheden")).fill(weighing)
+    block.get_by_role("button", name="Besluit vastleggen").click()
+    done(page, "Het besluit is vastgelegd.")
+
+
+def answer_and_send(page: Page, answers: dict[str, str]) -> None:
+    """Per topic (by its letter) the own observation, facts both ways; then the checklist."""
+    block = action(page, "answer")
+    for letter, observation in answers.items():
+        topic = block.locator("fieldset.answer-topic").filter(has_text=re.compile(rf"^\s*{letter}\. "))
+        topic.get_by_label(re.compile(r"^Eigen waarneming")).fill(observation)
+        topic.get_by_label(re.compile(r"^Feiten die de zorg versterken")).fill("Twee afspraken afgezegd in oktober.")
+        topic.get_by_label(re.compile(r"^Feiten die de zorg ontkrachten")).fill("Sinds november stabiel.")
+    for box in block.get_by_role("checkbox").all():
+        box.check()
+    block.get_by_role("button", name="Antwoord versturen").click()
