@@ -8,11 +8,13 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm
 
 from audit.events import record
 from audit.models import AuditAction
 from toolkid.actors import Actor
+from toolkid.errors import RuleViolation
 from toolkid.models import Membership, Organisation, OrganisationRoleGroup, Role, User
 
 # Object permissions each role's group holds on its own organisation.
@@ -88,6 +90,13 @@ def membership_grant(*, actor: Actor, user: User, organisation: Organisation, ro
 def membership_end(*, actor: Actor, membership: Membership) -> Membership:
     _require_member_manager(actor, membership.organisation)
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.user_id == getattr(actor.user, "pk", None) and membership.role == Role.BEHEERDER:
+        # Otherwise an organisation can lock itself out of its own user management.
+        raise RuleViolation(
+            _("Je kunt je eigen rol als beheerder niet beëindigen. Vraag een andere beheerder "
+              "of de functioneel beheerder."),
+            code="own_beheerder_role",
+        )
     membership.is_active = False
     membership.save(update_fields=["is_active"])
     membership.user.groups.remove(role_group(membership.organisation, membership.role))
@@ -120,11 +129,23 @@ def user_deactivate(*, actor: Actor, user: User) -> int:
     Django also refuses an inactive user on every request (ModelBackend.get_user), so even a
     session this misses is dead; deleting them makes it immediate and visible.
     """
+    if user.pk == getattr(actor.user, "pk", None):
+        raise RuleViolation(_("Je kunt je eigen account niet deactiveren."), code="own_account")
     if not (actor.is_system or actor.is_functional_admin):
-        organisations = {m.organisation for m in user.memberships.select_related("organisation")}
+        organisations = {
+            m.organisation for m in user.memberships.filter(is_active=True).select_related("organisation")
+        }
         if actor.organisation not in organisations:
             raise PermissionDenied
         _require_member_manager(actor, actor.organisation)
+        if organisations - {actor.organisation}:
+            # Deactivating is platform-wide: someone who also works for another organisation
+            # is not this beheerder's to switch off. End the roles here instead.
+            raise RuleViolation(
+                _("Dit account kun je niet deactiveren, omdat de gebruiker ook voor een andere "
+                  "organisatie werkt."),
+                code="works_elsewhere",
+            )
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = _end_sessions_of(user)

@@ -252,8 +252,8 @@ def test_someone_who_also_works_elsewhere_is_not_deactivated_by_one_organisation
     client = verified_client(beheerder)
     url = reverse("members_deactivate", args=[both.pk])
     assert "ook voor een andere organisatie" in client.get(url).content.decode()
-    response = client.post(url, {"bevestigd": "ja"})
-    assert response.status_code == 200
+    response = client.post(url, {"bevestigd": "ja"}, follow=True)
+    assert "omdat de gebruiker ook voor een andere organisatie werkt" in response.content.decode()
     both.refresh_from_db()
     assert both.is_active
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.events import record_denied
 from audit.models import AuditAction
+from toolkid.errors import RuleViolation
 from toolkid.members import selectors
 from toolkid.members.forms import GrantRoleForm
 from toolkid.models import Organisation, Role
@@ -133,16 +134,6 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
         )
     name = membership.user.get_full_name() or membership.user.get_username()
     role_label = Role(membership.role).label.lower()
-    if membership.user_id == request.user.pk and membership.role == Role.BEHEERDER:
-        # Otherwise an organisation can lock itself out of its own user management.
-        messages.error(
-            request,
-            _(
-                "Je kunt je eigen rol als beheerder niet beëindigen. Vraag een andere "
-                "beheerder of de functioneel beheerder."
-            ),
-        )
-        return redirect("members")
     if not membership.is_active:
         messages.info(
             request,
@@ -152,6 +143,9 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("members")
     try:
         membership_end(actor=request.actor, membership=membership)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("members")
     except PermissionDenied:
         _deny(
             request,
@@ -189,36 +183,26 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
             object_id=pk,
         )
     name = target.get_full_name() or target.get_username()
-    if target.pk == request.user.pk:
-        messages.error(request, _("Je kunt je eigen account niet deactiveren."))
-        return redirect("members")
     if not target.is_active:
         messages.info(request, _("Het account van %(name)s was al gedeactiveerd.") % {"name": name})
         return redirect("members")
-    # Deactivating is platform-wide. Someone who also works for another organisation is not
-    # this beheerder's to switch off: end the roles here; the functional admin does the rest.
-    elsewhere = selectors.works_elsewhere(target, organisation)
     confirmed = request.method == "POST" and request.POST.get("bevestigd") == "ja"
-    if not confirmed or elsewhere:
-        if confirmed and elsewhere:
-            messages.error(
-                request,
-                _(
-                    "Dit account kun je niet deactiveren, omdat de gebruiker ook voor "
-                    "een andere organisatie werkt."
-                ),
-            )
+    if not confirmed:
+        # The confirmation page already says when the service will refuse (works elsewhere).
         return render(
             request,
             "toolkid/members/confirm_deactivate.html",
             {
                 "organisation": organisation,
                 "target": target,
-                "elsewhere": elsewhere,
+                "elsewhere": selectors.works_elsewhere(target, organisation),
             },
         )
     try:
         user_deactivate(actor=request.actor, user=target)
+    except RuleViolation as error:
+        messages.error(request, error.message)
+        return redirect("members")
     except PermissionDenied:
         _deny(
             request,
