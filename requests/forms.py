@@ -21,6 +21,7 @@ lands beside the right field without translation tables.
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -211,7 +212,7 @@ class StepForm(forms.Form):
 # ============================================================================================
 
 
-class FilingStep:
+class FilingStep(ABC):
     """One page of the guided form: its forms, how it validates, what it gives the service.
 
     ``data`` is the POST (None for a GET: the saved values are shown); ``lenient`` is set for
@@ -239,22 +240,24 @@ class FilingStep:
         self.today = timezone.localdate()
         self.build()
 
-    # --- to implement ------------------------------------------------------------------------
+    # --- each step provides ------------------------------------------------------------------
 
+    @abstractmethod
     def build(self) -> None:
-        raise NotImplementedError
+        """Create the step's forms from ``data`` (a POST) or the saved draft (a GET)."""
 
     @property
+    @abstractmethod
     def forms(self) -> list[Any]:
-        raise NotImplementedError
+        """The forms (and formsets) of this step, in page order."""
 
+    @abstractmethod
     def update(self) -> dict[str, Any]:
         """The keyword arguments for ``request_draft_update`` (without actor and request)."""
-        raise NotImplementedError
 
     # --- shared ------------------------------------------------------------------------------
 
-    def validate(self) -> None:
+    def validate(self) -> None:  # noqa: B027 - a hook: most steps have no cross-form checks
         """Cross-form checks, after each form validated itself (``cleaned_data`` holds the
         fields that are valid)."""
 
