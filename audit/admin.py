@@ -8,11 +8,26 @@ from django.utils.translation import gettext_lazy as _
 
 from toolkid.admin_site import PlatformAdminMixin
 
-from .models import AuditEvent
+from .models import AuditEvent, RetentionRecord
+
+
+class ViewOnlyMixin:
+    """View only, whatever the user's flags: nobody adds, changes or deletes these rows."""
+
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return False
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(PlatformAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ViewOnlyMixin, PlatformAdminMixin, admin.ModelAdmin):
     list_display = (
         "seq",
         "occurred_at",
@@ -40,14 +55,14 @@ class AuditEventAdmin(PlatformAdminMixin, admin.ModelAdmin):
     # The table only grows; counting it all on every page is wasted work.
     show_full_result_count = False
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
-    actions = None
 
-    # View only, whatever the user's flags: nobody adds, changes or deletes events.
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+@admin.register(RetentionRecord)
+class RetentionRecordAdmin(ViewOnlyMixin, PlatformAdminMixin, admin.ModelAdmin):
+    """The register of what retention deleted, when and under which rule (L6). No personal
+    data: object types and ids only."""
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
+    list_display = ("run_at", "rule", "term_years", "object_type", "object_id", "deleted_count", "run_by")
+    list_filter = ("rule", "object_type")
+    ordering = ("-run_at",)
+    readonly_fields = [f.name for f in RetentionRecord._meta.fields]

@@ -169,9 +169,7 @@ def _requests_with_last_change():
     from requests.models import InformationRequest, RequestEvent
 
     newest_event = Subquery(
-        RequestEvent.objects.filter(request=OuterRef("pk"))
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
+        RequestEvent.objects.filter(request=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
     )
     return InformationRequest.objects.annotate(
         last_change=Greatest("updated_at", Coalesce(newest_event, "updated_at"))
@@ -207,9 +205,7 @@ def _expired_case_records(policy: RetentionPolicy, today: dt.date) -> list[Expir
         .filter(~Exists(remaining_requests.filter(parent=OuterRef("pk"))))
         .filter(
             ~Exists(
-                ConsentDeclaration.objects.filter(parent=OuterRef("pk")).exclude(
-                    pk__in=expired_consent_ids
-                )
+                ConsentDeclaration.objects.filter(parent=OuterRef("pk")).exclude(pk__in=expired_consent_ids)
             )
         )
     )
@@ -231,7 +227,10 @@ def _expired_audit_prefix(policy: RetentionPolicy, today: dt.date) -> ExpiredIte
     rule = RetentionRule.AUDIT_LOG
     cutoff = policy.cutoff(rule, today)
     first_kept = (
-        AuditEvent.objects.filter(occurred_at__gte=cutoff).order_by("seq").values_list("seq", flat=True).first()
+        AuditEvent.objects.filter(occurred_at__gte=cutoff)
+        .order_by("seq")
+        .values_list("seq", flat=True)
+        .first()
     )
     prefix = AuditEvent.objects.all()
     if first_kept is not None:
@@ -252,7 +251,9 @@ def _expired_audit_prefix(policy: RetentionPolicy, today: dt.date) -> ExpiredIte
     )
 
 
-def expired_items(today: dt.date | None = None, *, policy: RetentionPolicy | None = None) -> list[ExpiredItem]:
+def expired_items(
+    today: dt.date | None = None, *, policy: RetentionPolicy | None = None
+) -> list[ExpiredItem]:
     """Everything that has outlived its term on ``today`` (default: the local date), in the
     order a run deletes it. Reads only."""
     today = today or timezone.localdate()

@@ -151,7 +151,9 @@ class ParentAccessReport:
     events: QuerySet[AuditEvent]
 
 
-def parent_access_report(actor: Actor, parent_ref: str, *, purpose: str = "audit.parent_report_viewed") -> ParentAccessReport:
+def parent_access_report(
+    actor: Actor, parent_ref: str, *, purpose: str = "audit.parent_report_viewed"
+) -> ParentAccessReport:
     """Every recorded access to the data of the parent ``parent_ref`` ("ouder:<id>") that the
     actor may see: per event the time, user, role, organisation, action and outcome.
 
@@ -173,7 +175,7 @@ def normalise_parent_ref(value: str | None) -> str | None:
     if not text:
         return None
     prefix = f"{PARENT_REF_PREFIX}:"
-    key = text[len(prefix):] if text.lower().startswith(prefix) else text
+    key = text[len(prefix) :] if text.lower().startswith(prefix) else text
     try:
         key = str(uuid.UUID(key))
     except ValueError:

@@ -81,7 +81,9 @@ def _clean_parent_ref(value: str) -> str:
 
 class AuditFilterForm(forms.Form):
     van = forms.DateField(
-        label=gettext_lazy("Van"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+        label=gettext_lazy("Van"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     tot = forms.DateField(
         label=gettext_lazy("Tot en met"),
@@ -228,7 +230,9 @@ def _period_slug(form: AuditFilterForm) -> str:
 @require_GET
 def audit_log(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    scope = audit_scope(actor, event=EVENT_SEARCHED, action=AuditAction.SEARCH, parent_ref=_typed_parent_ref(request))
+    scope = audit_scope(
+        actor, event=EVENT_SEARCHED, action=AuditAction.SEARCH, parent_ref=_typed_parent_ref(request)
+    )
     form = AuditFilterForm.from_query(request.GET)
     context: dict[str, Any] = {
         "form": form,
@@ -242,6 +246,8 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         events = filter_events(scoped_events(scope), **selection).order_by("-seq")
         paginator = Paginator(events.values_list(*reports.ROW_FIELDS), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("pagina"))
+        # Read before logging: the count and the rows show the same moment.
+        rows = reports.to_rows(page.object_list)
         log_audit_access(
             actor,
             event=EVENT_SEARCHED,
@@ -250,18 +256,16 @@ def audit_log(request: HttpRequest) -> HttpResponse:
             filters={**form.logged_filters(), "page": page.number},
             parent_ref=selection["parent_ref"] or "",
         )
-        context.update(
-            page=page,
-            rows=reports.to_rows(page.object_list),
-            query=form.query(),
-        )
+        context.update(page=page, rows=rows, query=form.query())
     return render(request, "audit/log.html", context)
 
 
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    scope = audit_scope(actor, event=EVENT_CSV, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request))
+    scope = audit_scope(
+        actor, event=EVENT_CSV, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request)
+    )
     form = AuditFilterForm.from_query(request.GET)
     if not form.is_valid():
         return _back_to_log(request)
@@ -282,7 +286,9 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @require_GET
 def export_pdf(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    scope = audit_scope(actor, event=EVENT_PDF, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request))
+    scope = audit_scope(
+        actor, event=EVENT_PDF, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request)
+    )
     form = AuditFilterForm.from_query(request.GET)
     if not form.is_valid():
         return _back_to_log(request)
@@ -303,12 +309,9 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
         scope=scope,
         filters=form.logged_filters(),
         parent_ref=selection["parent_ref"] or "",
-        extra={"document_id": str(document_id), "events": total,
-               "rows": min(total, reports.PDF_MAX_ROWS)},
+        extra={"document_id": str(document_id), "events": total, "rows": min(total, reports.PDF_MAX_ROWS)},
     )
-    return _file_response(
-        pdf, content_type="application/pdf", filename=f"auditlog-{_period_slug(form)}.pdf"
-    )
+    return _file_response(pdf, content_type="application/pdf", filename=f"auditlog-{_period_slug(form)}.pdf")
 
 
 @require_POST
@@ -329,19 +332,24 @@ def chain_check(request: HttpRequest) -> HttpResponse:
         if result.anchor_seq:
             messages.success(
                 request,
-                _("Auditketen intact: %(count)s gebeurtenissen gecontroleerd, vanaf volgnummer %(first)s "
-                  "(oudere gebeurtenissen zijn na hun bewaartermijn verwijderd).")
+                _(
+                    "Auditketen intact: %(count)s gebeurtenissen gecontroleerd, vanaf volgnummer %(first)s "
+                    "(oudere gebeurtenissen zijn na hun bewaartermijn verwijderd)."
+                )
                 % {"count": result.checked, "first": result.anchor_seq + 1},
             )
         else:
             messages.success(
-                request, _("Auditketen intact: %(count)s gebeurtenissen gecontroleerd.") % {"count": result.checked}
+                request,
+                _("Auditketen intact: %(count)s gebeurtenissen gecontroleerd.") % {"count": result.checked},
             )
     else:
         messages.error(
             request,
-            _("Auditketen verbroken bij gebeurtenis %(seq)s: %(reason)s. Meld dit direct aan de "
-              "functioneel beheerder en de security officer.")
+            _(
+                "Auditketen verbroken bij gebeurtenis %(seq)s: %(reason)s. Meld dit direct aan de "
+                "functioneel beheerder en de security officer."
+            )
             % {"seq": result.first_broken_seq, "reason": result.reason},
         )
     query = QueryDict(request.POST.get("query", ""))
@@ -352,13 +360,16 @@ def chain_check(request: HttpRequest) -> HttpResponse:
 @require_GET
 def parent_access(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    scope = audit_scope(actor, event=EVENT_PARENT_VIEWED, action=AuditAction.SEARCH, parent_ref=_typed_parent_ref(request))
+    scope = audit_scope(
+        actor, event=EVENT_PARENT_VIEWED, action=AuditAction.SEARCH, parent_ref=_typed_parent_ref(request)
+    )
     form = ParentReportForm(request.GET if "ouder" in request.GET else None)
     context: dict[str, Any] = {"parent_form": form, "scope": scope, "scope_label": _scope_label(scope)}
     if form.is_bound and form.is_valid():
         report = parent_access_report(actor, form.cleaned_data["ouder"], purpose=EVENT_PARENT_VIEWED)
         paginator = Paginator(report.events.values_list(*reports.ROW_FIELDS), PAGE_SIZE)
         page = paginator.get_page(request.GET.get("pagina"))
+        rows = reports.to_rows(page.object_list)
         log_audit_access(
             actor,
             event=EVENT_PARENT_VIEWED,
@@ -370,7 +381,7 @@ def parent_access(request: HttpRequest) -> HttpResponse:
         context.update(
             report=report,
             page=page,
-            rows=reports.to_rows(page.object_list),
+            rows=rows,
             query=urlencode({"ouder": report.parent_ref}),
         )
     return render(request, "audit/parent_access.html", context)
@@ -379,7 +390,9 @@ def parent_access(request: HttpRequest) -> HttpResponse:
 @require_GET
 def parent_access_pdf(request: HttpRequest) -> HttpResponse:
     actor = request.actor
-    scope = audit_scope(actor, event=EVENT_PARENT_EXPORTED, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request))
+    scope = audit_scope(
+        actor, event=EVENT_PARENT_EXPORTED, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request)
+    )
     form = ParentReportForm(request.GET)
     if not form.is_valid():
         query = urlencode({"ouder": request.GET.get("ouder", "")})

@@ -218,13 +218,7 @@ class AssignForm(ActionForm):
 
         self.fields["clinician"].queryset = clinicians if clinicians is not None else User.objects.none()
         self.fields["clinician"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
-
-    def clean_clinician(self) -> Any:
-        # The service needs someone to check; nobody chosen is a plain form error.
-        clinician = self.cleaned_data.get("clinician")
-        if clinician is None:
-            raise forms.ValidationError(_("Kies een zorgverlener."))
-        return clinician
+        # Nobody chosen is passed on as None: the service answers "Kies een zorgverlener."
 
 
 class ReturnForm(ActionForm):

@@ -426,3 +426,25 @@ def missing_for_answer(request: InformationRequest, *, today: date | None = None
         elif declaration.valid_until < _today(today):
             errors["consent_path"] = consent_expired_message()
     return errors
+
+
+# --------------------------------------------------------------------------------------------
+# Closing (issue 4: follow-up)
+# --------------------------------------------------------------------------------------------
+
+
+def missing_for_close(request: InformationRequest) -> Errors:
+    """R38: on path C the requester reports back to the provider what was done with the
+    information and what follows, before the request can be closed. Only when information was
+    provided (a refusal provided none); on the other paths the feedback is offered, not
+    required. Asked by ``services.request_acknowledge``."""
+    if request.consent_path != ConsentPath.C or request.answered_at is None:
+        return {}
+    if request.feedback.exists():
+        return {}
+    return {
+        "feedback": _(
+            "Geef eerst terugkoppeling aan de zorgverlener: wat is er met de informatie gedaan en "
+            "wat volgt er (R38). Daarna kunt u het verzoek afsluiten."
+        )
+    }

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from audit.events import record, record_denied
 from audit.models import AuditAction
 from requests.models import (
+    FOLLOWUP_EVENT_KINDS,
     ConsentPath,
     Decision,
     InformationRequest,
@@ -454,8 +455,10 @@ REQUESTER_VISIBLE_EVENTS: frozenset[str] = frozenset(
         "withdrawn",
         "consent_path_redecided",
         "consent_revoked",  # written by consent.services.consent_revoke on every relying request
+        "deadline_extended",  # issue 5: the requester reads the reason and may contest it
+        "extension_contested",  # issue 5
     }
-)
+) | FOLLOWUP_EVENT_KINDS  # issue 4: duties, the path-C hold, feedback, R28, R2 — both sides see them
 #: Of those, the ones whose motivation stays with the provider (the second person's note).
 _MOTIVATION_HIDDEN_FROM_REQUESTER: frozenset[str] = frozenset({"refusal_confirmed"})
 

@@ -39,7 +39,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from audit.events import record, record_denied
 from audit.models import AuditAction
 from consent.models import ConsentDeclaration
-from requests import rules, selectors
+from requests import clock, rules, selectors
 from requests.bsn import is_valid_bsn, normalise_bsn
 from requests.errors import Conflict, IllegalMove, Incomplete
 from requests.models import (
@@ -289,6 +289,10 @@ def _log(
         payload["from_status"] = from_status
         payload["to_status"] = to_status
     record(actor=actor, event=event, action=action, obj=req, parent_ref=req.audit_ref, payload=payload)
+    # Follow-up (issue 4): the duties this step opens (R27, R30, R31, R36, R38), same transaction.
+    from requests.services_followup import open_duties_after  # imported here: services_followup imports us
+
+    open_duties_after(actor, req, request_event)
     return request_event
 
 
@@ -334,6 +338,18 @@ def _check_expected(req: InformationRequest, expected_status: str | None) -> Non
     """Optimistic concurrency on top of the row lock: the form was rendered for a state; if
     the locked row is no longer in it, someone else acted first."""
     if expected_status is not None and req.status != expected_status:
+        raise _conflict()
+
+
+def _check_seen(actor: Actor, req: InformationRequest, expected_status: str | None) -> None:
+    """Optimistic concurrency against the state *as the actor may see it*
+    (``selectors.status_for``), which is what a page's hidden ``expected_status`` carries.
+
+    The provider side sees the real state. The requester side never sees a refusal that waits
+    for a second person (R11): its page says "in behandeling", so that is what it is compared
+    with, and neither a conflict nor its absence reveals the pending refusal.
+    """
+    if expected_status is not None and selectors.status_for(actor, req) != expected_status:
         raise _conflict()
 
 
@@ -661,6 +677,7 @@ def request_submit(
     req.due_explanation = explanation.to_dict()
     transition = _move(actor, req, "submit")
     _save(actor, req)
+    clock.clock_started(actor=actor, request=req, explanation=explanation)  # issue 5: history, notices
     _log(
         actor,
         req,
@@ -696,6 +713,9 @@ def request_resubmit(*, actor: Actor, request: InformationRequest) -> Informatio
     req.due_explanation = explanation.to_dict()
     transition = _move(actor, req, "resubmit")
     _save(actor, req)
+    # Issue 5: the clock restarts (R7, R26), recorded with its explanation; notices re-planned.
+    clock.clock_started(actor=actor, request=req, explanation=explanation, previous_due_date=old_due,
+                        resumed=True)
     _log(
         actor,
         req,
@@ -741,6 +761,8 @@ def request_acknowledge(*, actor: Actor, request: InformationRequest) -> Informa
     _require_visible(actor, req)
     _require_requester_side(actor, req, selectors.REQUESTER_ROLES)
     _require_can(actor, req, "acknowledge")
+    if errors := rules.missing_for_close(req):  # R38: path C closes only after the feedback
+        raise Incomplete(errors)
     req.acknowledged_by = actor.user
     req.acknowledged_at = timezone.now()
     transition = _move(actor, req, "acknowledge")
@@ -757,13 +779,24 @@ def request_redecide_consent_path(
     path: str,
     fields: dict[str, Any],
     consent_declaration: ConsentDeclaration | None = None,
+    expected_status: str | None = None,
 ) -> InformationRequest:
     """The parent revoked (or let expire) the path-A consent: the requester decides the path
     again, with what that path requires (R29 a new declaration; R30 for B; R32–R33 for C).
-    Not once the request was answered (or closed, refused, withdrawn)."""
+    Not once the request was answered (or closed, refused, withdrawn).
+
+    A decision to provide rested on the consent (R29). So when the request was already being
+    answered and the new path is B or C, it goes back to "in behandeling" and the earlier
+    decision is cleared: the clinician consults the parent (B, R31) or weighs the weighty
+    circumstances (C, R34) and decides again. With a new valid declaration (A) the decision
+    stands and the answer can still be sent.
+
+    ``expected_status``: the state the requester's page showed (as they may see it, R11).
+    """
     _reject_unknown(fields, CONSENT_PATH_FIELDS, "fields")
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_requester_side(actor, req, selectors.REQUESTER_ROLES)
     if req.status not in WITHDRAWABLE:
         raise IllegalMove(
@@ -800,12 +833,18 @@ def request_redecide_consent_path(
     errors = rules.missing_for_consent_path(req)
     if errors:
         raise Incomplete(errors)
+    transition = None
+    if req.status == S.ANSWERING and path != ConsentPath.A:
+        # R31 / R34: without the consent the decision to provide no longer stands.
+        _clear_decision(req)
+        transition = _move(actor, req, "consent_path_redecided")
     _save(actor, req)
     _log(
         actor,
         req,
         kind="consent_path_redecided",
         event="request.consent_path_redecided",
+        transition=transition,
         data={
             "from_path": ConsentPath.A.value,
             "to_path": path,
@@ -850,10 +889,16 @@ def request_contest_refusal(*, actor: Actor, request: InformationRequest, reason
 
 
 @_service("request.taken")
-def request_take(*, actor: Actor, request: InformationRequest) -> InformationRequest:
-    """A clinician of the receiving organisation picks up a sent request (R26)."""
+def request_take(
+    *, actor: Actor, request: InformationRequest, expected_status: str | None = None
+) -> InformationRequest:
+    """A clinician of the receiving organisation picks up a sent request (R26).
+
+    ``expected_status`` (every handling service takes it): the state the actor's page showed;
+    when the request has moved on since, ``Conflict`` (see :func:`_check_seen`)."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_receiver_role(actor, req, (Role.ZORGVERLENER,))
     _require_can(actor, req, "start_handling")
     if req.assigned_clinician_id not in (None, actor.user.pk):
@@ -879,13 +924,23 @@ ASSIGNABLE = (S.SUBMITTED, S.IN_PROGRESS, S.ANSWERING, S.CONTESTED)
 
 
 @_service("request.assigned")
-def request_assign(*, actor: Actor, request: InformationRequest, clinician: User) -> InformationRequest:
+def request_assign(
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    clinician: User | None,
+    expected_status: str | None = None,
+) -> InformationRequest:
     """A team leader assigns (or reassigns) the request to an active clinician of the receiving
-    organisation. A sent request moves to "in behandeling"."""
+    organisation. A sent request moves to "in behandeling". Nobody chosen (``None``) is
+    ``Incomplete``, like a clinician who is not (or no longer) an active zorgverlener here."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_receiver_role(actor, req, (Role.TEAMLEIDER,))
     _require_state(actor, req, ASSIGNABLE)
+    if clinician is None:
+        raise Incomplete({"clinician": _("Kies een zorgverlener.")})
     if not _is_active_clinician(clinician, req.receiving_organisation):
         raise Incomplete({"clinician": _("Kies een actieve zorgverlener van uw organisatie.")})
     transition = _move(actor, req, "start_handling") if req.status == S.SUBMITTED else None
@@ -909,12 +964,17 @@ def request_assign(*, actor: Actor, request: InformationRequest, clinician: User
 
 @_service("request.returned")
 def request_return_for_reformulation(
-    *, actor: Actor, request: InformationRequest, suggestion: str
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    suggestion: str,
+    expected_status: str | None = None,
 ) -> InformationRequest:
     """R7 "Nee… maar wat kan dan wel": send the request back with a better question. The clock
     pauses; it restarts when the requester resubmits."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_receiver_role(actor, req, (Role.ZORGVERLENER, Role.TEAMLEIDER))
     if req.status == S.IN_PROGRESS and not (actor.has_role(Role.TEAMLEIDER) or _is_handler(actor, req)):
         raise PermissionDenied(_("Alleen de behandelend zorgverlener kan dit doen."))
@@ -930,6 +990,7 @@ def request_return_for_reformulation(
     req.reformulation_suggestion = suggestion.strip()
     transition = _move(actor, req, "return_for_reformulation")
     _save(actor, req)
+    clock.clock_paused(actor=actor, request=req)  # issue 5: R7 the clock stands still
     _log(
         actor,
         req,
@@ -950,10 +1011,12 @@ def request_record_parent_consultation(
     date: dt.date,
     outcome: str,
     note: str = "",
+    expected_status: str | None = None,
 ) -> InformationRequest:
     """R31: on path B the provider first consults the parent; record when and the outcome."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_handler(actor, req)
     _require_state(actor, req, (S.IN_PROGRESS,))
     if req.consent_path != ConsentPath.B:
@@ -997,11 +1060,13 @@ def request_record_internal_consultation(
     with_whom: str,
     date: dt.date,
     conclusion: str,
+    expected_status: str | None = None,
 ) -> InformationRequest:
     """R31b/c (and R11's learning): internal consultation, recorded with whom, when and the
     conclusion, before a decision against or without the parent's agreement."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_handler(actor, req)
     _require_state(actor, req, (S.IN_PROGRESS, S.CONTESTED))
     errors: dict[str, str] = {}
@@ -1032,11 +1097,18 @@ def request_record_internal_consultation(
 
 
 @_service("request.legal_advice_asked", AuditAction.CREATE)
-def request_ask_legal_advice(*, actor: Actor, request: InformationRequest, question: str) -> LegalAdvice:
+def request_ask_legal_advice(
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    question: str,
+    expected_status: str | None = None,
+) -> LegalAdvice:
     """R31: in doubt the clinician consults a legal advisor / care director /
     geneesheer-directeur. Advice only; the state does not change (R8)."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_handler(actor, req)
     _require_state(actor, req, (S.IN_PROGRESS, S.ANSWERING))
     if _blank(question):
@@ -1143,12 +1215,17 @@ def _require_second_person(actor: Actor, req: InformationRequest, message: str) 
 
 @_service("request.refusal_confirmed")
 def request_confirm_refusal(
-    *, actor: Actor, request: InformationRequest, note: str = ""
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    note: str = "",
+    expected_status: str | None = None,
 ) -> InformationRequest:
     """R11: a team leader or legal advisor other than the decider confirms the refusal; only
     now the requester sees it (with the Veilig Thuis option, R2)."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_second_person(actor, req, _("Een weigering moet door een tweede persoon worden bevestigd."))
     req.refusal_confirmed_by = actor.user
     req.refusal_confirmed_at = timezone.now()
@@ -1168,11 +1245,18 @@ def request_confirm_refusal(
 
 
 @_service("request.refusal_rejected")
-def request_reject_refusal(*, actor: Actor, request: InformationRequest, note: str) -> InformationRequest:
+def request_reject_refusal(
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    note: str,
+    expected_status: str | None = None,
+) -> InformationRequest:
     """R11: the second person does not find it a justified "no": back to the clinician, who
     decides again. The requester never learns of the rejected refusal."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_second_person(actor, req, _("Een weigering wordt door een tweede persoon beoordeeld."))
     if _blank(note):
         raise Incomplete({"note": _("Licht toe waarom de weigering niet terecht is (R11).")})
@@ -1193,10 +1277,17 @@ def request_reject_refusal(*, actor: Actor, request: InformationRequest, note: s
 
 
 @_service("request.reconsidered")
-def request_reconsider(*, actor: Actor, request: InformationRequest, motivation: str) -> InformationRequest:
+def request_reconsider(
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    motivation: str,
+    expected_status: str | None = None,
+) -> InformationRequest:
     """R8: after the contest (and the advice) the clinician takes the decision up again."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_handler(actor, req)
     _require_can(actor, req, "reconsider")
     if _blank(motivation):
@@ -1217,12 +1308,17 @@ def request_reconsider(*, actor: Actor, request: InformationRequest, motivation:
 
 @_service("request.refusal_upheld")
 def request_uphold_refusal(
-    *, actor: Actor, request: InformationRequest, motivation: str
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    motivation: str,
+    expected_status: str | None = None,
 ) -> InformationRequest:
     """R8, R39: after the legal advice on the contest, the clinician keeps the refusal, with a
     motivation the requester reads."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_handler(actor, req)
     _require_can(actor, req, "uphold_refusal")
     if req.legal_advice.filter(
@@ -1246,16 +1342,10 @@ def request_uphold_refusal(
     return req
 
 
-@_service("request.answer_saved")
-def request_save_answer(
-    *, actor: Actor, request: InformationRequest, topics: dict[str, dict[str, Any]]
-) -> InformationRequest:
-    """Save the answer per requested topic (R15–R18): own observations, others' observations
-    and their source, facts that strengthen and weaken the concern, explanation."""
-    req = _lock(request)
-    _require_visible(actor, req)
-    _require_handler(actor, req)
-    _require_state(actor, req, (S.ANSWERING,))
+def _write_answer(actor: Actor, req: InformationRequest, topics: dict[str, dict[str, Any]]) -> None:
+    """Write the answer fields of the requested topics on the locked ``req`` (R15–R18), with
+    the ``answer_saved`` event. A topic that was not asked about is ``Incomplete`` before
+    anything is written."""
     for values in topics.values():
         _reject_unknown(values, frozenset(rules.ANSWER_FIELDS), "topics")
     requested = {t.topic: t for t in req.topics.all()}
@@ -1274,34 +1364,89 @@ def request_save_answer(
         row.save()
     _save(actor, req, fields=())
     _log(actor, req, kind="answer_saved", event="request.answer_saved", data={"topics": sorted(topics)})
+
+
+@_service("request.answer_saved")
+def request_save_answer(
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    topics: dict[str, dict[str, Any]],
+    expected_status: str | None = None,
+) -> InformationRequest:
+    """Save the answer per requested topic (R15–R18): own observations, others' observations
+    and their source, facts that strengthen and weaken the concern, explanation."""
+    req = _lock(request)
+    _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
+    _require_handler(actor, req)
+    _require_state(actor, req, (S.ANSWERING,))
+    _write_answer(actor, req, topics)
     return req
 
 
-@_service("request.answer_sent", AuditAction.TRANSFER)
+#: ``Incomplete.code`` when ``request_send_answer(topics=...)`` saved the text but did not send.
+ANSWER_SAVED_NOT_SENT = "answer_saved_not_sent"
+
+
 def request_send_answer(
     *,
     actor: Actor,
     request: InformationRequest,
     confirmations: dict[str, bool],
+    topics: dict[str, dict[str, Any]] | None = None,
     expected_status: str | None = S.ANSWERING,
 ) -> InformationRequest:
     """Send the answer (R25, R29): checks the answer per topic and the clinician's checklist.
+
+    With ``topics`` (as for :func:`request_save_answer`) the text is saved and sent under one
+    row lock, in one transaction: nobody can act between the save and the send. When only the
+    send is refused (the checklist or an answer field is missing), the saved text stays — the
+    clinician does not lose what was typed — and ``Incomplete`` carries the code
+    :data:`ANSWER_SAVED_NOT_SENT`. Any other refusal (a conflict, the wrong state or person, a
+    topic that was not asked) changes nothing. Without ``topics`` a refusal changes nothing.
 
     Two clinicians sending at once: the row lock makes the second wait; it then finds the row
     no longer in ``expected_status`` and gets ``Conflict`` ("Een collega heeft dit verzoek
     zojuist behandeld.").
     """
+    req, errors = _save_and_send_answer(
+        actor=actor,
+        request=request,
+        confirmations=confirmations,
+        topics=topics,
+        expected_status=expected_status,
+    )
+    if errors:
+        raise Incomplete(errors, code=ANSWER_SAVED_NOT_SENT if topics is not None else "incomplete")
+    return req
+
+
+@_service("request.answer_sent", AuditAction.TRANSFER)
+def _save_and_send_answer(
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    confirmations: dict[str, bool],
+    topics: dict[str, dict[str, Any]] | None,
+    expected_status: str | None,
+) -> tuple[InformationRequest, dict[str, str]]:
+    """The body of :func:`request_send_answer`. Returns the send's missing items instead of
+    raising them, so the transaction keeps a saved text (raising would roll it back)."""
     _reject_unknown(confirmations, frozenset(rules.ANSWER_CONFIRMATIONS), "confirmations")
     req = _lock(request)
     _require_visible(actor, req)
-    _check_expected(req, expected_status)
+    _check_seen(actor, req, expected_status)
     _require_handler(actor, req)
     _require_can(actor, req, "send_answer")
+    if topics is not None:
+        _write_answer(actor, req, topics)
     for name in rules.ANSWER_CONFIRMATIONS:
         setattr(req, name, bool(confirmations.get(name, False)))
     errors = rules.missing_for_answer(req)
     if errors:
-        raise Incomplete(errors)
+        # Nothing of the send is written: the confirmations stay unsaved on this instance.
+        return req, errors
     req.answered_by = actor.user
     req.answered_at = timezone.now()
     transition = _move(actor, req, "send_answer")
@@ -1318,4 +1463,4 @@ def request_send_answer(
             "requesting_organisation_id": req.requesting_organisation_id,
         },
     )
-    return req
+    return req, {}

@@ -6,7 +6,7 @@ single request and the provider's pages.
 
 from django.urls import path
 
-from requests import views_filing, views_handling
+from requests import views_deadlines, views_filing, views_followup, views_handling
 
 app_name = "requests"
 
@@ -22,7 +22,28 @@ urlpatterns = [
     path("binnengekomen/", views_handling.inbox, name="inbox"),
     path("te-bevestigen-weigeringen/", views_handling.refusals, name="refusals"),
     path("adviesvragen/", views_handling.legal_queue, name="legal_queue"),
+    # Issue 5: the deadline overview for teamleiders (counts and references, no case content).
+    path("overzicht/", views_deadlines.overview, name="overview"),
     path("<uuid:public_id>/", views_handling.detail, name="detail"),
     path("<uuid:public_id>/actie/<slug:action>/", views_handling.action, name="action"),
     path("<uuid:public_id>/advies/<int:advice_id>/", views_handling.give_advice, name="advise"),
+    # --- Follow-up after the answer (issue 4, views_followup): duties, the path-C hold, feedback,
+    # secondary use, Veilig Thuis on a request; Mijn taken; the Kindcheck (L4); the reverse
+    # direction (R3); the teamleider's deviations (R5) ---------------------------------------
+    path("<uuid:public_id>/vervolg/<slug:action>/", views_followup.action, name="followup_action"),
+    path("<uuid:public_id>/vervolg/<slug:action>/<int:item_id>/", views_followup.action,
+         name="followup_item_action"),
+    path("taken/", views_followup.tasks, name="tasks"),
+    path("kindcheck/", views_followup.kindcheck_list, name="kindcheck_list"),
+    path("kindcheck/nieuw/", views_followup.kindcheck_new, name="kindcheck_new"),
+    path("kindcheck/<uuid:public_id>/", views_followup.kindcheck_detail, name="kindcheck_detail"),
+    path("kindcheck/<uuid:public_id>/vervolgstappen/", views_followup.kindcheck_next_steps,
+         name="kindcheck_next_steps"),
+    path("kindcheck-overzicht/", views_followup.kindcheck_overview, name="kindcheck_overview"),
+    path("vragen-over-kinderen/", views_followup.reverse_list, name="reverse_list"),
+    path("vragen-over-kinderen/nieuw/", views_followup.reverse_new, name="reverse_new"),
+    path("vragen-over-kinderen/<uuid:public_id>/", views_followup.reverse_detail, name="reverse_detail"),
+    path("vragen-over-kinderen/<uuid:public_id>/<slug:action>/", views_followup.reverse_action,
+         name="reverse_action"),
+    path("afwijkingen/", views_followup.deviations, name="deviations"),
 ]

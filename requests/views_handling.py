@@ -7,9 +7,11 @@ is allowed and raise ``IllegalMove`` / ``Conflict`` / ``Incomplete`` / ``Permiss
 
 - ``Incomplete``: the messages beside the fields, the typed values kept (status 400);
 - ``IllegalMove`` / ``Conflict``: the message with the *current* state and what is possible
-  now (status 409). Every form carries the state it was rendered in (``expected_status``); when
-  the request has moved on since, a colleague acted first and the user reads "Een collega
-  heeft dit verzoek zojuist behandeld.", whichever service noticed it;
+  now (status 409). Every form carries the state it was rendered in (``expected_status``, as
+  the actor may see it: R11) and the view passes it to the service, which raises ``Conflict``
+  ("Een collega heeft dit verzoek zojuist behandeld.") when the request has moved on since.
+  Only the requester's withdraw, acknowledge and contest services do not take it yet; for
+  those the view compares the state itself (:attr:`ActionSpec.service_checks_state`);
 - ``PermissionDenied`` on a visible request: the message on the page (status 403);
 - ``Http404``: the request does not exist or is not the user's to see, alike.
 
@@ -36,10 +38,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from requests import forms_deadlines, selectors_deadlines, services_deadlines  # issue 5
 from requests import forms_handling as f
-from requests import selectors, services
+from requests import selectors, services, views_followup
 from requests.errors import Conflict, IllegalMove, Incomplete
 from requests.models import (
+    FOLLOWUP_EVENT_LABELS,
     ConsentPath,
     Decision,
     InformationRequest,
@@ -76,6 +80,9 @@ ACKNOWLEDGE = "acknowledge"
 WITHDRAW = "withdraw"
 EDIT = "edit"
 REDECIDE_CONSENT = "redecide_consent"
+# Issue 5: the answer clock (requests/services_deadlines.py).
+EXTEND = "extend"
+CONTEST_EXTENSION = "contest_extension"
 
 #: The words of each action (the protocol's), in the order the page shows them.
 ACTION_LABELS: dict[str, Any] = {
@@ -97,6 +104,8 @@ ACTION_LABELS: dict[str, Any] = {
     ACKNOWLEDGE: gettext_lazy("Gelezen en afsluiten"),
     RETURN: gettext_lazy("Terugsturen ter herformulering"),
     WITHDRAW: gettext_lazy("Verzoek intrekken"),
+    EXTEND: gettext_lazy("Verlenging aanvragen"),  # issue 5
+    CONTEST_EXTENSION: gettext_lazy("Bezwaar maken tegen de verlenging"),  # issue 5
 }
 _ORDER = list(ACTION_LABELS)
 
@@ -183,6 +192,12 @@ def allowed_actions(actor: Actor, req: InformationRequest) -> list[str]:
         if jurist and status in VISIBLE_TO_PROVIDER and _open_advice(req):
             allowed.add(GIVE_LEGAL_ADVICE)
 
+    # Issue 5: extending the term (provider) and contesting an extension (requester).
+    if services_deadlines.can_extend(actor, req):
+        allowed.add(EXTEND)
+    if services_deadlines.can_contest_extension(actor, req):
+        allowed.add(CONTEST_EXTENSION)
+
     return [name for name in _ORDER if name in allowed]
 
 
@@ -200,6 +215,8 @@ class ActionSpec:
     done: Any  # the success message (lazy)
     # The partial with the form; default ``requests/actions/<name>.html``.
     template: str = ""
+    # The service takes ``expected_status`` and raises ``Conflict`` for a stale page itself.
+    service_checks_state: bool = True
 
     @property
     def partial(self) -> str:
@@ -207,15 +224,17 @@ class ActionSpec:
 
 
 def _run_answer(actor: Actor, req: InformationRequest, form: f.AnswerForm) -> Any:
-    """Save the typed answer; with "Antwoord versturen" also send it. The text is saved first,
-    so a send that is refused (a missing confirmation) keeps the concept."""
-    services.request_save_answer(actor=actor, request=req, topics=form.topics_argument())
+    """"Concept opslaan" saves the typed answer; "Antwoord versturen" saves and sends it in one
+    service call (one row lock). A send that is refused for a missing confirmation keeps the
+    saved concept (``Incomplete`` with code ``services.ANSWER_SAVED_NOT_SENT``)."""
     if form.cleaned_data.get("intent") == f.SEND:
         return services.request_send_answer(
-            actor=actor, request=req, confirmations=form.confirmations_argument(),
-            expected_status=form.expected or S.ANSWERING,
+            actor=actor, request=req, topics=form.topics_argument(),
+            confirmations=form.confirmations_argument(), expected_status=form.expected or S.ANSWERING,
         )
-    return None
+    return services.request_save_answer(
+        actor=actor, request=req, topics=form.topics_argument(), expected_status=form.expected,
+    )
 
 
 def _text(form: Any, name: str) -> str:
@@ -226,29 +245,35 @@ ACTIONS: dict[str, ActionSpec] = {
     spec.name: spec
     for spec in (
         ActionSpec(TAKE, "oppakken", f.EmptyActionForm,
-                   lambda a, r, fm: services.request_take(actor=a, request=r),
+                   lambda a, r, fm: services.request_take(
+                       actor=a, request=r, expected_status=fm.expected),
                    gettext_lazy("U hebt het verzoek opgepakt.")),
         ActionSpec(ASSIGN, "toewijzen", f.AssignForm,
                    lambda a, r, fm: services.request_assign(
-                       actor=a, request=r, clinician=fm.cleaned_data["clinician"]),
+                       actor=a, request=r, clinician=fm.cleaned_data.get("clinician"),
+                       expected_status=fm.expected),
                    gettext_lazy("Het verzoek is toegewezen.")),
         ActionSpec(RETURN, "terugsturen", f.ReturnForm,
                    lambda a, r, fm: services.request_return_for_reformulation(
-                       actor=a, request=r, suggestion=_text(fm, "suggestion")),
+                       actor=a, request=r, suggestion=_text(fm, "suggestion"),
+                       expected_status=fm.expected),
                    gettext_lazy("Het verzoek is teruggestuurd ter herformulering.")),
         ActionSpec(PARENT_CONSULTATION, "overleg-ouder", f.ParentConsultationForm,
                    lambda a, r, fm: services.request_record_parent_consultation(
                        actor=a, request=r, date=fm.cleaned_data.get("date"),
-                       outcome=_text(fm, "outcome"), note=_text(fm, "note")),
+                       outcome=_text(fm, "outcome"), note=_text(fm, "note"),
+                       expected_status=fm.expected),
                    gettext_lazy("Het overleg met de ouder is vastgelegd.")),
         ActionSpec(INTERNAL_CONSULTATION, "intern-overleg", f.InternalConsultationForm,
                    lambda a, r, fm: services.request_record_internal_consultation(
                        actor=a, request=r, with_whom=_text(fm, "with_whom"),
-                       date=fm.cleaned_data.get("date"), conclusion=_text(fm, "conclusion")),
+                       date=fm.cleaned_data.get("date"), conclusion=_text(fm, "conclusion"),
+                       expected_status=fm.expected),
                    gettext_lazy("Het intern overleg is vastgelegd.")),
         ActionSpec(ASK_LEGAL_ADVICE, "juridisch-advies-vragen", f.AskLegalAdviceForm,
                    lambda a, r, fm: services.request_ask_legal_advice(
-                       actor=a, request=r, question=_text(fm, "question")),
+                       actor=a, request=r, question=_text(fm, "question"),
+                       expected_status=fm.expected),
                    gettext_lazy("Uw vraag is naar de juridisch adviseur gestuurd.")),
         ActionSpec(DECIDE, "besluit", f.DecisionForm,
                    lambda a, r, fm: services.request_decide(
@@ -258,36 +283,52 @@ ACTIONS: dict[str, ActionSpec] = {
                    gettext_lazy("Het concept-antwoord is opgeslagen.")),
         ActionSpec(CONFIRM_REFUSAL, "weigering-bevestigen", f.RefusalConfirmForm,
                    lambda a, r, fm: services.request_confirm_refusal(
-                       actor=a, request=r, note=_text(fm, "note")),
+                       actor=a, request=r, note=_text(fm, "note"), expected_status=fm.expected),
                    gettext_lazy("De weigering is bevestigd. De aanvrager ziet hem nu.")),
         ActionSpec(REJECT_REFUSAL, "weigering-afwijzen", f.RefusalRejectForm,
                    lambda a, r, fm: services.request_reject_refusal(
-                       actor=a, request=r, note=_text(fm, "note")),
+                       actor=a, request=r, note=_text(fm, "note"), expected_status=fm.expected),
                    gettext_lazy("De weigering is afgewezen; het verzoek is terug bij de zorgverlener.")),
         ActionSpec(RECONSIDER, "heroverwegen", f.ReconsiderForm,
                    lambda a, r, fm: services.request_reconsider(
-                       actor=a, request=r, motivation=_text(fm, "motivation")),
+                       actor=a, request=r, motivation=_text(fm, "motivation"),
+                       expected_status=fm.expected),
                    gettext_lazy("Het besluit wordt heroverwogen; leg een nieuw besluit vast.")),
         ActionSpec(UPHOLD_REFUSAL, "weigering-handhaven", f.UpholdForm,
                    lambda a, r, fm: services.request_uphold_refusal(
-                       actor=a, request=r, motivation=_text(fm, "motivation")),
+                       actor=a, request=r, motivation=_text(fm, "motivation"),
+                       expected_status=fm.expected),
                    gettext_lazy("De weigering blijft staan.")),
         ActionSpec(CONTEST, "bezwaar", f.ContestForm,
                    lambda a, r, fm: services.request_contest_refusal(
                        actor=a, request=r, reason=_text(fm, "reason")),
                    gettext_lazy("Uw bezwaar is verstuurd. Een juridisch adviseur van de "
-                                "zorgaanbieder geeft advies; de zorgverlener besluit.")),
+                                "zorgaanbieder geeft advies; de zorgverlener besluit."),
+                   service_checks_state=False),
         ActionSpec(ACKNOWLEDGE, "gelezen", f.EmptyActionForm,
                    lambda a, r, fm: services.request_acknowledge(actor=a, request=r),
-                   gettext_lazy("Het verzoek is afgesloten.")),
+                   gettext_lazy("Het verzoek is afgesloten."),
+                   service_checks_state=False),
         ActionSpec(WITHDRAW, "intrekken", f.WithdrawForm,
                    lambda a, r, fm: services.request_withdraw(
                        actor=a, request=r, reason=_text(fm, "reason")),
-                   gettext_lazy("Het verzoek is ingetrokken.")),
+                   gettext_lazy("Het verzoek is ingetrokken."),
+                   service_checks_state=False),
         ActionSpec(REDECIDE_CONSENT, "toestemmingspad", f.RedecideConsentPathForm,
                    lambda a, r, fm: services.request_redecide_consent_path(
-                       actor=a, request=r, **fm.service_arguments()),
+                       actor=a, request=r, expected_status=fm.expected, **fm.service_arguments()),
                    gettext_lazy("Het toestemmingspad is opnieuw bepaald.")),
+        # Issue 5: the answer clock.
+        ActionSpec(EXTEND, "verlengen", forms_deadlines.ExtendForm,
+                   lambda a, r, fm: services_deadlines.request_extend_deadline(
+                       actor=a, request=r, new_due_date=fm.cleaned_data.get("new_due_date"),
+                       reason=_text(fm, "reason"), expected_status=fm.expected),
+                   gettext_lazy("De termijn is verlengd. De aanvrager krijgt een melding.")),
+        ActionSpec(CONTEST_EXTENSION, "bezwaar-verlenging", forms_deadlines.ContestExtensionForm,
+                   lambda a, r, fm: services_deadlines.request_contest_extension(
+                       actor=a, request=r, reason=_text(fm, "reason"), expected_status=fm.expected),
+                   gettext_lazy("Uw bezwaar tegen de verlenging is verstuurd. Een juridisch adviseur "
+                                "van de zorgaanbieder geeft advies; de zorgverlener besluit.")),
     )
 }
 ACTIONS_BY_SLUG = {spec.slug: spec for spec in ACTIONS.values()}
@@ -429,6 +470,9 @@ EVENT_LABELS: dict[str, Any] = {
     "withdrawn": gettext_lazy("Verzoek ingetrokken"),
     "consent_path_redecided": gettext_lazy("Toestemmingspad opnieuw bepaald"),
     "consent_revoked": gettext_lazy("Toestemming ingetrokken"),
+    "deadline_extended": gettext_lazy("Termijn verlengd"),  # issue 5
+    "extension_contested": gettext_lazy("Bezwaar gemaakt tegen de verlenging"),  # issue 5
+    **FOLLOWUP_EVENT_LABELS,  # issue 4: duties, the path-C hold, feedback, R28, R2
 }
 
 
@@ -579,9 +623,11 @@ def _render_detail(
                                     and declaration.valid_until < today),
         "due_chip": calendar.chip(req),
         "due_explanation": due_explanation_text(req, resubmitted=resubmitted),
+        "clock": selectors_deadlines.clock_history_for(actor, req),  # issue 5
         "timeline": timeline,
         "advices": advices,
         "duties": _duties(actor, req, provider),
+        "followup": views_followup.detail_context(actor, req),  # issue 4: templates/requests/followup/
         "contest_advice_open": provider and req.status == S.CONTESTED
         and UPHOLD_REFUSAL not in actions and RECONSIDER in actions,
     }
@@ -617,10 +663,18 @@ def _after_success(request: HttpRequest, req: InformationRequest) -> HttpRespons
     return redirect("home")
 
 
-def _problem_for(actor: Actor, exc: Exception, fresh: InformationRequest, expected: str | None) -> Problem:
-    """IllegalMove/Conflict in words. When the request moved on since the page was rendered,
-    a colleague acted first: say so, whatever service noticed it."""
-    if isinstance(exc, Conflict) or (expected and selectors.status_for(actor, fresh) != expected):
+def _problem_for(
+    actor: Actor, spec: ActionSpec, exc: Exception, fresh: InformationRequest, expected: str | None
+) -> Problem:
+    """IllegalMove/Conflict in words. The services compare the state the page was rendered in
+    and raise ``Conflict``; for the few that do not take it yet, the view compares (as the
+    actor may see the state, R11)."""
+    stale = (
+        not spec.service_checks_state
+        and expected
+        and selectors.status_for(actor, fresh) != expected
+    )
+    if isinstance(exc, Conflict) or stale:
         return Problem(_("Een collega heeft dit verzoek zojuist behandeld."), conflict=True)
     return Problem(str(getattr(exc, "message", exc)))
 
@@ -648,14 +702,12 @@ def action(request: HttpRequest, public_id, action: str) -> HttpResponse:
         spec.run(actor, req, form)
     except Incomplete as exc:
         f.add_service_errors(form, exc.errors)
-        if spec.name == ANSWER and form.cleaned_data.get("intent") == f.SEND and not any(
-            key.startswith("topics-") and key.count("-") == 1 for key in exc.errors
-        ):
+        if exc.code == services.ANSWER_SAVED_NOT_SENT:
             messages.info(request, _("Het concept is opgeslagen; het antwoord is nog niet verstuurd."))
         return _render_detail(request, req, PageState(bound={spec.name: form}), status=400)
     except (IllegalMove, Conflict) as exc:
         fresh = _reload(actor, req)
-        problem = _problem_for(actor, exc, fresh, expected)
+        problem = _problem_for(actor, spec, exc, fresh, expected)
         return _render_detail(request, fresh, PageState(problem=problem), status=409)
     except PermissionDenied as exc:
         return _render_detail(request, req, PageState(problem=Problem(str(exc) or _(

@@ -62,6 +62,7 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("contest_refusal", (S.REFUSED,), S.CONTESTED, "R8"),
     ("reconsider", (S.CONTESTED,), S.IN_PROGRESS, "R8"),
     ("uphold_refusal", (S.CONTESTED,), S.REFUSED, "R8 R39"),
+    ("consent_path_redecided", (S.ANSWERING,), S.IN_PROGRESS, "R29 R31 R34"),
     ("send_answer", (S.ANSWERING,), S.ANSWERED, "R15 R16 R17 R18 R19 R20 R21 R25 R29"),
     ("acknowledge", (S.ANSWERED, S.REFUSED), S.CLOSED, "R8"),
     ("withdraw", WITHDRAWABLE, S.WITHDRAWN, "R5"),
@@ -119,6 +120,12 @@ class RequestWorkflow:
     @transition(field="status", source=S.CONTESTED, target=S.REFUSED)
     def uphold_refusal(self) -> None: ...
 
+    # R29: the decision to provide rested on a consent that was revoked or expired; the
+    # requester re-decided the path as B or C, so the clinician consults the parent (R31) or
+    # weighs the weighty circumstances (R34) and decides again.
+    @transition(field="status", source=S.ANSWERING, target=S.IN_PROGRESS)
+    def consent_path_redecided(self) -> None: ...
+
     # R15–R21, R25: the factual, complete answer with the checklist; R29 on valid consent.
     @transition(field="status", source=S.ANSWERING, target=S.ANSWERED)
     def send_answer(self) -> None: ...
@@ -130,3 +137,129 @@ class RequestWorkflow:
     # The requester withdraws a request that is not yet answered.
     @transition(field="status", source=list(WITHDRAWABLE), target=S.WITHDRAWN)
     def withdraw(self) -> None: ...
+
+
+# ============================================================================================
+# Follow-up state machines (issue 4): the joint release of the path-C hold (R37), the use of
+# provided information for another purpose (R28) and the reverse direction (R3). Each has its
+# own table and mixin, checked against each other like the request's (tests/requests/followup).
+# What a move requires is checked by ``requests/services_followup.py``.
+# ============================================================================================
+
+
+class ReleaseStatus(models.TextChoices):
+    # One side proposes to release the path-C hold, with a reason (R37).
+    PROPOSED = "voorgesteld", _("Voorgesteld")
+    # The other side agreed: the hold is released; only now the parent may be informed (R40).
+    AGREED = "akkoord", _("Akkoord: afscherming gezamenlijk opgeheven")
+    # The other side does not (yet) judge it free of risk (R35 stays).
+    DECLINED = "niet_akkoord", _("Niet akkoord")
+    # The proposing side took the proposal back.
+    WITHDRAWN = "ingetrokken", _("Ingetrokken")
+
+
+RELEASE_TRANSITIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("agree", (ReleaseStatus.PROPOSED,), ReleaseStatus.AGREED, "R37 R40"),
+    ("decline", (ReleaseStatus.PROPOSED,), ReleaseStatus.DECLINED, "R35 R37"),
+    ("withdraw", (ReleaseStatus.PROPOSED,), ReleaseStatus.WITHDRAWN, "R37"),
+)
+
+
+class ReleaseWorkflow:
+    """Mixed into ``HoldRelease``; one method per row of ``RELEASE_TRANSITIONS``."""
+
+    # R37, R40: the other side agrees; both judge informing the parent free of risk.
+    @transition(field="status", source=ReleaseStatus.PROPOSED, target=ReleaseStatus.AGREED)
+    def agree(self) -> None: ...
+
+    # R35: the other side does not agree; the parent is still not told.
+    @transition(field="status", source=ReleaseStatus.PROPOSED, target=ReleaseStatus.DECLINED)
+    def decline(self) -> None: ...
+
+    # R37: the proposing side withdraws its proposal.
+    @transition(field="status", source=ReleaseStatus.PROPOSED, target=ReleaseStatus.WITHDRAWN)
+    def withdraw(self) -> None: ...
+
+
+class SecondaryUseStatus(models.TextChoices):
+    # Put before the clinician: the intended use and the text (R28).
+    SUBMITTED = "voorgelegd", _("Voorgelegd aan de zorgverlener")
+    # The clinician agrees (with comments, if any).
+    AGREED = "akkoord", _("Zorgverlener akkoord")
+    # The clinician objects, with comments; the requester decides (R8).
+    OBJECTED = "bezwaar", _("Zorgverlener heeft bezwaar")
+    # Sent for the other purpose, after the clinician's reply.
+    SENT = "verstuurd", _("Verstuurd")
+    # The requester will not use it for that purpose.
+    WITHDRAWN = "ingetrokken", _("Ingetrokken")
+
+
+_SU = SecondaryUseStatus
+SECONDARY_USE_TRANSITIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("agree", (_SU.SUBMITTED,), _SU.AGREED, "R28"),
+    ("object_to", (_SU.SUBMITTED,), _SU.OBJECTED, "R28 R8"),
+    ("mark_sent", (_SU.AGREED, _SU.OBJECTED), _SU.SENT, "R28 R8 R5"),
+    ("withdraw", (_SU.SUBMITTED, _SU.AGREED, _SU.OBJECTED), _SU.WITHDRAWN, "R28"),
+)
+
+
+class SecondaryUseWorkflow:
+    """Mixed into ``SecondaryUse``; one method per row of ``SECONDARY_USE_TRANSITIONS``."""
+
+    # R28: the clinician agrees with the other use.
+    @transition(field="status", source=_SU.SUBMITTED, target=_SU.AGREED)
+    def agree(self) -> None: ...
+
+    # R28, R8: the clinician objects, with comments; each party keeps its own responsibility.
+    @transition(field="status", source=_SU.SUBMITTED, target=_SU.OBJECTED)
+    def object_to(self) -> None: ...
+
+    # R28: sent only after the clinician's reply; despite an objection only with a motivation (R5).
+    @transition(field="status", source=[_SU.AGREED, _SU.OBJECTED], target=_SU.SENT)
+    def mark_sent(self) -> None: ...
+
+    # R28: the requester does not go ahead.
+    @transition(field="status", source=[_SU.SUBMITTED, _SU.AGREED, _SU.OBJECTED], target=_SU.WITHDRAWN)
+    def withdraw(self) -> None: ...
+
+
+class ReverseStatus(models.TextChoices):
+    # Sent to youth care; five working days of the receiving organisation (R26, L1).
+    SUBMITTED = "ingediend", _("Ingediend")
+    # Youth care answered: interventions and/or the KOPP/KVO fit (R3, R25).
+    ANSWERED = "beantwoord", _("Beantwoord")
+    # Youth care does not answer, with a motivation (R39, L2).
+    DECLINED = "niet_beantwoord", _("Niet beantwoord")
+    # The asker withdrew the question.
+    WITHDRAWN = "ingetrokken", _("Ingetrokken")
+    # The asker read the answer.
+    CLOSED = "afgesloten", _("Afgesloten")
+
+
+_RS = ReverseStatus
+REVERSE_TRANSITIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
+    ("answer", (_RS.SUBMITTED,), _RS.ANSWERED, "R3 R25 R26"),
+    ("decline", (_RS.SUBMITTED,), _RS.DECLINED, "R3 R39 L2"),
+    ("withdraw", (_RS.SUBMITTED,), _RS.WITHDRAWN, "R3"),
+    ("acknowledge", (_RS.ANSWERED, _RS.DECLINED), _RS.CLOSED, "R3 R8"),
+)
+
+
+class ReverseWorkflow:
+    """Mixed into ``ReverseQuestion``; one method per row of ``REVERSE_TRANSITIONS``."""
+
+    # R3: which interventions are deployed, and whether a KOPP/KVO offer fits; R25 factual.
+    @transition(field="status", source=_RS.SUBMITTED, target=_RS.ANSWERED)
+    def answer(self) -> None: ...
+
+    # R39, L2: not answered, with a motivation (e.g. the consent the child's age requires).
+    @transition(field="status", source=_RS.SUBMITTED, target=_RS.DECLINED)
+    def decline(self) -> None: ...
+
+    # R3: the asker withdraws the question before it was answered.
+    @transition(field="status", source=_RS.SUBMITTED, target=_RS.WITHDRAWN)
+    def withdraw(self) -> None: ...
+
+    # The asker read the answer (or the motivated "no").
+    @transition(field="status", source=[_RS.ANSWERED, _RS.DECLINED], target=_RS.CLOSED)
+    def acknowledge(self) -> None: ...

@@ -15,7 +15,7 @@ as_root() {
 apt_install() {
   echo "e2e: apt-get update && apt-get install -y $*"
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
 }
 
 if [[ ! -x /usr/bin/chromium ]]; then

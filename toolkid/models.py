@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -177,3 +180,87 @@ class WorkerHeartbeat(models.Model):
     class Meta:
         verbose_name = _("signaal achtergrondverwerking")
         verbose_name_plural = _("signalen achtergrondverwerking")
+
+
+# --------------------------------------------------------------------------------------------
+# Notifications (issue 5): the in-app notification centre and its neutral e-mail.
+# What each kind means, who may receive it and whether e-mail is optional is decided in
+# ``toolkid/notifications.py``; these rows only hold identifiers (never case content).
+# --------------------------------------------------------------------------------------------
+
+
+class NotificationKind(models.TextChoices):
+    # R26: to the handling clinician, or the receiving organisation's intake when unassigned.
+    # Reminders: the user may switch their e-mail off.
+    DEADLINE_REMINDER = "termijn_herinnering", _("Herinnering: de uiterste datum nadert")
+    DEADLINE_DUE = "termijn_vandaag", _("Herinnering: de uiterste datum is bereikt")
+    # Escalations: always e-mailed.
+    DEADLINE_OVERDUE = "termijn_verstreken", _("Termijn verstreken")
+    DEADLINE_OVERDUE_REQUESTER = "termijn_verstreken_aanvrager", _("Termijn verstreken (aanvrager)")
+    DEADLINE_ESCALATION = "termijn_escalatie", _("Termijn ruim verstreken (tweede escalatie)")
+    # Messages about the clock between the two sides.
+    DEADLINE_EXTENDED = "termijn_verlengd", _("Termijn verlengd")
+    EXTENSION_CONTESTED = "verlenging_bezwaar", _("Bezwaar tegen verlenging van de termijn")
+
+
+class EmailStatus(models.TextChoices):
+    # Waits for the next delivery run (after the notification's transaction committed).
+    PENDING = "wacht", _("Wacht op verzending")
+    SENT = "verzonden", _("Verzonden")
+    # The user switched e-mail for reminders off, or has no e-mail address.
+    SKIPPED = "niet_verzonden", _("Niet verzonden")
+
+
+class Notification(models.Model):
+    """One message in a user's notification centre. Holds identifiers only (``params``: a
+    request's reference, ISO dates); the text is made from ``kind`` when shown, and the e-mail
+    carries nothing but a link to this row and a neutral sentence."""
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    # The organisation the recipient acts for when they handle it.
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    target_url = models.CharField(max_length=300, blank=True)
+    params = models.JSONField(default=dict, blank=True)
+    # What caused it, e.g. "deadline_notice:42": one notification per source and recipient,
+    # so a cause that is processed twice cannot notify anyone twice.
+    source_key = models.CharField(max_length=100)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    email_attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("melding")
+        verbose_name_plural = _("meldingen")
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "source_key"], name="one_notification_per_source"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["email_status", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.public_id})"
+
+
+class NotificationPreference(models.Model):
+    """A user's choice about e-mail. Reminders may be switched off; escalations always go."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_reminders = models.BooleanField(_("e-mail bij herinneringen"), default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("meldingsvoorkeur")
+        verbose_name_plural = _("meldingsvoorkeuren")

@@ -31,6 +31,17 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("requests:refusals", _("Te bevestigen weigeringen"),
              frozenset({Role.TEAMLEIDER, Role.JURIDISCH_ADVISEUR})),
     NavEntry("requests:legal_queue", _("Adviesvragen"), frozenset({Role.JURIDISCH_ADVISEUR})),
+    # Issue 4: follow-up after the answer — tasks, the Kindcheck (L4), the reverse direction (R3),
+    # and the teamleider's Kindcheck counts and deviations (R5).
+    NavEntry("requests:tasks", _("Mijn taken"), frozenset({Role.JEUGDHULPVERLENER, Role.ZORGVERLENER})),
+    NavEntry("requests:kindcheck_list", _("Kindcheck"), frozenset({Role.ZORGVERLENER})),
+    NavEntry("requests:reverse_list", _("Vragen over kinderen"),
+             frozenset({Role.ZORGVERLENER, Role.JEUGDHULPVERLENER})),
+    NavEntry("requests:kindcheck_overview", _("Kindchecks (overzicht)"), frozenset({Role.TEAMLEIDER})),
+    NavEntry("requests:deviations", _("Afwijkingen"), frozenset({Role.TEAMLEIDER})),
+    # Issue 5: the deadline overview (counts, no case content) and the notification centre.
+    NavEntry("requests:overview", _("Overzicht termijnen"), frozenset({Role.TEAMLEIDER, Role.BEHEERDER})),
+    NavEntry("notifications", _("Meldingen"), ALL_ROLES),
     NavEntry("members", _("Gebruikers"), frozenset({Role.BEHEERDER})),
     NavEntry("audit:log", _("Audit"), frozenset({Role.BEHEERDER}), functional_admin=True),
     NavEntry("admin:index", _("Platformbeheer"), frozenset(), functional_admin=True),

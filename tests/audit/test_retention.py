@@ -58,8 +58,12 @@ def _parent(org, name, bsn):
 
 def _request(org, requester, receiving, parent, consent=None):
     req = InformationRequest.objects.create(
-        requesting_organisation=org, requester=requester, receiving_organisation=receiving,
-        parent=parent, consent_declaration=consent, reason="School maakt zich zorgen.",
+        requesting_organisation=org,
+        requester=requester,
+        receiving_organisation=receiving,
+        parent=parent,
+        consent_declaration=consent,
+        reason="School maakt zich zorgen.",
     )
     Child.objects.create(request=req, name_or_initials="N.", date_of_birth=dt.date(2016, 9, 1))
     RequestedTopic.objects.create(request=req, topic="a", question="Hoe gaat het met moeder?")
@@ -69,9 +73,14 @@ def _request(org, requester, receiving, parent, consent=None):
 
 def _consent(parent, org, recipient, user):
     return ConsentDeclaration.objects.create(
-        parent=parent, organisation=org, topics=["a"], recipient=recipient,
-        purpose="De veiligheid van de kinderen inschatten.", given_on=dt.date(2026, 5, 1),
-        valid_until=dt.date(2026, 12, 31), created_by=user,
+        parent=parent,
+        organisation=org,
+        topics=["a"],
+        recipient=recipient,
+        purpose="De veiligheid van de kinderen inschatten.",
+        given_on=dt.date(2026, 5, 1),
+        valid_until=dt.date(2026, 12, 31),
+        created_by=user,
     )
 
 
@@ -122,13 +131,28 @@ def world() -> World:
         o["c_revoked"].save()
 
     # The audit trail: events outside the audit term, right at its edge, and inside.
-    actor = Actor(user=user, organisation=org, roles=frozenset({Role.JEUGDHULPVERLENER}), ip_address="192.0.2.1")
+    actor = Actor(
+        user=user, organisation=org, roles=frozenset({Role.JEUGDHULPVERLENER}), ip_address="192.0.2.1"
+    )
     o["audit"] = []
-    for moment in ((2030, 5, 1, 9), (2035, 5, 1, 9), (2041, 6, 14, 23), (2041, 6, 15, 0, 30), (2045, 1, 1, 9)):
+    for moment in (
+        (2030, 5, 1, 9),
+        (2035, 5, 1, 9),
+        (2041, 6, 14, 23),
+        (2041, 6, 15, 0, 30),
+        (2045, 1, 1, 9),
+    ):
         with at(*moment):
-            o["audit"].append(record(actor=actor, event="request.read", action=AuditAction.READ,
-                                     object_type="requests.informationrequest", object_id="1",
-                                     parent_ref=o["p_mixed"].audit_ref))
+            o["audit"].append(
+                record(
+                    actor=actor,
+                    event="request.read",
+                    action=AuditAction.READ,
+                    object_type="requests.informationrequest",
+                    object_id="1",
+                    parent_ref=o["p_mixed"].audit_ref,
+                )
+            )
     return w
 
 
@@ -136,8 +160,17 @@ def ids(*objs) -> list[str]:
     return [str(obj.pk) for obj in objs]
 
 
-EXPECTED_KINDS = ["request", "request", "request", "request", "consent", "consent", "parent", "parent",
-                  "audit_prefix"]
+EXPECTED_KINDS = [
+    "request",
+    "request",
+    "request",
+    "request",
+    "consent",
+    "consent",
+    "parent",
+    "parent",
+    "audit_prefix",
+]
 
 
 def expected_items(w: World) -> list[tuple[str, str, str, str]]:
@@ -171,13 +204,21 @@ def test_the_dry_run_lists_exactly_the_expired_items(world):
 
 
 def test_the_dry_run_deletes_nothing(world):
-    before = (InformationRequest.objects.count(), Parent.objects.count(), ConsentDeclaration.objects.count(),
-              AuditEvent.objects.count())
+    before = (
+        InformationRequest.objects.count(),
+        Parent.objects.count(),
+        ConsentDeclaration.objects.count(),
+        AuditEvent.objects.count(),
+    )
     with time_machine.travel(TODAY, tick=False):
         out = io.StringIO()
         call_command("retention", "--dry-run", stdout=out)
-    after = (InformationRequest.objects.count(), Parent.objects.count(), ConsentDeclaration.objects.count(),
-             AuditEvent.objects.count())
+    after = (
+        InformationRequest.objects.count(),
+        Parent.objects.count(),
+        ConsentDeclaration.objects.count(),
+        AuditEvent.objects.count(),
+    )
     assert before == after
     assert not RetentionRecord.objects.exists()
     assert not AuditEvent.objects.filter(event="retention.deleted").exists()
@@ -228,7 +269,11 @@ def test_the_real_run_removes_the_expired_items_and_keeps_the_rest(world):
     assert set(InformationRequest.objects.values_list("pk", flat=True)) == {w.r_mixed_new.pk, w.r_timeline.pk}
     assert set(ConsentDeclaration.objects.values_list("pk", flat=True)) == {w.c_mixed.pk, w.c_revoked.pk}
     assert set(Parent.objects.values_list("pk", flat=True)) == {
-        w.p_mixed.pk, w.p_edited.pk, w.p_revoked.pk, w.p_timeline.pk}
+        w.p_mixed.pk,
+        w.p_edited.pk,
+        w.p_revoked.pk,
+        w.p_timeline.pk,
+    }
     # The cascade went with the requests.
     assert not Child.objects.filter(request_id=old_request_pk).exists()
     assert not RequestedTopic.objects.filter(request_id=old_request_pk).exists()
@@ -264,10 +309,14 @@ def test_the_real_run_writes_the_register_without_personal_data(world):
     audit_row = rows[-1]
     assert (audit_row.term_years, audit_row.deleted_count) == (5, 3)
     assert (audit_row.first_seq, audit_row.anchor_seq, audit_row.anchor_hash) == (
-        w.audit[0].seq, w.audit[2].seq, w.audit[2].hash)
+        w.audit[0].seq,
+        w.audit[2].seq,
+        w.audit[2].hash,
+    )
     # No name, no BSN, no free text anywhere in the register.
-    dumped = json.dumps([{f.attname: str(getattr(r, f.attname)) for f in RetentionRecord._meta.fields}
-                         for r in rows])
+    dumped = json.dumps(
+        [{f.attname: str(getattr(r, f.attname)) for f in RetentionRecord._meta.fields} for r in rows]
+    )
     for secret in ("Sanne", "Vries", "111222333", "Mila", "Lotte", "School maakt"):
         assert secret not in dumped
 
@@ -318,8 +367,12 @@ def test_a_protected_record_is_skipped_and_reported(world, monkeypatch):
     original = retention.Collector.collect
 
     def collect(self, objs, *args, **kwargs):
-        if isinstance(objs, list) and objs and isinstance(objs[0], InformationRequest) \
-                and objs[0].pk == world.r_old.pk:
+        if (
+            isinstance(objs, list)
+            and objs
+            and isinstance(objs[0], InformationRequest)
+            and objs[0].pk == world.r_old.pk
+        ):
             raise ProtectedError("protected", {objs[0]})
         return original(self, objs, *args, **kwargs)
 
@@ -332,8 +385,9 @@ def test_a_protected_record_is_skipped_and_reported(world, monkeypatch):
     assert ("consent.consentdeclaration", str(world.c_old.pk)) in skipped
     assert ("requests.parent", str(world.p_old.pk)) in skipped
     assert InformationRequest.objects.filter(pk=world.r_old.pk).exists()
-    assert not RetentionRecord.objects.filter(object_id=str(world.r_old.pk),
-                                              object_type="requests.informationrequest").exists()
+    assert not RetentionRecord.objects.filter(
+        object_id=str(world.r_old.pk), object_type="requests.informationrequest"
+    ).exists()
     assert verify_chain().ok
 
 
@@ -374,9 +428,15 @@ def test_removing_more_after_a_real_run_is_found(world):
 
 
 def test_terms_below_the_legal_minimum_are_refused():
-    with override_settings(TOOLKID_RETENTION_AUDIT_YEARS=3), pytest.raises(ImproperlyConfigured, match="at least 5"):
+    with (
+        override_settings(TOOLKID_RETENTION_AUDIT_YEARS=3),
+        pytest.raises(ImproperlyConfigured, match="at least 5"),
+    ):
         RetentionPolicy.from_settings()
-    with override_settings(TOOLKID_RETENTION_CASE_YEARS=15), pytest.raises(ImproperlyConfigured, match="at least 20"):
+    with (
+        override_settings(TOOLKID_RETENTION_CASE_YEARS=15),
+        pytest.raises(ImproperlyConfigured, match="at least 20"),
+    ):
         RetentionPolicy.from_settings()
     with override_settings(TOOLKID_RETENTION_CASE_YEARS=25, TOOLKID_RETENTION_AUDIT_YEARS=7):
         assert RetentionPolicy.from_settings() == RetentionPolicy(case_years=25, audit_years=7)

@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
 
 from tests.e2e import helpers as h
 
@@ -32,11 +32,21 @@ E2E_DIR = Path(__file__).resolve().parent
 ENABLED = os.environ.get("TOOLKID_E2E") == "1"
 CHROMIUM = os.environ.get("TOOLKID_E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
-#: Milliseconds Playwright waits for an element or a navigation before it fails the step.
+#: The app under test, for the reporting hooks (screenshots, log, timings).
+SERVER_KEY = pytest.StashKey[h.Server]()
+#: Milliseconds Playwright waits for an element, a navigation or an ``expect`` before it fails
+#: the step (generous: CI machines are small and busy; a passing step never waits this long).
 TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 def _is_e2e(item: pytest.Item) -> bool:
@@ -80,7 +90,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             report.longrepr = "\n".join(text)
         item._e2e_call_report = report  # type: ignore[attr-defined]
     if report.failed:
-        server = getattr(item.session, "_e2e_server", None)
+        server = item.config.stash.get(SERVER_KEY, None)
         if server is not None:
             report.sections.append(("server log (last lines)", server.log_tail(40)))
 
@@ -92,7 +102,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
-    if not ENABLED or not h.AXE.checks:
+    if not ENABLED:
+        return
+    server = config.stash.get(SERVER_KEY, None)
+    if server is not None:
+        parts = ", ".join(f"{k} {v:.1f} s" for k, v in server.startup.items())
+        terminalreporter.section("e2e timings")
+        waits = server.totp_waits
+        terminalreporter.write_line(
+            f"app start: {parts}; waiting for fresh TOTP windows: {sum(w for _, w, _ in waits):.1f} s"
+            + (" (" + ", ".join(f"{u} {w:.0f} s {why}" for u, w, why in waits) + ")" if waits else "")
+        )
+    if not h.AXE.checks:
         return
     report = h.AXE.write_report()
     tr = terminalreporter
@@ -114,7 +135,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     if h.AXE.failing and session.exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
-    server = getattr(session, "_e2e_server", None)
+    server = session.config.stash.get(SERVER_KEY, None)
     if server is not None and session.exitstatus != pytest.ExitCode.OK and server.log_path.exists():
         shutil.copy(server.log_path, h.ARTIFACTS / "server.log")
 
@@ -129,7 +150,7 @@ def server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFact
     """The real app on a free port with a fresh database (migrate + load_demo)."""
     var_dir = tmp_path_factory.mktemp("toolkid-e2e-var")
     srv = h.Server(var_dir=var_dir, log_path=var_dir / "server.log")
-    request.session._e2e_server = srv  # type: ignore[attr-defined]
+    request.config.stash[SERVER_KEY] = srv
     srv.prepare()
     srv.start()
     yield srv
@@ -145,7 +166,9 @@ def playwright() -> Iterator[Playwright]:
 @pytest.fixture(scope="session")
 def browser(playwright: Playwright) -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make e2e` installs Debian's chromium (apt-get install -y chromium)")
+        pytest.fail(
+            f"{CHROMIUM} is missing: `make e2e` installs Debian's chromium (apt-get install -y chromium)"
+        )
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
     yield browser
     browser.close()
@@ -178,8 +201,14 @@ def new_context(
                 problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
 
         page.on("response", on_response)
-        page.on("requestfailed", lambda req: problems.append(f"request failed: {req.url} ({req.failure})")
-                if req.resource_type != "document" else None)
+        page.on(
+            "requestfailed",
+            lambda req: (
+                problems.append(f"request failed: {req.url} ({req.failure})")
+                if req.resource_type != "document"
+                else None
+            ),
+        )
 
     def make(**options) -> BrowserContext:
         options.setdefault("base_url", server.base_url)

@@ -38,20 +38,26 @@ class Filing:
     receiver: str = "Mondriaan"
     severity: str = "Twijfel over het welzijn van het kind"
     reason: str = "School meldt dat L. vaak moe is en niet opgehaald wordt."
-    topics: dict[str, str] = field(default_factory=lambda: {
-        "c": "Hoe verloopt de behandeling van moeder; komt zij haar afspraken na?",
-    })
-    b_texts: dict[str, str] = field(default_factory=lambda: {
-        "kans op ernstige schade": "Zonder deze informatie kunnen we de veiligheid van L. niet inschatten.",
-        "de enige is die de gevraagde informatie": "Alleen de behandelaar kent het verloop van de behandeling.",
-        "schade aan het kind voorkomen": "Met de informatie kunnen we tijdig een veiligheidsplan maken.",
-        "heel specifieke informatie": "Alleen het verloop van de behandeling sinds maart.",
-        "Waarom is overleg toch noodzakelijk": "Moeder weigert, maar de signalen van school zijn ernstig.",
-    })
-    c_texts: dict[str, str] = field(default_factory=lambda: {
-        "Waarom is geen toestemming gevraagd": "Vader werd bij eerdere vragen agressief tegen moeder en kind.",
-        "Waarom is overleg zonder toestemming noodzakelijk": "Ernstig vermoeden van huiselijk geweld.",
-    })
+    topics: dict[str, str] = field(
+        default_factory=lambda: {
+            "c": "Hoe verloopt de behandeling van moeder; komt zij haar afspraken na?",
+        }
+    )
+    b_texts: dict[str, str] = field(
+        default_factory=lambda: {
+            "kans op ernstige schade": "Zonder deze informatie is de veiligheid van L. niet in te schatten.",
+            "de enige is die de gevraagde": "Alleen de behandelaar kent het verloop van de behandeling.",
+            "schade aan het kind voorkomen": "Met de informatie kunnen we tijdig een veiligheidsplan maken.",
+            "heel specifieke informatie": "Alleen het verloop van de behandeling sinds maart.",
+            "Waarom is overleg toch": "Moeder weigert, maar de signalen van school zijn ernstig.",
+        }
+    )
+    c_texts: dict[str, str] = field(
+        default_factory=lambda: {
+            "Waarom is geen toestemming gevraagd": "Vader werd eerder agressief tegen moeder en kind.",
+            "Waarom is overleg zonder toestemming": "Ernstig vermoeden van huiselijk geweld.",
+        }
+    )
 
 
 def main(page: Page) -> Locator:
@@ -73,7 +79,9 @@ def step_next(page: Page, expected_heading: str) -> None:
 
 def start_filing(page: Page, *, check: bool = False) -> None:
     """From anywhere: the menu's Nieuw informatieverzoek, then Verzoek starten."""
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Nieuw informatieverzoek").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Nieuw informatieverzoek"
+    ).click()
     expect(heading(page)).to_have_text("Nieuw informatieverzoek")
     if check:
         axe_check(page, "Nieuw informatieverzoek")
@@ -197,7 +205,9 @@ def review_and_send(page: Page, filing: Filing, *, check: bool = False, resubmit
 
 
 def open_from_inbox(page: Page, reference: str, *, check: bool = False) -> None:
-    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Binnengekomen verzoeken").click()
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Binnengekomen verzoeken"
+    ).click()
     expect(heading(page)).to_have_text("Binnengekomen verzoeken")
     if check:
         axe_check(page, "Binnengekomen verzoeken")
@@ -242,7 +252,9 @@ def answer_and_send(page: Page, answers: dict[str, str]) -> None:
     for letter, observation in answers.items():
         topic = block.locator("fieldset.answer-topic").filter(has_text=re.compile(rf"^\s*{letter}\. "))
         topic.get_by_label(re.compile(r"^Eigen waarneming")).fill(observation)
-        topic.get_by_label(re.compile(r"^Feiten die de zorg versterken")).fill("Twee afspraken afgezegd in oktober.")
+        topic.get_by_label(re.compile(r"^Feiten die de zorg versterken")).fill(
+            "Twee afspraken afgezegd in oktober."
+        )
         topic.get_by_label(re.compile(r"^Feiten die de zorg ontkrachten")).fill("Sinds november stabiel.")
     for box in block.get_by_role("checkbox").all():
         box.check()

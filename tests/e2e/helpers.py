@@ -41,7 +41,7 @@ TOTP_STEP = 30
 #: Fetch a code only with at least this many seconds left in its window, so that it is typed
 #: and checked inside the same window (a code checked in the next window moves the device's
 #: drift, and the next code demo_code prints would then be refused as already used).
-TOTP_MARGIN = 6
+TOTP_MARGIN = 3
 
 
 # --------------------------------------------------------------------------------------------
@@ -80,6 +80,10 @@ class Server:
     process: subprocess.Popen | None = None
     #: username -> the TOTP window of the last code used (a code works only once).
     _last_window: dict[str, int] = field(default_factory=dict)
+    #: Waits for a fresh TOTP window: (username, seconds, why), reported at the end of the run.
+    totp_waits: list[tuple[str, float, str]] = field(default_factory=list)
+    #: Seconds spent preparing: migrate, load_demo, starting gunicorn.
+    startup: dict[str, float] = field(default_factory=dict)
 
     @property
     def base_url(self) -> str:
@@ -92,6 +96,7 @@ class Server:
 
     def manage(self, *args: str, timeout: float = 120) -> str:
         """Run ``manage.py <args>`` against the app's database; return stdout (fail loudly)."""
+        started = time.monotonic()
         result = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=REPO,
@@ -101,11 +106,16 @@ class Server:
             timeout=timeout,
         )
         with self.log_path.open("a") as log:
-            log.write(f"\n$ manage.py {' '.join(args[:1])} ... (exit {result.returncode})\n")
+            log.write(
+                f"\n$ manage.py {' '.join(args[:1])} ... (exit {result.returncode}, "
+                f"{time.monotonic() - started:.1f} s)\n"
+            )
             log.write(result.stdout[-4000:])
             log.write(result.stderr[-4000:])
         if result.returncode != 0:
-            raise RuntimeError(f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}")
+            raise RuntimeError(
+                f"manage.py {' '.join(args)} failed ({result.returncode}):\n{result.stderr[-3000:]}"
+            )
         return result.stdout
 
     def shell(self, code: str) -> Any:
@@ -118,29 +128,42 @@ class Server:
 
     def prepare(self) -> None:
         self.var_dir.mkdir(parents=True, exist_ok=True)
-        self.manage("migrate", "--no-input", "--verbosity", "0")
-        self.manage("load_demo")
+        for name, args in (
+            ("migrate", ("migrate", "--no-input", "--verbosity", "0")),
+            ("load_demo", ("load_demo",)),
+        ):
+            started = time.monotonic()
+            self.manage(*args)
+            self.startup[name] = time.monotonic() - started
 
-    def start(self, timeout: float = 30) -> None:
-        gunicorn = Path(sys.executable).with_name("gunicorn")
+    def start(self, timeout: float = 60) -> None:
+        """gunicorn, as in production (2 workers, threads), logging to ``log_path``."""
+        started = time.monotonic()
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        options = "--workers 2 --threads 4 --timeout 60 --access-logfile - --error-logfile -"
+        # No control socket in ~/.gunicorn: runs side by side must not share one.
+        options += " --no-control-socket"
         for _attempt in range(3):  # the port is free when chosen; retry should another take it
             self.port = free_port()
-            log = self.log_path.open("a")
-            log.write(f"\n=== gunicorn on {self.base_url} ===\n")
-            log.flush()
-            self.process = subprocess.Popen(
-                [
-                    str(gunicorn), "toolkid.wsgi:application",
-                    "--bind", f"127.0.0.1:{self.port}",
-                    "--workers", "2", "--threads", "4", "--timeout", "60",
-                    "--access-logfile", "-", "--error-logfile", "-",
-                ],
-                cwd=REPO,
-                env=server_env(self.var_dir),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            command = [
+                gunicorn,
+                "toolkid.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                *options.split(),
+            ]
+            with self.log_path.open("a") as log:
+                log.write(f"\n=== gunicorn on {self.base_url} ===\n")
+                log.flush()
+                self.process = subprocess.Popen(
+                    command,
+                    cwd=REPO,
+                    env=server_env(self.var_dir),
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
             if self._wait_ready(timeout):
+                self.startup["gunicorn"] = time.monotonic() - started
                 return
             self.stop()
         raise RuntimeError(f"the app did not start; see {self.log_path}:\n{self.log_tail()}")
@@ -187,7 +210,11 @@ class Server:
             left = TOTP_STEP - (now % TOTP_STEP)
             if window > self._last_window.get(username, -1) and left >= TOTP_MARGIN:
                 break
+            why = "margin" if window > self._last_window.get(username, -1) else "same window"
             time.sleep(left + 0.2)
+            self.totp_waits.append((username, left + 0.2, why))
+            with self.log_path.open("a") as log:
+                log.write(f"\n[e2e] waited {left + 0.2:.1f} s for a fresh TOTP code of {username} ({why})\n")
         code = self.manage("demo_code", username).strip()
         assert re.fullmatch(r"\d{6}", code), f"demo_code printed {code!r}"
         self._last_window[username] = window
@@ -248,7 +275,10 @@ class Violation:
         return self.impact in FAILING_IMPACTS
 
     def describe(self) -> str:
-        lines = [f"[{self.impact}] {self.rule} on '{self.page}' ({self.url}) — {self.help}", f"    {self.help_url}"]
+        lines = [
+            f"[{self.impact}] {self.rule} on '{self.page}' ({self.url}) — {self.help}",
+            f"    {self.help_url}",
+        ]
         for target, html in self.nodes:
             lines.append(f"    - {target}: {html}")
         return "\n".join(lines)
@@ -267,24 +297,38 @@ class AxeLog:
     def add(self, page_name: str, url: str, result: dict[str, Any]) -> list[Violation]:
         found = []
         for v in result.get("violations", []):
-            nodes = tuple((" ".join(map(str, n.get("target", []))), n.get("html", "")[:300]) for n in v["nodes"])
+            nodes = tuple(
+                (" ".join(map(str, n.get("target", []))), n.get("html", "")[:300]) for n in v["nodes"]
+            )
             fresh = tuple(n for n in nodes if (v["id"], page_name, n[0]) not in self._seen)
             if not fresh:
                 continue
             self._seen.update((v["id"], page_name, n[0]) for n in fresh)
             violation = Violation(
-                rule=v["id"], impact=v.get("impact") or "unknown", help=v.get("help", ""),
-                help_url=v.get("helpUrl", ""), page=page_name, url=url, scenario=CURRENT.name, nodes=fresh,
+                rule=v["id"],
+                impact=v.get("impact") or "unknown",
+                help=v.get("help", ""),
+                help_url=v.get("helpUrl", ""),
+                page=page_name,
+                url=url,
+                scenario=CURRENT.name,
+                nodes=fresh,
             )
             found.append(violation)
         self.violations.extend(found)
         self.by_test.setdefault(CURRENT.nodeid, []).extend(found)
-        self.checks.append({
-            "scenario": CURRENT.name, "page": page_name, "url": url,
-            "violations": [{"rule": v.rule, "impact": v.impact, "nodes": [t for t, _ in v.nodes]} for v in found],
-            "incomplete": sorted({i["id"] for i in result.get("incomplete", [])}),
-            "passes": len(result.get("passes", [])),
-        })
+        self.checks.append(
+            {
+                "scenario": CURRENT.name,
+                "page": page_name,
+                "url": url,
+                "violations": [
+                    {"rule": v.rule, "impact": v.impact, "nodes": [t for t, _ in v.nodes]} for v in found
+                ],
+                "incomplete": sorted({i["id"] for i in result.get("incomplete", [])}),
+                "passes": len(result.get("passes", [])),
+            }
+        )
         return found
 
     @property
@@ -297,17 +341,30 @@ class AxeLog:
     def write_report(self) -> Path:
         path = ARTIFACTS / "axe-report.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps({
-            "tags": AXE_TAGS,
-            "pages_checked": len(self.checks),
-            "checks": self.checks,
-            "violations": [
-                {"rule": v.rule, "impact": v.impact, "help": v.help, "help_url": v.help_url, "page": v.page,
-                 "url": v.url, "scenario": v.scenario,
-                 "nodes": [{"target": t, "html": h} for t, h in v.nodes]}
-                for v in self.violations
-            ],
-        }, indent=2, ensure_ascii=False))
+        path.write_text(
+            json.dumps(
+                {
+                    "tags": AXE_TAGS,
+                    "pages_checked": len(self.checks),
+                    "checks": self.checks,
+                    "violations": [
+                        {
+                            "rule": v.rule,
+                            "impact": v.impact,
+                            "help": v.help,
+                            "help_url": v.help_url,
+                            "page": v.page,
+                            "url": v.url,
+                            "scenario": v.scenario,
+                            "nodes": [{"target": t, "html": h} for t, h in v.nodes],
+                        }
+                        for v in self.violations
+                    ],
+                },
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
         return path
 
 
@@ -335,7 +392,8 @@ def axe_check(page: Page, name: str) -> list[Violation]:
                 id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
                 nodes: v.nodes.map(n => ({target: n.target, html: n.html})),
             }));
-            return {violations: slim(r.violations), incomplete: slim(r.incomplete), passes: r.passes.map(p => p.id)};
+            return {violations: slim(r.violations), incomplete: slim(r.incomplete),
+                    passes: r.passes.map(p => p.id)};
         }""",
         AXE_TAGS,
     )
@@ -382,7 +440,9 @@ def enter_code(page: Page, server: Server, username: str) -> None:
             return
         if attempt == 0:
             server._last_window[username] = int(time.time() // TOTP_STEP)  # wait for a new code
-    raise AssertionError(f"second factor refused for {username}; page says: {page.locator('main').inner_text()[:500]}")
+    raise AssertionError(
+        f"second factor refused for {username}; page says: {page.locator('main').inner_text()[:500]}"
+    )
 
 
 def nav_labels(page: Page) -> list[str]:

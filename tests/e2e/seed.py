@@ -64,9 +64,13 @@ def file_request(
         topics=[{"topic": letter, "question": QUESTIONS[letter]} for letter in ("a", "c")],
     )
     info = request_submit(actor=actor, request=info, submit_token=uuid.uuid4())
-    print(json.dumps({
-        "public_id": str(info.public_id),
-        "reference": info.reference,
-        "status": info.status,
-        "urls": request_urls(info.public_id),
-    }))
+    print(
+        json.dumps(
+            {
+                "public_id": str(info.public_id),
+                "reference": info.reference,
+                "status": info.status,
+                "urls": request_urls(info.public_id),
+            }
+        )
+    )

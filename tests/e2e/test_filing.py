@@ -34,7 +34,9 @@ def test_bad_input_keeps_what_was_typed_and_explains_in_dutch(login_as):
         "Vul de datum van het telefonisch contact in (eerst bellen, dan schrijven)."
     )
     expect(m.get_by_label("Datum van het telefonisch contact")).to_have_attribute("aria-invalid", "true")
-    expect(m.get_by_label("Met wie had u telefonisch contact?")).to_have_value("de heer P. Smeets, behandelaar")
+    expect(m.get_by_label("Met wie had u telefonisch contact?")).to_have_value(
+        "de heer P. Smeets, behandelaar"
+    )
     axe_check(page, "Stap Telefonisch contact (fout)")
     shot(page, "telefonisch-contact-fout")
 
@@ -189,8 +191,15 @@ def test_keyboard_filing_then_path_b_refused_after_internal_consultation(login_a
     expect(page.locator("#pad-B")).to_be_visible()  # filing.js shows the chosen path only
     expect(page.locator("#pad-C")).to_be_hidden()
     for name, text in zip(
-        ("b_risk_of_serious_harm", "b_only_source", "b_prevents_harm", "b_specific_information",
-         "b_why_still_necessary"), f.b_texts.values(), strict=True,
+        (
+            "b_risk_of_serious_harm",
+            "b_only_source",
+            "b_prevents_harm",
+            "b_specific_information",
+            "b_why_still_necessary",
+        ),
+        f.b_texts.values(),
+        strict=True,
     ):
         key_type(page, f"id_{name}", text)
     key_check(page, "id_b_will_inform_parent")
@@ -215,21 +224,28 @@ def test_keyboard_filing_then_path_b_refused_after_internal_consultation(login_a
     block = flows.action(clinician, "parent_consultation")
     block.get_by_label("Datum van het overleg met de ouder").fill(flows.days_ago(0).isoformat())
     block.get_by_role("radio", name="Ouder is niet akkoord met verstrekken").check()
-    block.get_by_label("Toelichting").fill("Moeder wil niet dat het wijkteam iets hoort over haar behandeling.")
+    block.get_by_label("Toelichting").fill(
+        "Moeder wil niet dat het wijkteam iets hoort over haar behandeling."
+    )
     block.get_by_role("button", name="Overleg met ouder vastleggen").click()
     flows.done(clinician, "Het overleg met de ouder is vastgelegd.")
 
     block = flows.action(clinician, "internal_consultation")
     block.get_by_label("Met wie overlegde u?").fill("Geneesheer-directeur")
     block.get_by_label("Datum van het intern overleg").fill(flows.days_ago(0).isoformat())
-    block.get_by_label("Conclusie").fill("De gevraagde informatie voegt niets toe aan wat het wijkteam al weet.")
+    block.get_by_label("Conclusie").fill(
+        "De gevraagde informatie voegt niets toe aan wat het wijkteam al weet."
+    )
     block.get_by_role("button", name="Intern overleg vastleggen").click()
     flows.done(clinician, "Het intern overleg is vastgelegd.")
     axe_check(clinician, "Verzoek (zorgverlener, in behandeling)")
     shot(clinician, "zorgverlener-in-behandeling")
 
-    flows.decide(clinician, "Informatie niet verstrekken",
-                 "Na intern overleg: verstrekken tegen de wil van moeder is niet noodzakelijk (R31c).")
+    flows.decide(
+        clinician,
+        "Informatie niet verstrekken",
+        "Na intern overleg: verstrekken tegen de wil van moeder is niet noodzakelijk (R31c).",
+    )
     expect(clinician.locator("main")).to_contain_text("wacht op bevestiging door een tweede persoon")
     shot(clinician, "weigering-wacht-op-bevestiging")
 
@@ -239,14 +255,18 @@ def test_keyboard_filing_then_path_b_refused_after_internal_consultation(login_a
 
     # --- the second person confirms ------------------------------------------------------
     leader = login_as("teamleider.mondriaan")
-    leader.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name="Te bevestigen weigeringen").click()
+    leader.get_by_role("navigation", name="Hoofdmenu").get_by_role(
+        "link", name="Te bevestigen weigeringen"
+    ).click()
     expect(heading(leader)).to_have_text("Te bevestigen weigeringen")
     axe_check(leader, "Te bevestigen weigeringen")
     shot(leader, "te-bevestigen-weigeringen")
     main(leader).get_by_role("link", name=reference, exact=True).click()
     block = flows.action(leader, "confirm_refusal")
     axe_check(leader, "Verzoek (teamleider, weigering te bevestigen)")
-    block.get_by_label(re.compile("Toelichting bij de bevestiging")).fill("Terecht nee: besproken in het MDO.")
+    block.get_by_label(re.compile("Toelichting bij de bevestiging")).fill(
+        "Terecht nee: besproken in het MDO."
+    )
     block.get_by_role("button", name="Weigering bevestigen").click()
     flows.done(leader, "De weigering is bevestigd.")
 

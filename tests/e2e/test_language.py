@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import DEMO_PASSWORD, axe_check, enter_code, nav_labels, shot
+from tests.e2e.helpers import DEMO_PASSWORD, axe_check, nav_labels, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -29,13 +29,13 @@ def test_switch_to_english_and_back(new_context, server):
     shot(page, "login-english")
 
     # Logging in keeps the choice.
-    page.get_by_label("Username").fill("zorg.mondriaan")
+    page.get_by_label("Username").fill("zorg2.mondriaan")
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Two-step verification")
-    page.get_by_label("Code from your authenticator app").fill(server.totp_code("zorg.mondriaan"))
+    page.get_by_label("Code from your authenticator app").fill(server.totp_code("zorg2.mondriaan"))
     page.get_by_role("button", name="Check").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Maud")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Thijs")
     labels = page.get_by_role("navigation", name="Main menu").get_by_role("link").all_inner_texts()
     assert "Overview" in [label.strip() for label in labels], labels
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
@@ -44,7 +44,7 @@ def test_switch_to_english_and_back(new_context, server):
 
     switch_language(page, "Language", "nl", "Change language")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Maud")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Thijs")
     assert "Overzicht" in nav_labels(page)
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
     shot(page, "overzicht-terug-in-het-nederlands")

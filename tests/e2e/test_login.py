@@ -25,29 +25,56 @@ pytestmark = pytest.mark.e2e
 ROLE_NAV = {
     "jeugd.heerlen": {
         "organisation": "Wijkteam Heerlen",
-        "shown": {"Overzicht": "home", "Mijn verzoeken": "requests:outgoing",
-                  "Nieuw informatieverzoek": "requests:new"},
-        "hidden": ["Binnengekomen verzoeken", "Te bevestigen weigeringen", "Adviesvragen", "Gebruikers",
-                   "Audit", "Platformbeheer"],
+        "shown": {
+            "Overzicht": "home",
+            "Mijn verzoeken": "requests:outgoing",
+            "Nieuw informatieverzoek": "requests:new",
+        },
+        "hidden": [
+            "Binnengekomen verzoeken",
+            "Te bevestigen weigeringen",
+            "Adviesvragen",
+            "Gebruikers",
+            "Audit",
+            "Platformbeheer",
+        ],
     },
     "zorg.mondriaan": {
         "organisation": "Mondriaan",
         "shown": {"Overzicht": "home", "Binnengekomen verzoeken": "requests:inbox"},
-        "hidden": ["Mijn verzoeken", "Nieuw informatieverzoek", "Te bevestigen weigeringen", "Adviesvragen",
-                   "Gebruikers", "Audit", "Platformbeheer"],
+        "hidden": [
+            "Mijn verzoeken",
+            "Nieuw informatieverzoek",
+            "Te bevestigen weigeringen",
+            "Adviesvragen",
+            "Gebruikers",
+            "Audit",
+            "Platformbeheer",
+        ],
     },
     "teamleider.mondriaan": {
         "organisation": "Mondriaan",
-        "shown": {"Overzicht": "home", "Binnengekomen verzoeken": "requests:inbox",
-                  "Te bevestigen weigeringen": "requests:refusals"},
+        "shown": {
+            "Overzicht": "home",
+            "Binnengekomen verzoeken": "requests:inbox",
+            "Te bevestigen weigeringen": "requests:refusals",
+        },
         "hidden": ["Nieuw informatieverzoek", "Adviesvragen", "Gebruikers", "Platformbeheer"],
     },
     "jurist.mondriaan": {
         "organisation": "Mondriaan",
-        "shown": {"Overzicht": "home", "Adviesvragen": "requests:legal_queue",
-                  "Te bevestigen weigeringen": "requests:refusals"},
-        "hidden": ["Mijn verzoeken", "Nieuw informatieverzoek", "Binnengekomen verzoeken", "Gebruikers",
-                   "Platformbeheer"],
+        "shown": {
+            "Overzicht": "home",
+            "Adviesvragen": "requests:legal_queue",
+            "Te bevestigen weigeringen": "requests:refusals",
+        },
+        "hidden": [
+            "Mijn verzoeken",
+            "Nieuw informatieverzoek",
+            "Binnengekomen verzoeken",
+            "Gebruikers",
+            "Platformbeheer",
+        ],
     },
     "beheer.heerlen": {
         "organisation": "Wijkteam Heerlen",

@@ -51,8 +51,12 @@ def test_path_a_consent_given_answered_and_read(login_as):
 
 
 def test_path_c_no_consent_asked_parent_not_told(login_as):
-    f = flows.Filing(path="C", parent_name="Karin Vos", severity="Vermoeden van kindermishandeling",
-                     reason="Buren hoorden geschreeuw; L. had blauwe plekken op school.")
+    f = flows.Filing(
+        path="C",
+        parent_name="Karin Vos",
+        severity="(Redelijk vermoeden van) kindermishandeling / huiselijk geweld",
+        reason="Buren hoorden geschreeuw; L. had blauwe plekken op school.",
+    )
     requester = login_as("vt.zuidlimburg")
     reference = flows.file_with_mouse(requester, f)
     expect(main(requester)).to_contain_text("Geen toestemming gevraagd")
@@ -62,8 +66,12 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
     flows.open_from_inbox(clinician, reference)
     expect(main(clinician)).to_contain_text("De ouder wordt in deze fase niet over het contact geïnformeerd")
     flows.take(clinician)
-    flows.decide(clinician, "Informatie verstrekken", "Het acute risico voor L. weegt zwaarder.",
-                 weighing="Ernstig vermoeden van huiselijk geweld; zonder informatie geen veiligheidsplan (R34).")
+    flows.decide(
+        clinician,
+        "Informatie verstrekken",
+        "Het acute risico voor L. weegt zwaarder.",
+        weighing="Ernstig vermoeden van huiselijk geweld; zonder informatie geen veiligheidsplan (R34).",
+    )
     flows.answer_and_send(clinician, {"c": "Moeder mist sinds oktober afspraken en meldt spanningen thuis."})
     flows.done(clinician, "Het antwoord is verstuurd.")
     provider_text = main(clinician).inner_text()
@@ -74,7 +82,9 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
 
     requester.reload()
     expect(flows.status(requester)).to_contain_text("Beantwoord")
-    expect(main(requester)).to_contain_text("Laat de zorgverlener weten wat er met de informatie is gedaan")  # R38
+    expect(main(requester)).to_contain_text(
+        "Laat de zorgverlener weten wat er met de informatie is gedaan"
+    )  # R38
     requester_text = main(requester).inner_text()
     assert "Vertel de ouder bij het volgende contact" not in requester_text  # R35: nothing to the parent
     # The weighing is the provider's own record; the requester sees the decision and motivation.
@@ -83,8 +93,9 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
 
 
 def test_reformulation_sent_back_and_filed_again(login_as):
-    f = flows.Filing(path="B", parent_name="Sandra Meijer",
-                     topics={"a": "Is moeder een goede moeder voor L.?"})
+    f = flows.Filing(
+        path="B", parent_name="Sandra Meijer", topics={"a": "Is moeder een goede moeder voor L.?"}
+    )
     requester = login_as("jeugd.kerkrade")
     reference = flows.file_with_mouse(requester, f)
 
@@ -108,11 +119,15 @@ def test_reformulation_sent_back_and_filed_again(login_as):
     expect(heading(requester)).to_have_text("Telefonisch contact")
     expect(main(requester)).to_contain_text(f"Verzoek {reference} herformuleren")
     axe_check(requester, "Stap Telefonisch contact (herformuleren)")
-    requester.get_by_role("navigation", name="Stappen van het verzoek").get_by_role("link", name="Vragen").click()
+    requester.get_by_role("navigation", name="Stappen van het verzoek").get_by_role(
+        "link", name="Vragen"
+    ).click()
     expect(heading(requester)).to_have_text("Vragen")
     question = main(requester).locator("#id_topics-a-question")
     expect(question).to_have_value("Is moeder een goede moeder voor L.?")
-    question.fill("Welke gevolgen heeft de depressie van moeder voor haar emotionele beschikbaarheid voor L.?")
+    question.fill(
+        "Welke gevolgen heeft de depressie van moeder voor haar emotionele beschikbaarheid voor L.?"
+    )
     flows.step_next(requester, "Toestemming")
     flows.step_next(requester, "Controleren en versturen")
     flows.review_and_send(requester, f, resubmit=True)

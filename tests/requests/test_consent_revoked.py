@@ -1,6 +1,8 @@
 """R29: path A rests on a consent that travels with the request. When the parent revokes it, an
 answer can no longer be sent on it; the requester re-decides the consent path (B with the R30
-explanations, C with R32–R33, or A with a new declaration), and then the answer can go."""
+explanations, C with R32–R33, or A with a new declaration). With a new declaration the answer
+can go; on B or C the request goes back to the clinician, who consults the parent (R31) or
+weighs (R34) and decides again before answering."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from .helpers import (
     PATH_B_FIELDS,
     PATH_C_FIELDS,
     assert_refused,
+    consult_parent,
     decide,
     fill_answer,
     fresh,
@@ -52,7 +55,7 @@ def answering(filed_request, clinician_actor):
     return fill_answer(decide(filed_request("A"), clinician_actor, provide=True), clinician_actor)
 
 
-def test_r29_answer_blocked_after_revocation_then_redecided_to_b_and_sent(
+def test_r29_r31_answer_blocked_after_revocation_then_redecided_to_b_consulted_and_sent(
     answering, requester_actor, clinician_actor
 ):
     _revoke(fresh(answering), requester_actor)
@@ -66,9 +69,39 @@ def test_r29_answer_blocked_after_revocation_then_redecided_to_b_and_sent(
         actor=requester_actor, request=answering, path=ConsentPath.B, fields=PATH_B_ONLY
     )
     assert request.consent_path == ConsentPath.B and request.consent_declaration is None
+    # R31: without the consent the decision to provide no longer stands; the clinician
+    # consults the parent and decides again.
+    request = fresh(request)
+    assert request.status == S.IN_PROGRESS
+    assert (request.decision, request.decision_motivation, request.decided_by, request.decided_at) == (
+        "", "", None, None
+    )
     event = RequestEvent.objects.get(request=request, kind="consent_path_redecided")
     assert event.data["from_path"] == "A" and event.data["to_path"] == "B"
+    assert (event.from_status, event.to_status) == (S.ANSWERING, S.IN_PROGRESS)
     assert event.data["previous_consent_declaration_id"] == answering.consent_declaration_id
+    # The clinician's page offers the consultation and the decision, no longer the answer.
+    from requests import views_handling as vh
+
+    offered = vh.allowed_actions(clinician_actor, request)
+    assert {vh.PARENT_CONSULTATION, vh.DECIDE} <= set(offered) and vh.ANSWER not in offered
+    with pytest.raises(IllegalMove):
+        request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED,
+                            expected_status=None)
+    assert_refused(
+        lambda: request_decide(
+            actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="Akkoord."
+        ),
+        request,
+        "parent_consultation",
+        "Leg eerst het overleg met de ouder vast (R31).",
+    )
+    consult_parent(request, clinician_actor, agrees=True)
+    request = request_decide(
+        actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="Ouder akkoord (R31a)."
+    )
+    assert request.status == S.ANSWERING
+    # The concept answer written before the revocation is still there.
     request = request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED)
     assert request.status == S.ANSWERED
 
@@ -131,10 +164,63 @@ def test_r32_r33_redecided_to_path_c(answering, requester_actor, clinician_actor
     request = request_redecide_consent_path(
         actor=requester_actor, request=answering, path=ConsentPath.C, fields=PATH_C_FIELDS
     )
+    # R34: the clinician weighs the weighty circumstances and decides again.
+    assert fresh(request).status == S.IN_PROGRESS and fresh(request).decision == ""
+    assert_refused(
+        lambda: request_decide(
+            actor=clinician_actor, request=request, decision=Decision.PROVIDE, motivation="x"
+        ),
+        request,
+        "weighing",
+        "(R34)",
+    )
+    request = request_decide(
+        actor=clinician_actor,
+        request=request,
+        decision=Decision.PROVIDE,
+        motivation="Acuut gevaar.",
+        weighing="Het gevaar voor de kinderen weegt zwaarder dan het beroepsgeheim.",
+    )
     assert (
         request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED).status
         == S.ANSWERED
     )
+
+
+def test_r29_redecided_while_in_progress_stays_in_progress(
+    filed_request, requester_actor, clinician_actor
+):
+    request = request_take(actor=clinician_actor, request=filed_request("A"))
+    _revoke(fresh(request), requester_actor)
+    request = request_redecide_consent_path(
+        actor=requester_actor, request=request, path=ConsentPath.B, fields=PATH_B_FIELDS
+    )
+    assert fresh(request).status == S.IN_PROGRESS
+    event = RequestEvent.objects.get(request=request, kind="consent_path_redecided")
+    assert (event.from_status, event.to_status) == ("", "")
+
+
+def test_redecide_from_a_stale_page_is_a_conflict_without_revealing_a_pending_refusal(
+    filed_request, requester_actor, clinician_actor
+):
+    from requests.errors import Conflict
+
+    request = request_take(actor=clinician_actor, request=filed_request("A"))
+    _revoke(fresh(request), requester_actor)
+    decide(fresh(request), clinician_actor, provide=False)
+    assert fresh(request).status == S.REFUSAL_PENDING
+    # R11: the requester's page says "in behandeling"; that is no conflict, and stays masked.
+    request = request_redecide_consent_path(
+        actor=requester_actor, request=request, path=ConsentPath.B, fields=PATH_B_FIELDS,
+        expected_status=S.IN_PROGRESS,
+    )
+    assert fresh(request).consent_path == ConsentPath.B
+    assert fresh(request).status == S.REFUSAL_PENDING
+    with pytest.raises(Conflict):
+        request_redecide_consent_path(
+            actor=requester_actor, request=request, path=ConsentPath.B, fields=PATH_B_FIELDS,
+            expected_status=S.SUBMITTED,
+        )
 
 
 def test_r29_redecided_to_a_with_a_new_declaration(answering, requester_actor, clinician_actor, mondriaan):
@@ -149,6 +235,7 @@ def test_r29_redecided_to_a_with_a_new_declaration(answering, requester_actor, c
         actor=requester_actor, request=answering, path=ConsentPath.A, fields={}, consent_declaration=renewed
     )
     assert request.consent_declaration == renewed
+    assert fresh(request).status == S.ANSWERING  # the decision stands on the new consent
     assert (
         request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED).status
         == S.ANSWERED

@@ -146,7 +146,8 @@ def test_detail_shows_only_the_actions_allowed_now(filed_request, requester, cli
     assert "Besluit vastleggen" not in requester_page
     assert action_forms(requester_page) == slugs(vh.WITHDRAW)
     assert action_forms(clinician_page) == slugs(
-        vh.RETURN, vh.INTERNAL_CONSULTATION, vh.ASK_LEGAL_ADVICE, vh.DECIDE
+        vh.RETURN, vh.INTERNAL_CONSULTATION, vh.ASK_LEGAL_ADVICE, vh.DECIDE,
+        vh.EXTEND,  # issue 5: "Verlenging aanvragen" while handling (UI.md)
     )
     assert "Besluit vastleggen" in clinician_page
     # A colleague who is not the handling clinician sees no handling actions.

@@ -1,19 +1,43 @@
-"""load_demo and demo_code: idempotent demo data with known second factors, never in production."""
+"""load_demo and demo_code: idempotent demo data with known second factors, never in production;
+and demo information requests in every state and on every path, made through the services."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.models import AuditEvent
-from toolkid.management import demo
+from consent.models import ConsentDeclaration
+from consent.validation import PDF, validate_document
+from requests import selectors, services
+from requests.bsn import is_valid_bsn
+from requests.errors import Incomplete
+from requests.models import (
+    ConsentPath,
+    Decision,
+    InformationRequest,
+    LegalAdvice,
+    LegalAdviceOrigin,
+    LegalAdviceStatus,
+    LegalFramework,
+    Parent,
+    ParentConsultationOutcome,
+    RequestEvent,
+)
+from requests.workflow import OPEN_FOR_PROVIDER, RequestStatus
+from tests.conftest import verify_client
+from toolkid.actors import Actor
+from toolkid.management import demo, demo_requests
 from toolkid.models import (
     ClosureDay,
     DecreeDay,
@@ -29,6 +53,13 @@ pytestmark = pytest.mark.django_db
 
 PRODUCTION = {"DEBUG": False, "SETTINGS_MODULE": "toolkid.settings.production"}
 CODE_AT_END = re.compile(r"\s\d{6}$")
+S = RequestStatus
+
+
+@pytest.fixture(autouse=True)
+def _documents(settings, tmp_path):
+    """The demo's consent declarations (PDFs) go to a folder of this test."""
+    settings.DOCUMENTS_DIR = tmp_path / "documents"
 
 
 def load_demo() -> str:
@@ -54,6 +85,11 @@ def counts() -> dict[str, int]:
         "closure_days": ClosureDay.objects.count(),
         "decree_days": DecreeDay.objects.count(),
         "audit_events": AuditEvent.objects.count(),
+        "requests": InformationRequest.objects.count(),
+        "request_events": RequestEvent.objects.count(),
+        "parents": Parent.objects.count(),
+        "consents": ConsentDeclaration.objects.count(),
+        "legal_advice": LegalAdvice.objects.count(),
     }
 
 
@@ -71,6 +107,8 @@ def test_load_demo_twice_creates_nothing_new_and_prints_the_same():
     assert first["organisations"] == len(demo.ORGANISATIONS) == 17
     assert first["users"] == len(demo.USERS)
     assert first["totp_devices"] == first["static_devices"] == len(demo.USERS)
+    # Issue 4 adds the follow-up cases (toolkid.management.demo.load_followup_demo).
+    assert first["requests"] == len(demo_requests.CASES) + len(demo.FOLLOWUP_REQUEST_SLUGS)
 
 
 def test_demo_covers_every_role_the_seven_wijkteams_and_a_two_organisation_user():
@@ -178,3 +216,174 @@ def test_demo_code_refuses_under_production_settings():
     load_demo()
     with override_settings(**PRODUCTION), pytest.raises(CommandError, match="productie"):
         demo_code("zorg.mondriaan")
+
+
+# --- demo information requests ----------------------------------------------------------------
+
+
+def demo_request(slug: str) -> InformationRequest:
+    case = next(c for c in demo_requests.CASES if c.slug == slug)
+    return InformationRequest.objects.get(submit_token=case.key)
+
+
+def actor(username: str, organisation: str | None = None) -> Actor:
+    user = User.objects.get(username=username)
+    memberships = user.memberships.filter(is_active=True).select_related("organisation")
+    if organisation is not None:
+        memberships = memberships.filter(organisation__name=organisation)
+    org = memberships.first().organisation
+    return Actor(user=user, organisation=org, roles=frozenset(m.role for m in memberships))
+
+
+def test_demo_requests_cover_every_state_and_every_path():
+    load_demo()
+    requests = InformationRequest.objects.all()
+    assert set(requests.values_list("status", flat=True)) == set(RequestStatus.values)
+    sent = requests.exclude(status=S.DRAFT)
+    assert set(sent.values_list("consent_path", flat=True)) == set(ConsentPath.values)
+
+    # Path B: the parent agrees (R31a), disagrees and it is provided anyway (R31b), or not (R31c).
+    b = requests.filter(consent_path=ConsentPath.B)
+    agrees = ParentConsultationOutcome.AGREES
+    disagrees = ParentConsultationOutcome.DISAGREES
+    assert b.filter(parent_consultation_outcome=agrees, decision=Decision.PROVIDE).exists()
+    assert b.filter(parent_consultation_outcome=disagrees, decision=Decision.PROVIDE).exists()
+    assert b.filter(parent_consultation_outcome=disagrees, decision=Decision.NOT_PROVIDE).exists()
+    # Path C provided and refused.
+    c = requests.filter(consent_path=ConsentPath.C)
+    assert c.filter(decision=Decision.PROVIDE, status=S.ANSWERED).exists()
+    assert c.filter(decision=Decision.NOT_PROVIDE, status=S.REFUSED).exists()
+
+    # OTS (R4): the gezinsvoogd of Bureau Jeugdzorg Limburg, answered.
+    ots = demo_request("ots")
+    assert ots.legal_framework == LegalFramework.OTS and ots.has_ots
+    assert ots.requesting_organisation.name == "Bureau Jeugdzorg Limburg"
+    assert ots.requester.username == "gezinsvoogd.bjz"
+    assert ots.status == S.ANSWERED
+
+    assert demo_request("bezwaar").legal_advice.filter(
+        origin=LegalAdviceOrigin.CONTESTED_REFUSAL, status=LegalAdviceStatus.OPEN
+    ).exists()
+    returned = demo_request("teruggestuurd")
+    assert returned.status == S.RETURNED and returned.reformulation_suggestion
+
+
+def test_demo_requests_are_made_through_the_services_by_the_demo_users():
+    load_demo()
+    demo_usernames = {spec.username for spec in demo.USERS}
+    for req in InformationRequest.objects.exclude(status=S.DRAFT):
+        submitted = AuditEvent.objects.get(
+            event="request.submitted", object_type="requests.informationrequest", object_id=str(req.pk)
+        )
+        assert submitted.username == req.requester.username in demo_usernames
+        assert RequestEvent.objects.filter(request=req, kind="submitted").count() == 1
+        assert req.due_date and req.due_explanation
+    # Every move was a person's, not the system's, except the one documented demo backdating.
+    system = AuditEvent.objects.filter(object_type="requests.informationrequest", username="")
+    assert set(system.values_list("event", flat=True)) == {"demo.request_backdated"}
+
+
+def test_a_second_run_keeps_demo_requests_as_someone_left_them():
+    load_demo()
+    submitted = demo_request("ingediend")
+    services.request_take(actor=actor("zorg.mondriaan"), request=submitted)
+    before = InformationRequest.objects.count()
+    load_demo()
+    assert InformationRequest.objects.count() == before
+    assert demo_request("ingediend").status == S.IN_PROGRESS
+
+
+def test_the_audit_chain_verifies_after_load_demo():
+    load_demo()
+    load_demo()
+    out = StringIO()
+    call_command("audit_verify", stdout=out)  # exits 1 (SystemExit) when the chain is broken
+    assert "intact" in out.getvalue()
+
+
+def test_an_overdue_request_stands_out_in_the_inbox():
+    load_demo()
+    today = timezone.localdate()
+    overdue = InformationRequest.objects.filter(status__in=OPEN_FOR_PROVIDER, due_date__lt=today)
+    assert overdue.exists()
+    late = demo_request("te-laat")
+    assert late in overdue
+    # The explanation is recomputed for the earlier day, in Mondriaan's calendar.
+    assert late.due_explanation["start"] == timezone.localtime(late.submitted_at).date().isoformat()
+    assert late.due_explanation["due"] == late.due_date.isoformat()
+    assert late.phone_contact_date < timezone.localtime(late.submitted_at).date()
+    assert AuditEvent.objects.filter(event="demo.request_backdated", object_id=str(late.pk)).count() == 1
+
+    client = verify_client(Client(), User.objects.get(username="zorg.mondriaan"))
+    html = client.get(reverse("requests:inbox")).content.decode()
+    assert late.reference in html and 'class="row--overdue"' in html
+
+
+def test_the_revoked_consent_blocks_the_answer():
+    load_demo()
+    req = demo_request("toestemming-ingetrokken")
+    assert req.status == S.ANSWERING and req.consent_path == ConsentPath.A
+    assert req.consent_declaration.is_revoked
+    with pytest.raises(Incomplete) as caught:
+        services.request_send_answer(
+            actor=actor("zorg.mondriaan"), request=req, confirmations=demo_requests.ALL_CONFIRMED
+        )
+    assert "consent_path" in caught.value.errors
+
+
+def test_the_pending_refusal_had_internal_consultation_and_legal_advice_and_stays_hidden():
+    load_demo()
+    req = demo_request("pad-b-weigering")
+    assert req.status == S.REFUSAL_PENDING and req.decision == Decision.NOT_PROVIDE
+    assert req.internal_consultation_date and req.internal_consultation_conclusion
+    advice = req.legal_advice.get()
+    assert advice.status == LegalAdviceStatus.GIVEN and advice.advisor.username == "jurist.mondriaan"
+    # R11: the requester (flex.parkstad, for Wijkteam Landgraaf) sees "in behandeling".
+    requester = actor("flex.parkstad", "Wijkteam Landgraaf")
+    assert selectors.status_for(requester, req) == S.IN_PROGRESS
+
+
+def test_the_refused_request_shows_the_veilig_thuis_sentence_to_the_requester():
+    load_demo()
+    req = demo_request("pad-b-geweigerd")
+    assert req.status == S.REFUSED and req.refusal_confirmed_by.username == "teamleider.mondriaan"
+    client = verify_client(Client(), User.objects.get(username="jeugd.xonar"))
+    html = client.get(reverse("requests:detail", kwargs={"public_id": req.public_id})).content.decode()
+    assert "Dan kan Veilig Thuis worden ingeschakeld (R2)." in html
+
+
+def test_path_a_consent_declarations_carry_a_real_pdf():
+    pypdf = pytest.importorskip("pypdf")
+    load_demo()
+    declarations = ConsentDeclaration.objects.filter(requests__consent_path=ConsentPath.A).distinct()
+    assert declarations.count() >= 6
+    for declaration in declarations:
+        assert declaration.document_content_type == PDF
+        with declaration.document.open("rb") as handle:
+            data = handle.read()
+        assert validate_document(io.BytesIO(data)) == PDF
+        reader = pypdf.PdfReader(io.BytesIO(data), strict=True)
+        assert len(reader.pages) == 1
+        text = reader.pages[0].extract_text()
+        assert "DEMO" in text and declaration.parent.name in text
+
+
+def test_demo_people_are_invented_and_bsns_are_documented_test_numbers():
+    load_demo()
+    bsns = set(Parent.objects.exclude(bsn="").values_list("bsn", flat=True))
+    assert bsns <= {"111222333", "123456782"} and bsns
+    assert all(is_valid_bsn(bsn) for bsn in bsns)
+    # Every parent belongs to the organisation that filed about them.
+    for req in InformationRequest.objects.select_related("parent"):
+        assert req.parent.organisation_id == req.requesting_organisation_id
+
+
+def test_the_demo_request_table_is_printed():
+    output = load_demo()
+    assert "Demo-informatieverzoeken" in output
+    for case in demo_requests.CASES:
+        req = InformationRequest.objects.get(submit_token=case.key)
+        line = next(line for line in output.splitlines() if case.note in line)
+        assert (req.reference or "(concept)") in line
+        assert str(RequestStatus(req.status).label) in line
+        assert case.login in line

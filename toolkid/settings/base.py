@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from . import env as E
@@ -75,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "toolkid.context_processors.shell",
+                # Issue 5: the header's unread notification count (counted only when shown).
+                "toolkid.notifications.context",
             ],
         },
     },
@@ -210,7 +213,21 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "toolkid.tasks.heartbeat", "schedule": timedelta(seconds=E.SWEEP_SECONDS)},
     "clear-expired-sessions": {"task": "toolkid.tasks.clear_expired_sessions",
                                "schedule": timedelta(hours=1)},
+    # L6: delete what has outlived its retention term, once a night, with a register.
+    "retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(hour=3, minute=30)},
+    # Issue 5: reminders and escalations of the answer term (R26). Works on rows: whatever is
+    # due as of now is sent once, so a missed run is caught up by the next one. The embedded
+    # default (`make run`: filesystem broker, worker + beat) runs the same schedule.
+    "deadline-sweep": {"task": "requests.tasks.deadline_sweep",
+                       "schedule": timedelta(seconds=E.SWEEP_SECONDS)},
 }
+#: Local hour (0–23) at which the notices of a day go: the reminder two working days before the
+#: due date, the due-day reminder, the overdue alert and the second escalation. A sweep that
+#: runs earlier that day sends nothing for that day yet.
+TOOLKID_DEADLINE_NOTICE_HOUR = 7
+#: How many notices (and e-mails) the sweep claims per transaction (TOOLKID_SWEEP_BATCH_SIZE):
+#: small batches keep row locks short and let a crash lose at most one uncommitted batch.
+TOOLKID_SWEEP_BATCH_SIZE = E.SWEEP_BATCH_SIZE
 
 LOGGING = {
     "version": 1,
@@ -218,7 +235,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": E.LOG_LEVEL},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "fontTools": {"level": "WARNING"}},
 }
 
 # Security headers everywhere; production tightens the transport settings.
@@ -226,3 +244,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Retention (DOMAIN.md L6, L5), in whole years. Lower than the legal minimum is refused.
+# Case records: 20 years after their last change (WGBO, Jeugdwet). Audit events: at least 5.
+TOOLKID_RETENTION_CASE_YEARS = 20
+TOOLKID_RETENTION_AUDIT_YEARS = 5

@@ -53,6 +53,9 @@ SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 #: TOOLKID_SWEEP_SECONDS — how often Celery beat runs the deadline sweep.
 SWEEP_SECONDS: int = env.int("TOOLKID_SWEEP_SECONDS", default=60)
 
+#: TOOLKID_SWEEP_BATCH_SIZE — notices (and e-mails) the deadline sweep claims per transaction.
+SWEEP_BATCH_SIZE: int = env.int("TOOLKID_SWEEP_BATCH_SIZE", default=100)
+
 #: SECURE_SSL_REDIRECT — production: redirect http to https (off when TLS ends elsewhere
 #: and the proxy already redirects).
 SECURE_SSL_REDIRECT: bool = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -59,7 +59,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool, today: dt.date | None, **options):
         if today is not None and not dry_run:
-            raise CommandError(_("--today kan alleen met --dry-run: echt verwijderen gebeurt op de datum van vandaag."))
+            raise CommandError(
+                _("--today kan alleen met --dry-run: echt verwijderen gebeurt op de datum van vandaag.")
+            )
         result = retention_run(actor=Actor.system(SYSTEM_NAME), dry_run=dry_run, today=today)
         self._report(result)
 
@@ -69,14 +71,20 @@ class Command(BaseCommand):
         if result.dry_run:
             write(_("Proefdraaien: er wordt niets verwijderd."))
         write(
-            _("Peildatum %(today)s. Dossiertermijn %(case)d jaar (laatste wijziging vóór %(case_cutoff)s), "
-              "audittermijn %(audit)d jaar (gebeurtenissen vóór %(audit_cutoff)s).")
+            _(
+                "Peildatum %(today)s. Dossiertermijn %(case)d jaar (laatste wijziging vóór %(case_cutoff)s), "
+                "audittermijn %(audit)d jaar (gebeurtenissen vóór %(audit_cutoff)s)."
+            )
             % {
                 "today": result.today.isoformat(),
                 "case": policy.case_years,
-                "case_cutoff": timezone.localtime(policy.cutoff(RetentionRule.CASE_FILE, result.today)).date(),
+                "case_cutoff": timezone.localtime(
+                    policy.cutoff(RetentionRule.CASE_FILE, result.today)
+                ).date(),
                 "audit": policy.audit_years,
-                "audit_cutoff": timezone.localtime(policy.cutoff(RetentionRule.AUDIT_LOG, result.today)).date(),
+                "audit_cutoff": timezone.localtime(
+                    policy.cutoff(RetentionRule.AUDIT_LOG, result.today)
+                ).date(),
             }
         )
         if result.busy:

@@ -1,7 +1,10 @@
-"""``manage.py load_demo``: the Heerlen/Parkstad demo organisations, users and second factors.
+"""``manage.py load_demo``: the Heerlen/Parkstad demo organisations, users and second factors,
+and information requests in every state and on every path (``toolkid.management.demo_requests``),
+made through the real services as the demo users.
 
 Idempotent: a second run creates nothing and prints the same (only the current codes move
-with the clock). What exists is left alone: a password or membership changed by hand stays.
+with the clock). What exists is left alone: a password or membership changed by hand stays, and
+a demo request someone clicked further keeps its state.
 Refused under the production settings.
 """
 
@@ -14,8 +17,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.events import record
 from audit.models import AuditAction
+from requests.workflow import RequestStatus
 from toolkid.actors import Actor
-from toolkid.management import demo
+from toolkid.management import demo, demo_requests
 from toolkid.models import ClosureDay, DecreeDay, Membership, Organisation, User
 from toolkid.services import membership_grant, organisation_create
 from toolkid.workdays import DEFAULT_DECREE_DAYS
@@ -34,7 +38,13 @@ class Command(BaseCommand):
             organisations = self._organisations(actor)
             self._calendar(organisations)
             users = [self._user(actor, spec, organisations) for spec in demo.USERS]
+        # Each case in its own transaction, after the people exist (committed above).
+        cases = list(demo_requests.load_demo_requests(organisations))
+        # Issue 4: the follow-up after the answer (duties, the path-C hold, Kindcheck, R3, R5).
+        followup = demo.load_followup_demo(organisations)
         self._report(users, organisations)
+        self._report_cases(cases)
+        self._report_followup(followup)
 
     # -- data ---------------------------------------------------------------------------
 
@@ -151,3 +161,43 @@ class Command(BaseCommand):
             write(line(row))
         write("")
         write("Alleen voor ontwikkeling en demonstratie: deze gebruikers hebben bekende geheimen.")
+
+    def _report_cases(self, cases: list[demo_requests.DemoRow]) -> None:
+        rows = [("Kenmerk", "Pad", "Status", "Inloggen als", "Wat u ziet")]
+        for row in cases:
+            req = row.request
+            if req is None:
+                rows.append(("-", row.case.path, "overgeslagen", "-", row.skipped))
+                continue
+            status = RequestStatus(req.status)
+            rows.append((
+                req.reference or "(concept)",
+                row.case.path,
+                str(status.label),
+                row.case.login,
+                row.case.note,
+            ))
+        widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+
+        def line(r: tuple[str, ...]) -> str:
+            return "  ".join(cell.ljust(width) for cell, width in zip(r, widths, strict=False)) + "  " + r[-1]
+
+        write = self.stdout.write
+        write("")
+        write(f"Demo-informatieverzoeken ({sum(1 for r in cases if r.request is not None)}), "
+              "alle naar Mondriaan:")
+        write(line(rows[0]))
+        write(line(tuple("-" * len(cell) for cell in rows[0])))
+        for r in rows[1:]:
+            write(line(r))
+        write("Een weigering die op een tweede persoon wacht, ziet de aanvrager als 'In behandeling' (R11).")
+
+    def _report_followup(self, rows: list[demo.FollowupDemoRow]) -> None:
+        """Issue 4: the follow-up cases, and whom to log in as to see each."""
+        write = self.stdout.write
+        write("")
+        write("Vervolg na het antwoord (taken, afscherming pad C, Kindcheck, vragen over kinderen):")
+        width = max((len(row.slug) for row in rows), default=0)
+        for row in rows:
+            state = f"overgeslagen: {row.skipped}" if row.skipped else row.note
+            write(f"  {row.slug.ljust(width)}  {row.login}: {state}")

@@ -1,0 +1,37 @@
+"""Forms for the answer clock's actions on the request's page (issue 5). Like
+``forms_handling``: the form parses, the service (``services_deadlines``) says what is missing,
+in Dutch, beside the field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from requests.forms_handling import ActionForm
+
+
+class ExtendForm(ActionForm):
+    """Verlenging aanvragen: a later due date and why (the requester reads the reason)."""
+
+    service_required = ("new_due_date", "reason")
+    new_due_date = forms.DateField(
+        label=_("Nieuwe uiterste datum"), required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d"),
+        help_text=_("Een werkdag na de huidige uiterste datum."),
+        error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-05-12.")},
+    )
+    reason = forms.CharField(
+        label=_("Waarom hebt u meer tijd nodig?"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("De aanvrager leest deze reden en kan bezwaar maken. Noem geen gegevens die de "
+                    "aanvrager niet mag zien."),
+    )
+
+
+class ContestExtensionForm(ActionForm):
+    service_required = ("reason",)
+    reason = forms.CharField(
+        label=_("Waarom maakt u bezwaar tegen de verlenging?"), required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Een juridisch adviseur van de zorgaanbieder geeft advies; het besluit blijft bij "
+                    "de zorgverlener (R8)."),
+    )

@@ -1,0 +1,28 @@
+"""The follow-up state machines (requests/workflow.py, second section): each table (for people)
+and its decorated methods (for the machine) say the same, and every move cites a rule."""
+
+from __future__ import annotations
+
+import pytest
+
+from requests.models import HoldRelease, ReverseQuestion, SecondaryUse
+from requests.workflow import RELEASE_TRANSITIONS, REVERSE_TRANSITIONS, SECONDARY_USE_TRANSITIONS
+
+
+@pytest.mark.parametrize(
+    ("model", "table"),
+    [
+        (HoldRelease, RELEASE_TRANSITIONS),
+        (SecondaryUse, SECONDARY_USE_TRANSITIONS),
+        (ReverseQuestion, REVERSE_TRANSITIONS),
+    ],
+)
+def test_table_matches_the_state_machine(model, table):
+    declared = {
+        (t.name, str(t.source), str(t.target))
+        for t in model._meta.get_field("status").get_all_transitions(model)
+    }
+    tabled = {(name, str(source), str(target)) for name, sources, target, _ in table for source in sources}
+    assert declared == tabled
+    for name, _sources, _target, rules in table:
+        assert rules.strip(), name

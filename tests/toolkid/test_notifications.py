@@ -1,0 +1,139 @@
+"""Meldingen, the notification centre (issue 5): one's own notifications only, the unread count
+in the header, marking read by POST, the e-mail preference, and the neutral e-mail."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from toolkid.models import EmailStatus, Notification, NotificationKind, NotificationPreference, Role
+from toolkid.notifications import (
+    Recipient,
+    deliver_pending_emails,
+    email_for,
+    notify,
+    unread_count,
+)
+
+
+@pytest.fixture
+def zorg(make_user, mondriaan):
+    return make_user((mondriaan, Role.ZORGVERLENER), username="zorg.melding", email="zorg@example.test")
+
+
+@pytest.fixture
+def collega(make_user, mondriaan):
+    return make_user((mondriaan, Role.ZORGVERLENER), username="collega", email="collega@example.test")
+
+
+def send(user, organisation, kind=NotificationKind.DEADLINE_REMINDER, key="test:1", url="/verzoeken/"):
+    notify(kind=kind, recipients=[Recipient(user, organisation, url)], source_key=key,
+           params={"reference": "TK-2026-000042", "due_date": "2026-05-20"})
+    return Notification.objects.get(recipient=user, source_key=key)
+
+
+def header(html: str) -> str:
+    return re.search(r'<header class="site-header">.*?</header>', html, re.DOTALL).group(0)
+
+
+def test_the_header_shows_the_unread_count(zorg, mondriaan, verified_client):
+    client = verified_client(zorg)
+    assert 'class="badge"' not in header(client.get("/").content.decode())
+    send(zorg, mondriaan, key="a")
+    send(zorg, mondriaan, key="b")
+    html = header(client.get("/").content.decode())
+    assert '<a href="/meldingen/">Meldingen <span class="badge" data-unread="2">2' in html
+    assert "ongelezen" in html  # the number is said in words for a screen reader
+
+
+def test_the_centre_lists_ones_own_notifications_only(zorg, collega, mondriaan, verified_client):
+    send(zorg, mondriaan, key="mine")
+    send(collega, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE, key="theirs")
+    page = verified_client(zorg).get("/meldingen/").content.decode()
+    assert "Verzoek TK-2026-000042 moet uiterlijk woensdag 20 mei 2026 beantwoord zijn" in page
+    assert "niet binnen de termijn" not in page
+    assert "U hebt 1 ongelezen melding." in page
+
+
+def test_marking_read_is_a_post_of_the_recipient(zorg, collega, mondriaan, verified_client):
+    mine = send(zorg, mondriaan)
+    client = verified_client(zorg)
+    assert client.get(f"/meldingen/{mine.public_id}/gelezen/").status_code == 405
+    theirs = send(collega, mondriaan, key="other")
+    assert client.post(f"/meldingen/{theirs.public_id}/gelezen/").status_code == 404
+    response = client.post(f"/meldingen/{mine.public_id}/gelezen/")
+    assert response.status_code == 302 and response["Location"] == "/meldingen/"
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.read_at is not None and theirs.read_at is None
+    assert unread_count(zorg) == 0
+
+
+def test_opening_marks_read_and_goes_to_the_request(zorg, mondriaan, verified_client):
+    mine = send(zorg, mondriaan, url="/verzoeken/binnengekomen/")
+    client = verified_client(zorg)
+    detail = client.get(f"/meldingen/{mine.public_id}/").content.decode()
+    assert "Gelezen, naar het verzoek" in detail
+    response = client.post(f"/meldingen/{mine.public_id}/gelezen/", {"open": "1"})
+    assert response["Location"] == "/verzoeken/binnengekomen/"
+
+
+def test_an_offsite_target_is_never_followed(zorg, mondriaan, verified_client):
+    mine = send(zorg, mondriaan, url="https://evil.example/")
+    response = verified_client(zorg).post(f"/meldingen/{mine.public_id}/gelezen/", {"open": "1"})
+    assert response["Location"] == "/meldingen/"
+
+
+def test_mark_all_read(zorg, mondriaan, verified_client):
+    send(zorg, mondriaan, key="a")
+    send(zorg, mondriaan, key="b")
+    verified_client(zorg).post("/meldingen/alles-gelezen/")
+    assert unread_count(zorg) == 0
+
+
+def test_the_link_in_an_email_needs_a_login(zorg, mondriaan, client):
+    mine = send(zorg, mondriaan)
+    response = client.get(f"/meldingen/{mine.public_id}/")
+    assert response.status_code == 302 and "/meldingen/" not in response["Location"].split("?")[0]
+
+
+def test_switching_reminder_email_off_and_on(zorg, mondriaan, verified_client, mailoutbox):
+    client = verified_client(zorg)
+    client.post("/meldingen/voorkeuren/", {})
+    assert NotificationPreference.objects.get(user=zorg).email_reminders is False
+    reminder = send(zorg, mondriaan, key="reminder")
+    escalation = send(zorg, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE, key="escalation")
+    deliver_pending_emails()
+    reminder.refresh_from_db()
+    escalation.refresh_from_db()
+    assert (reminder.email_status, escalation.email_status) == (EmailStatus.SKIPPED, EmailStatus.SENT)
+    assert len(mailoutbox) == 1
+    client.post("/meldingen/voorkeuren/", {"email_reminders": "on"})
+    assert NotificationPreference.objects.get(user=zorg).email_reminders is True
+    page = client.get("/meldingen/").content.decode()
+    assert re.search(r'<input type="checkbox" name="email_reminders"[^>]*checked', page)
+
+
+def test_the_email_is_the_same_neutral_text_for_every_kind(zorg, mondriaan, settings):
+    texts = set()
+    for number, kind in enumerate(NotificationKind.values):
+        note = send(zorg, mondriaan, kind=kind, key=f"k{number}")
+        subject, body = email_for(note)
+        texts.add((subject, body.replace(str(note.public_id), "<id>")))
+        assert "TK-2026-000042" not in subject + body and "20 mei" not in body and "2026-05-20" not in body
+    assert len(texts) == 1
+
+
+def test_a_user_without_an_address_is_skipped(make_user, mondriaan, mailoutbox):
+    user = make_user((mondriaan, Role.TEAMLEIDER), username="zonder.adres")
+    note = send(user, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE)
+    assert deliver_pending_emails() == {"sent": 0, "skipped": 1, "failed": 0}
+    note.refresh_from_db()
+    assert note.email_status == EmailStatus.SKIPPED and mailoutbox == []
+
+
+def test_notify_twice_for_the_same_source_creates_one(zorg, mondriaan):
+    assert notify(kind=NotificationKind.DEADLINE_DUE, recipients=[Recipient(zorg, mondriaan)], source_key="x") == 1
+    assert notify(kind=NotificationKind.DEADLINE_DUE, recipients=[Recipient(zorg, mondriaan)], source_key="x") == 0
+    assert Notification.objects.count() == 1

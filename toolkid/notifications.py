@@ -1,0 +1,343 @@
+"""The notification centre (UI.md "Meldingen"): who may be notified of what, the text of each
+kind, the neutral e-mail, and reading and marking notifications.
+
+Privacy by design (Open Zaak style, ARCHITECTURE "Style to borrow"):
+
+- a :class:`~toolkid.models.Notification` row holds identifiers only (``params``: a request's
+  reference and ISO dates). Its text is made from the kind when it is shown, behind the login;
+- the e-mail carries **only** a link to the notification and a neutral sentence: no name, no
+  date of birth, no organisation, no case content, no consent path, not even the reference
+  (:func:`email_for`). Whoever reads the mailbox learns only that there is something to see;
+- every kind is meant for professionals (:data:`KIND_AUDIENCE`); a notification goes only to a
+  user with an active membership of the organisation it names (:func:`notify`). Parents (ouders)
+  have no account, so nothing here can reach a parent (R40; tests/toolkid/test_notifications.py
+  keeps it that way).
+
+E-mail is sent after commit, never inside the transaction that created the notification: rows
+wait with ``email_status = "wacht"`` and :func:`deliver_pending_emails` (run by the periodic
+sweep, ``requests.tasks.deadline_sweep``) claims them with ``select_for_update(skip_locked=True)``,
+sends, and marks them. A crash after sending but before the mark commits can repeat one e-mail
+(at least once); the notification itself exists exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
+
+from toolkid import workdays
+from toolkid.models import (
+    EmailStatus,
+    Membership,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+    Organisation,
+    User,
+)
+
+logger = logging.getLogger(__name__)
+
+K = NotificationKind
+
+#: Reminders: the user may switch e-mail for these off. Everything else always goes by e-mail
+#: (escalations, and messages from the other side about the clock).
+REMINDER_KINDS: frozenset[str] = frozenset({K.DEADLINE_REMINDER, K.DEADLINE_DUE})
+ESCALATION_KINDS: frozenset[str] = frozenset(
+    {K.DEADLINE_OVERDUE, K.DEADLINE_OVERDUE_REQUESTER, K.DEADLINE_ESCALATION}
+)
+
+#: Who each kind is for. There is no parent-facing kind, and there must not be one until R37's
+#: joint release is recorded for a path C request (R40); a test asserts this mapping.
+PROFESSIONAL = "professional"
+KIND_AUDIENCE: dict[str, str] = {kind: PROFESSIONAL for kind in K.values}
+
+#: An e-mail attempt that fails this often is no longer retried (the notification stays).
+MAX_EMAIL_ATTEMPTS = 5
+_MAX_PARAM_LENGTH = 64
+
+
+# --------------------------------------------------------------------------------------------
+# Creating notifications
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    user: User
+    organisation: Organisation
+    #: Where the link leads (a path on this site); the notification page links on to it.
+    target_url: str = ""
+
+
+def _check_params(params: dict[str, Any]) -> dict[str, Any]:
+    """Identifiers, codes and ISO dates only: short strings, ints, booleans."""
+    clean: dict[str, Any] = {}
+    for key, value in params.items():
+        if isinstance(value, bool) or value is None or isinstance(value, int):
+            clean[key] = value
+        elif isinstance(value, str) and len(value) <= _MAX_PARAM_LENGTH and "\n" not in value:
+            clean[key] = value
+        else:
+            raise ValueError(f"notification params hold identifiers only, not {key}={value!r}")
+    return clean
+
+
+def _is_active_member(user: User, organisation: Organisation) -> bool:
+    return bool(
+        user.is_active
+        and organisation.is_active
+        and Membership.objects.filter(user=user, organisation=organisation, is_active=True).exists()
+    )
+
+
+def notify(
+    *,
+    kind: str,
+    recipients: Iterable[Recipient],
+    source_key: str,
+    params: dict[str, Any] | None = None,
+) -> int:
+    """Create one notification of ``kind`` per recipient, in the caller's transaction.
+
+    Idempotent per ``(recipient, source_key)``: a source processed twice notifies nobody twice.
+    Recipients without an active membership of their organisation are left out (a parent can
+    never be one: parents have no account). Returns the number of notifications created.
+    """
+    if kind not in K.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if KIND_AUDIENCE.get(kind) != PROFESSIONAL:
+        raise ValueError(f"notification kind {kind!r} is not for professionals")
+    clean = _check_params(params or {})
+    rows: dict[int, Notification] = {}
+    for recipient in recipients:
+        if recipient.user.pk in rows or not _is_active_member(recipient.user, recipient.organisation):
+            continue
+        rows[recipient.user.pk] = Notification(
+            recipient=recipient.user,
+            organisation=recipient.organisation,
+            kind=kind,
+            target_url=recipient.target_url,
+            params=clean,
+            source_key=source_key,
+        )
+    if not rows:
+        return 0
+    before = Notification.objects.filter(source_key=source_key).count()
+    Notification.objects.bulk_create(list(rows.values()), ignore_conflicts=True)
+    return Notification.objects.filter(source_key=source_key).count() - before
+
+
+# --------------------------------------------------------------------------------------------
+# The text of a notification (shown behind the login only)
+# --------------------------------------------------------------------------------------------
+
+
+def _long_date(value: str | None) -> str:
+    if not value:
+        return ""
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return ""
+    return workdays._long_date_nl(day)  # the calendar's own Dutch date words
+
+
+def text_for(notification: Notification) -> str:
+    """The sentence the notification centre shows. Identifiers and dates only."""
+    p = notification.params
+    values = {"ref": p.get("reference", ""), "due": _long_date(p.get("due_date")),
+              "old": _long_date(p.get("previous_due_date"))}
+    kind = notification.kind
+    if kind == K.DEADLINE_REMINDER:
+        return _("Verzoek %(ref)s moet uiterlijk %(due)s beantwoord zijn: nog twee werkdagen.") % values
+    if kind == K.DEADLINE_DUE:
+        return _("Verzoek %(ref)s: de uiterste datum (%(due)s) is bereikt.") % values
+    if kind == K.DEADLINE_OVERDUE:
+        return _(
+            "Verzoek %(ref)s is niet binnen de termijn beantwoord (uiterste datum %(due)s). "
+            "Als teamleider wordt u gevraagd dit op te pakken."
+        ) % values
+    if kind == K.DEADLINE_OVERDUE_REQUESTER:
+        text = _(
+            "De zorgaanbieder heeft uw verzoek %(ref)s nog niet beantwoord; de uiterste datum was "
+            "%(due)s. De zorgaanbieder is hierop aangesproken."
+        ) % values
+        if p.get("veilig_thuis"):
+            text += " " + _(
+                "Zijn er zorgen over de veiligheid van het kind? Dan kunt u Veilig Thuis "
+                "inschakelen (R2)."
+            )
+        return text
+    if kind == K.DEADLINE_ESCALATION:
+        return _(
+            "Verzoek %(ref)s is drie werkdagen na de uiterste datum (%(due)s) nog niet "
+            "beantwoord. Dit is de tweede escalatie."
+        ) % values
+    if kind == K.DEADLINE_EXTENDED:
+        return _(
+            "De termijn van verzoek %(ref)s is verlengd van %(old)s tot %(due)s. U leest de reden "
+            "bij het verzoek; u kunt bezwaar maken."
+        ) % values
+    if kind == K.EXTENSION_CONTESTED:
+        return _(
+            "De aanvrager maakt bezwaar tegen de verlenging van de termijn van verzoek %(ref)s. "
+            "Een juridisch adviseur geeft advies."
+        ) % values
+    return notification.get_kind_display()
+
+
+def category_label(notification: Notification) -> str:
+    if notification.kind in REMINDER_KINDS:
+        return _("Herinnering")
+    if notification.kind in ESCALATION_KINDS:
+        return _("Escalatie")
+    return _("Bericht")
+
+
+# --------------------------------------------------------------------------------------------
+# Reading and marking
+# --------------------------------------------------------------------------------------------
+
+
+def notifications_for(user: User) -> QuerySet[Notification]:
+    """The user's own notifications, newest first (nobody sees another's)."""
+    return Notification.objects.filter(recipient=user).select_related("organisation")
+
+
+def unread_count(user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def notification_get_for(user: User, public_id: Any) -> Notification | None:
+    return notifications_for(user).filter(public_id=public_id).first()
+
+
+@transaction.atomic
+def notification_mark_read(*, user: User, notification: Notification) -> Notification:
+    """Mark one of the user's own notifications read (again: nothing changes)."""
+    if notification.recipient_id != user.pk:
+        raise PermissionError("not the recipient")
+    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=timezone.now())
+    notification.refresh_from_db(fields=["read_at"])
+    return notification
+
+
+@transaction.atomic
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def wants_reminder_email(user: User) -> bool:
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return True if preference is None else preference.email_reminders
+
+
+@transaction.atomic
+def notification_preference_set(*, user: User, email_reminders: bool) -> NotificationPreference:
+    """The user's own choice: e-mail for reminders on or off. Escalations always go."""
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email_reminders": bool(email_reminders)}
+    )
+    return preference
+
+
+# --------------------------------------------------------------------------------------------
+# E-mail: a link and a neutral sentence, after commit
+# --------------------------------------------------------------------------------------------
+
+
+def link_for(notification: Notification) -> str:
+    return settings.SITE_URL + reverse("notification", kwargs={"public_id": notification.public_id})
+
+
+def email_for(notification: Notification) -> tuple[str, str]:
+    """(subject, body). The same neutral words for every kind and every recipient: only the
+    link differs, and it names the notification, not the request."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("toolKID: er staat een melding voor u klaar")
+        body = "\n".join(
+            [
+                _("Er staat een nieuwe melding voor u klaar in toolKID."),
+                _("Om privacyredenen staat de inhoud niet in deze e-mail."),
+                "",
+                _("Bekijk de melding na inloggen:"),
+                link_for(notification),
+                "",
+                _("Dit is een automatisch bericht. Op de pagina Meldingen in toolKID zet u e-mail "
+                  "bij herinneringen aan of uit."),
+            ]
+        )
+    return subject, body
+
+
+def deliver_pending_emails(*, batch_size: int | None = None) -> dict[str, int]:
+    """Send the e-mail of every committed notification that waits for it. Claims rows with
+    ``select_for_update(skip_locked=True)``, so two runs at once never take the same row.
+    Stops at the first failing send (the mail server is down: the next run retries).
+    Returns counts only."""
+    size = batch_size or settings.TOOLKID_SWEEP_BATCH_SIZE
+    counts = {"sent": 0, "skipped": 0, "failed": 0}
+    while True:
+        with transaction.atomic():
+            batch = list(
+                Notification.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(email_status=EmailStatus.PENDING, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
+                .select_related("recipient")
+                .order_by("created_at", "pk")[:size]
+            )
+            if not batch:
+                return counts
+            for notification in batch:
+                outcome = _deliver_one(notification)
+                counts[outcome] += 1
+                if outcome == "failed":
+                    return counts
+
+
+def _deliver_one(notification: Notification) -> str:
+    user = notification.recipient
+    reminder = notification.kind in REMINDER_KINDS
+    if not user.is_active or not user.email or (reminder and not wants_reminder_email(user)):
+        notification.email_status = EmailStatus.SKIPPED
+        notification.save(update_fields=["email_status"])
+        return "skipped"
+    subject, body = email_for(notification)
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
+    except Exception:  # the mail server: retried by the next run, at most MAX_EMAIL_ATTEMPTS
+        logger.warning("e-mail for notification %s failed", notification.pk, exc_info=True)
+        notification.email_attempts += 1
+        notification.save(update_fields=["email_attempts"])
+        return "failed"
+    notification.email_status = EmailStatus.SENT
+    notification.emailed_at = timezone.now()
+    notification.email_attempts += 1
+    notification.save(update_fields=["email_status", "emailed_at", "email_attempts"])
+    return "sent"
+
+
+# --------------------------------------------------------------------------------------------
+# The header's unread count
+# --------------------------------------------------------------------------------------------
+
+
+def context(request: HttpRequest) -> dict[str, Any]:
+    """Template context: ``notifications_unread``, counted only when a template uses it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"notifications_unread": SimpleLazyObject(lambda: unread_count(user))}
