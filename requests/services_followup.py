@@ -964,7 +964,9 @@ def kindcheck_record(
         action=AuditAction.CREATE,
         obj=check,
         parent_ref=client.audit_ref,
-        payload={"outcome": check.outcome.value, "children": len(ages), "pregnant": check.is_pregnant},
+        # Identifiers only: whether the client has children, is pregnant or worries us stays in
+        # the Kindcheck itself (audit payloads hold no health data).
+        payload={"kindcheck_id": check.pk},
     )
     return check
 
@@ -1006,7 +1008,7 @@ def kindcheck_choose_next_steps(
         action=AuditAction.UPDATE,
         obj=locked,
         parent_ref=locked.parent.audit_ref,
-        payload={"next_steps": chosen, "outcome": locked.outcome.value},
+        payload={"kindcheck_id": locked.pk, "next_steps": chosen},
     )
     return locked
 
@@ -1163,7 +1165,6 @@ def reverse_question_submit(
         data={
             "reference": row.reference,
             "receiving_organisation_id": receiving_organisation.pk,
-            "child_age": row.child_age,
             "due_date": explanation.due.isoformat(),
             "kindcheck_id": kindcheck.pk if kindcheck else None,
         },

@@ -1,11 +1,10 @@
-"""Navigation by role. Each entry names the roles that see it; an entry appears only when its
-URL exists, so a page is listed from the issue that builds it on."""
+"""Navigation by role. Each entry names the roles that see it."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -56,15 +55,13 @@ class NavItem:
 
 
 def navigation_for(actor: Actor, *, current_path: str = "") -> list[NavItem]:
-    items = []
+    visible: list[tuple[str, NavEntry]] = []
     for entry in NAV:
-        visible = actor.has_role(*entry.roles) or (entry.functional_admin and actor.is_functional_admin)
-        if not visible:
-            continue
-        try:
-            url = reverse(entry.url_name)
-        except NoReverseMatch:
-            continue
-        current = current_path == url or (url != "/" and current_path.startswith(url))
-        items.append(NavItem(url=url, label=entry.label, current=current))
-    return items
+        if actor.has_role(*entry.roles) or (entry.functional_admin and actor.is_functional_admin):
+            visible.append((reverse(entry.url_name), entry))
+    # One current page: the entry whose URL is the longest prefix of the path
+    # (on /verzoeken/nieuw/ that is "Nieuw informatieverzoek", not "Mijn verzoeken").
+    matches = [url for url, _entry in visible
+               if current_path == url or (url != "/" and current_path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    return [NavItem(url=url, label=entry.label, current=url == current) for url, entry in visible]

@@ -32,15 +32,14 @@ from requests.services_deadlines import (
 )
 from toolkid.models import NotificationKind
 
-from .deadlines_support import at, decree_days, received, sent, statuses, sweep_at, with_emails  # noqa: F401
-from .helpers import fresh, take
+from .support import at, received, sent, statuses, sweep_at
+from ..helpers import fresh, take
 
 N = DeadlineNoticeKind
 K = NotificationKind
 C = ClockEventKind
 D = dt.date
 
-pytestmark = pytest.mark.usefixtures("decree_days")
 
 REASON = "Het behandelteam overlegt pas op dinsdag; daarna kan ik het antwoord afronden."
 

@@ -12,10 +12,9 @@ from audit.models import AuditEvent
 from requests.models import ClockEventKind, DueDateChange, LegalAdvice, LegalAdviceOrigin
 from requests.services_deadlines import request_extend_deadline
 
-from .deadlines_support import at, decree_days, sweep_at  # noqa: F401
-from .helpers import ALL_CONFIRMED, decide, fill_answer, fresh, take
+from .support import at, sweep_at
+from ..helpers import ALL_CONFIRMED, decide, fill_answer, fresh, take
 
-pytestmark = pytest.mark.usefixtures("decree_days")
 D = dt.date
 REASON = "Het behandelteam overlegt pas volgende week."
 

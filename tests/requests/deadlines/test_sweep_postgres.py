@@ -16,7 +16,7 @@ from requests.models import DeadlineNotice, DeadlineNoticeStatus
 from requests.services_deadlines import deadline_sweep
 from toolkid.models import Notification
 
-from .deadlines_support import AMS, at, decree_days  # noqa: F401
+from .support import AMS, at
 
 THREADS = 2
 REQUESTS = 6

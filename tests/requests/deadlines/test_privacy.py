@@ -23,10 +23,9 @@ from requests.services_deadlines import deadline_sweep, request_contest_extensio
 from toolkid.models import Membership, Notification, NotificationKind
 from toolkid.notifications import KIND_AUDIENCE, PROFESSIONAL, text_for
 
-from .deadlines_support import at, decree_days, sweep_at, with_emails  # noqa: F401
-from .helpers import PATH_B_FIELDS, fresh, take
+from .support import at, sweep_at
+from ..helpers import PATH_B_FIELDS, fresh, take
 
-pytestmark = pytest.mark.usefixtures("decree_days")
 D = dt.date
 
 #: The invented people of the cases filed below (DOMAIN.md: never a real name or BSN).

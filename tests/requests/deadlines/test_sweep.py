@@ -18,14 +18,13 @@ from requests.services_deadlines import deadline_sweep
 from toolkid.models import EmailStatus, Notification, NotificationKind
 from toolkid.notifications import notification_preference_set
 
-from .deadlines_support import at, decree_days, received, sent, statuses, sweep_at, with_emails  # noqa: F401
-from .helpers import fresh, take
+from .support import at, received, sent, statuses, sweep_at
+from ..helpers import fresh, take
 
 N = DeadlineNoticeKind
 K = NotificationKind
 D = dt.date
 
-pytestmark = pytest.mark.usefixtures("decree_days")
 
 # submitted on → (due date, reminder, overdue alert, second escalation); worked out by hand
 # from DOMAIN.md L1 (five working days, R26), so a wrong calendar cannot agree with itself.
@@ -147,7 +146,7 @@ def test_an_hour_of_downtime_on_the_reminder_day_is_caught_up(filed_request, wit
 
 
 def test_an_answered_request_gets_no_further_notices(filed_request, clinician_actor, with_emails):
-    from .helpers import ALL_CONFIRMED, decide, fill_answer
+    from ..helpers import ALL_CONFIRMED, decide, fill_answer
     from requests.services import request_send_answer
 
     request = file_on(filed_request, D(2026, 5, 11))

@@ -1,5 +1,5 @@
-"""Shared helpers for the deadline tests (issue 5): a frozen clock in Amsterdam time, the decree
-days, the people around a request (with e-mail addresses) and reading what the sweep did."""
+"""Plain helpers for the deadline tests (issue 5): a frozen clock in Amsterdam time and reading
+what the sweep did. The fixtures are in conftest.py."""
 
 from __future__ import annotations
 
@@ -7,14 +7,12 @@ import datetime as dt
 from collections import Counter
 from zoneinfo import ZoneInfo
 
-import pytest
 import time_machine
 from django.core import mail
 
 from requests.models import DeadlineNotice, DeadlineNoticeStatus, InformationRequest
 from requests.services_deadlines import deadline_sweep
-from toolkid.models import DecreeDay, Notification, User
-from toolkid.workdays import DEFAULT_DECREE_DAYS
+from toolkid.models import Notification
 
 AMS = ZoneInfo("Europe/Amsterdam")
 
@@ -27,31 +25,6 @@ def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> time_
 def sweep_at(day: dt.date, hour: int = 9, **kwargs):
     with at(day.year, day.month, day.day, hour):
         return deadline_sweep(**kwargs)
-
-
-@pytest.fixture
-def decree_days(db) -> None:
-    """The decree days the migration seeds (a transactional test elsewhere may have flushed
-    them): 2 January 2026, 15 May 2026 (Friday after Ascension), 7 May 2027."""
-    for day, description in DEFAULT_DECREE_DAYS.items():
-        DecreeDay.objects.get_or_create(date=day, defaults={"description": description})
-
-
-@pytest.fixture
-def with_emails(requester, clinician, teamleider, beheerder, clinician2, legal_advisor) -> dict[str, User]:
-    """Everyone around a request, with an e-mail address."""
-    people = {
-        "requester": requester,
-        "clinician": clinician,
-        "clinician2": clinician2,
-        "teamleider": teamleider,
-        "beheerder": beheerder,
-        "jurist": legal_advisor,
-    }
-    for name, user in people.items():
-        user.email = f"{name}@example.test"
-        user.save(update_fields=["email"])
-    return people
 
 
 def sent(request: InformationRequest) -> list[str]:
