@@ -443,7 +443,9 @@ class DeadlineNotice(models.Model):
         verbose_name = _("termijnmelding")
         verbose_name_plural = _("termijnmeldingen")
         constraints = [
-            models.UniqueConstraint(fields=["request", "kind", "due_date"], name="one_notice_per_kind_and_due_date"),
+            models.UniqueConstraint(
+                fields=["request", "kind", "due_date"], name="one_notice_per_kind_and_due_date"
+            ),
         ]
         indexes = [models.Index(fields=["status", "send_at"])]
 

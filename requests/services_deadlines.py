@@ -330,7 +330,9 @@ def _messages_for(notice: DeadlineNotice, req: InformationRequest) -> list[_Mess
     url = _detail_url(req)
     base = {"reference": req.reference or "", "due_date": _iso(notice.due_date)}
     if notice.kind in (N.REMINDER, N.DUE):
-        kind = NotificationKind.DEADLINE_REMINDER if notice.kind == N.REMINDER else NotificationKind.DEADLINE_DUE
+        kind = NotificationKind.DEADLINE_DUE
+        if notice.kind == N.REMINDER:
+            kind = NotificationKind.DEADLINE_REMINDER
         people = _handler_or_intake(req)
         return [_Message(kind, [Recipient(u, receiving, url) for u in people], "zorgverlener", base)]
     if notice.kind == N.OVERDUE:
@@ -395,9 +397,8 @@ def plan_missing_notices() -> int:
             req = InformationRequest.objects.select_for_update(of=("self",)).select_related(
                 "receiving_organisation"
             ).get(pk=pk)
-            if req.status in OPEN_FOR_PROVIDER and req.due_date is not None and not DeadlineNotice.objects.filter(
-                request=req, due_date=req.due_date
-            ).exists():
+            has_rows = DeadlineNotice.objects.filter(request=req, due_date=req.due_date).exists()
+            if req.status in OPEN_FOR_PROVIDER and req.due_date is not None and not has_rows:
                 clock.plan_notices(req)
                 count += 1
     return count

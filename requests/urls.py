@@ -6,7 +6,7 @@ single request and the provider's pages.
 
 from django.urls import path
 
-from requests import views_deadlines, views_filing, views_followup, views_handling
+from requests import views_deadlines, views_filing, views_followup, views_handling, views_letters
 
 app_name = "requests"
 
@@ -46,4 +46,10 @@ urlpatterns = [
     path("vragen-over-kinderen/<uuid:public_id>/<slug:action>/", views_followup.reverse_action,
          name="reverse_action"),
     path("afwijkingen/", views_followup.deviations, name="deviations"),
+    # --- Letters as PDF (issue 6, views_letters): the request letter, the answer letter, the
+    # consent declaration form to sign. Each download is an EXPORT audit event ---------------
+    path("<uuid:public_id>/brief/verzoek.pdf", views_letters.request_letter, name="letter_request"),
+    path("<uuid:public_id>/brief/antwoord.pdf", views_letters.answer_letter, name="letter_answer"),
+    path("<uuid:public_id>/brief/toestemmingsverklaring.pdf", views_letters.consent_form,
+         name="consent_form"),
 ]

@@ -38,9 +38,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from requests import forms_deadlines, selectors_deadlines, services_deadlines  # issue 5
+from requests import forms_deadlines as deadline_forms  # issue 5
 from requests import forms_handling as f
-from requests import selectors, services, views_followup
+from requests import selectors, selectors_history, services, views_followup, views_letters  # issue 6
+from requests import selectors_deadlines as deadline_selectors  # issue 5
+from requests import services_deadlines as deadline_services  # issue 5
 from requests.errors import Conflict, IllegalMove, Incomplete
 from requests.models import (
     FOLLOWUP_EVENT_LABELS,
@@ -193,9 +195,9 @@ def allowed_actions(actor: Actor, req: InformationRequest) -> list[str]:
             allowed.add(GIVE_LEGAL_ADVICE)
 
     # Issue 5: extending the term (provider) and contesting an extension (requester).
-    if services_deadlines.can_extend(actor, req):
+    if deadline_services.can_extend(actor, req):
         allowed.add(EXTEND)
-    if services_deadlines.can_contest_extension(actor, req):
+    if deadline_services.can_contest_extension(actor, req):
         allowed.add(CONTEST_EXTENSION)
 
     return [name for name in _ORDER if name in allowed]
@@ -319,13 +321,13 @@ ACTIONS: dict[str, ActionSpec] = {
                        actor=a, request=r, expected_status=fm.expected, **fm.service_arguments()),
                    gettext_lazy("Het toestemmingspad is opnieuw bepaald.")),
         # Issue 5: the answer clock.
-        ActionSpec(EXTEND, "verlengen", forms_deadlines.ExtendForm,
-                   lambda a, r, fm: services_deadlines.request_extend_deadline(
+        ActionSpec(EXTEND, "verlengen", deadline_forms.ExtendForm,
+                   lambda a, r, fm: deadline_services.request_extend_deadline(
                        actor=a, request=r, new_due_date=fm.cleaned_data.get("new_due_date"),
                        reason=_text(fm, "reason"), expected_status=fm.expected),
                    gettext_lazy("De termijn is verlengd. De aanvrager krijgt een melding.")),
-        ActionSpec(CONTEST_EXTENSION, "bezwaar-verlenging", forms_deadlines.ContestExtensionForm,
-                   lambda a, r, fm: services_deadlines.request_contest_extension(
+        ActionSpec(CONTEST_EXTENSION, "bezwaar-verlenging", deadline_forms.ContestExtensionForm,
+                   lambda a, r, fm: deadline_services.request_contest_extension(
                        actor=a, request=r, reason=_text(fm, "reason"), expected_status=fm.expected),
                    gettext_lazy("Uw bezwaar tegen de verlenging is verstuurd. Een juridisch adviseur "
                                 "van de zorgaanbieder geeft advies; de zorgverlener besluit.")),
@@ -623,11 +625,14 @@ def _render_detail(
                                     and declaration.valid_until < today),
         "due_chip": calendar.chip(req),
         "due_explanation": due_explanation_text(req, resubmitted=resubmitted),
-        "clock": selectors_deadlines.clock_history_for(actor, req),  # issue 5
+        "clock": deadline_selectors.clock_history_for(actor, req),  # issue 5
         "timeline": timeline,
         "advices": advices,
         "duties": _duties(actor, req, provider),
         "followup": views_followup.detail_context(actor, req),  # issue 4: templates/requests/followup/
+        # Issue 6: the letters the actor can download, and the earlier versions of edited fields.
+        "documents": views_letters.detail_context(actor, req),
+        "history": selectors_history.history_for(actor, req),
         "contest_advice_open": provider and req.status == S.CONTESTED
         and UPHOLD_REFUSAL not in actions and RECONSIDER in actions,
     }

@@ -264,3 +264,6 @@ class NotificationPreference(models.Model):
     class Meta:
         verbose_name = _("meldingsvoorkeur")
         verbose_name_plural = _("meldingsvoorkeuren")
+
+    def __str__(self) -> str:
+        return f"{self.user}: e-mail bij herinneringen {'aan' if self.email_reminders else 'uit'}"

@@ -32,8 +32,8 @@ from requests.services_deadlines import (
 )
 from toolkid.models import NotificationKind
 
-from .support import at, received, sent, statuses, sweep_at
 from ..helpers import fresh, take
+from .support import at, received, sent, statuses, sweep_at
 
 N = DeadlineNoticeKind
 K = NotificationKind
@@ -204,9 +204,12 @@ def test_an_extension_needs_a_later_working_day_and_a_reason(
         take(request_may_11, clinician_actor)
     before = (fresh(request_may_11).due_date, DueDateChange.objects.count(), RequestEvent.objects.count())
     with at(2026, 5, 12), pytest.raises(Incomplete) as caught:
-        request_extend_deadline(actor=clinician_actor, request=request_may_11, new_due_date=new_due, reason=reason)
+        request_extend_deadline(
+            actor=clinician_actor, request=request_may_11, new_due_date=new_due, reason=reason
+        )
     assert message in str(caught.value.errors[field])
-    assert (fresh(request_may_11).due_date, DueDateChange.objects.count(), RequestEvent.objects.count()) == before
+    after = (fresh(request_may_11).due_date, DueDateChange.objects.count(), RequestEvent.objects.count())
+    assert after == before
 
 
 def test_only_the_handling_clinician_extends(
@@ -222,12 +225,16 @@ def test_only_the_handling_clinician_extends(
         with pytest.raises(PermissionDenied):
             request_extend_deadline(actor=actor, request=request, new_due_date=D(2026, 5, 27), reason=REASON)
     with at(2026, 5, 12):
-        request_extend_deadline(actor=clinician_actor, request=request, new_due_date=D(2026, 5, 27), reason=REASON)
+        request_extend_deadline(
+            actor=clinician_actor, request=request, new_due_date=D(2026, 5, 27), reason=REASON
+        )
 
 
 def test_no_extension_while_the_request_is_returned(request_may_11, clinician_actor):
     with at(2026, 5, 12):
-        request_return_for_reformulation(actor=clinician_actor, request=request_may_11, suggestion="Vraag naar c.")
+        request_return_for_reformulation(
+            actor=clinician_actor, request=request_may_11, suggestion="Vraag naar c."
+        )
     with pytest.raises(IllegalMove):
         request_extend_deadline(
             actor=clinician_actor, request=request_may_11, new_due_date=D(2026, 5, 27), reason=REASON
@@ -256,7 +263,8 @@ def test_the_requester_contests_an_extension_through_the_legal_queue(
         request_contest_extension(actor=requester_actor, request=request, reason=" ")
     with at(2026, 5, 12, 15):
         advice = request_contest_extension(
-            actor=requester_actor, request=request, reason="De kinderen zijn niet veilig; dit kan niet wachten."
+            actor=requester_actor, request=request,
+            reason="De kinderen zijn niet veilig; dit kan niet wachten.",
         )
     assert advice.origin == LegalAdviceOrigin.CONTESTED_EXTENSION
     # The legal advisors now see the request and the question in their queue (R31, R8).

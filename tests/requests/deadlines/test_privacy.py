@@ -23,8 +23,8 @@ from requests.services_deadlines import deadline_sweep, request_contest_extensio
 from toolkid.models import Membership, Notification, NotificationKind
 from toolkid.notifications import KIND_AUDIENCE, PROFESSIONAL, text_for
 
-from .support import at, sweep_at
 from ..helpers import PATH_B_FIELDS, fresh, take
+from .support import at, sweep_at
 
 D = dt.date
 
@@ -48,7 +48,8 @@ def _personal_data(request: InformationRequest) -> list[str]:
     request = fresh(request)
     values: list[str] = []
     parent = request.parent
-    values += [parent.name, *[p for p in parent.name.split() if len(p) > 3], *_date_forms(parent.date_of_birth)]
+    values += [parent.name, *[p for p in parent.name.split() if len(p) > 3]]
+    values += _date_forms(parent.date_of_birth)
     if parent.bsn:
         values.append(parent.bsn)
     for child in request.children.all():
@@ -58,8 +59,8 @@ def _personal_data(request: InformationRequest) -> list[str]:
     values += [request.reason, request.phone_contact_with, request.reference,
                request.requesting_organisation.name, request.receiving_organisation.name,
                request.get_consent_path_display(), str(request.public_id)]
-    values += [request.c_why_not_asked, request.c_why_necessary, *(getattr(request, f) for f in PATH_B_FIELDS
-                                                                       if isinstance(getattr(request, f), str))]
+    values += [request.c_why_not_asked, request.c_why_necessary]
+    values += [getattr(request, f) for f in PATH_B_FIELDS if isinstance(getattr(request, f), str)]
     return [v for v in values if v]
 
 
@@ -79,7 +80,8 @@ def test_no_email_carries_personal_data_of_the_cases(
         requests_ = [_file(filed_request, path) for path in (ConsentPath.A, ConsentPath.B, ConsentPath.C)]
         take(requests_[0], clinician_actor)
     with at(2026, 5, 12, 10):
-        request_extend_deadline(actor=clinician_actor, request=fresh(requests_[0]), new_due_date=D(2026, 5, 22),
+        request_extend_deadline(actor=clinician_actor, request=fresh(requests_[0]),
+                                new_due_date=D(2026, 5, 22),
                                 reason="Wacht op overleg met de psychiater over Marieke.")
         request_contest_extension(actor=requester_actor, request=fresh(requests_[0]),
                                   reason="Yasmina en de kinderen lopen gevaar.")
@@ -151,7 +153,9 @@ def test_notify_refuses_anyone_who_is_not_an_active_member(make_user, mondriaan,
     member = make_user((mondriaan, "zorgverlener"), username="lid")
     created = notify(
         kind=NotificationKind.DEADLINE_REMINDER,
-        recipients=[Recipient(outsider, mondriaan), Recipient(member, wijkteam), Recipient(member, mondriaan)],
+        recipients=[
+            Recipient(outsider, mondriaan), Recipient(member, wijkteam), Recipient(member, mondriaan)
+        ],
         source_key="test:1",
         params={"reference": "TK-2026-000001"},
     )

@@ -14,12 +14,11 @@ from django.core import mail
 
 from requests import clock
 from requests.models import DeadlineNotice, DeadlineNoticeKind, DeadlineNoticeStatus
-from requests.services_deadlines import deadline_sweep
 from toolkid.models import EmailStatus, Notification, NotificationKind
 from toolkid.notifications import notification_preference_set
 
-from .support import at, received, sent, statuses, sweep_at
 from ..helpers import fresh, take
+from .support import at, received, sent, statuses, sweep_at
 
 N = DeadlineNoticeKind
 K = NotificationKind
@@ -30,15 +29,25 @@ D = dt.date
 # from DOMAIN.md L1 (five working days, R26), so a wrong calendar cannot agree with itself.
 SCENARIOS = {
     # Thu 14 May Ascension, Fri 15 May decree day, Mon 25 May Whit Monday.
-    "ascension_and_whit_monday": (D(2026, 5, 11), D(2026, 5, 20), D(2026, 5, 18), D(2026, 5, 21), D(2026, 5, 26)),
+    "ascension_and_whit_monday": (
+        D(2026, 5, 11), D(2026, 5, 20), D(2026, 5, 18), D(2026, 5, 21), D(2026, 5, 26)
+    ),
     # The reminder jumps back over the long weekend: due Mon 18 May, reminded Tue 12 May.
-    "ascension_before_the_due_date": (D(2026, 5, 7), D(2026, 5, 18), D(2026, 5, 12), D(2026, 5, 19), D(2026, 5, 21)),
+    "ascension_before_the_due_date": (
+        D(2026, 5, 7), D(2026, 5, 18), D(2026, 5, 12), D(2026, 5, 19), D(2026, 5, 21)
+    ),
     # Good Friday 3 April, Easter Monday 6 April.
-    "easter": (D(2026, 3, 30), D(2026, 4, 8), D(2026, 4, 2), D(2026, 4, 9), D(2026, 4, 13)),
+    "easter": (
+        D(2026, 3, 30), D(2026, 4, 8), D(2026, 4, 2), D(2026, 4, 9), D(2026, 4, 13)
+    ),
     # King's Day Mon 27 April; 5 May (Tuesday) every year, not only in lustrum years.
-    "kings_day_and_5_may": (D(2026, 4, 23), D(2026, 5, 1), D(2026, 4, 29), D(2026, 5, 4), D(2026, 5, 7)),
+    "kings_day_and_5_may": (
+        D(2026, 4, 23), D(2026, 5, 1), D(2026, 4, 29), D(2026, 5, 4), D(2026, 5, 7)
+    ),
     # 5 May between the reminder and the due date: due Wed 6 May, reminded Fri 1 May.
-    "5_may_before_the_due_date": (D(2026, 4, 28), D(2026, 5, 6), D(2026, 5, 1), D(2026, 5, 7), D(2026, 5, 11)),
+    "5_may_before_the_due_date": (
+        D(2026, 4, 28), D(2026, 5, 6), D(2026, 5, 1), D(2026, 5, 7), D(2026, 5, 11)
+    ),
 }
 
 
@@ -146,8 +155,9 @@ def test_an_hour_of_downtime_on_the_reminder_day_is_caught_up(filed_request, wit
 
 
 def test_an_answered_request_gets_no_further_notices(filed_request, clinician_actor, with_emails):
-    from ..helpers import ALL_CONFIRMED, decide, fill_answer
     from requests.services import request_send_answer
+
+    from ..helpers import ALL_CONFIRMED, decide, fill_answer
 
     request = file_on(filed_request, D(2026, 5, 11))
     sweep_at(D(2026, 5, 18))

@@ -12,8 +12,8 @@ from audit.models import AuditEvent
 from requests.models import ClockEventKind, DueDateChange, LegalAdvice, LegalAdviceOrigin
 from requests.services_deadlines import request_extend_deadline
 
-from .support import at, sweep_at
 from ..helpers import ALL_CONFIRMED, decide, fill_answer, fresh, take
+from .support import at
 
 D = dt.date
 REASON = "Het behandelteam overlegt pas volgende week."
@@ -74,7 +74,9 @@ def test_an_incomplete_extension_explains_beside_the_field(taken, clinician, ver
 
 def test_the_requester_contests_from_the_request_page(taken, clinician_actor, requester, verified_client):
     with at(2026, 5, 12):
-        request_extend_deadline(actor=clinician_actor, request=taken, new_due_date=D(2026, 5, 27), reason=REASON)
+        request_extend_deadline(
+            actor=clinician_actor, request=taken, new_due_date=D(2026, 5, 27), reason=REASON
+        )
         response = verified_client(requester).post(action_url(taken, "bezwaar-verlenging"), {
             "contest_extension-expected_status": "in_behandeling",
             "contest_extension-reason": "Dit kan niet wachten.",
@@ -88,11 +90,15 @@ def test_the_requester_contests_from_the_request_page(taken, clinician_actor, re
     assert 'id="actie-contest_extension"' not in page
 
 
-def test_a_clinician_not_handling_the_request_is_not_offered_the_extension(taken, clinician2, verified_client):
+def test_a_clinician_not_handling_the_request_is_not_offered_the_extension(
+    taken, clinician2, verified_client
+):
     with at(2026, 5, 12):
         page = verified_client(clinician2).get(detail_url(taken)).content.decode()
         response = verified_client(clinician2).post(action_url(taken, "verlengen"), {
-            "extend-expected_status": "in_behandeling", "extend-new_due_date": "2026-05-27", "extend-reason": REASON,
+            "extend-expected_status": "in_behandeling",
+            "extend-new_due_date": "2026-05-27",
+            "extend-reason": REASON,
         })
     assert 'id="actie-extend"' not in page
     assert response.status_code == 403
