@@ -17,6 +17,7 @@ from pypdf import PdfReader
 from audit.models import AuditAction, AuditEvent, AuditOutcome
 from requests import letters
 from requests.letters import LetterKind
+from requests.models import InformationRequest
 from requests.services import request_confirm_refusal, request_send_answer
 from requests.workflow import RequestStatus
 from tests.conftest import verify_client
@@ -384,3 +385,50 @@ def test_a_long_request_runs_over_pages_with_page_numbers(filed_request):
     for number in range(1, pages + 1):
         assert f"Pagina {number} van {pages}" in text
     assert text.count("Vertrouwelijk") >= pages  # in every page header
+
+
+# --- the demo cases --------------------------------------------------------------------------
+
+DEMO_CASES = {
+    # slug: (the answer letter is there for the requester, a sentence it holds)
+    "pad-a-beantwoord": (True, "(R19, R20)"),
+    "pad-a-afgesloten": (True, "(R19, R20)"),
+    "pad-b-akkoord": (True, "(R19, R20)"),
+    "pad-b-weigering": (False, None),  # R11: waits for a second person
+    "pad-b-geweigerd": (True, VEILIG_THUIS),
+    "pad-c-verstrekt": (True, "nog niet over dit contact geïnformeerd (R35)"),
+    "pad-c-geweigerd": (True, VEILIG_THUIS),
+    "ots": (True, "Ondertoezichtstelling"),
+}
+
+
+def test_every_letter_renders_for_the_demo_cases_on_every_path():
+    from django.core.management import call_command
+
+    from toolkid.management import demo_requests
+
+    from .helpers import actor_for
+
+    call_command("load_demo", stdout=io.StringIO())
+    for slug, (has_answer, sentence) in DEMO_CASES.items():
+        case = next(c for c in demo_requests.CASES if c.slug == slug)
+        req = InformationRequest.objects.get(submit_token=case.key)
+        actor = actor_for(req.requester, req.requesting_organisation)
+        kinds = {spec.kind for spec in letters.available_letters(actor, req)}
+        assert (LetterKind.ANSWER in kinds) == has_answer, slug
+        assert (LetterKind.CONSENT_FORM in kinds) == (req.consent_path != "C"), slug
+        for kind in kinds:
+            document_id = uuid.uuid4()
+            text = pdf_text(letters.render_letter(actor, req, kind, document_id=document_id))
+            assert "Vertrouwelijk" in text and str(document_id) in text, (slug, kind)
+            assert f"Pagina 1 van {text.pages}" in text, (slug, kind)
+            assert req.parent.name in text, (slug, kind)
+            if kind is not LetterKind.CONSENT_FORM:
+                assert req.reference in text, (slug, kind)
+                for topic in req.topics.all():
+                    assert topic.question in text, (slug, kind)
+            if kind is LetterKind.ANSWER:
+                assert sentence in text, slug
+                assert req.receiving_organisation.name in text
+            else:
+                assert req.requesting_organisation.name in text
