@@ -40,6 +40,7 @@ from audit.selectors import (
     scoped_events,
 )
 from toolkid.actors import Actor
+from toolkid.forms import DateInput
 from toolkid.models import User
 
 PAGE_SIZE = 50
@@ -83,12 +84,12 @@ class AuditFilterForm(forms.Form):
     van = forms.DateField(
         label=gettext_lazy("Van"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     tot = forms.DateField(
         label=gettext_lazy("Tot en met"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=DateInput(),
     )
     gebruiker = forms.CharField(
         label=gettext_lazy("Gebruiker"),

@@ -16,9 +16,8 @@ from consent.models import ConsentGiver
 from consent.services import NOTE_MAX_LENGTH, consent_field_errors
 from consent.validation import validate_document
 from requests.models import Parent, Topic
+from toolkid.forms import DATE_INPUT_FORMATS, DateInput, text_area
 from toolkid.models import Organisation, OrganisationKind
-
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d-%m-%y"]
 
 #: Fields whose business rules come from the service.
 RULE_FIELDS = (
@@ -30,13 +29,6 @@ RULE_FIELDS = (
     "given_on",
     "valid_until",
 )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None):
-        super().__init__(attrs={"class": "input--short", **(attrs or {})}, format="%Y-%m-%d")
 
 
 class ApplyServiceErrorsMixin:
@@ -87,7 +79,7 @@ class ConsentDeclarationForm(ApplyServiceErrorsMixin, forms.Form):
         error_messages={"invalid_choice": _("Kies alleen uit de onderwerpen a tot en met f.")},
     )
     purpose = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=text_area(4),
         label=_("Doel"),
         help_text=_("Waarvoor mag de informatie worden gebruikt, zoals op de verklaring staat."),
         error_messages={"required": _("Beschrijf het doel waarvoor de toestemming is gegeven.")},
@@ -186,7 +178,7 @@ class ConsentRevokeForm(ApplyServiceErrorsMixin, forms.Form):
     note = forms.CharField(
         required=False,
         max_length=NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=text_area(3),
         label=_("Toelichting"),
         help_text=_("Bijvoorbeeld hoe de ouder het liet weten. Hoogstens 500 tekens."),
         error_messages={

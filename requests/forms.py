@@ -46,11 +46,9 @@ from requests.models import (
 )
 from requests.workflow import RequestStatus
 from toolkid.actors import Actor
+from toolkid.forms import DATE_INPUT_FORMATS, DateInput, HintedRadioSelect, text_area
 from toolkid.models import Membership, Organisation, OrganisationKind, Role, User
 
-#: ISO first (what ``<input type="date">`` sends), then what people type where a browser has
-#: no date picker.
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d-%m-%y"]
 #: The code of an error that says "the protocol needs this before sending" (not "malformed").
 PROTOCOL = "protocol"
 #: Errors that "Vorige" and "Opslaan als concept" let pass: something is missing, not wrong.
@@ -68,29 +66,6 @@ INVALID_DATE = _("Vul een geldige datum in, bijvoorbeeld 14-03-2026.")
 # ============================================================================================
 
 
-class DateInput(forms.DateInput):
-    """``<input type="date">`` with the ISO value the browser expects."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None):
-        super().__init__(attrs={"class": "input--short", **(attrs or {})}, format="%Y-%m-%d")
-
-
-class HintedRadioSelect(forms.RadioSelect):
-    """Radio buttons with an optional hint per option: ``option.data.hint`` in templates
-    (``templates/includes/field.html`` ties it to the option with ``aria-describedby``)."""
-
-    def __init__(self, attrs=None, choices=(), hints: dict[str, Any] | None = None):
-        super().__init__(attrs, choices)
-        self.hints = dict(hints or {})
-
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        option["hint"] = self.hints.get(str(value), "")
-        return option
-
-
 def date_field(label, *, required_message, help_text="", required=True) -> forms.DateField:
     return forms.DateField(
         label=label,
@@ -100,10 +75,6 @@ def date_field(label, *, required_message, help_text="", required=True) -> forms
         widget=DateInput(attrs=PERSONAL),
         error_messages={"required": required_message, "invalid": INVALID_DATE},
     )
-
-
-def text_area(rows: int = 5, **attrs: Any) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows, **attrs})
 
 
 def age_on(born: dt.date, today: dt.date) -> int:
@@ -1026,7 +997,7 @@ class ConsentForm(StepForm):
     consent_path = forms.ChoiceField(
         label=_("Is de ouder om toestemming gevraagd?"),
         choices=ConsentPath.choices,
-        widget=HintedRadioSelect(hints={str(k): v for k, v in PATH_HINTS.items()}),
+        widget=HintedRadioSelect(hints=PATH_HINTS),
         error_messages={"required": _("Geef aan of toestemming is gevraagd en gegeven."),
                         "invalid_choice": _("Kies een van de mogelijkheden in de lijst.")},
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from requests.forms_handling import ActionForm
+from toolkid.forms import DateInput, text_area
 
 
 class ExtendForm(ActionForm):
@@ -16,12 +17,12 @@ class ExtendForm(ActionForm):
     service_required = ("new_due_date", "reason")
     new_due_date = forms.DateField(
         label=_("Nieuwe uiterste datum"), required=False,
-        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         help_text=_("Een werkdag na de huidige uiterste datum."),
         error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-05-12.")},
     )
     reason = forms.CharField(
-        label=_("Waarom hebt u meer tijd nodig?"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Waarom hebt u meer tijd nodig?"), required=False, widget=text_area(3),
         help_text=_("De aanvrager leest deze reden en kan bezwaar maken. Noem geen gegevens die de "
                     "aanvrager niet mag zien."),
     )
@@ -31,7 +32,7 @@ class ContestExtensionForm(ActionForm):
     service_required = ("reason",)
     reason = forms.CharField(
         label=_("Waarom maakt u bezwaar tegen de verlenging?"), required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=text_area(4),
         help_text=_("Een juridisch adviseur van de zorgaanbieder geeft advies; het besluit blijft bij "
                     "de zorgverlener (R8)."),
     )

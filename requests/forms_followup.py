@@ -13,13 +13,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from requests.forms import DATE_INPUT_FORMATS, INVALID_DATE
-from requests.forms_handling import ActionForm
+from requests.forms_handling import ActionForm, mark_service_required
 from requests.models import KindcheckNextStep, SecondaryPurpose
+from toolkid.forms import DateInput, text_area
 from toolkid.models import Organisation, OrganisationKind
-
-
-def _textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
 
 
 def _date(label: Any, **kwargs: Any) -> forms.DateField:
@@ -27,7 +24,7 @@ def _date(label: Any, **kwargs: Any) -> forms.DateField:
         label=label,
         required=False,
         input_formats=DATE_INPUT_FORMATS,
-        widget=forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d"),
+        widget=DateInput(),
         error_messages={"invalid": INVALID_DATE},
         **kwargs,
     )
@@ -49,9 +46,7 @@ class PlainForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
-        for name in self.service_required:
-            if name in self.fields:
-                self.fields[name].service_required = True
+        mark_service_required(self.fields, self.service_required)
 
 
 # --------------------------------------------------------------------------------------------
@@ -62,7 +57,7 @@ class PlainForm(forms.Form):
 class DutyCompleteForm(ActionForm):
     service_required = ("done_on", "not_discussed_confirmed")
     done_on = _date(_("Wanneer deed u dit?"))
-    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=_textarea(3))
+    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3))
     not_discussed_confirmed = forms.BooleanField(
         label=_("In het dossier staat de aantekening ‘nog niet besproken met de ouder’ (R36)"),
         required=False,
@@ -79,7 +74,7 @@ class DutySkipForm(ActionForm):
     motivation = forms.CharField(
         label=_("Waarom voert u deze taak niet uit?"),
         required=False,
-        widget=_textarea(3),
+        widget=text_area(3),
         help_text=_("Afwijken van de afspraken kan alleen met een motivering (R5); de teamleider ziet dit."),
     )
 
@@ -89,18 +84,18 @@ class ReleaseProposeForm(ActionForm):
     reason = forms.CharField(
         label=_("Waarom geeft bespreken geen risico's meer?"),
         required=False,
-        widget=_textarea(4),
+        widget=text_area(4),
         help_text=_("De andere partij moet akkoord geven; pas dan wordt de afscherming opgeheven (R37)."),
     )
 
 
 class ReleaseAgreeForm(ActionForm):
-    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=_textarea(3))
+    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3))
 
 
 class ReleaseDeclineForm(ActionForm):
     service_required = ("reason",)
-    reason = forms.CharField(label=_("Waarom kan het nog niet?"), required=False, widget=_textarea(3))
+    reason = forms.CharField(label=_("Waarom kan het nog niet?"), required=False, widget=text_area(3))
 
 
 class EmptyForm(ActionForm):
@@ -110,9 +105,9 @@ class EmptyForm(ActionForm):
 class FeedbackForm(ActionForm):
     service_required = ("what_was_done", "what_follows")
     what_was_done = forms.CharField(
-        label=_("Wat is er met de informatie gedaan?"), required=False, widget=_textarea(4)
+        label=_("Wat is er met de informatie gedaan?"), required=False, widget=text_area(4)
     )
-    what_follows = forms.CharField(label=_("Wat volgt er?"), required=False, widget=_textarea(4))
+    what_follows = forms.CharField(label=_("Wat volgt er?"), required=False, widget=text_area(4))
 
 
 class SecondaryUseForm(ActionForm):
@@ -123,11 +118,11 @@ class SecondaryUseForm(ActionForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    description = forms.CharField(label=_("Beoogd gebruik"), required=False, widget=_textarea(4))
+    description = forms.CharField(label=_("Beoogd gebruik"), required=False, widget=text_area(4))
     text = forms.CharField(
         label=_("De tekst die u wilt versturen (niet verplicht)"),
         required=False,
-        widget=_textarea(6),
+        widget=text_area(6),
         help_text=_("Zo kan de zorgverlener beoordelen hoe de informatie wordt weergegeven."),
     )
 
@@ -143,7 +138,7 @@ class SecondaryUseReplyForm(ActionForm):
     comments = forms.CharField(
         label=_("Opmerkingen"),
         required=False,
-        widget=_textarea(4),
+        widget=text_area(4),
         help_text=_(
             "Verplicht bij bezwaar. De aanvrager blijft verantwoordelijk voor het eigen besluit (R8)."
         ),
@@ -156,13 +151,13 @@ class SecondaryUseSentForm(ActionForm):
     motivation = forms.CharField(
         label=_("Motivering"),
         required=False,
-        widget=_textarea(3),
+        widget=text_area(3),
         help_text=_("Verplicht als de zorgverlener bezwaar heeft (R5, R8)."),
     )
 
 
 class FilingApproveForm(ActionForm):
-    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=_textarea(2))
+    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(2))
 
 
 class VeiligThuisForm(ActionForm):
@@ -174,7 +169,7 @@ class VeiligThuisForm(ActionForm):
     reference = forms.CharField(
         label=_("Kenmerk bij Veilig Thuis (niet verplicht)"), required=False, max_length=50
     )
-    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=_textarea(3))
+    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3))
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,7 +204,7 @@ class KindcheckForm(PlainForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    concerns_note = forms.CharField(label=_("Welke zorgen?"), required=False, widget=_textarea(4))
+    concerns_note = forms.CharField(label=_("Welke zorgen?"), required=False, widget=text_area(4))
 
     def clean_children_ages(self) -> list[int]:
         text = self.cleaned_data.get("children_ages") or ""
@@ -245,7 +240,7 @@ class KindcheckNextStepsForm(PlainForm):
     note = forms.CharField(
         label=_("Toelichting"),
         required=False,
-        widget=_textarea(3),
+        widget=text_area(3),
         help_text=_("Verplicht als u geen vervolgstap zet (R5)."),
     )
 
@@ -298,14 +293,14 @@ class ReverseQuestionForm(PlainForm):
         label=_("Zou het kind baat hebben bij een preventief KOPP/KVO-aanbod?"), required=False
     )
     question = forms.CharField(
-        label=_("Toelichting op uw vraag (niet verplicht)"), required=False, widget=_textarea(4)
+        label=_("Toelichting op uw vraag (niet verplicht)"), required=False, widget=text_area(4)
     )
     consent_parents = forms.BooleanField(label=_("De ouders met gezag gaven toestemming"), required=False)
     consent_child = forms.BooleanField(label=_("Het kind gaf toestemming"), required=False)
     consent_note = forms.CharField(
         label=_("Hoe en wanneer is de toestemming gegeven?"),
         required=False,
-        widget=_textarea(3),
+        widget=text_area(3),
         help_text=_(
             "Jonger dan 12: de ouders met gezag. 12 tot en met 15: het kind én de ouders. "
             "16 en ouder: het kind zelf (L2)."
@@ -342,23 +337,23 @@ class ReverseQuestionForm(PlainForm):
 
 class ReverseAnswerForm(PlainForm):
     interventions = forms.CharField(
-        label=_("Welke interventies worden ingezet?"), required=False, widget=_textarea(5)
+        label=_("Welke interventies worden ingezet?"), required=False, widget=text_area(5)
     )
     kopp_kvo = forms.CharField(
-        label=_("Past een preventief KOPP/KVO-aanbod bij het kind?"), required=False, widget=_textarea(4)
+        label=_("Past een preventief KOPP/KVO-aanbod bij het kind?"), required=False, widget=text_area(4)
     )
 
 
 class ReverseDeclineForm(PlainForm):
     service_required = ("motivation",)
     motivation = forms.CharField(
-        label=_("Waarom beantwoordt u de vraag niet?"), required=False, widget=_textarea(4)
+        label=_("Waarom beantwoordt u de vraag niet?"), required=False, widget=text_area(4)
     )
 
 
 class ReverseWithdrawForm(PlainForm):
     service_required = ("reason",)
-    reason = forms.CharField(label=_("Reden van intrekken"), required=False, widget=_textarea(3))
+    reason = forms.CharField(label=_("Reden van intrekken"), required=False, widget=text_area(3))
 
 
 class ReverseAcknowledgeForm(PlainForm):

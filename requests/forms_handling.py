@@ -29,14 +29,19 @@ from requests.models import (
     ParentConsultationOutcome,
 )
 from requests.workflow import RequestStatus
+from toolkid.forms import DateInput, text_area
 
 
-def _textarea(rows: int = 4) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
-
-
-def _date_input() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date", "class": "input--short"}, format="%Y-%m-%d")
+def mark_service_required(fields: Mapping[str, forms.Field], names: Iterable[str]) -> None:
+    """Show ``names`` as required although the form fields are optional: display only
+    (``templates/includes/field.html`` reads ``service_required``); the service checks them, so
+    its Dutch message is the one the user reads."""
+    for name in names:
+        if name in fields:
+            field = fields[name]
+            field.service_required = True
+            if not isinstance(field.widget, (forms.RadioSelect, forms.CheckboxInput)):
+                field.widget.attrs["aria-required"] = "true"
 
 
 class ActionForm(forms.Form):
@@ -44,11 +49,9 @@ class ActionForm(forms.Form):
     next to the field, what is missing), and the state the form was rendered in."""
 
     use_required_attribute = False
-    #: Fields the service requires; shown as required (no "(niet verplicht)"), checked by the
-    #: service so its Dutch message is the one the user reads.
+    #: Fields the service requires: marked "(verplicht)" (``mark_service_required``), checked
+    #: by the service so its Dutch message is the one the user reads.
     service_required: tuple[str, ...] = ()
-    #: Fields that may stay empty; the label says "(niet verplicht)".
-    optional_fields: tuple[str, ...] = ()
 
     expected_status = forms.ChoiceField(
         choices=RequestStatus.choices, required=False, widget=forms.HiddenInput
@@ -67,16 +70,7 @@ class ActionForm(forms.Form):
             # The state as the actor may see it (``selectors.status_for``): a requester's page
             # must not carry a pending refusal's real state, not even in a hidden field (R11).
             self.fields["expected_status"].initial = visible_status or request.status
-        for name in self.optional_fields:
-            if name in self.fields:
-                self.fields[name].optional = True
-        for name in self.service_required:
-            if name in self.fields:
-                # Display only: the label carries no "(niet verplicht)"; the service checks.
-                field = self.fields[name]
-                field.service_required = True
-                if not isinstance(field.widget, (forms.RadioSelect, forms.CheckboxInput)):
-                    field.widget.attrs["aria-required"] = "true"
+        mark_service_required(self.fields, self.service_required)
 
     @property
     def expected(self) -> str | None:
@@ -106,7 +100,7 @@ class EmptyActionForm(ActionForm):
 class WithdrawForm(ActionForm):
     service_required = ("reason",)
     reason = forms.CharField(
-        label=_("Reden van intrekken"), required=False, widget=_textarea(3),
+        label=_("Reden van intrekken"), required=False, widget=text_area(3),
         help_text=_("De zorgverlener ziet deze reden."),
     )
 
@@ -114,7 +108,7 @@ class WithdrawForm(ActionForm):
 class ContestForm(ActionForm):
     service_required = ("reason",)
     reason = forms.CharField(
-        label=_("Waarom maakt u bezwaar tegen de weigering?"), required=False, widget=_textarea(5),
+        label=_("Waarom maakt u bezwaar tegen de weigering?"), required=False, widget=text_area(5),
         help_text=_(
             "Een juridisch adviseur van de zorgaanbieder geeft advies; het besluit blijft bij "
             "de zorgverlener (R8)."
@@ -136,22 +130,22 @@ class RedecideConsentPathForm(ActionForm):
     )
     b_risk_of_serious_harm = forms.CharField(
         label=_("Zonder de informatie is er kans op ernstige schade, omdat…"), required=False,
-        widget=_textarea(3),
+        widget=text_area(3),
     )
     b_only_source = forms.CharField(
         label=_("De zorgverlener is de enige die de informatie kan geven, omdat…"), required=False,
-        widget=_textarea(3),
+        widget=text_area(3),
     )
     b_prevents_harm = forms.CharField(
         label=_("Met de informatie kan schade aan het kind worden voorkomen, omdat…"),
-        required=False, widget=_textarea(3),
+        required=False, widget=text_area(3),
     )
     b_specific_information = forms.CharField(
         label=_("Er wordt heel specifieke informatie gevraagd, namelijk…"), required=False,
-        widget=_textarea(3),
+        widget=text_area(3),
     )
     b_why_still_necessary = forms.CharField(
-        label=_("Waarom overleg toch noodzakelijk is"), required=False, widget=_textarea(3),
+        label=_("Waarom overleg toch noodzakelijk is"), required=False, widget=text_area(3),
     )
     b_will_inform_parent = forms.BooleanField(
         label=_(
@@ -160,11 +154,11 @@ class RedecideConsentPathForm(ActionForm):
         required=False,
     )
     c_why_not_asked = forms.CharField(
-        label=_("Waarom geen toestemming is gevraagd (R32)"), required=False, widget=_textarea(3),
+        label=_("Waarom geen toestemming is gevraagd (R32)"), required=False, widget=text_area(3),
     )
     c_why_necessary = forms.CharField(
         label=_("Waarom overleg zonder toestemming noodzakelijk is (R33)"), required=False,
-        widget=_textarea(3),
+        widget=text_area(3),
     )
 
     PATH_B_NAMES = (*rules.PATH_B_EXPLANATIONS, "b_will_inform_parent")
@@ -224,7 +218,7 @@ class AssignForm(ActionForm):
 class ReturnForm(ActionForm):
     service_required = ("suggestion",)
     suggestion = forms.CharField(
-        label=_("Welke vraag kan wel beantwoord worden?"), required=False, widget=_textarea(5),
+        label=_("Welke vraag kan wel beantwoord worden?"), required=False, widget=text_area(5),
         help_text=_(
             "Nee… maar wat kan dan wel (R7): help de aanvrager een passende vraag te stellen. "
             "De termijn staat stil tot het verzoek opnieuw is ingediend."
@@ -234,14 +228,13 @@ class ReturnForm(ActionForm):
 
 class ParentConsultationForm(ActionForm):
     service_required = ("date", "outcome")
-    optional_fields = ("note",)
     date = forms.DateField(label=_("Datum van het overleg met de ouder"), required=False,
-                           widget=_date_input())
+                           widget=DateInput())
     outcome = forms.ChoiceField(
         label=_("Uitkomst"), choices=ParentConsultationOutcome.choices, required=False,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Toelichting"), required=False, widget=_textarea(3))
+    note = forms.CharField(label=_("Toelichting"), required=False, widget=text_area(3))
 
 
 class InternalConsultationForm(ActionForm):
@@ -250,14 +243,14 @@ class InternalConsultationForm(ActionForm):
         label=_("Met wie overlegde u?"), required=False, max_length=200,
         help_text=_("Bijvoorbeeld de zorgdirecteur, de geneesheer-directeur of een collega."),
     )
-    date = forms.DateField(label=_("Datum van het intern overleg"), required=False, widget=_date_input())
-    conclusion = forms.CharField(label=_("Conclusie"), required=False, widget=_textarea(4))
+    date = forms.DateField(label=_("Datum van het intern overleg"), required=False, widget=DateInput())
+    conclusion = forms.CharField(label=_("Conclusie"), required=False, widget=text_area(4))
 
 
 class AskLegalAdviceForm(ActionForm):
     service_required = ("question",)
     question = forms.CharField(
-        label=_("Uw vraag aan de juridisch adviseur"), required=False, widget=_textarea(4),
+        label=_("Uw vraag aan de juridisch adviseur"), required=False, widget=text_area(4),
         help_text=_("Bij twijfel (R31). Het besluit blijft bij u (R8)."),
     )
 
@@ -265,7 +258,7 @@ class AskLegalAdviceForm(ActionForm):
 class GiveLegalAdviceForm(ActionForm):
     service_required = ("advice",)
     advice = forms.CharField(
-        label=_("Uw advies"), required=False, widget=_textarea(6),
+        label=_("Uw advies"), required=False, widget=text_area(6),
         help_text=_("Het besluit blijft bij de zorgverlener (R8)."),
     )
 
@@ -280,11 +273,11 @@ class DecisionForm(ActionForm):
         label=_("Besluit"), choices=Decision.choices, required=False, widget=forms.RadioSelect,
     )
     decision_motivation = forms.CharField(
-        label=_("Motivering van het besluit (R39)"), required=False, widget=_textarea(5),
+        label=_("Motivering van het besluit (R39)"), required=False, widget=text_area(5),
         help_text=_("Ook bij verstrekken: waarom, en op welke grond."),
     )
     weighing = forms.CharField(
-        label=_("Afweging zwaarwegende omstandigheden (R34)"), required=False, widget=_textarea(5),
+        label=_("Afweging zwaarwegende omstandigheden (R34)"), required=False, widget=text_area(5),
         help_text=_(
             "Er is geen toestemming gevraagd. Rechtvaardigen zwaarwegende omstandigheden dat u "
             "zonder toestemming verstrekt, of niet?"
@@ -294,7 +287,7 @@ class DecisionForm(ActionForm):
         label=_(
             "Bij niet verstrekken: waarom is de informatie niet nodig voor de uitvoering van de OTS? (R4)"
         ),
-        required=False, widget=_textarea(4),
+        required=False, widget=text_area(4),
         help_text=_(
             "Onder een ondertoezichtstelling is verstrekken aan de gezinsvoogd verplicht voor "
             "zover de informatie nodig is voor de OTS (Jeugdwet art. 7.3.11 lid 4)."
@@ -321,9 +314,8 @@ class DecisionForm(ActionForm):
 
 
 class RefusalConfirmForm(ActionForm):
-    optional_fields = ("note",)
     note = forms.CharField(
-        label=_("Toelichting bij de bevestiging"), required=False, widget=_textarea(3),
+        label=_("Toelichting bij de bevestiging"), required=False, widget=text_area(3),
         help_text=_("Alleen zichtbaar binnen uw organisatie."),
     )
 
@@ -331,7 +323,7 @@ class RefusalConfirmForm(ActionForm):
 class RefusalRejectForm(ActionForm):
     service_required = ("note",)
     note = forms.CharField(
-        label=_("Waarom is deze weigering niet terecht? (R11)"), required=False, widget=_textarea(3),
+        label=_("Waarom is deze weigering niet terecht? (R11)"), required=False, widget=text_area(3),
         help_text=_("Het verzoek gaat terug naar de zorgverlener, die opnieuw besluit."),
     )
 
@@ -339,7 +331,7 @@ class RefusalRejectForm(ActionForm):
 class ReconsiderForm(ActionForm):
     service_required = ("motivation",)
     motivation = forms.CharField(
-        label=_("Waarom heroverweegt u het besluit?"), required=False, widget=_textarea(4),
+        label=_("Waarom heroverweegt u het besluit?"), required=False, widget=text_area(4),
         help_text=_("Het verzoek gaat terug naar ‘in behandeling’; daarna legt u een nieuw besluit vast."),
     )
 
@@ -347,7 +339,7 @@ class ReconsiderForm(ActionForm):
 class UpholdForm(ActionForm):
     service_required = ("motivation",)
     motivation = forms.CharField(
-        label=_("Waarom blijft de weigering staan? (R39)"), required=False, widget=_textarea(4),
+        label=_("Waarom blijft de weigering staan? (R39)"), required=False, widget=text_area(4),
         help_text=_("De aanvrager leest deze motivering."),
     )
 
@@ -429,7 +421,7 @@ class AnswerForm(ActionForm):
         for row in self.topic_rows:
             for name, (label, hint) in ANSWER_FIELD_TEXT.items():
                 self.fields[answer_field_name(row.topic, name)] = forms.CharField(
-                    label=label, help_text=hint, required=False, widget=_textarea(3),
+                    label=label, help_text=hint, required=False, widget=text_area(3),
                     initial=getattr(row, name),
                 )
         for name, text in CONFIRMATION_TEXT.items():
@@ -481,7 +473,7 @@ class InboxFilterForm(forms.Form):
         label=_("Zorgverlener"), queryset=None, required=False, empty_label=_("Alle zorgverleners"),
     )
     due_before = forms.DateField(
-        label=_("Uiterste datum op of voor"), required=False, widget=_date_input(),
+        label=_("Uiterste datum op of voor"), required=False, widget=DateInput(),
     )
 
     def __init__(self, *args: Any, clinicians: Iterable[Any] = (), states: Iterable[Any] = (),

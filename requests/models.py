@@ -22,7 +22,9 @@ from requests.workflow import RequestStatus, RequestWorkflow
 class Topic(models.TextChoices):
     """The six topics of R14."""
 
-    A = "a", _("a. Gevolgen van het ziektebeeld voor de sensitiviteit en emotionele beschikbaarheid voor het kind")
+    A = "a", _(
+        "a. Gevolgen van het ziektebeeld voor de sensitiviteit en emotionele beschikbaarheid voor het kind"
+    )
     B = "b", _("b. Beschrijvende diagnose: klachten, belemmeringen, gedrag en mogelijkheden/gezonde kant")
     C = "c", _("c. Het verloop van de behandeling")
     D = "d", _("d. Het ziektebesef en -inzicht van de ouder")
@@ -147,7 +149,9 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
     phone_contact_date = models.DateField(_("datum telefonisch contact"), null=True, blank=True)
     phone_contact_with = models.CharField(_("telefonisch contact met"), max_length=200, blank=True)
 
-    parent = models.ForeignKey(Parent, on_delete=models.PROTECT, related_name="requests", null=True, blank=True)
+    parent = models.ForeignKey(
+        Parent, on_delete=models.PROTECT, related_name="requests", null=True, blank=True
+    )
 
     # L3: the ground, suggested and (when changed) why.
     legal_framework = models.CharField(_("kader"), max_length=30, choices=LegalFramework.choices, blank=True)
@@ -170,7 +174,9 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
     # Path B (R30): the four explanations, why consultation is still necessary, the commitment.
     b_risk_of_serious_harm = models.TextField(_("kans op ernstige schade zonder de informatie"), blank=True)
     b_only_source = models.TextField(_("de zorgverlener is de enige die de informatie kan geven"), blank=True)
-    b_prevents_harm = models.TextField(_("met de informatie kan schade aan het kind worden voorkomen"), blank=True)
+    b_prevents_harm = models.TextField(
+        _("met de informatie kan schade aan het kind worden voorkomen"), blank=True
+    )
     b_specific_information = models.TextField(_("er wordt heel specifieke informatie gevraagd"), blank=True)
     b_why_still_necessary = models.TextField(_("waarom overleg toch noodzakelijk is"), blank=True)
     b_will_inform_parent = models.BooleanField(default=False)
@@ -273,6 +279,10 @@ class Child(models.Model):
         verbose_name = _("kind")
         verbose_name_plural = _("kinderen")
 
+    def __str__(self) -> str:
+        # No name or date of birth: the request's reference and the row.
+        return f"{self.request} — {_('kind')} {self.pk}"
+
 
 class RequestedTopic(models.Model):
     """One of the topics a–f asked about, with the specific question(s) (R14)."""
@@ -298,6 +308,9 @@ class RequestedTopic(models.Model):
             models.UniqueConstraint(fields=["request", "topic"], name="one_question_set_per_topic"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.request} — {self.topic}"
+
 
 class RequestEvent(models.Model):
     """Append-only record of every transition and recorded step: who, when, from, to, why.
@@ -318,6 +331,9 @@ class RequestEvent(models.Model):
 
     class Meta:
         ordering = ["occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.request} — {self.kind}"
 
 
 class LegalAdviceStatus(models.TextChoices):
@@ -345,7 +361,9 @@ class LegalAdvice(models.Model):
     asked_at = models.DateTimeField(auto_now_add=True)
     advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                 null=True, blank=True)
-    status = models.CharField(max_length=10, choices=LegalAdviceStatus.choices, default=LegalAdviceStatus.OPEN)
+    status = models.CharField(
+        max_length=10, choices=LegalAdviceStatus.choices, default=LegalAdviceStatus.OPEN
+    )
     advice = models.TextField(_("advies"), blank=True)
     advised_at = models.DateTimeField(null=True, blank=True)
 
@@ -353,6 +371,9 @@ class LegalAdvice(models.Model):
 
     class Meta:
         ordering = ["-asked_at"]
+
+    def __str__(self) -> str:
+        return f"{self.request} — {self.get_origin_display()} ({self.get_status_display()})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -399,6 +420,9 @@ class DueDateChange(models.Model):
         ordering = ["occurred_at", "pk"]
         verbose_name = _("termijnwijziging")
         verbose_name_plural = _("termijnwijzigingen")
+
+    def __str__(self) -> str:
+        return f"{self.request} — {self.get_kind_display()}"
 
 
 class DeadlineNoticeKind(models.TextChoices):
@@ -448,6 +472,9 @@ class DeadlineNotice(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "send_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.request} — {self.get_kind_display()} ({self.due_date:%Y-%m-%d})"
 
 
 # ============================================================================================

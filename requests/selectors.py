@@ -26,12 +26,13 @@ denied or allowed; every list selector writes one SEARCH event per list (not one
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, IntegerField, Model, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,7 @@ from toolkid.actors import Actor
 from toolkid.models import Role, User
 
 S = RequestStatus
+M = TypeVar("M", bound=Model)
 
 #: Roles that see the requesting organisation's outgoing requests.
 REQUESTER_ROLES: tuple[str, ...] = (Role.JEUGDHULPVERLENER, Role.TEAMLEIDER)
@@ -267,23 +269,51 @@ def request_get_for(
     """
     lookup = _lookup(pk_or_public_id)
     found = _detail_queryset().filter(**lookup).first() if lookup else None
-    if found is None or not is_visible_to(actor, found):
+    return checked_read(
+        actor,
+        InformationRequest,
+        found,
+        visible=is_visible_to,
+        event="request.read",
+        requested=pk_or_public_id,
+        purpose=purpose,
+        not_found=not_found,
+    )
+
+
+def checked_read(
+    actor: Actor,
+    model: type[M],
+    found: M | None,
+    *,
+    visible: Callable[[Actor, M], bool],
+    event: str,
+    requested: Any,
+    purpose: str,
+    not_found: Callable[[], Http404],
+    parent_ref: Callable[[M], str] = lambda obj: obj.audit_ref,
+) -> M:
+    """The check and the log of an access helper (``request_get_for``, and the follow-up's
+    ``reverse_get_for``, ``kindcheck_get_for``): ``found`` if the actor may see it, with one
+    READ event (L5); else a denied READ — naming the object, or what was asked for when nothing
+    was found — and ``not_found()``, alike for both."""
+    if found is None or not visible(actor, found):
         record_denied(
             actor=actor,
-            event="request.read",
+            event=event,
             action=AuditAction.READ,
-            object_type=_OBJECT_TYPE,
-            object_id=str(found.pk if found is not None else pk_or_public_id)[:64],
-            parent_ref=found.audit_ref if found is not None else "",
+            object_type=model._meta.label_lower,
+            object_id=str(found.pk if found is not None else requested)[:64],
+            parent_ref=parent_ref(found) if found is not None else "",
             payload={"purpose": purpose},
         )
         raise not_found()
     record(
         actor=actor,
-        event="request.read",
+        event=event,
         action=AuditAction.READ,
         obj=found,
-        parent_ref=found.audit_ref,
+        parent_ref=parent_ref(found),
         payload={"purpose": purpose},
     )
     return found

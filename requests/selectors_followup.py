@@ -267,12 +267,17 @@ def reverse_is_receiver(actor: Actor, question: ReverseQuestion) -> bool:
     )
 
 
+def _as_uuid(value: uuid.UUID | str) -> uuid.UUID | None:
+    """Not even an id is treated as one that does not exist."""
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 def reverse_get_for(*, actor: Actor, public_id: uuid.UUID | str, purpose: str) -> ReverseQuestion:
     """Fetch, check and log one reverse question; ``Http404`` alike for missing and not yours."""
-    try:
-        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
-    except ValueError:
-        key = None
+    key = _as_uuid(public_id)
     found = (
         ReverseQuestion.objects.select_related(
             "asking_organisation", "receiving_organisation", "asker", "parent", "answered_by", "kindcheck"
@@ -282,26 +287,16 @@ def reverse_get_for(*, actor: Actor, public_id: uuid.UUID | str, purpose: str) -
         if key
         else None
     )
-    if found is None or not reverse_is_visible_to(actor, found):
-        record_denied(
-            actor=actor,
-            event="reverse_question.read",
-            action=AuditAction.READ,
-            object_type=ReverseQuestion._meta.label_lower,
-            object_id=str(found.pk if found is not None else public_id)[:64],
-            parent_ref=found.audit_ref if found is not None else "",
-            payload={"purpose": purpose},
-        )
-        raise reverse_not_found()
-    record(
-        actor=actor,
+    return selectors.checked_read(
+        actor,
+        ReverseQuestion,
+        found,
+        visible=reverse_is_visible_to,
         event="reverse_question.read",
-        action=AuditAction.READ,
-        obj=found,
-        parent_ref=found.audit_ref,
-        payload={"purpose": purpose},
+        requested=public_id,
+        purpose=purpose,
+        not_found=reverse_not_found,
     )
-    return found
 
 
 def reverse_questions_for(actor: Actor) -> QuerySet[ReverseQuestion]:
@@ -343,35 +338,23 @@ def kindcheck_is_visible_to(actor: Actor, kindcheck: Kindcheck) -> bool:
 
 
 def kindcheck_get_for(*, actor: Actor, public_id: uuid.UUID | str, purpose: str) -> Kindcheck:
-    try:
-        key = public_id if isinstance(public_id, uuid.UUID) else uuid.UUID(str(public_id))
-    except ValueError:
-        key = None
+    key = _as_uuid(public_id)
     found = (
         Kindcheck.objects.select_related("parent", "clinician", "organisation").filter(public_id=key).first()
         if key
         else None
     )
-    if found is None or not kindcheck_is_visible_to(actor, found):
-        record_denied(
-            actor=actor,
-            event="kindcheck.read",
-            action=AuditAction.READ,
-            object_type=Kindcheck._meta.label_lower,
-            object_id=str(found.pk if found is not None else public_id)[:64],
-            parent_ref=found.parent.audit_ref if found is not None else "",
-            payload={"purpose": purpose},
-        )
-        raise kindcheck_not_found()
-    record(
-        actor=actor,
+    return selectors.checked_read(
+        actor,
+        Kindcheck,
+        found,
+        visible=kindcheck_is_visible_to,
         event="kindcheck.read",
-        action=AuditAction.READ,
-        obj=found,
-        parent_ref=found.parent.audit_ref,
-        payload={"purpose": purpose},
+        requested=public_id,
+        purpose=purpose,
+        not_found=kindcheck_not_found,
+        parent_ref=lambda check: check.parent.audit_ref,
     )
-    return found
 
 
 def kindchecks_for(actor: Actor) -> QuerySet[Kindcheck]:

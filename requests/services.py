@@ -131,25 +131,36 @@ _CHOICE_FIELDS: dict[str, Iterable[str]] = {
 # --------------------------------------------------------------------------------------------
 
 
-def _service(event: str, action: str = AuditAction.UPDATE) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Run the service in one transaction; log a denial after that transaction rolled back.
+#: How a services module logs a refused call: (event, action, the service's keyword arguments).
+DenialRecorder = Callable[[str, str, dict[str, Any]], None]
+
+
+def service_decorator(
+    record_denial: DenialRecorder,
+) -> Callable[..., Callable[[Callable[P, R]], Callable[P, R]]]:
+    """Make a services module's ``@_service(event, action)``: the service runs in one
+    transaction; a denial (``Http404``/``PermissionDenied``) is logged by ``record_denial``
+    after that transaction rolled back, so the denial survives.
 
     The body sees ``transaction.atomic`` exactly as with ``@transaction.atomic``.
     """
 
-    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(fn)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                with transaction.atomic():
-                    return fn(*args, **kwargs)
-            except (Http404, PermissionDenied):
-                _record_denial(event, action, kwargs)
-                raise
+    def service(event: str, action: str = AuditAction.UPDATE) -> Callable[[Callable[P, R]], Callable[P, R]]:
+        def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+            @functools.wraps(fn)
+            def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+                try:
+                    with transaction.atomic():
+                        return fn(*args, **kwargs)
+                except (Http404, PermissionDenied):
+                    record_denial(event, action, kwargs)
+                    raise
 
-        return wrapper
+            return wrapper
 
-    return decorate
+        return decorate
+
+    return service
 
 
 def _record_denial(event: str, action: str, kwargs: dict[str, Any]) -> None:
@@ -172,6 +183,9 @@ def _record_denial(event: str, action: str, kwargs: dict[str, Any]) -> None:
         object_id=str(request_pk) if request_pk is not None else "",
         parent_ref=found.audit_ref if found is not None else "",
     )
+
+
+_service = service_decorator(_record_denial)
 
 
 def _lock(request: InformationRequest | int) -> InformationRequest:
@@ -732,10 +746,15 @@ def request_resubmit(*, actor: Actor, request: InformationRequest) -> Informatio
 
 
 @_service("request.withdrawn")
-def request_withdraw(*, actor: Actor, request: InformationRequest, reason: str) -> InformationRequest:
-    """The requester withdraws a request that is not yet answered."""
+def request_withdraw(
+    *, actor: Actor, request: InformationRequest, reason: str, expected_status: str | None = None
+) -> InformationRequest:
+    """The requester withdraws a request that is not yet answered.
+
+    ``expected_status``: the state the requester's page showed (as they may see it, R11)."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_requester_side(actor, req, selectors.REQUESTER_ROLES)
     _require_can(actor, req, "withdraw")
     if _blank(reason):
@@ -755,10 +774,15 @@ def request_withdraw(*, actor: Actor, request: InformationRequest, reason: str) 
 
 
 @_service("request.acknowledged")
-def request_acknowledge(*, actor: Actor, request: InformationRequest) -> InformationRequest:
-    """The requester read the answer or the (confirmed) refusal; the request is closed."""
+def request_acknowledge(
+    *, actor: Actor, request: InformationRequest, expected_status: str | None = None
+) -> InformationRequest:
+    """The requester read the answer or the (confirmed) refusal; the request is closed.
+
+    ``expected_status``: the state the requester's page showed (as they may see it, R11)."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_requester_side(actor, req, selectors.REQUESTER_ROLES)
     _require_can(actor, req, "acknowledge")
     if errors := rules.missing_for_close(req):  # R38: path C closes only after the feedback
@@ -856,11 +880,16 @@ def request_redecide_consent_path(
 
 
 @_service("request.refusal_contested", AuditAction.CREATE)
-def request_contest_refusal(*, actor: Actor, request: InformationRequest, reason: str) -> LegalAdvice:
+def request_contest_refusal(
+    *, actor: Actor, request: InformationRequest, reason: str, expected_status: str | None = None
+) -> LegalAdvice:
     """R8: the requester contests a confirmed refusal; the provider's legal advisors are asked.
-    The clinician still decides."""
+    The clinician still decides.
+
+    ``expected_status``: the state the requester's page showed (as they may see it, R11)."""
     req = _lock(request)
     _require_visible(actor, req)
+    _check_seen(actor, req, expected_status)
     _require_requester_side(actor, req, selectors.REQUESTER_ROLES)
     _require_can(actor, req, "contest_refusal")
     if _blank(reason):

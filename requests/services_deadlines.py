@@ -71,7 +71,7 @@ from requests.services import (
     ADVISE_PERM,
     HANDLE_PERM,
     _blank,
-    _conflict,
+    _check_seen,
     _iso,
     _lock,
     _log,
@@ -93,12 +93,6 @@ S = RequestStatus
 
 #: The system actor the sweep records its audit events as.
 SWEEP_ACTOR = Actor.system("deadline_sweep")
-
-
-def _check_seen(actor: Actor, req: InformationRequest, expected_status: str | None) -> None:
-    # The page's hidden state, as the actor may see it (R11), must still be the state now.
-    if expected_status is not None and selectors.status_for(actor, req) != expected_status:
-        raise _conflict()
 
 
 def _detail_url(req: InformationRequest) -> str:

@@ -30,13 +30,10 @@ request event, in the same transaction; idempotent: one duty per kind per reques
 from __future__ import annotations
 
 import datetime as dt
-import functools
-from collections.abc import Callable, Iterable
-from typing import Any, ParamSpec, TypeVar
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
@@ -80,8 +77,6 @@ from toolkid.models import Organisation, OrganisationKind, Role
 from toolkid.working_calendar import explain_due_date
 
 S = RequestStatus
-P = ParamSpec("P")
-R = TypeVar("R")
 
 #: After the exchange: states in which information was provided or a refusal is known.
 ANSWERED_STATES = (S.ANSWERED, S.CLOSED)
@@ -91,24 +86,6 @@ REFUSAL_KNOWN_STATES = (S.REFUSED, S.CONTESTED, S.CLOSED)
 # --------------------------------------------------------------------------------------------
 # Plumbing
 # --------------------------------------------------------------------------------------------
-
-
-def _service(event: str, action: str = AuditAction.UPDATE) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """One transaction; a denial (``Http404``/``PermissionDenied``) logged after the rollback."""
-
-    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
-        @functools.wraps(fn)
-        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-            try:
-                with transaction.atomic():
-                    return fn(*args, **kwargs)
-            except (Http404, PermissionDenied):
-                _record_denial(event, action, kwargs)
-                raise
-
-        return wrapper
-
-    return decorate
 
 
 def _record_denial(event: str, action: str, kwargs: dict[str, Any]) -> None:
@@ -141,6 +118,9 @@ def _record_denial(event: str, action: str, kwargs: dict[str, Any]) -> None:
         object_id=object_id,
         parent_ref=parent_ref,
     )
+
+
+_service = base.service_decorator(_record_denial)
 
 
 def _locked_request(request_or_pk: InformationRequest | int, actor: Actor) -> InformationRequest:
@@ -186,6 +166,12 @@ def _require_answered(actor: Actor, req: InformationRequest) -> None:
         raise IllegalMove(
             _("Dit kan pas als de zorgverlener informatie heeft verstrekt."), code="not_answered"
         )
+
+
+def _save_version(actor: Actor, obj: Any) -> None:
+    """Save a follow-up row; django-simple-history records who made this version."""
+    obj._history_user = actor.user
+    obj.save()
 
 
 def _move(actor: Actor, obj: Any, transition_name: str) -> tuple[str, str]:
@@ -383,8 +369,7 @@ def duty_complete(
     locked.done_on = day
     locked.note = base._clean_text(note)
     locked.not_discussed_with_parent = on_hold_record
-    locked._history_user = actor.user
-    locked.save()
+    _save_version(actor, locked)
     base._log(
         actor,
         req,
@@ -417,8 +402,7 @@ def duty_skip(*, actor: Actor, duty: Duty, motivation: str) -> Duty:
     locked.done_by = actor.user
     locked.done_at = timezone.now()
     locked.note = motivation.strip()
-    locked._history_user = actor.user
-    locked.save()
+    _save_version(actor, locked)
     _deviation(
         actor,
         kind=DeviationKind.DUTY_SKIPPED,
@@ -513,8 +497,7 @@ def hold_release_agree(*, actor: Actor, release: HoldRelease, note: str = "") ->
     locked.responded_by_organisation = actor.organisation
     locked.responded_at = timezone.now()
     locked.response_note = base._clean_text(note)
-    locked._history_user = actor.user
-    locked.save()
+    _save_version(actor, locked)
     event = base._log(
         actor,
         req,
@@ -546,8 +529,7 @@ def hold_release_decline(*, actor: Actor, release: HoldRelease, reason: str) -> 
     locked.responded_by_organisation = actor.organisation
     locked.responded_at = timezone.now()
     locked.response_note = reason.strip()
-    locked._history_user = actor.user
-    locked.save()
+    _save_version(actor, locked)
     base._log(
         actor,
         req,
@@ -567,8 +549,7 @@ def hold_release_withdraw(*, actor: Actor, release: HoldRelease) -> HoldRelease:
     if locked.proposed_by_organisation_id != actor.organisation.pk:
         raise PermissionDenied(_("Alleen de partij die het voorstel deed, kan het intrekken."))
     _move(actor, locked, "withdraw")
-    locked._history_user = actor.user
-    locked.save()
+    _save_version(actor, locked)
     base._log(
         actor,
         req,
@@ -626,8 +607,7 @@ def feedback_give(
         open_duty.done_by = actor.user
         open_duty.done_at = event.occurred_at
         open_duty.done_on = base._today()
-        open_duty._history_user = actor.user
-        open_duty.save()
+        _save_version(actor, open_duty)
     return feedback
 
 
@@ -685,8 +665,7 @@ def secondary_use_reply(*, actor: Actor, use: SecondaryUse, agree: bool, comment
     locked.replied_by = actor.user
     locked.replied_at = timezone.now()
     locked.reply_comments = base._clean_text(comments)
-    locked._history_user = actor.user
-    locked.save()
+    _save_version(actor, locked)
     base._log(
         actor,
         req,
@@ -727,8 +706,7 @@ def secondary_use_mark_sent(
     locked.sent_at = timezone.now()
     locked.sent_on = day
     locked.sent_motivation = base._clean_text(motivation)
-    locked._history_user = actor.user
-    locked.save()
+    _save_version(actor, locked)
     if objected:
         _deviation(
             actor,
@@ -760,8 +738,7 @@ def secondary_use_withdraw(*, actor: Actor, use: SecondaryUse) -> SecondaryUse:
     locked = SecondaryUse.objects.select_for_update().get(pk=use.pk)
     _require_requester(actor, req)
     _move(actor, locked, "withdraw")
-    locked._history_user = actor.user
-    locked.save()
+    _save_version(actor, locked)
     base._log(
         actor,
         req,
@@ -897,8 +874,7 @@ def _client(actor: Actor, data: Parent | dict[str, Any]) -> Parent:
         date_of_birth=base._as_date(data.get("date_of_birth")),
         bsn=bsn,
     )
-    client._history_user = actor.user
-    client.save()
+    _save_version(actor, client)
     return client
 
 
@@ -956,8 +932,7 @@ def kindcheck_record(
         safety_concerns=bool(safety_concerns),
         concerns_note=base._clean_text(concerns_note),
     )
-    check._history_user = actor.user
-    check.save()
+    _save_version(actor, check)
     record(
         actor=actor,
         event="kindcheck.recorded",
@@ -993,8 +968,7 @@ def kindcheck_choose_next_steps(
     locked.next_steps_note = base._clean_text(note)
     locked.next_steps_recorded_at = timezone.now()
     locked.next_steps_recorded_by = actor.user
-    locked._history_user = actor.user
-    locked.save()
+    _save_version(actor, locked)
     if chosen == [KindcheckNextStep.NONE]:
         _deviation(
             actor,
@@ -1056,11 +1030,6 @@ def _locked_question(actor: Actor, question: ReverseQuestion) -> ReverseQuestion
     if locked is None or not fsel.reverse_is_visible_to(actor, locked):
         raise fsel.reverse_not_found()
     return locked
-
-
-def _save_question(actor: Actor, question: ReverseQuestion) -> None:
-    question._history_user = actor.user
-    question.save()
 
 
 @_service("reverse_question.submitted", AuditAction.CREATE)
@@ -1152,9 +1121,9 @@ def reverse_question_submit(
         due_date=explanation.due,
         due_explanation=explanation.to_dict(),
     )
-    _save_question(actor, row)
+    _save_version(actor, row)
     row.reference = f"TKJ-{today.year}-{row.pk:06d}"
-    _save_question(actor, row)
+    _save_version(actor, row)
     _question_log(
         actor,
         row,
@@ -1194,7 +1163,7 @@ def reverse_question_answer(
     locked.answer_kopp_kvo = base._clean_text(kopp_kvo)
     locked.answered_by = actor.user
     locked.answered_at = timezone.now()
-    _save_question(actor, locked)
+    _save_version(actor, locked)
     _question_log(
         actor,
         locked,
@@ -1220,7 +1189,7 @@ def reverse_question_decline(*, actor: Actor, question: ReverseQuestion, motivat
     locked.decline_motivation = motivation.strip()
     locked.answered_by = actor.user
     locked.answered_at = timezone.now()
-    _save_question(actor, locked)
+    _save_version(actor, locked)
     _question_log(
         actor,
         locked,
@@ -1242,7 +1211,7 @@ def reverse_question_withdraw(*, actor: Actor, question: ReverseQuestion, reason
         raise Incomplete({"reason": _("Geef aan waarom u de vraag intrekt.")})
     transition = _move(actor, locked, "withdraw")
     locked.withdrawn_reason = reason.strip()
-    _save_question(actor, locked)
+    _save_version(actor, locked)
     _question_log(
         actor,
         locked,
@@ -1260,7 +1229,7 @@ def reverse_question_acknowledge(*, actor: Actor, question: ReverseQuestion) -> 
     if not (fsel.reverse_is_asker(actor, locked) and actor.has_role(Role.ZORGVERLENER)):
         raise base._forbidden()
     transition = _move(actor, locked, "acknowledge")
-    _save_question(actor, locked)
+    _save_version(actor, locked)
     _question_log(
         actor, locked, kind="acknowledged", event="reverse_question.acknowledged", transition=transition
     )

@@ -9,9 +9,7 @@ is allowed and raise ``IllegalMove`` / ``Conflict`` / ``Incomplete`` / ``Permiss
 - ``IllegalMove`` / ``Conflict``: the message with the *current* state and what is possible
   now (status 409). Every form carries the state it was rendered in (``expected_status``, as
   the actor may see it: R11) and the view passes it to the service, which raises ``Conflict``
-  ("Een collega heeft dit verzoek zojuist behandeld.") when the request has moved on since.
-  Only the requester's withdraw, acknowledge and contest services do not take it yet; for
-  those the view compares the state itself (:attr:`ActionSpec.service_checks_state`);
+  ("Een collega heeft dit verzoek zojuist behandeld.") when the request has moved on since;
 - ``PermissionDenied`` on a visible request: the message on the page (status 403);
 - ``Http404``: the request does not exist or is not the user's to see, alike.
 
@@ -217,8 +215,6 @@ class ActionSpec:
     done: Any  # the success message (lazy)
     # The partial with the form; default ``requests/actions/<name>.html``.
     template: str = ""
-    # The service takes ``expected_status`` and raises ``Conflict`` for a stale page itself.
-    service_checks_state: bool = True
 
     @property
     def partial(self) -> str:
@@ -303,19 +299,17 @@ ACTIONS: dict[str, ActionSpec] = {
                    gettext_lazy("De weigering blijft staan.")),
         ActionSpec(CONTEST, "bezwaar", f.ContestForm,
                    lambda a, r, fm: services.request_contest_refusal(
-                       actor=a, request=r, reason=_text(fm, "reason")),
+                       actor=a, request=r, reason=_text(fm, "reason"), expected_status=fm.expected),
                    gettext_lazy("Uw bezwaar is verstuurd. Een juridisch adviseur van de "
-                                "zorgaanbieder geeft advies; de zorgverlener besluit."),
-                   service_checks_state=False),
+                                "zorgaanbieder geeft advies; de zorgverlener besluit.")),
         ActionSpec(ACKNOWLEDGE, "gelezen", f.EmptyActionForm,
-                   lambda a, r, fm: services.request_acknowledge(actor=a, request=r),
-                   gettext_lazy("Het verzoek is afgesloten."),
-                   service_checks_state=False),
+                   lambda a, r, fm: services.request_acknowledge(
+                       actor=a, request=r, expected_status=fm.expected),
+                   gettext_lazy("Het verzoek is afgesloten.")),
         ActionSpec(WITHDRAW, "intrekken", f.WithdrawForm,
                    lambda a, r, fm: services.request_withdraw(
-                       actor=a, request=r, reason=_text(fm, "reason")),
-                   gettext_lazy("Het verzoek is ingetrokken."),
-                   service_checks_state=False),
+                       actor=a, request=r, reason=_text(fm, "reason"), expected_status=fm.expected),
+                   gettext_lazy("Het verzoek is ingetrokken.")),
         ActionSpec(REDECIDE_CONSENT, "toestemmingspad", f.RedecideConsentPathForm,
                    lambda a, r, fm: services.request_redecide_consent_path(
                        actor=a, request=r, expected_status=fm.expected, **fm.service_arguments()),
@@ -521,36 +515,6 @@ class PageState:
     problem: Problem | None = None
 
 
-def _duties(actor: Actor, req: InformationRequest, provider: bool) -> list[str]:
-    """What the protocol asks of this side outside the system, in the current state."""
-    duties: list[str] = []
-    path = req.consent_path
-    if not provider and actor.has_role(*selectors.REQUESTER_ROLES):
-        if path == ConsentPath.B and req.status not in (S.DRAFT, S.WITHDRAWN):
-            duties.append(_("Vertel de ouder bij het volgende contact dat er contact was met de "
-                            "zorgverlener (R30)."))
-        if path == ConsentPath.C and req.status not in (S.DRAFT, S.WITHDRAWN):
-            duties.append(_("Vertel de ouder nog niets over dit contact (R35). Leg het contact vast "
-                            "in uw dossier, met de aantekening dat het nog niet met de ouder is "
-                            "besproken (R36)."))
-            if req.status in (S.ANSWERED, S.CLOSED) and req.answered_at:
-                duties.append(_("Laat de zorgverlener weten wat er met de informatie is gedaan en "
-                                "wat er verder gebeurt (R38)."))
-        if req.status in (S.ANSWERED, S.CLOSED) and req.answered_at:
-            duties.append(_("Wilt u de informatie voor een ander doel gebruiken (bijvoorbeeld een "
-                            "verzoek aan de kinderrechter)? Leg het dan eerst aan de zorgverlener "
-                            "voor (R28)."))
-    if provider and req.status in (S.ANSWERED, S.CLOSED) and req.answered_at:
-        if path == ConsentPath.C:
-            duties.append(_("Vertel de ouder nog niets (R35, R40). Informeer de ouder pas na "
-                            "overleg met de aanvrager, als u beiden vindt dat dat geen risico's "
-                            "meer geeft (R37)."))
-        else:
-            duties.append(_("Geef de ouder bij het volgende contact terugkoppeling over wat u "
-                            "hebt verstrekt (R27)."))
-    return duties
-
-
 def _render_detail(
     request: HttpRequest, req: InformationRequest, state: PageState | None = None, *, status: int = 200
 ) -> HttpResponse:
@@ -628,7 +592,6 @@ def _render_detail(
         "clock": deadline_selectors.clock_history_for(actor, req),  # issue 5
         "timeline": timeline,
         "advices": advices,
-        "duties": _duties(actor, req, provider),
         "followup": views_followup.detail_context(actor, req),  # issue 4: templates/requests/followup/
         # Issue 6: the letters the actor can download, and the earlier versions of edited fields.
         "documents": views_letters.detail_context(actor, req),
@@ -668,18 +631,10 @@ def _after_success(request: HttpRequest, req: InformationRequest) -> HttpRespons
     return redirect("home")
 
 
-def _problem_for(
-    actor: Actor, spec: ActionSpec, exc: Exception, fresh: InformationRequest, expected: str | None
-) -> Problem:
-    """IllegalMove/Conflict in words. The services compare the state the page was rendered in
-    and raise ``Conflict``; for the few that do not take it yet, the view compares (as the
-    actor may see the state, R11)."""
-    stale = (
-        not spec.service_checks_state
-        and expected
-        and selectors.status_for(actor, fresh) != expected
-    )
-    if isinstance(exc, Conflict) or stale:
+def _problem_for(exc: IllegalMove | Conflict) -> Problem:
+    """IllegalMove/Conflict in words. Every service compares the state the page was rendered in
+    (as the actor may see it, R11) and raises ``Conflict`` for a stale page."""
+    if isinstance(exc, Conflict):
         return Problem(_("Een collega heeft dit verzoek zojuist behandeld."), conflict=True)
     return Problem(str(getattr(exc, "message", exc)))
 
@@ -702,7 +657,6 @@ def action(request: HttpRequest, public_id, action: str) -> HttpResponse:
     form = _make_form(spec.name, actor, req, data=request.POST)
     if not form.is_valid():
         return _render_detail(request, req, PageState(bound={spec.name: form}), status=400)
-    expected = form.expected
     try:
         spec.run(actor, req, form)
     except Incomplete as exc:
@@ -711,9 +665,7 @@ def action(request: HttpRequest, public_id, action: str) -> HttpResponse:
             messages.info(request, _("Het concept is opgeslagen; het antwoord is nog niet verstuurd."))
         return _render_detail(request, req, PageState(bound={spec.name: form}), status=400)
     except (IllegalMove, Conflict) as exc:
-        fresh = _reload(actor, req)
-        problem = _problem_for(actor, spec, exc, fresh, expected)
-        return _render_detail(request, fresh, PageState(problem=problem), status=409)
+        return _render_detail(request, _reload(actor, req), PageState(problem=_problem_for(exc)), status=409)
     except PermissionDenied as exc:
         return _render_detail(request, req, PageState(problem=Problem(str(exc) or _(
             "U hebt niet de juiste rol om dit te doen."))), status=403)

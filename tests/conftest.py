@@ -67,7 +67,9 @@ def make_user(db) -> Callable[..., User]:
 def verify_client(client: Client, user: User) -> Client:
     """Log ``user`` in as if both factors were given (the login flow itself is tested in
     tests/toolkid/test_accounts_*.py)."""
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="authenticator", defaults={"confirmed": True})
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="authenticator", defaults={"confirmed": True}
+    )
     client.force_login(user)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

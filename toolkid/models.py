@@ -107,6 +107,9 @@ class OrganisationRoleGroup(models.Model):
             models.UniqueConstraint(fields=["organisation", "role"], name="one_group_per_org_role"),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.organisation} — {self.get_role_display()}"
+
 
 class Membership(models.Model):
     """A user holds a role in an organisation. One row per (user, organisation, role)."""
@@ -180,6 +183,9 @@ class WorkerHeartbeat(models.Model):
     class Meta:
         verbose_name = _("signaal achtergrondverwerking")
         verbose_name_plural = _("signalen achtergrondverwerking")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 # --------------------------------------------------------------------------------------------

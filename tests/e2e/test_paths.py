@@ -16,6 +16,9 @@ from tests.e2e.helpers import axe_check, shot
 
 pytestmark = pytest.mark.e2e
 
+#: The path-C hold as both sides see it on the request's page (R35, R40).
+HOLD = "Er gaat niets naar de ouder: geen bericht, geen brief, geen taak (R35, R40)."
+
 
 def test_path_a_consent_given_answered_and_read(login_as):
     f = flows.Filing(path="A", parent_name="Ria Janssen")
@@ -37,7 +40,7 @@ def test_path_a_consent_given_answered_and_read(login_as):
     flows.answer_and_send(clinician, {"c": "Moeder komt sinds september elke week op haar afspraak."})
     flows.done(clinician, "Het antwoord is verstuurd.")
     expect(flows.status(clinician)).to_contain_text("Beantwoord")
-    expect(main(clinician)).to_contain_text("Geef de ouder bij het volgende contact terugkoppeling")  # R27
+    expect(main(clinician)).to_contain_text("Terugkoppeling aan de ouder bij het volgende contact (R27)")
 
     requester.reload()
     expect(flows.status(requester)).to_contain_text("Beantwoord")
@@ -60,7 +63,7 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
     requester = login_as("vt.zuidlimburg")
     reference = flows.file_with_mouse(requester, f)
     expect(main(requester)).to_contain_text("Geen toestemming gevraagd")
-    expect(main(requester)).to_contain_text("Vertel de ouder nog niets over dit contact (R35)")
+    expect(main(requester)).to_contain_text(HOLD)  # R35: the parent is told nothing
 
     clinician = login_as("zorg.mondriaan")
     flows.open_from_inbox(clinician, reference)
@@ -75,18 +78,18 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
     flows.answer_and_send(clinician, {"c": "Moeder mist sinds oktober afspraken en meldt spanningen thuis."})
     flows.done(clinician, "Het antwoord is verstuurd.")
     provider_text = main(clinician).inner_text()
-    assert "Vertel de ouder nog niets (R35, R40)" in provider_text
-    assert "Geef de ouder bij het volgende contact terugkoppeling" not in provider_text  # R40
+    assert HOLD in provider_text
+    assert "Terugkoppeling aan de ouder" not in provider_text  # R40: no R27 duty on path C
     axe_check(clinician, "Verzoek (zorgverlener, pad C beantwoord)")
     shot(clinician, "pad-c-beantwoord")
 
     requester.reload()
     expect(flows.status(requester)).to_contain_text("Beantwoord")
     expect(main(requester)).to_contain_text(
-        "Laat de zorgverlener weten wat er met de informatie is gedaan"
+        "Terugkoppeling aan de zorgverlener: wat is er met de informatie gedaan"
     )  # R38
     requester_text = main(requester).inner_text()
-    assert "Vertel de ouder bij het volgende contact" not in requester_text  # R35: nothing to the parent
+    assert "De ouder bij het volgende cliëntcontact vertellen" not in requester_text  # R35: no R30 duty
     # The weighing is the provider's own record; the requester sees the decision and motivation.
     assert "zonder informatie geen veiligheidsplan" not in requester_text
     shot(requester, "pad-c-aanvrager")

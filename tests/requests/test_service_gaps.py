@@ -217,6 +217,21 @@ def _refusal_pending(filed_request, actors):
     return decide(filed_request("C"), actors["clinician"], provide=False)
 
 
+def _answered(filed_request, actors):
+    request = _answering(filed_request, actors)
+    return services.request_send_answer(
+        actor=actors["clinician"],
+        request=request,
+        topics=_answer_topics(request),
+        confirmations=ALL_CONFIRMED,
+    )
+
+
+def _refused(filed_request, actors):
+    request = _refusal_pending(filed_request, actors)
+    return services.request_confirm_refusal(actor=actors["teamleider"], request=request)
+
+
 def _contested(filed_request, actors):
     request = _refusal_pending(filed_request, actors)
     services.request_confirm_refusal(actor=actors["teamleider"], request=request)
@@ -329,6 +344,26 @@ STALE_CASES: dict[str, tuple[str, Callable, Callable[..., Any]]] = {
             actor=a, request=r, motivation="Na advies blijft het nee.", expected_status=e
         ),
     ),
+    # The requester's side: compared with the state as the requester may see it (R11).
+    "withdraw": (
+        "requester",
+        _submitted,
+        lambda a, r, e: services.request_withdraw(
+            actor=a, request=r, reason="De ouder gaf alsnog zelf informatie.", expected_status=e
+        ),
+    ),
+    "acknowledge": (
+        "requester",
+        _answered,
+        lambda a, r, e: services.request_acknowledge(actor=a, request=r, expected_status=e),
+    ),
+    "contest_refusal": (
+        "requester",
+        _refused,
+        lambda a, r, e: services.request_contest_refusal(
+            actor=a, request=r, reason="Wij zijn het oneens.", expected_status=e
+        ),
+    ),
 }
 
 
@@ -421,3 +456,68 @@ def test_a_requesters_page_never_conflicts_on_a_pending_refusal(filed_request, a
     )
     assert S.REFUSAL_PENDING.value not in html
     assert f'name="withdraw-expected_status" value="{S.IN_PROGRESS.value}"' in html
+
+
+def test_a_requesters_withdraw_compares_with_the_masked_state(filed_request, actors):
+    """R11: while a refusal waits for a second person the requester saw "in behandeling"; that
+    page withdraws, and one that claims the real state is just a stale page."""
+    request = _refusal_pending(filed_request, actors)
+    with pytest.raises(Conflict) as caught:
+        services.request_withdraw(
+            actor=actors["requester"], request=fresh(request), reason="Niet meer nodig.",
+            expected_status=S.REFUSAL_PENDING,
+        )
+    assert str(caught.value) == CONFLICT
+    assert fresh(request).status == S.REFUSAL_PENDING
+    services.request_withdraw(
+        actor=actors["requester"], request=fresh(request), reason="Niet meer nodig.",
+        expected_status=S.IN_PROGRESS,
+    )
+    assert fresh(request).status == S.WITHDRAWN
+
+
+@pytest.mark.parametrize(
+    ("name", "prepare", "move_on", "data"),
+    [
+        # The clinician picked the request up after the requester's page was rendered.
+        (vh.WITHDRAW, _submitted, lambda r, a: take(r, a["clinician"]), {"reason": "Niet meer nodig."}),
+        # The requester's colleague already closed it from another page.
+        (
+            vh.ACKNOWLEDGE,
+            _answered,
+            lambda r, a: services.request_acknowledge(actor=a["requester"], request=r),
+            {},
+        ),
+        # A colleague already contested the refusal.
+        (
+            vh.CONTEST,
+            _refused,
+            lambda r, a: services.request_contest_refusal(
+                actor=a["requester"], request=r, reason="Wij zijn het oneens."
+            ),
+            {"reason": "Ook wij zijn het oneens."},
+        ),
+    ],
+)
+def test_a_requesters_stale_page_conflicts_in_the_browser(
+    name, prepare, move_on, data, filed_request, actors, requester
+):
+    request = prepare(filed_request, actors)
+    client = _csrf_client(requester)
+    page = client.get(reverse("requests:detail", kwargs={"public_id": request.public_id})).content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    shown = re.search(rf'name="{name}-expected_status" value="([^"]*)"', page).group(1)
+    move_on(fresh(request), actors)
+    before = snapshot(request)
+    response = client.post(
+        reverse("requests:action", kwargs={"public_id": request.public_id, "action": vh.ACTIONS[name].slug}),
+        {
+            "csrfmiddlewaretoken": token,
+            f"{name}-expected_status": shown,
+            **{f"{name}-{key}": value for key, value in data.items()},
+        },
+    )
+    assert response.status_code == 409
+    assert CONFLICT in response.content.decode()
+    after = snapshot(request)  # nothing changed (the reads of the page are logged, L5)
+    assert (after.status, after.events, after.updated_at) == (before.status, before.events, before.updated_at)

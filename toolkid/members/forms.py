@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from toolkid.forms import HintedRadioSelect
 from toolkid.models import Membership, Organisation, Role, User
 
 #: One line per role, shown beside the choice so a beheerder knows what a role may do.
@@ -34,7 +35,7 @@ class GrantRoleForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Rol"),
         choices=Role.choices,
-        widget=forms.RadioSelect,
+        widget=HintedRadioSelect(hints=ROLE_HINTS),
         error_messages={
             "required": _("Kies een rol."),
             "invalid_choice": _("Kies een van de rollen in de lijst."),
@@ -45,11 +46,6 @@ class GrantRoleForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.organisation = organisation
         self.user: User | None = None
-
-    @property
-    def role_options(self) -> list[tuple[forms.BoundField, str]]:
-        """Each radio button with its one-line explanation."""
-        return [(radio, ROLE_HINTS.get(radio.data["value"], "")) for radio in self["role"]]
 
     def clean_username(self) -> str:
         username = self.cleaned_data["username"].strip()

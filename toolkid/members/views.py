@@ -6,7 +6,8 @@ logged (L5)."""
 
 from __future__ import annotations
 
-from typing import NoReturn
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -24,28 +25,33 @@ from toolkid.models import Organisation, Role
 from toolkid.services import membership_end, membership_grant, user_deactivate
 
 
-def _deny(
-    request: HttpRequest, *, event: str, action: str, object_type: str, object_id
-) -> NoReturn:
-    # Recorded outside any transaction, so the denial survives (audit.events module notes).
-    record_denied(
-        actor=request.actor,
-        event=event,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id or ""),
-    )
-    raise Http404
+@dataclass(frozen=True)
+class _Access:
+    """What one page's denial is logged as (L5): the event, the action and the object."""
+
+    event: str
+    action: str
+    object_type: str = "toolkid.organisation"
+    object_id: Any = None
+
+    def deny(self, request: HttpRequest, organisation: Organisation | None = None) -> NoReturn:
+        """Log the denial and answer 404, as for a page that does not exist. Without an object
+        id of its own, the denial is about the (acting) organisation."""
+        object_id = self.object_id
+        if object_id is None and organisation is not None:
+            object_id = organisation.pk
+        # Recorded outside any transaction, so the denial survives (audit.events module notes).
+        record_denied(
+            actor=request.actor,
+            event=self.event,
+            action=self.action,
+            object_type=self.object_type,
+            object_id=str(object_id or ""),
+        )
+        raise Http404
 
 
-def _managed_organisation(
-    request: HttpRequest,
-    *,
-    event: str,
-    action: str,
-    object_type: str = "toolkid.organisation",
-    object_id=None,
-) -> Organisation:
+def _managed_organisation(request: HttpRequest, access: _Access) -> Organisation:
     """The acting organisation, if the user may manage its members; else a logged 404."""
     actor = request.actor
     organisation = actor.organisation
@@ -54,9 +60,7 @@ def _managed_organisation(
         or not actor.has_role(Role.BEHEERDER)
         or not request.user.has_perm("toolkid.manage_members", organisation)
     ):
-        if object_id is None and organisation is not None:
-            object_id = organisation.pk
-        _deny(request, event=event, action=action, object_type=object_type, object_id=object_id)
+        access.deny(request, organisation)
     return organisation
 
 
@@ -78,15 +82,14 @@ def _render_list(
 
 @require_http_methods(["GET"])
 def member_list(request: HttpRequest) -> HttpResponse:
-    organisation = _managed_organisation(request, event="members.view", action=AuditAction.READ)
+    organisation = _managed_organisation(request, _Access("members.view", AuditAction.READ))
     return _render_list(request, organisation, GrantRoleForm(organisation=organisation))
 
 
 @require_POST
 def member_grant(request: HttpRequest) -> HttpResponse:
-    organisation = _managed_organisation(
-        request, event="membership.grant", action=AuditAction.CREATE
-    )
+    access = _Access("membership.grant", AuditAction.CREATE)
+    organisation = _managed_organisation(request, access)
     form = GrantRoleForm(request.POST, organisation=organisation)
     if not form.is_valid():
         return _render_list(request, organisation, form)
@@ -94,13 +97,7 @@ def member_grant(request: HttpRequest) -> HttpResponse:
     try:
         membership_grant(actor=request.actor, user=form.user, organisation=organisation, role=role)
     except PermissionDenied:
-        _deny(
-            request,
-            event="membership.grant",
-            action=AuditAction.CREATE,
-            object_type="toolkid.organisation",
-            object_id=organisation.pk,
-        )
+        access.deny(request, organisation)
     messages.success(
         request,
         _("%(name)s heeft nu de rol %(role)s bij %(organisation)s.")
@@ -115,23 +112,12 @@ def member_grant(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
-    organisation = _managed_organisation(
-        request,
-        event="membership.end",
-        action=AuditAction.UPDATE,
-        object_type="toolkid.membership",
-        object_id=pk,
-    )
+    access = _Access("membership.end", AuditAction.UPDATE, "toolkid.membership", pk)
+    organisation = _managed_organisation(request, access)
     membership = selectors.membership_in(organisation, pk)
     if membership is None:
         # Another organisation's membership, or none at all: the same answer.
-        _deny(
-            request,
-            event="membership.end",
-            action=AuditAction.UPDATE,
-            object_type="toolkid.membership",
-            object_id=pk,
-        )
+        access.deny(request)
     name = membership.user.get_full_name() or membership.user.get_username()
     role_label = Role(membership.role).label.lower()
     if not membership.is_active:
@@ -147,13 +133,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("members")
     except PermissionDenied:
-        _deny(
-            request,
-            event="membership.end",
-            action=AuditAction.UPDATE,
-            object_type="toolkid.membership",
-            object_id=pk,
-        )
+        access.deny(request)
     messages.success(
         request,
         _("De rol %(role)s van %(name)s bij %(organisation)s is beëindigd.")
@@ -166,22 +146,11 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
 def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     """Two steps: the first request (a GET, or a POST without ``bevestigd``) shows what will
     happen; the POST from that page deactivates the account and ends its sessions."""
-    organisation = _managed_organisation(
-        request,
-        event="user.deactivate",
-        action=AuditAction.UPDATE,
-        object_type="toolkid.user",
-        object_id=pk,
-    )
+    access = _Access("user.deactivate", AuditAction.UPDATE, "toolkid.user", pk)
+    organisation = _managed_organisation(request, access)
     target = selectors.active_member_of(organisation, pk)
     if target is None:
-        _deny(
-            request,
-            event="user.deactivate",
-            action=AuditAction.UPDATE,
-            object_type="toolkid.user",
-            object_id=pk,
-        )
+        access.deny(request)
     name = target.get_full_name() or target.get_username()
     if not target.is_active:
         messages.info(request, _("Het account van %(name)s was al gedeactiveerd.") % {"name": name})
@@ -204,13 +173,7 @@ def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error.message)
         return redirect("members")
     except PermissionDenied:
-        _deny(
-            request,
-            event="user.deactivate",
-            action=AuditAction.UPDATE,
-            object_type="toolkid.user",
-            object_id=pk,
-        )
+        access.deny(request)
     messages.success(
         request,
         _(

@@ -1,8 +1,7 @@
 """Local development: `make run`. Embedded SQLite and broker unless the environment says else."""
 
 from .base import *  # noqa: F403
-from .base import STATIC_ROOT
-from .base import VAR_DIR
+from .base import STATIC_ROOT, VAR_DIR
 
 DEBUG = True
 VAR_DIR.mkdir(parents=True, exist_ok=True)

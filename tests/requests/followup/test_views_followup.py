@@ -202,6 +202,36 @@ def test_secondary_use_and_filing_on_the_page(answered, requester, clinician):
     assert "Goedgekeurd als informatie voor het dossier." in get(requester_client, detail_url(req))
 
 
+def test_r28_filing_is_said_once_and_only_after_the_clinicians_mark(answered, requester, clinician):
+    # The requester may file the text as approved information only once the clinician marked it
+    # (ApprovedFiling); the page says so in one place, not also beside the answer.
+    req = answered("A")
+    requester_client, clinician_client = client_for(requester), client_for(clinician)
+    before = get(requester_client, detail_url(req))
+    assert "nog niet gemarkeerd als goedgekeurd voor het dossier" in before
+    assert "Goedgekeurd als informatie voor het dossier." not in before
+    assert "mag als goedgekeurde informatie in het dossier worden opgenomen" not in before
+
+    response = post_followup(clinician_client, req, "goedkeuren-dossier", {"note": ""}, prefix="filing")
+    assert response.status_code == 302
+    after = get(requester_client, detail_url(req))
+    assert after.count("Goedgekeurd als informatie voor het dossier.") == 1
+    assert "mag als goedgekeurde informatie in het dossier worden opgenomen" not in after
+    assert "nog niet gemarkeerd" not in after
+
+
+def test_the_page_shows_the_real_duties_of_both_sides(answered, requester, clinician):
+    # The duties are the Duty rows of the follow-up, not a fixed list per path.
+    req = answered("A")
+    for user in (requester, clinician):
+        page_html = get(client_for(user), detail_url(req))
+        assert "Uw taken buiten toolKID" not in page_html
+        for kind in (DutyKind.PARENT_FEEDBACK, DutyKind.PROVIDER_RECORD, DutyKind.REQUESTER_RECORD):
+            assert str(kind.label) in page_html
+    # The R28 duty to ask first before another use is the follow-up's own section.
+    assert "Gebruik voor een ander doel (R28)" in get(client_for(requester), detail_url(req))
+
+
 def test_veilig_thuis_offered_after_a_refusal(refused, requester):
     req = refused("A")
     client = client_for(requester)
