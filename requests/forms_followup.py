@@ -172,6 +172,16 @@ class VeiligThuisForm(ActionForm):
     note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3))
 
 
+class DeviationForm(ActionForm):
+    service_required = ("motivation",)
+    motivation = forms.CharField(
+        label=_("Waarvan wijkt u af, en waarom?"),
+        required=False,
+        widget=text_area(3),
+        help_text=_("Afwijken van de afspraken kan alleen met een motivering (R5); de teamleider ziet dit."),
+    )
+
+
 # --------------------------------------------------------------------------------------------
 # The Kindcheck (L4)
 # --------------------------------------------------------------------------------------------

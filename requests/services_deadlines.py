@@ -28,7 +28,8 @@ Who hears what (recipients are computed when the notice goes, so a reassignment 
 - overdue (the first working day after the due date): the receiving organisation's
   teamleiders (none: its beheerders), and the requester (no longer active: the requesting
   organisation's teamleiders), told of the Veilig Thuis option (R2) unless the requester *is*
-  Veilig Thuis;
+  Veilig Thuis — their link then leads to the place on the request's page where the engagement
+  is recorded (``services_followup.veilig_thuis_record`` accepts an overdue request);
 - second escalation (three working days after): the receiving organisation's beheerders
   (none: its teamleiders again). A beheerder sees no case content, so their link leads to the
   deadline overview (counts and references), not to the request.
@@ -93,6 +94,11 @@ S = RequestStatus
 
 #: The system actor the sweep records its audit events as.
 SWEEP_ACTOR = Actor.system("deadline_sweep")
+
+
+#: Where on the request's page the requester records a Veilig Thuis engagement (R2;
+#: ``templates/requests/followup/_on_detail.html``).
+VEILIG_THUIS_ANCHOR = "#veilig-thuis-ingeschakeld"
 
 
 def _detail_url(req: InformationRequest) -> str:
@@ -337,9 +343,15 @@ def _messages_for(notice: DeadlineNotice, req: InformationRequest) -> list[_Mess
             overview = reverse("requests:overview")
             provider = [Recipient(u, receiving, overview) for u in _members(receiving, Role.BEHEERDER)]
         veilig_thuis = req.requesting_organisation.kind != OrganisationKind.VEILIG_THUIS
+        requester = _requester_recipients(req)
+        if veilig_thuis:
+            # R2: the link leads to where the requester records that Veilig Thuis was engaged
+            # (the request's page offers it once the request is overdue).
+            requester = [Recipient(r.user, r.organisation, r.target_url + VEILIG_THUIS_ANCHOR)
+                         for r in requester]
         return [
             _Message(NotificationKind.DEADLINE_OVERDUE, provider, "teamleider", base),
-            _Message(NotificationKind.DEADLINE_OVERDUE_REQUESTER, _requester_recipients(req), "aanvrager",
+            _Message(NotificationKind.DEADLINE_OVERDUE_REQUESTER, requester, "aanvrager",
                      {**base, "veilig_thuis": veilig_thuis}),
         ]
     if notice.kind == N.ESCALATION:

@@ -71,7 +71,7 @@ from requests.models import (
     SecondaryUse,
     VeiligThuisEngagement,
 )
-from requests.workflow import ReleaseStatus, RequestStatus, SecondaryUseStatus
+from requests.workflow import OPEN_FOR_PROVIDER, ReleaseStatus, RequestStatus, SecondaryUseStatus
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role
 from toolkid.working_calendar import explain_due_date
@@ -254,6 +254,13 @@ def _deviation(
     return row
 
 
+def may_record_deviation(actor: Actor, req: InformationRequest) -> bool:
+    """Who records a departure from the agreements on a request (R5, "Afwijking vastleggen"):
+    those who speak for a side — the handling clinician or the teamleider of the receiving
+    organisation, the jeugdhulpverlener or the teamleider of the requesting one."""
+    return req.status != S.DRAFT and fsel.may_act_on_hold(actor, req)
+
+
 @_service("deviation.recorded", AuditAction.CREATE)
 def deviation_record(
     *,
@@ -262,15 +269,20 @@ def deviation_record(
     motivation: str,
     request: InformationRequest | None = None,
 ) -> Deviation:
-    """R5 for other modules: record a departure from the agreements (e.g. a step the workflow
-    allows to skip), with its motivation; the teamleider lists it. On a request, the actor must
-    see it."""
+    """R5: record a departure from the agreements (a step the workflow allows to skip or
+    deviate from), with its motivation; the teamleider of the actor's organisation lists it
+    (``selectors_followup.deviations_for``). On a request's page ("Afwijking vastleggen") only
+    for :func:`may_record_deviation`."""
     if not selectors.is_acting(actor):
         raise base._forbidden()
     if kind not in DeviationKind.values:
         raise ValueError(f"unknown deviation kind {kind!r}")
     if request is not None:
         request = _locked_request(request, actor)
+        if not may_record_deviation(actor, request):
+            raise PermissionDenied(
+                _("Alleen de behandelend zorgverlener, de aanvrager of de teamleider kan dit doen.")
+            )
     if base._blank(motivation):
         raise Incomplete({"motivation": _("Motiveer waarom u afwijkt van de afspraken (R5).")})
     return _deviation(actor, kind=kind, motivation=motivation, request=request)
@@ -776,6 +788,14 @@ def filing_approve(*, actor: Actor, request: InformationRequest, note: str = "")
 # --------------------------------------------------------------------------------------------
 
 
+def veilig_thuis_possible(req: InformationRequest) -> bool:
+    """R2's "could not provide": a confirmed refusal, or a request still open for the provider
+    after its due date (overdue; the sweep told the requester of this option, issue 5)."""
+    if req.decision == Decision.NOT_PROVIDE and req.status in REFUSAL_KNOWN_STATES:
+        return True
+    return req.status in OPEN_FOR_PROVIDER and req.due_date is not None and req.due_date < base._today()
+
+
 @_service("request.veilig_thuis_engaged", AuditAction.CREATE)
 def veilig_thuis_record(
     *,
@@ -786,15 +806,16 @@ def veilig_thuis_record(
     reference: str = "",
     note: str = "",
 ) -> VeiligThuisEngagement:
-    """R2: the provider could not provide (a confirmed refusal) and there are concerns about the
-    child's safety: the requester records that Veilig Thuis was engaged, and when."""
+    """R2: the provider could not provide (:func:`veilig_thuis_possible`) and there are concerns
+    about the child's safety: the requester records that Veilig Thuis was engaged, and when."""
     req = _locked_request(request, actor)
     _require_requester(actor, req, selectors.REQUESTER_ROLES)
-    if req.decision != Decision.NOT_PROVIDE or req.status not in REFUSAL_KNOWN_STATES:
+    if not veilig_thuis_possible(req):
         raise IllegalMove(
             _(
                 "Veilig Thuis inschakelen wordt hier vastgelegd als de zorgverlener de informatie niet "
-                "kon verstrekken (R2)."
+                "kon verstrekken: na een bevestigde weigering, of als het verzoek na de uiterste datum "
+                "nog niet is beantwoord (R2)."
             ),
             code="not_refused",
         )

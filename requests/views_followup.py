@@ -2,9 +2,10 @@
 
 - On the request's page (``templates/requests/followup/_on_detail.html``, context from
   :func:`detail_context`): the duties of both sides, the path-C hold and its joint release,
-  feedback, secondary use, filing as approved information, Veilig Thuis. Each form posts to
-  :func:`action`; a refused step shows the form again on a page of its own with the Dutch
-  message beside the field (400), the state problem (409) or the role problem (403).
+  feedback, secondary use, filing as approved information, Veilig Thuis, "Afwijking vastleggen"
+  (R5). Each form posts to :func:`action`; a refused step shows the form again on a page of its
+  own with the Dutch message beside the field (400), the state problem (409) or the role
+  problem (403).
 - *Mijn taken* (:func:`tasks`), the *Kindcheck* (zorgverlener) and its overview (teamleider),
   the *Vragen over kinderen* of the reverse direction (R3) and the teamleider's *Afwijkingen*
   (R5).
@@ -39,6 +40,7 @@ from requests.forms_handling import add_service_errors
 from requests.models import (
     ConsentPath,
     Decision,
+    DeviationKind,
     Duty,
     DutyKind,
     DutySide,
@@ -234,6 +236,17 @@ ACTIONS: dict[str, FollowupAction] = {
             ),
             gettext_lazy("Vastgelegd dat Veilig Thuis is ingeschakeld."),
         ),
+        FollowupAction(
+            "deviation",
+            "afwijking",
+            gettext_lazy("Afwijking vastleggen (R5)"),
+            gettext_lazy("Afwijking vastleggen"),
+            ff.DeviationForm,
+            lambda a, r, i, f: svc.deviation_record(
+                actor=a, kind=DeviationKind.OTHER, motivation=_text(f, "motivation"), request=r
+            ),
+            gettext_lazy("De afwijking is vastgelegd; de teamleider ziet haar."),
+        ),
     )
 }
 ACTIONS_BY_SLUG = {a.slug: a for a in ACTIONS.values()}
@@ -381,7 +394,8 @@ def detail_context(actor: Actor, req: InformationRequest) -> dict[str, Any]:
     filing_block = _block("filing", actor, req) if handler and answered and approval is None else None
 
     engagements = list(req.veilig_thuis_engagements.select_related("recorded_by"))
-    vt_block = _block("veilig_thuis", actor, req) if requester and refusal_known else None
+    vt_block = _block("veilig_thuis", actor, req) if requester and svc.veilig_thuis_possible(req) else None
+    deviation_block = _block("deviation", actor, req) if svc.may_record_deviation(actor, req) else None
 
     return {
         "visible": True,
@@ -399,6 +413,7 @@ def detail_context(actor: Actor, req: InformationRequest) -> dict[str, Any]:
         "filing_block": filing_block,
         "engagements": engagements,
         "vt_block": vt_block,
+        "deviation_block": deviation_block,
         "refusal_known": refusal_known,
     }
 

@@ -4,6 +4,7 @@ what the sweep did. The fixtures are in conftest.py."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from zoneinfo import ZoneInfo
 
@@ -58,3 +59,46 @@ def working_days(start: dt.date, end: dt.date):
     while day <= end:
         yield day
         day += dt.timedelta(days=1)
+
+
+#: What a text must not say while the path-C hold holds (R35, R37, R40): anything telling
+#: someone to inform, contact or tell the parent — in Dutch or English — and the codes of the
+#: parent-facing duties. Deliberately broad: a false alarm is a reason to reword, not to relax.
+_PARENT = r"\b(?:ouders?|parents?)\b"
+PARENT_CONTACT_PATTERNS: tuple[re.Pattern[str], ...] = tuple(
+    re.compile(pattern, re.IGNORECASE)
+    for pattern in (
+        r"ouder_informeren|terugkoppeling_ouder|ouder_vertellen_contact",
+        # "de ouder informeren", "ouder op de hoogte brengen", "met de ouder bespreken"
+        _PARENT + r"[^.?!]{0,60}\b(?:informeren|inlichten|vertellen|berichten|benaderen|bellen|"
+        r"contacteren|spreken|bespreken|terugkoppel\w*|op de hoogte|in kennis|laten weten)",
+        # "informeer de ouder", "breng de ouder op de hoogte", "neem contact op met de ouder"
+        r"\b(?:informeer|licht|breng|stel|bel|benader|vertel|contacteer|bericht|spreek|bespreek|"
+        r"neem|laat|koppel)\b[^.?!]{0,60}" + _PARENT,
+        r"\bcontact\b[^.?!]{0,30}\bmet\s+(?:de\s+)?" + _PARENT,
+        # English: "inform the parent", "contact the parents", "the parent is to be told"
+        r"\b(?:inform|tell|notify|contact|call|brief|let)\w*\b[^.?!]{0,60}" + _PARENT,
+        _PARENT + r"[^.?!]{0,60}\b(?:informed|told|notified|contacted|know)\b",
+    )
+)
+
+
+def tells_to_contact_parent(text: str) -> list[str]:
+    """The passages of ``text`` that tell someone to inform or contact the parent."""
+    return [found.group(0) for pattern in PARENT_CONTACT_PATTERNS if (found := pattern.search(text))]
+
+
+def notification_texts(notification: Notification) -> list[str]:
+    """Everything a notification shows anyone, in Dutch and English: its kind's title, its
+    sentence in the notification centre, and its e-mail subject and body."""
+    from django.utils import translation
+
+    from toolkid.notifications import category_label, email_for, text_for
+
+    texts: list[str] = [notification.kind, notification.target_url]
+    for language in ("nl", "en"):
+        with translation.override(language):
+            texts += [str(notification.get_kind_display()), str(category_label(notification)),
+                      text_for(notification)]
+    texts += list(email_for(notification))
+    return texts

@@ -24,7 +24,7 @@ from toolkid.models import Membership, Notification, NotificationKind
 from toolkid.notifications import KIND_AUDIENCE, PROFESSIONAL, text_for
 
 from ..helpers import PATH_B_FIELDS, fresh, take
-from .support import at, sweep_at
+from .support import at, notification_texts, sweep_at, tells_to_contact_parent
 
 D = dt.date
 
@@ -102,11 +102,46 @@ def test_no_email_carries_personal_data_of_the_cases(
         assert not re.search(r"\bTK-\d{4}-\d+", text)
 
 
-def test_every_notification_kind_is_for_professionals():
-    """R40: no kind reaches a parent. Adding a parent-facing kind must be a deliberate change to
-    this test, together with R37's joint release."""
+def test_no_notification_kind_tells_anyone_to_inform_the_parent(filed_request, requester, wijkteam):
+    """R35, R40: render every notification kind, as it would be for a path C request (every
+    parameter set, the Veilig Thuis option on), in Dutch and in English — its title, its
+    sentence and its e-mail — and find no text that tells anyone to inform or contact the
+    parent. A kind (or a wording) added later that does so fails here."""
+    request = filed_request(ConsentPath.C)
+    assert request.consent_path == ConsentPath.C
+    params = {"reference": request.reference, "due_date": "2026-05-20",
+              "previous_due_date": "2026-05-13", "veilig_thuis": True}
+    checked = set()
+    for kind in NotificationKind.values:
+        note = Notification(recipient=requester, organisation=wijkteam, kind=kind, params=params,
+                            target_url=f"/verzoeken/{request.public_id}/", source_key=f"test:{kind}")
+        texts = notification_texts(note)
+        assert text_for(note) in texts and str(note.get_kind_display()) in texts
+        for text in texts:
+            assert not tells_to_contact_parent(text), (kind, text)
+        checked.add(kind)
+    assert checked == set(NotificationKind.values) and len(checked) >= 7
+    # And the check itself bites: the phrases R40 forbids are found.
+    for phrase in ("U kunt nu de ouder informeren.", "Informeer de ouder over het contact.",
+                   "Breng de ouder op de hoogte van het verzoek.", "Neem contact op met de ouder.",
+                   "Ouder informeren over het contact (R37)", "Please inform the parent."):
+        assert tells_to_contact_parent(phrase), phrase
+
+
+def test_every_notification_kind_is_for_professionals(mondriaan, make_user, monkeypatch):
+    """R40: ``notify`` sends only the kinds meant for professionals; a kind marked otherwise (a
+    parent-facing kind, before R37's joint release exists for it) is refused."""
+    from toolkid import notifications
+    from toolkid.notifications import Recipient, notify
+
     assert set(KIND_AUDIENCE) == set(NotificationKind.values)
     assert set(KIND_AUDIENCE.values()) == {PROFESSIONAL}
+    member = make_user((mondriaan, "zorgverlener"), username="lid")
+    monkeypatch.setitem(notifications.KIND_AUDIENCE, NotificationKind.DEADLINE_DUE, "ouder")
+    with pytest.raises(ValueError):
+        notify(kind=NotificationKind.DEADLINE_DUE, recipients=[Recipient(member, mondriaan)],
+               source_key="test:ouder", params={})
+    assert not Notification.objects.exists()
 
 
 def _walk(filed_request, *paths: str) -> list[InformationRequest]:

@@ -1,16 +1,18 @@
 """Two sweeps at the same moment, each in its own thread with its own database connection:
 ``select_for_update(skip_locked=True)`` gives every due notice to exactly one of them, and the
-unique keys make sure nothing is notified twice. Needs PostgreSQL (SQLite serialises writers,
-so it cannot show this)."""
+unique keys make sure nothing is notified twice. The second test holds one sweep inside its
+claim and shows the other passes the locked rows by (it would time out waiting without
+``skip_locked``). Needs PostgreSQL (SQLite serialises writers, so it cannot show this)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import threading
+import time
 from collections import Counter
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from requests.models import DeadlineNotice, DeadlineNoticeStatus
 from requests.services_deadlines import deadline_sweep
@@ -69,3 +71,81 @@ def test_two_sweeps_at_once_send_each_notice_once(
     # A third sweep finds nothing left.
     again = deadline_sweep(now=now)
     assert (again.sent, again.notifications) == (0, 0)
+
+
+HELD = 3
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_sweep_skips_the_notices_another_sweep_holds_instead_of_waiting(
+    filed_request, clinician, teamleider, beheerder, clinician2, decree_days, monkeypatch
+):
+    """Sweep A claims a batch and, still inside its transaction (the rows locked), stops. Sweep
+    B then runs with ``SET LOCAL lock_timeout = '500ms'``: with ``skip_locked`` it passes A's
+    rows by and handles all the others without waiting; without it, B would wait for A's lock
+    and fail with a lock timeout. When A goes on, it finishes its batch and finds nothing else:
+    every notice went exactly once."""
+    from requests import services_deadlines
+
+    with at(2026, 5, 11, 10):
+        requests_ = [filed_request("A") for _ in range(4)]
+    now = dt.datetime(2026, 5, 27, 9, 0, tzinfo=AMS)
+    due = DeadlineNotice.objects.filter(status=DeadlineNoticeStatus.PLANNED, send_at__lte=now)
+    total = due.count()
+    assert total == 4 * len(requests_)
+
+    claimed, go_on = threading.Event(), threading.Event()
+    held: list[int] = []
+    errors: list[BaseException] = []
+    results: dict[str, dict] = {}
+    real_process = services_deadlines._process
+
+    def holding_process(notice, now_, result):
+        if threading.current_thread().name == "sweep-a" and not claimed.is_set():
+            # A's batch is claimed: its rows are locked until A's transaction ends.
+            held.extend(
+                DeadlineNotice.objects.filter(status=DeadlineNoticeStatus.PLANNED, send_at__lte=now)
+                .order_by("send_at", "pk")
+                .values_list("pk", flat=True)[:HELD]
+            )
+            claimed.set()
+            assert go_on.wait(timeout=60), "the test never let sweep A go on"
+        real_process(notice, now_, result)
+
+    monkeypatch.setattr(services_deadlines, "_process", holding_process)
+
+    def sweep_a() -> None:
+        try:
+            results["a"] = deadline_sweep(now=now, batch_size=HELD).as_dict()
+        except BaseException as exc:  # reported to the main thread below
+            errors.append(exc)
+        finally:
+            claimed.set()
+            connection.close()
+
+    thread = threading.Thread(target=sweep_a, name="sweep-a")
+    thread.start()
+    try:
+        assert claimed.wait(timeout=30) and not errors, errors
+        started = time.monotonic()
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '500ms'")
+            results["b"] = deadline_sweep(now=now, batch_size=2).as_dict()
+        elapsed = time.monotonic() - started
+        # B handled everything but A's batch, and did not stop to wait for A's lock.
+        still_planned = set(due.values_list("pk", flat=True))
+        assert still_planned == set(held) and len(held) == HELD
+        assert results["b"]["sent"] + results["b"]["superseded"] == total - HELD
+        assert elapsed < 10, elapsed
+    finally:
+        go_on.set()
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert results["a"]["sent"] + results["a"]["superseded"] == HELD
+    assert not due.exists()
+    duplicates = Counter(Notification.objects.values_list("recipient_id", "source_key"))
+    assert max(duplicates.values()) == 1
+    per_request = Counter(Notification.objects.values_list("params__reference", flat=True))
+    assert per_request == Counter({r.reference: 6 for r in requests_})

@@ -105,19 +105,91 @@ def test_a_clinician_not_handling_the_request_is_not_offered_the_extension(
     assert not DueDateChange.objects.filter(request=taken, kind=ClockEventKind.EXTENDED).exists()
 
 
+# --- overdue: the requester is told of Veilig Thuis, and led to where it is recorded (R2) -------
+
+
+VT_OPTION = (
+    "Zijn er zorgen over de veiligheid van het kind? Dan kunt u Veilig Thuis inschakelen (R2) en "
+    "dat vastleggen bij het verzoek, onder ‘Veilig Thuis (R2)’."
+)
+
+
+def test_the_overdue_notice_offers_veilig_thuis_and_leads_to_where_it_is_recorded(
+    filed_request, requester, verified_client
+):
+    from requests.services_deadlines import VEILIG_THUIS_ANCHOR, deadline_sweep
+    from toolkid.models import Notification, NotificationKind
+    from toolkid.notifications import text_for
+
+    with at(2026, 5, 11, 10):
+        request = filed_request("A")
+    after = fresh(request).due_date + dt.timedelta(days=1)
+    client = verified_client(requester)
+    with at(after.year, after.month, after.day, 10):
+        deadline_sweep()
+        note = Notification.objects.get(recipient=requester, kind=NotificationKind.DEADLINE_OVERDUE_REQUESTER)
+        assert text_for(note).endswith(VT_OPTION)
+        assert note.target_url == detail_url(request) + VEILIG_THUIS_ANCHOR == (
+            f"/verzoeken/{request.public_id}/#veilig-thuis-ingeschakeld"
+        )
+        assert "Veilig Thuis inschakelen (R2)" in client.get(f"/meldingen/{note.public_id}/").content.decode()
+        response = client.post(f"/meldingen/{note.public_id}/gelezen/", {"open": "1"})
+        assert (response.status_code, response["Location"]) == (302, note.target_url)
+
+        # The anchor is on the request's page, with the form to record the engagement.
+        page = client.get(detail_url(request)).content.decode()
+        assert 'id="veilig-thuis-ingeschakeld"' in page
+        form_url = f"/verzoeken/{request.public_id}/vervolg/veilig-thuis/"
+        assert f'action="{form_url}"' in page
+        response = client.post(form_url, {
+            "veilig_thuis-expected_status": "ingediend",
+            "veilig_thuis-engaged_on": after.isoformat(),
+            "veilig_thuis-safety_concerns": "on",
+        })
+    assert response.status_code == 302
+    assert fresh(request).veilig_thuis_engagements.get().engaged_on == after
+
+
+def test_before_the_due_date_the_page_offers_no_veilig_thuis(filed_request, requester, verified_client):
+    with at(2026, 5, 12, 10):
+        request = filed_request("A")
+        page = verified_client(requester).get(detail_url(request)).content.decode()
+    assert 'id="veilig-thuis-ingeschakeld"' not in page and "/vervolg/veilig-thuis/" not in page
+
+
+def test_veilig_thuis_itself_is_not_offered_to_engage_veilig_thuis(filed_request):
+    from requests.services_deadlines import VEILIG_THUIS_ANCHOR, deadline_sweep
+    from toolkid.models import Notification, NotificationKind
+    from toolkid.notifications import text_for
+
+    with at(2026, 5, 11, 10):
+        request = filed_request("A", framework="veilig_thuis")
+    after = fresh(request).due_date + dt.timedelta(days=1)
+    with at(after.year, after.month, after.day, 10):
+        deadline_sweep()
+    note = Notification.objects.get(kind=NotificationKind.DEADLINE_OVERDUE_REQUESTER)
+    assert "Veilig Thuis" not in text_for(note)
+    assert note.target_url == detail_url(request) and VEILIG_THUIS_ANCHOR not in note.target_url
+
+
 # --- the overview ------------------------------------------------------------------------------
 
 
 @pytest.fixture
 def mixed(filed_request, clinician_actor, make_organisation, make_user):
     """At Mondriaan: one request answered in time (2 working days), one answered late (6), one
-    overdue, one due soon — from two requesting organisations."""
+    overdue, one due soon — from two requesting organisations. And one answered in time on the
+    day it was filed, 24 February: 91 days before 26 May, outside the overview's window."""
     from requests.services import request_send_answer
 
     def answer(request):
         request = fill_answer(decide(request, clinician_actor, provide=True), clinician_actor)
         return request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED)
 
+    with at(2026, 2, 24, 9):
+        old = filed_request("A")
+    with at(2026, 2, 24, 10):
+        answer(old)  # 0 working days, in time: were it counted, Wijkteam's median would be 2,0
     with at(2026, 5, 11, 10):
         in_time = filed_request("A")
         late = filed_request("A")
@@ -128,7 +200,7 @@ def mixed(filed_request, clinician_actor, make_organisation, make_user):
         answer(late)  # due 20 May; answered 21 May: 6 working days after the 11th
     with at(2026, 5, 20, 10):
         soon = filed_request("A")  # due Thu 28 May (Whit Monday skipped)
-    return {"in_time": in_time, "late": late, "overdue": overdue, "soon": soon}
+    return {"in_time": in_time, "late": late, "overdue": overdue, "soon": soon, "old": old}
 
 
 def test_the_overview_counts_per_organisation(mixed, teamleider, verified_client):
@@ -147,6 +219,31 @@ def test_the_overview_counts_per_organisation(mixed, teamleider, verified_client
     # The overdue request, linked for the teamleider.
     assert f'href="/verzoeken/{mixed["overdue"].public_id}/"' in page
     assert AuditEvent.objects.filter(event="request.overview_listed").exists()
+
+
+def test_the_overview_counts_only_the_last_90_days(mixed, teamleider_actor):
+    """The request answered 91 days ago is in no count and not in the median; one day earlier
+    (90 days after its answer) it still is — the window, not something else, leaves it out."""
+    from requests.selectors_deadlines import OVERVIEW_DAYS, overview_for
+
+    assert OVERVIEW_DAYS == 90
+    old = fresh(mixed["old"])
+    assert old.answered_at.date() == D(2026, 2, 24) and old.due_date >= D(2026, 2, 24)
+
+    with at(2026, 5, 26, 10):
+        overview = overview_for(teamleider_actor, today=D(2026, 5, 26))
+    assert overview.since == D(2026, 2, 25)
+    wijkteam = next(r for r in overview.rows if r.organisation_name == "Wijkteam Heerlen")
+    assert (wijkteam.answered_in_time, wijkteam.answered_late) == (1, 1)
+    assert sorted(wijkteam.answer_days) == [2, 6] and wijkteam.median_days == 4
+    assert (overview.total.answered_in_time, overview.total.median_days) == (1, 4)
+    assert old.reference not in {item.reference for item in overview.overdue_items}
+
+    with at(2026, 5, 25, 10):
+        earlier = overview_for(teamleider_actor, today=D(2026, 5, 25))
+    wijkteam = next(r for r in earlier.rows if r.organisation_name == "Wijkteam Heerlen")
+    assert (wijkteam.answered_in_time, sorted(wijkteam.answer_days)) == (2, [0, 2, 6])
+    assert wijkteam.median_days == 2
 
 
 def test_the_beheerder_sees_counts_and_references_but_no_links(mixed, beheerder, verified_client):

@@ -4,10 +4,11 @@ no notification mentions informing the parent. One side alone cannot release it.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
-from django.apps import apps
+from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils import timezone
 from requests.errors import IllegalMove, Incomplete
 from requests.models import (
     PARENT_FACING_DUTIES,
+    DeadlineNoticeKind,
     Duty,
     DutyKind,
     DutySide,
@@ -24,7 +26,8 @@ from requests.models import (
 )
 from requests.selectors import timeline_for
 from requests.selectors_followup import hold_active, tasks_for
-from requests.services import request_acknowledge, request_take
+from requests.services import request_acknowledge, request_send_answer, request_take
+from requests.services_deadlines import deadline_sweep, request_contest_extension, request_extend_deadline
 from requests.services_followup import (
     _open_duty,
     duty_complete,
@@ -35,11 +38,14 @@ from requests.services_followup import (
     hold_release_withdraw,
 )
 from requests.workflow import ReleaseStatus, RequestStatus
-from tests.requests.helpers import audit_events_for, decide, fill_answer
+from tests.requests.deadlines.support import at, notification_texts, sent, tells_to_contact_parent
+from tests.requests.helpers import ALL_CONFIRMED, audit_events_for, decide, fill_answer, fresh
+from toolkid.models import Notification, NotificationKind
 
 pytestmark = pytest.mark.django_db
 
 S = RequestStatus
+N = DeadlineNoticeKind
 INFORM_WORDS = (
     "ouder_informeren",
     "ouder informeren",
@@ -47,6 +53,22 @@ INFORM_WORDS = (
     "terugkoppeling_ouder",
     "ouder_vertellen_contact",
 )
+
+
+def assert_no_notification_mentions_informing_the_parent() -> int:
+    """R40 over ALL notification rows, whoever they are for: neither the stored row nor
+    anything rendered from it — its title, its sentence (Dutch and English), its e-mail subject
+    and body — nor any e-mail in the outbox tells anyone to inform or contact the parent.
+    Returns how many notifications were read."""
+    notes = list(Notification.objects.select_related("recipient"))
+    for note in notes:
+        stored = json.dumps([note.kind, note.params, note.target_url, note.source_key]).lower()
+        assert not any(word in stored for word in INFORM_WORDS), (note.kind, stored)
+        for text in notification_texts(note):
+            assert not tells_to_contact_parent(text), (note.kind, text)
+    for message in mail.outbox:
+        assert not tells_to_contact_parent(f"{message.subject}\n{message.body}"), message.subject
+    return len(notes)
 
 
 def assert_nothing_parent_facing(request) -> None:
@@ -57,21 +79,101 @@ def assert_nothing_parent_facing(request) -> None:
     for event in RequestEvent.objects.filter(request=request):
         text = json.dumps([event.kind, event.data]).lower()
         assert not any(word in text for word in INFORM_WORDS), event.kind
-    try:
-        notification_model = apps.get_model("toolkid", "Notification")
-    except LookupError:  # the notification centre is not built (yet)
-        return
-    for notification in notification_model.objects.all():
-        text = json.dumps(
-            [
-                notification.kind,
-                str(notification.get_kind_display()),
-                notification.params,
-                notification.target_url,
-            ]
-        ).lower()
-        assert not any(word in text for word in INFORM_WORDS), notification.kind
+    assert_no_notification_mentions_informing_the_parent()
     assert hold_active(request)
+
+
+def _days(first: dt.date, last: dt.date):
+    day = first
+    while day <= last:
+        yield day
+        day += dt.timedelta(days=1)
+
+
+def test_the_sweep_sends_nothing_parent_facing_across_the_whole_path_c_lifecycle(
+    filed_request, clinician_actor, requester_actor, requester, clinician, teamleider, beheerder
+):
+    """The deadline sweep runs, on a frozen clock, at every moment of a path-C request's life:
+    filed, extended and contested, the reminder, the due day, overdue, the second escalation,
+    answered late, recorded, reported back, closed, a release proposed, refused to one side,
+    and agreed jointly. After every run, no notification (nor its e-mail) says to inform the
+    parent; the task to inform the parent appears only with the joint release."""
+    for user in (requester, clinician, teamleider, beheerder):
+        user.email = f"{user.username}@example.test"
+        user.save(update_fields=["email"])
+
+    def sweep(day: dt.date, hour: int = 9) -> None:
+        with at(day.year, day.month, day.day, hour):
+            deadline_sweep()
+        assert_nothing_parent_facing(request)
+
+    with at(2026, 5, 11, 10):  # Monday; due Wednesday 20 May (Ascension and the day after)
+        request = filed_request("C")
+    sweep(dt.date(2026, 5, 11), 11)
+    with at(2026, 5, 12, 10):
+        request = request_take(actor=clinician_actor, request=request)
+        request_extend_deadline(
+            actor=clinician_actor,
+            request=fresh(request),
+            new_due_date=dt.date(2026, 5, 27),
+            reason="Overleg met de psychiater.",
+        )
+        request_contest_extension(
+            actor=requester_actor, request=fresh(request), reason="Dit kan niet wachten."
+        )
+    # Every day until well after the second escalation, in the morning and at the end of the day.
+    for day in _days(dt.date(2026, 5, 13), dt.date(2026, 6, 3)):
+        sweep(day, 9)
+        sweep(day, 18)
+    assert fresh(request).status == S.IN_PROGRESS  # still open: every moment passed
+    assert set(sent(request)) == {N.REMINDER, N.DUE, N.OVERDUE, N.ESCALATION}
+    kinds = set(Notification.objects.values_list("kind", flat=True))
+    assert kinds == set(NotificationKind.values)  # every kind was sent, and read above
+    assert mail.outbox
+
+    with at(2026, 6, 4, 10):  # answered late
+        request = fill_answer(decide(fresh(request), clinician_actor, provide=True), clinician_actor)
+        request = request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED)
+    sweep(dt.date(2026, 6, 4), 17)
+    with at(2026, 6, 5, 10):
+        for actor, kind in (
+            (clinician_actor, DutyKind.PROVIDER_RECORD),
+            (requester_actor, DutyKind.REQUESTER_RECORD),
+        ):
+            duty_complete(
+                actor=actor,
+                duty=Duty.objects.get(request=request, kind=kind),
+                done_on=timezone.localdate(),
+                not_discussed_confirmed=True,
+            )
+        feedback_give(
+            actor=requester_actor,
+            request=request,
+            what_was_done="Veiligheidsplan.",
+            what_follows="Zorgoverleg.",
+        )
+        request = request_acknowledge(actor=requester_actor, request=request)
+    assert request.status == S.CLOSED
+    sweep(dt.date(2026, 6, 5), 17)
+    with at(2026, 6, 8, 10):
+        release = hold_release_propose(
+            actor=requester_actor, request=request, reason="Het gevaar is geweken."
+        )
+    sweep(dt.date(2026, 6, 8), 17)
+    with at(2026, 6, 9, 10), pytest.raises(IllegalMove):
+        hold_release_agree(actor=requester_actor, release=release)
+    sweep(dt.date(2026, 6, 9), 17)
+    read = assert_no_notification_mentions_informing_the_parent()
+    assert read == Notification.objects.count() >= 7
+
+    with at(2026, 6, 10, 10):
+        hold_release_agree(actor=clinician_actor, release=release)
+    assert not hold_active(request)
+    assert Duty.objects.filter(request=request, kind=DutyKind.INFORM_PARENT).exists()
+    # After the release, too, the sweep itself never speaks to or about the parent.
+    with at(2026, 7, 10, 10):
+        deadline_sweep()
+    assert_no_notification_mentions_informing_the_parent()
 
 
 def test_from_request_to_joint_release_to_the_parent_informed(
@@ -85,9 +187,6 @@ def test_from_request_to_joint_release_to_the_parent_informed(
     request = decide(request, clinician_actor, provide=True)
     assert_nothing_parent_facing(request)
     request = fill_answer(request, clinician_actor)
-    from requests.services import request_send_answer
-    from tests.requests.helpers import ALL_CONFIRMED
-
     request = request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED)
     assert request.status == S.ANSWERED
     assert_nothing_parent_facing(request)

@@ -1,5 +1,6 @@
 """R28 secondary use (put before the clinician; sent only after the reply), R28 filing as
-approved information (the requester sees the mark), R2 Veilig Thuis engaged after a refusal."""
+approved information (the requester sees the mark), R2 Veilig Thuis engaged when the provider
+could not provide: after a confirmed refusal, or with the request overdue."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from django.utils import timezone
 
 from audit.models import AuditAction, AuditOutcome
 from requests.errors import IllegalMove, Incomplete
-from requests.models import ApprovedFiling, Deviation, DeviationKind, RequestEvent, SecondaryPurpose
+from requests.models import (
+    ApprovedFiling,
+    Deviation,
+    DeviationKind,
+    RequestEvent,
+    SecondaryPurpose,
+    VeiligThuisEngagement,
+)
 from requests.selectors import timeline_for
 from requests.selectors_followup import deviations_for, tasks_for
 from requests.services_followup import (
@@ -23,7 +31,8 @@ from requests.services_followup import (
     veilig_thuis_record,
 )
 from requests.workflow import SecondaryUseStatus
-from tests.requests.helpers import audit_events_for
+from tests.requests.deadlines.support import at
+from tests.requests.helpers import audit_events_for, fresh, take
 
 pytestmark = pytest.mark.django_db
 
@@ -188,3 +197,71 @@ def test_r2_not_when_information_was_provided(answered, requester_actor):
         veilig_thuis_record(
             actor=requester_actor, request=answered("A"), engaged_on=TODAY(), safety_concerns=True
         )
+
+
+#: The Dutch message for a request where the provider has not (yet) failed to provide.
+NOT_YET = (
+    "Veilig Thuis inschakelen wordt hier vastgelegd als de zorgverlener de informatie niet kon "
+    "verstrekken: na een bevestigde weigering, of als het verzoek na de uiterste datum nog niet is "
+    "beantwoord (R2)."
+)
+
+
+def _at_day(day: datetime.date, hour: int):
+    return at(day.year, day.month, day.day, hour)
+
+
+@pytest.mark.parametrize("taken", [False, True], ids=["unassigned", "in_behandeling"])
+def test_r2_veilig_thuis_engaged_when_the_request_is_overdue(
+    filed_request, requester_actor, clinician_actor, taken
+):
+    """R2's "could not provide" includes a provider that did not provide in time (issue 5: the
+    overdue notice offers the requester this option): open past its due date, the requester
+    records the engagement. On the due day itself it is not overdue yet: refused, in Dutch."""
+    with at(2026, 5, 11, 10):
+        request = filed_request("A")
+        if taken:
+            request = take(request, clinician_actor)
+    due = fresh(request).due_date
+    with _at_day(due, 16):
+        with pytest.raises(IllegalMove) as caught:
+            veilig_thuis_record(
+                actor=requester_actor, request=fresh(request), engaged_on=due, safety_concerns=True
+            )
+    assert caught.value.code == "not_refused" and str(caught.value.message) == NOT_YET
+    assert not VeiligThuisEngagement.objects.exists()
+
+    after = due + datetime.timedelta(days=1)
+    with _at_day(after, 9):
+        with pytest.raises(Incomplete):  # R2: with concerns about the child's safety only
+            veilig_thuis_record(
+                actor=requester_actor, request=fresh(request), engaged_on=after, safety_concerns=False
+            )
+        with pytest.raises(PermissionDenied):  # the requester's side records it
+            veilig_thuis_record(
+                actor=clinician_actor, request=fresh(request), engaged_on=after, safety_concerns=True
+            )
+        engagement = veilig_thuis_record(
+            actor=requester_actor,
+            request=fresh(request),
+            engaged_on=after,
+            safety_concerns=True,
+            reference="VT-2026-0077",
+        )
+    assert (engagement.request, engagement.engaged_on) == (request, after)
+    assert engagement.reference == "VT-2026-0077"
+    assert fresh(request).status == ("in_behandeling" if taken else "ingediend")  # the request goes on
+    event = RequestEvent.objects.get(request=request, kind="veilig_thuis_engaged")
+    assert event.data["engaged_on"] == after.isoformat()
+
+
+def test_r2_refused_while_open_in_time_or_answered(filed_request, answered, requester_actor):
+    """Neither overdue nor refused: not here (the provider may still provide)."""
+    request = filed_request("A")  # submitted today; due in five working days
+    for candidate in (request, answered("A")):
+        with pytest.raises(IllegalMove) as caught:
+            veilig_thuis_record(
+                actor=requester_actor, request=candidate, engaged_on=TODAY(), safety_concerns=True
+            )
+        assert str(caught.value.message) == NOT_YET
+    assert not VeiligThuisEngagement.objects.exists()

@@ -395,3 +395,53 @@ def test_proposal_waiting_is_shown_as_a_task(answered, clinician_actor, requeste
     assert "Voorstellen om de afscherming op te heffen (R37)" in get(
         client_for(requester), reverse("requests:tasks")
     )
+
+
+def test_r5_a_deviation_recorded_on_the_request_page_is_listed_for_the_teamleider(
+    answered, clinician, clinician2, requester, teamleider, wijkteam_teamleider, outsider_clinician
+):
+    """R5: departing from the agreements requires a recorded motivation. "Afwijking vastleggen"
+    on the request's page, for the handling clinician and the requester (those who speak for a
+    side); without a motivation it is refused beside the field; the teamleider of the
+    recording organisation finds it under Afwijkingen."""
+    from requests.models import Deviation, DeviationKind
+
+    req = answered("A")
+    form_url = reverse("requests:followup_action", kwargs={"public_id": req.public_id, "action": "afwijking"})
+    for user in (clinician, requester):
+        page_html = get(client_for(user), detail_url(req))
+        assert "Afwijking vastleggen (R5)" in page_html and f'action="{form_url}"' in page_html
+    # A colleague who does not handle the request is not offered it, and is refused.
+    colleague = client_for(clinician2)
+    page_html = get(colleague, detail_url(req))
+    assert f'action="{form_url}"' not in page_html
+    response = colleague.post(
+        form_url, {"csrfmiddlewaretoken": token(page_html), "deviation-motivation": "Ik wijk af."}
+    )
+    assert response.status_code == 403
+
+    requester_client = client_for(requester)
+    response = post_followup(requester_client, req, "afwijking", {"motivation": " "}, prefix="deviation")
+    assert response.status_code == 400
+    assert "Motiveer waarom u afwijkt van de afspraken (R5)." in html_lib.unescape(response.content.decode())
+    assert not Deviation.objects.exists()
+
+    motivation = "Verzoek telefonisch toegelicht in plaats van via het formulier: spoed."
+    response = post_followup(
+        requester_client, req, "afwijking", {"motivation": motivation}, prefix="deviation"
+    )
+    assert response.status_code == 302
+    deviation = Deviation.objects.get()
+    assert (deviation.kind, deviation.request, deviation.organisation, deviation.recorded_by) == (
+        DeviationKind.OTHER,
+        req,
+        req.requesting_organisation,
+        requester,
+    )
+    assert motivation in get(client_for(wijkteam_teamleider), reverse("requests:deviations"))
+    # The other organisation's teamleider lists only their own organisation's departures.
+    assert motivation not in get(client_for(teamleider), reverse("requests:deviations"))
+    # Someone who may not see the request gets nothing at all.
+    client = verify_client(Client(), outsider_clinician)  # no CSRF check: the view answers
+    assert client.post(form_url, {"deviation-motivation": "Ik wijk af."}).status_code == 404
+    assert Deviation.objects.count() == 1
