@@ -17,7 +17,8 @@ Each service is keyword-only, takes ``actor=`` first and runs in one transaction
 Denied access (``Http404``/``PermissionDenied``) is logged with ``record_denied`` *after* the
 service's transaction rolled back, so the denial survives (see ``audit.events``).
 
-Side effects (mail, PDFs, tasks) are scheduled with ``transaction.on_commit``; none exist yet.
+Side effects leave as rows written in the same transaction (notifications, deadline notices,
+duties); the periodic sweep sends their e-mail after the commit.
 """
 
 from __future__ import annotations
@@ -1344,7 +1345,9 @@ def request_uphold_refusal(
     expected_status: str | None = None,
 ) -> InformationRequest:
     """R8, R39: after the legal advice on the contest, the clinician keeps the refusal, with a
-    motivation the requester reads."""
+    motivation the requester reads once it is confirmed. R11: the upheld "no" waits for a
+    second person (``request_confirm_refusal``); the upholder is the decider and cannot
+    confirm it."""
     req = _lock(request)
     _require_visible(actor, req)
     _check_seen(actor, req, expected_status)
@@ -1358,6 +1361,12 @@ def request_uphold_refusal(
         )
     if _blank(motivation):
         raise Incomplete({"motivation": _("Motiveer waarom de weigering blijft staan (R39).")})
+    # R11: the upholder is the decider now; the earlier confirmation no longer counts.
+    req.decided_by = actor.user
+    req.decided_at = timezone.now()
+    req.refusal_confirmed_by = None
+    req.refusal_confirmed_at = None
+    req.refusal_confirmation_note = ""
     transition = _move(actor, req, "uphold_refusal")
     _save(actor, req)
     _log(
