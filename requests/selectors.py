@@ -536,8 +536,22 @@ def timeline_for(actor: Actor, request: InformationRequest) -> list[TimelineEntr
     events = RequestEvent.objects.filter(request=request).select_related("actor", "organisation")
     if not provider:
         events = events.filter(kind__in=REQUESTER_VISIBLE_EVENTS)
+    ordered = list(events.order_by("occurred_at", "pk"))
+    if not provider:
+        # R11: an upheld refusal (R8) waits for a second person like any "no"; the requester
+        # reads the upholding only once the second person confirmed it (not when rejected or
+        # still pending).
+        next_verdict = ""
+        kept: list[RequestEvent] = []
+        for event in reversed(ordered):
+            if event.kind in ("refusal_confirmed", "refusal_rejected"):
+                next_verdict = event.kind
+            if event.kind == "refusal_upheld" and next_verdict != "refusal_confirmed":
+                continue
+            kept.append(event)
+        ordered = kept[::-1]
     entries: list[TimelineEntry] = []
-    for event in events.order_by("occurred_at", "pk"):
+    for event in ordered:
         hide = not provider and event.kind in _MOTIVATION_HIDDEN_FROM_REQUESTER
         entries.append(
             TimelineEntry(

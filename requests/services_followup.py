@@ -302,7 +302,8 @@ def _duties_for_step(req: InformationRequest, kind: str) -> list[str]:
         # R27 — not on path C (R40); there R38 instead.
         after.append(DutyKind.REQUESTER_FEEDBACK if path == ConsentPath.C else DutyKind.PARENT_FEEDBACK)
         return after
-    if kind in ("refusal_confirmed", "refusal_upheld"):
+    # An upheld refusal (R8) opens them on its confirmation (R11), like any other "no".
+    if kind == "refusal_confirmed":
         after = [DutyKind.PROVIDER_RECORD, DutyKind.REQUESTER_RECORD]  # R31: with the motivation
         if path != ConsentPath.C:
             after.append(DutyKind.PARENT_FEEDBACK)  # R27, R12: the parent hears the decision

@@ -56,6 +56,8 @@ EDITABLE = (S.DRAFT, S.RETURNED)
 #: The session keys: the review page's submit token per request, and the token that sent it.
 SESSION_SUBMIT_TOKENS = "requests_filing_submit_tokens"
 SESSION_SENT_TOKENS = "requests_filing_sent_tokens"
+#: The intro page's start token → the draft it created, so a double POST starts one draft.
+SESSION_START_TOKENS = "requests_filing_start_tokens"
 #: The audit trail's purpose code for every read on these pages.
 PURPOSE = "filing"
 
@@ -255,16 +257,38 @@ def outgoing(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def new(request: HttpRequest) -> HttpResponse:
-    """GET: "Spreken gaat voor schrijven" (R6) and a start button. POST: a new draft."""
+    """GET: "Spreken gaat voor schrijven" (R6) and a start button with a fresh start token.
+    POST: a new draft, once per start token (a double click opens the same draft)."""
     actor = request.actor
     if request.method == "POST":
+        token = _start_token(request)
+        started = dict(request.session.get(SESSION_START_TOKENS, {}))
+        if token and token in started:
+            # The same form posted again: back to the draft it started, if that is still there
+            # (the step page checks visibility and state again).
+            public_id = started[token]
+            if InformationRequest.objects.filter(public_id=public_id, requester=actor.user).exists():
+                return redirect("requests:step", public_id=public_id, step=STEPS[0].slug)
         info = request_draft_create(actor=actor)  # checks the role and logs a denial itself
+        if token:
+            started[token] = str(info.public_id)
+            # Only the latest few matter (a double click comes within seconds).
+            request.session[SESSION_START_TOKENS] = dict(list(started.items())[-20:])
         return redirect("requests:step", public_id=info.public_id, step=STEPS[0].slug)
     if not _may_file(actor):
         raise PermissionDenied(_("Alleen een jeugdhulpverlener kan een informatieverzoek indienen."))
     return render(request, "requests/filing/new.html", {
         "steps": [step.title for step in STEPS] + [REVIEW_TITLE],
+        "start_token": str(uuid.uuid4()),  # kept nowhere but the form
     })
+
+
+def _start_token(request: HttpRequest) -> str:
+    """The posted start token as a canonical uuid string, or ``""`` when absent or malformed."""
+    try:
+        return str(uuid.UUID(str(request.POST.get("start_token", "")).strip()))
+    except ValueError:
+        return ""
 
 
 def _render_step(request: HttpRequest, info: InformationRequest, current: FilingStep) -> HttpResponse:

@@ -61,7 +61,7 @@ TRANSITIONS: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("reject_refusal", (S.REFUSAL_PENDING,), S.IN_PROGRESS, "R11"),
     ("contest_refusal", (S.REFUSED,), S.CONTESTED, "R8"),
     ("reconsider", (S.CONTESTED,), S.IN_PROGRESS, "R8"),
-    ("uphold_refusal", (S.CONTESTED,), S.REFUSED, "R8 R39"),
+    ("uphold_refusal", (S.CONTESTED,), S.REFUSAL_PENDING, "R8 R11 R39"),
     ("consent_path_redecided", (S.ANSWERING,), S.IN_PROGRESS, "R29 R31 R34"),
     ("send_answer", (S.ANSWERING,), S.ANSWERED, "R15 R16 R17 R18 R19 R20 R21 R25 R29"),
     ("acknowledge", (S.ANSWERED, S.REFUSED), S.CLOSED, "R8"),
@@ -116,8 +116,9 @@ class RequestWorkflow:
     @transition(field="status", source=S.CONTESTED, target=S.IN_PROGRESS)
     def reconsider(self) -> None: ...
 
-    # R8, R39: after advice, the clinician keeps the refusal, with motivation.
-    @transition(field="status", source=S.CONTESTED, target=S.REFUSED)
+    # R8, R39: after advice, the clinician keeps the refusal, with motivation; like any "no"
+    # it waits for a second person (R11) before the requester learns of it.
+    @transition(field="status", source=S.CONTESTED, target=S.REFUSAL_PENDING)
     def uphold_refusal(self) -> None: ...
 
     # R29: the decision to provide rested on a consent that was revoked or expired; the

@@ -15,10 +15,27 @@ class ClosureDayInline(PlatformAdminMixin, admin.TabularInline):
 
 
 class MembershipInline(PlatformAdminMixin, admin.TabularInline):
+    """Read-only: a role is granted and ended through ``membership_grant``/``membership_end``
+    (the Gebruikers page), which set the guardian group and write the audit event. A save
+    here would bypass both."""
+
     model = Membership
     extra = 0
     fields = ("user", "role", "is_active")
-    autocomplete_fields = ("user",)
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _(
+        "Rollen (alleen-lezen: rollen worden beheerd op de pagina Gebruikers of via de services)"
+    )
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Organisation)

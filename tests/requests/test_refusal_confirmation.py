@@ -22,6 +22,7 @@ from requests.selectors import (
 from requests.services import (
     legal_advice_give,
     request_acknowledge,
+    request_assign,
     request_confirm_refusal,
     request_contest_refusal,
     request_reconsider,
@@ -155,7 +156,7 @@ def refused(pending, teamleider_actor):
 
 
 def test_r8_contest_asks_legal_advice_and_the_clinician_decides(
-    refused, requester_actor, legal_actor, clinician_actor
+    refused, requester_actor, legal_actor, clinician_actor, teamleider_actor
 ):
     assert_refused(
         lambda: request_contest_refusal(actor=requester_actor, request=refused, reason=""),
@@ -193,10 +194,56 @@ def test_r8_contest_asks_legal_advice_and_the_clinician_decides(
         "Motiveer waarom de weigering blijft staan (R39).",
     )
     request = request_uphold_refusal(actor=clinician_actor, request=refused, motivation="Advies gevolgd.")
+    # R11: the upheld "no" waits for a second person too.
+    assert request.status == S.REFUSAL_PENDING
+    assert "refusal_upheld" not in {e.kind for e in timeline_for(requester_actor, request)}
+    request = request_confirm_refusal(actor=teamleider_actor, request=request)
     assert request.status == S.REFUSED
     upheld = [e for e in timeline_for(requester_actor, request) if e.kind == "refusal_upheld"]
     assert upheld[0].motivation == "Advies gevolgd."
     assert "legal_advice_given" not in {e.kind for e in timeline_for(requester_actor, request)}
+
+
+def test_r8_r11_an_upheld_refusal_waits_for_a_second_person_not_the_upholder(
+    refused, requester_actor, legal_actor, clinician_actor, teamleider_actor, make_user, mondriaan
+):
+    # The upholder is a clinician who is also team leader, not the original decider: upholding
+    # makes them the decider, so they cannot confirm their own upheld "no".
+    lead_clinician = make_user(
+        (mondriaan, Role.ZORGVERLENER), (mondriaan, Role.TEAMLEIDER), username="zorg.lead.uphold"
+    )
+    upholder = actor_for(lead_clinician, mondriaan)
+    advice = request_contest_refusal(actor=requester_actor, request=refused, reason="Wij zien dit anders.")
+    legal_advice_give(actor=legal_actor, advice=advice, text="De weigering is houdbaar.")
+    request_assign(actor=teamleider_actor, request=fresh(refused), clinician=lead_clinician)
+    request = request_uphold_refusal(actor=upholder, request=fresh(refused), motivation="Blijft staan.")
+    assert request.status == S.REFUSAL_PENDING
+    assert request.decided_by == lead_clinician
+    assert request.refusal_confirmed_by is None
+
+    # The requester: "in behandeling", no decision, no trace of the upholding yet.
+    seen = request_get_for(actor=requester_actor, pk_or_public_id=request.public_id, purpose="detail")
+    assert status_for(requester_actor, seen) == S.IN_PROGRESS
+    assert status_for(requester_actor, seen).label == "In behandeling"
+    assert not decision_visible_to(requester_actor, seen)
+    timeline = timeline_for(requester_actor, seen)
+    assert "refusal_upheld" not in {e.kind for e in timeline}
+    assert S.REFUSAL_PENDING not in _statuses(timeline)
+    assert refused in list(refusals_to_confirm(teamleider_actor))
+
+    # The upholder cannot confirm it.
+    with pytest.raises(IllegalMove) as caught:
+        request_confirm_refusal(actor=upholder, request=fresh(refused))
+    assert caught.value.code == "second_person_required"
+    assert fresh(refused).status == S.REFUSAL_PENDING
+
+    # A team leader does; only now the requester reads it.
+    request = request_confirm_refusal(actor=teamleider_actor, request=fresh(refused))
+    assert request.status == S.REFUSED and request.refusal_confirmed_by == teamleider_actor.user
+    assert status_for(requester_actor, fresh(refused)) == S.REFUSED
+    assert decision_visible_to(requester_actor, fresh(refused))
+    upheld = [e for e in timeline_for(requester_actor, fresh(refused)) if e.kind == "refusal_upheld"]
+    assert upheld[0].motivation == "Blijft staan."
 
 
 def test_r8_reconsider_after_contest(refused, requester_actor, clinician_actor):

@@ -13,6 +13,7 @@ import re
 import uuid
 
 import pytest
+from django.contrib.messages import SUCCESS
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -207,14 +208,48 @@ def test_double_submit_with_the_same_token_files_one_request(client, framework):
     token = submit_token_of(client, info)
 
     first = client.post(submit_url(info), {"submit_token": token})
+    sent = fresh(info)
     second = client.post(submit_url(info), {"submit_token": token})
 
     assert first.status_code == second.status_code == 302
-    assert first.url == second.url
+    assert first.url == second.url == reverse("requests:detail", kwargs={"public_id": info.public_id})
     assert InformationRequest.objects.filter(status=S.SUBMITTED).count() == 1
     assert RequestEvent.objects.filter(request=info, kind="submitted").count() == 1
-    messages = [str(m) for m in second.wsgi_request._messages]
-    assert any(fresh(info).reference in m for m in messages)
+    # What request_submit's token guarantees beyond the state machine: the second call returns
+    # the request that token sent, unchanged and without an error — so the second POST gets the
+    # very same "verstuurd" answer, not the view's fallback for a move that was refused.
+    again = fresh(info)
+    assert again.submit_token == uuid.UUID(token)
+    assert (again.reference, again.submitted_at, again.due_date, again.due_explanation) == (
+        sent.reference, sent.submitted_at, sent.due_date, sent.due_explanation
+    )
+    first_messages = [(m.level, str(m)) for m in first.wsgi_request._messages]
+    second_messages = [(m.level, str(m)) for m in second.wsgi_request._messages]
+    # (not followed, so the first POST's message is still queued before the second's)
+    assert second_messages == first_messages * 2
+    assert {level for level, _text in second_messages} == {SUCCESS}
+    assert f"Uw informatieverzoek {sent.reference} is verstuurd" in second_messages[-1][1]
+
+
+def test_double_post_of_the_start_form_opens_one_draft(client):
+    intro = html(client.get(reverse("requests:new")))
+    token = re.search(r'name="start_token" value="([0-9a-f-]{36})"', intro).group(1)
+    assert token not in str(dict(client.session))  # kept nowhere but the form
+
+    first = client.post(reverse("requests:new"), {"start_token": token})
+    second = client.post(reverse("requests:new"), {"start_token": token})
+
+    info = InformationRequest.objects.get()
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url == step_url(info, "telefonisch-contact")
+    assert RequestEvent.objects.filter(request=info, kind="created").count() == 1
+
+    # A fresh intro page (a new token) starts a new draft.
+    other = re.search(r'name="start_token" value="([0-9a-f-]{36})"',
+                      html(client.get(reverse("requests:new")))).group(1)
+    assert other != token
+    client.post(reverse("requests:new"), {"start_token": other})
+    assert InformationRequest.objects.count() == 2
 
 
 def test_the_review_page_lists_what_is_missing_with_links_and_offers_no_submit(client):

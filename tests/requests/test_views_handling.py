@@ -343,6 +343,12 @@ def test_contested_refusal_advised_and_upheld(filed_request, requester, clinicia
     assert slugs(vh.RECONSIDER, vh.UPHOLD_REFUSAL) <= action_forms(page(zorg, detail_url(req)))
     response = post_action(zorg, req, vh.UPHOLD_REFUSAL, {"motivation": "Na advies blijft het nee."})
     assert response.status_code == 302
+    # R11: the upheld "no" waits for a second person; the upholder cannot confirm it.
+    assert fresh(req).status == S.REFUSAL_PENDING
+    assert vh.ACTIONS[vh.CONFIRM_REFUSAL].slug not in action_forms(page(zorg, detail_url(req)))
+    html = page(jeugd, detail_url(req))
+    assert "Na advies blijft het nee." not in html and "In behandeling" in html
+    assert post_action(leider, req, vh.CONFIRM_REFUSAL).status_code == 302
     assert fresh(req).status == S.REFUSED
     html = page(jeugd, detail_url(req))
     assert "Na advies blijft het nee." in html and VEILIG_THUIS in html

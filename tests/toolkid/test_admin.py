@@ -50,9 +50,7 @@ def test_deactivating_in_the_admin_ends_the_users_sessions(
                  "date_joined_1": "09:00:00", "memberships-TOTAL_FORMS": "1",
                  "memberships-INITIAL_FORMS": "1", "memberships-MIN_NUM_FORMS": "0",
                  "memberships-MAX_NUM_FORMS": "1000"})
-    membership = worker.memberships.get()
-    data.update({"memberships-0-id": membership.pk, "memberships-0-user": worker.pk,
-                 "memberships-0-role": membership.role, "memberships-0-is_active": "on"})
+    # The memberships inline is read-only: only its management form is posted.
     data.pop("is_active", None)  # unchecked checkbox: absent from the POST
     data.pop("groups", None)
     data.pop("user_permissions", None)
@@ -64,3 +62,32 @@ def test_deactivating_in_the_admin_ends_the_users_sessions(
     assert not [s for s in Session.objects.all() if s.get_decoded().get("_auth_user_id") == str(worker.pk)]
     assert worker_client.get("/").status_code == 302
     assert AuditEvent.objects.filter(event="user.deactivated", object_id=str(worker.pk)).exists()
+
+
+def test_the_memberships_inline_is_read_only(verified_client, platform_admin, make_user, wijkteam):
+    # A membership saved in the admin would get no guardian group and no audit event: roles go
+    # through membership_grant / membership_end (the Gebruikers page).
+    worker = make_user((wijkteam, Role.JEUGDHULPVERLENER), username="rol.alleen.lezen")
+    membership = worker.memberships.get()
+    admin_client = verified_client(platform_admin)
+    page = admin_client.get(f"/beheer/toolkid/user/{worker.pk}/change/")
+    formset = next(f for f in page.context["inline_admin_formsets"] if f.formset.prefix == "memberships")
+    assert not formset.has_add_permission and not formset.has_change_permission
+    assert not formset.has_delete_permission
+    assert "Gebruikers" in page.content.decode()
+
+    form = page.context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if v is not None and k not in ("password", "groups",
+                                                                                  "user_permissions")}
+    data.update({"username": worker.username, "is_active": "on", "last_login_0": "",
+                 "date_joined_0": "2026-01-01", "date_joined_1": "09:00:00",
+                 "memberships-TOTAL_FORMS": "2", "memberships-INITIAL_FORMS": "1",
+                 "memberships-MIN_NUM_FORMS": "0", "memberships-MAX_NUM_FORMS": "1000",
+                 "memberships-0-id": membership.pk, "memberships-0-user": worker.pk,
+                 "memberships-0-role": Role.BEHEERDER, "memberships-0-DELETE": "on",
+                 "memberships-1-user": worker.pk, "memberships-1-role": Role.BEHEERDER,
+                 "memberships-1-is_active": "on"})
+    admin_client.post(f"/beheer/toolkid/user/{worker.pk}/change/", data)
+    assert list(worker.memberships.values_list("pk", "role", "is_active")) == [
+        (membership.pk, Role.JEUGDHULPVERLENER, True)
+    ]
