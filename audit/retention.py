@@ -11,11 +11,19 @@ Two rules, each with a configurable term (read from settings, never below the le
       timeline, legal advice, object permissions) and the history rows that
       django-simple-history keeps of all of them (a deleted record whose copies remain in
       a history table is not deleted);
+    - a reverse question (R3, "vraag aan de jeugdhulp") whose last change (``updated_at``,
+      or its newest event if later) is older than the term — with its events and
+      deviations, and their history rows;
+    - a Kindcheck (L4) whose last change (created, or its newest history row, e.g. the
+      next steps recorded later) is older than the term, when no remaining reverse question
+      points at it — with its deviations and history rows (the notes on the concerns and
+      the children's ages go with it);
     - a consent declaration whose last change (created, or its newest history row, e.g.
       the revocation) is older than the term, when no remaining request points at it and
       its parent has no remaining request; its uploaded document goes too;
-    - a parent whose last change is older than the term, when no request and no consent
-      declaration of that parent remains.
+    - a parent whose last change is older than the term, when no request, reverse
+      question, Kindcheck or consent declaration of that parent remains (each of them
+      protects the parent in the database).
 
 ``audit_log`` — ``TOOLKID_RETENTION_AUDIT_YEARS`` (default and minimum 5)
     Audit events older than the term, but only as a **prefix** of the hash chain (the
@@ -68,12 +76,22 @@ logger = logging.getLogger(__name__)
 CASE_MINIMUM_YEARS = 20
 
 #: ``ExpiredItem.kind`` values, in the order a run deletes them (requests protect the
-#: consents and parents they point at).
+#: consents and parents they point at; reverse questions point at a Kindcheck and protect
+#: their parent; Kindchecks protect their parent).
 KIND_REQUEST = "request"
+KIND_REVERSE_QUESTION = "reverse_question"
+KIND_KINDCHECK = "kindcheck"
 KIND_CONSENT = "consent"
 KIND_PARENT = "parent"
 KIND_AUDIT_PREFIX = "audit_prefix"
-KIND_ORDER = (KIND_REQUEST, KIND_CONSENT, KIND_PARENT, KIND_AUDIT_PREFIX)
+KIND_ORDER = (
+    KIND_REQUEST,
+    KIND_REVERSE_QUESTION,
+    KIND_KINDCHECK,
+    KIND_CONSENT,
+    KIND_PARENT,
+    KIND_AUDIT_PREFIX,
+)
 
 # Serialises runs on PostgreSQL (SQLite serialises writers anyway): an arbitrary constant.
 _ADVISORY_LOCK_KEY = 7_513_006
@@ -176,6 +194,19 @@ def _requests_with_last_change():
     )
 
 
+def _reverse_questions_with_last_change():
+    from requests.models import ReverseQuestion, ReverseQuestionEvent
+
+    newest_event = Subquery(
+        ReverseQuestionEvent.objects.filter(question=OuterRef("pk"))
+        .order_by("-occurred_at")
+        .values("occurred_at")[:1]
+    )
+    return ReverseQuestion.objects.annotate(
+        last_change=Greatest("updated_at", Coalesce(newest_event, "updated_at"))
+    )
+
+
 def _with_history_last_change(queryset: models.QuerySet) -> models.QuerySet:
     return queryset.annotate(
         last_change=Greatest("created_at", Coalesce(_latest_history(queryset.model), "created_at"))
@@ -184,13 +215,24 @@ def _with_history_last_change(queryset: models.QuerySet) -> models.QuerySet:
 
 def _expired_case_records(policy: RetentionPolicy, today: dt.date) -> list[ExpiredItem]:
     from consent.models import ConsentDeclaration
-    from requests.models import Parent
+    from requests.models import Kindcheck, Parent
 
     rule = RetentionRule.CASE_FILE
     cutoff = policy.cutoff(rule, today)
     requests = _requests_with_last_change()
     remaining_requests = requests.filter(last_change__gte=cutoff)
     expired_requests = requests.filter(last_change__lt=cutoff).order_by("last_change", "pk")
+
+    questions = _reverse_questions_with_last_change()
+    remaining_questions = questions.filter(last_change__gte=cutoff)
+    expired_questions = questions.filter(last_change__lt=cutoff)
+
+    kindchecks = _with_history_last_change(Kindcheck.objects.all())
+    # A question still inside its term keeps the Kindcheck it was asked from.
+    expired_kindchecks = kindchecks.filter(last_change__lt=cutoff).filter(
+        ~Exists(remaining_questions.filter(kindcheck=OuterRef("pk")))
+    )
+    expired_kindcheck_ids = expired_kindchecks.values("pk")
 
     consents = _with_history_last_change(ConsentDeclaration.objects.all())
     expired_consents = (
@@ -208,11 +250,18 @@ def _expired_case_records(policy: RetentionPolicy, today: dt.date) -> list[Expir
                 ConsentDeclaration.objects.filter(parent=OuterRef("pk")).exclude(pk__in=expired_consent_ids)
             )
         )
+        .filter(~Exists(remaining_questions.filter(parent=OuterRef("pk"))))
+        # A remaining Kindcheck: inside the term, or outside it but kept by a remaining question.
+        .filter(
+            ~Exists(Kindcheck.objects.filter(parent=OuterRef("pk")).exclude(pk__in=expired_kindcheck_ids))
+        )
     )
 
     items = []
     for kind, queryset in (
         (KIND_REQUEST, expired_requests),
+        (KIND_REVERSE_QUESTION, expired_questions.order_by("last_change", "pk")),
+        (KIND_KINDCHECK, expired_kindchecks.order_by("last_change", "pk")),
         (KIND_CONSENT, expired_consents.order_by("last_change", "pk")),
         (KIND_PARENT, expired_parents.order_by("last_change", "pk")),
     ):

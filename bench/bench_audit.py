@@ -9,7 +9,8 @@ through the real views (a verified functional administrator / beheerder session)
    way ``record`` does (``verify_chain`` checks it afterwards), then the CSV of all of them
    is streamed while tracemalloc measures the peak after 10,000 and after 100,000 rows: with
    constant memory the two are about equal.
-3. For scale: the capped PDF (the first 5,000 of 100,000+ events) once, and verify_chain.
+3. For scale: the capped PDF (the first ``audit.reports.PDF_MAX_ROWS`` — 1,000 — of the
+   100,000+ events, with the note that the CSV holds all rows) once, and verify_chain.
 
 Usage: ``DJANGO_SETTINGS_MODULE=toolkid.settings.test .venv/bin/python bench/bench_audit.py``
 (``--events N`` changes the 100,000; ``--strict`` also fails on a slow PDF). The PDF is judged
@@ -243,6 +244,7 @@ def main() -> int:
     from django.db import connection
 
     from audit.chain import verify_chain
+    from audit.reports import PDF_MAX_ROWS
     from toolkid.actors import Actor
     from toolkid.models import Organisation, OrganisationKind, Role, User
     from toolkid.services import membership_grant, organisation_create
@@ -340,14 +342,15 @@ def main() -> int:
         )
         growth = measured["peak_end"] - peak_at
 
-        # 3. The capped PDF: the first 5,000 of all events.
+        # 3. The capped PDF: the first PDF_MAX_ROWS of all events.
+        cap = fmt_int(PDF_MAX_ROWS)
         seconds, cpu, pages, size = time_pdf(
             verified_client(admin), {"van": "2000-01-01", "tot": "2100-12-31"}
         )
         results.append(
             (
-                "PDF capped at 5.000 of all events",
-                "5.000",
+                f"PDF capped at {cap} of all events",
+                cap,
                 f"{seconds:.2f} s (CPU {cpu:.2f} s)",
                 f"{pages} pages, {size / 1024:.0f} KiB",
             )

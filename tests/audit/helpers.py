@@ -28,3 +28,57 @@ def triggers_disabled():
 def raw_sql(sql: str, params: list | tuple = ()) -> None:
     with triggers_disabled(), connection.cursor() as cursor:
         cursor.execute(sql, params)
+
+
+def insert_events(actor, n: int, *, batch: int = 5000) -> None:
+    """``n`` read events of ``actor`` appended to the chain the way ``record`` links them, but
+    in batched raw INSERTs (the ORM refuses bulk inserts into the audit table; the trigger
+    refuses only UPDATE and DELETE). For volume tests: ``record`` takes a few ms per event."""
+    import datetime as dt
+
+    from django.db import transaction
+
+    from audit.chain import HASHED_FIELDS, compute_hash
+    from audit.events import _lock_head
+    from audit.models import AuditChainHead, AuditEvent
+
+    fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
+    columns = (*HASHED_FIELDS, "hash")
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        head = _lock_head()
+        seq, prev = head.last_seq, head.last_hash
+        start = dt.datetime.now(dt.UTC)
+        rows = []
+        for i in range(n):
+            seq += 1
+            values = {
+                "seq": seq,
+                "occurred_at": start + dt.timedelta(microseconds=i),
+                "event": "request.read",
+                "action": "read",
+                "outcome": "allowed",
+                "user_id": actor.user.pk,
+                "username": actor.user.username,
+                "role": actor.role_label,
+                "organisation_id": actor.organisation.pk,
+                "on_behalf_of": "",
+                "parent_ref": f"ouder:00000000-0000-0000-0000-{i % 4099:012d}",
+                "object_type": "requests.informationrequest",
+                "object_id": str(i % 9973),
+                "ip_address": actor.ip_address,
+                "payload": {"n": i},
+                "prev_hash": prev,
+            }
+            prev = values["hash"] = compute_hash({k: values[k] for k in HASHED_FIELDS}, prev)
+            rows.append([fields[c].get_db_prep_save(values[c], connection) for c in columns])
+            if len(rows) >= batch:
+                cursor.executemany(sql, rows)
+                rows.clear()
+        if rows:
+            cursor.executemany(sql, rows)
+        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=prev)

@@ -14,6 +14,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from audit import tasks
 from audit.chain import verify_chain
@@ -21,7 +22,18 @@ from audit.events import record
 from audit.models import AppendOnlyError, AuditAction, AuditEvent, RetentionRecord
 from audit.retention import RetentionPolicy, expired_items, retention_run
 from consent.models import ConsentDeclaration
-from requests.models import Child, InformationRequest, Parent, RequestedTopic, RequestEvent
+from requests.models import (
+    Child,
+    Deviation,
+    DeviationKind,
+    InformationRequest,
+    Kindcheck,
+    Parent,
+    RequestedTopic,
+    RequestEvent,
+    ReverseQuestion,
+    ReverseQuestionEvent,
+)
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role, User
 
@@ -84,6 +96,45 @@ def _consent(parent, org, recipient, user):
     )
 
 
+def _kindcheck(org, clinician, parent):
+    """A Kindcheck with concerns: health data (notes, the children's ages) that must go too."""
+    check = Kindcheck.objects.create(
+        organisation=org,
+        clinician=clinician,
+        parent=parent,
+        checked_on=dt.date(2026, 5, 28),
+        cares_for_minors=True,
+        children_ages=[4, 9],
+        safety_concerns=True,
+        concerns_note="Moeder is vaak verward; de kinderen zijn veel alleen.",
+    )
+    Deviation.objects.create(
+        organisation=org,
+        recorded_by=clinician,
+        kind=DeviationKind.KINDCHECK_NO_NEXT_STEP,
+        motivation="Eerst zelf in gesprek met moeder.",
+        kindcheck=check,
+    )
+    return check
+
+
+def _question(org, asker, receiving, parent, kindcheck=None):
+    question = ReverseQuestion.objects.create(
+        asking_organisation=org,
+        asker=asker,
+        receiving_organisation=receiving,
+        parent=parent,
+        child_name_or_initials="N.",
+        child_date_of_birth=dt.date(2017, 3, 1),
+        child_age=9,
+        asks_interventions=True,
+        question="Welke hulp krijgt N. op school?",
+        kindcheck=kindcheck,
+    )
+    ReverseQuestionEvent.objects.create(question=question, kind="submitted", to_status="ingediend")
+    return question
+
+
 @pytest.fixture
 def world() -> World:
     w = World()
@@ -112,6 +163,21 @@ def world() -> World:
         # Its request has an old updated_at, but a timeline event inside the term.
         o["p_timeline"] = _parent(org, "Fenna Willems", "666777888")
         o["r_timeline"] = _request(org, user, rec, o["p_timeline"])
+        # The adult-care side (L4, R3): a Kindcheck and a question to youth care. Both old,
+        # for the parent whose everything goes.
+        o["k_old"] = _kindcheck(rec, user, o["p_old"])
+        o["q_old"] = _question(rec, user, org, o["p_old"], kindcheck=o["k_old"])
+        # A parent with only an old Kindcheck: both go.
+        o["p_kindcheck"] = _parent(rec, "Iris Hermans", "777888999")
+        o["k_only"] = _kindcheck(rec, user, o["p_kindcheck"])
+        # A parent with an old Kindcheck and an old question about it that has an event
+        # inside the term: the question keeps itself, its Kindcheck and the parent.
+        o["p_question"] = _parent(rec, "Julia Vos", "888999000")
+        o["k_asked"] = _kindcheck(rec, user, o["p_question"])
+        o["q_recent"] = _question(rec, user, org, o["p_question"], kindcheck=o["k_asked"])
+        # A parent with only a Kindcheck whose next steps were recorded inside the term.
+        o["p_kc_edited"] = _parent(rec, "Sara Claessen", "999000111")
+        o["k_edited"] = _kindcheck(rec, user, o["p_kc_edited"])
     with at(2026, 6, 10, 14, 0):
         o["r_old"] = _request(org, user, rec, o["p_old"], consent=o["c_old"])
         o["r_mixed_old"] = _request(org, user, rec, o["p_mixed"])
@@ -124,11 +190,15 @@ def world() -> World:
         o["r_mixed_new"] = _request(org, user, rec, o["p_mixed"])
     with at(2027, 3, 1, 9, 0):
         RequestEvent.objects.create(request=o["r_timeline"], kind="reminder")
+        ReverseQuestionEvent.objects.create(question=o["q_recent"], kind="reminder")
     with at(2030, 1, 1, 9, 0):
         o["p_edited"].name = "Eva Smeets-Maas"
         o["p_edited"].save()
         o["c_revoked"].revoked_on = dt.date(2030, 1, 1)
         o["c_revoked"].save()
+        o["k_edited"].next_steps = ["collega"]
+        o["k_edited"].next_steps_recorded_at = timezone.now()
+        o["k_edited"].save()
 
     # The audit trail: events outside the audit term, right at its edge, and inside.
     actor = Actor(
@@ -160,29 +230,20 @@ def ids(*objs) -> list[str]:
     return [str(obj.pk) for obj in objs]
 
 
-EXPECTED_KINDS = [
-    "request",
-    "request",
-    "request",
-    "request",
-    "consent",
-    "consent",
-    "parent",
-    "parent",
-    "audit_prefix",
-]
-
-
 def expected_items(w: World) -> list[tuple[str, str, str, str]]:
     return [
         ("request", "case_file", "requests.informationrequest", str(w.r_old.pk)),
         ("request", "case_file", "requests.informationrequest", str(w.r_mixed_old.pk)),
         ("request", "case_file", "requests.informationrequest", str(w.r_edited.pk)),
         ("request", "case_file", "requests.informationrequest", str(w.r_edge_out.pk)),
+        ("reverse_question", "case_file", "requests.reversequestion", str(w.q_old.pk)),
+        ("kindcheck", "case_file", "requests.kindcheck", str(w.k_old.pk)),
+        ("kindcheck", "case_file", "requests.kindcheck", str(w.k_only.pk)),
         ("consent", "case_file", "consent.consentdeclaration", str(w.c_old.pk)),
         ("consent", "case_file", "consent.consentdeclaration", str(w.c_consent_only.pk)),
         ("parent", "case_file", "requests.parent", str(w.p_old.pk)),
         ("parent", "case_file", "requests.parent", str(w.p_consent_only.pk)),
+        ("parent", "case_file", "requests.parent", str(w.p_kindcheck.pk)),
         ("audit_prefix", "audit_log", "audit.auditevent", f"{w.audit[0].seq}-{w.audit[2].seq}"),
     ]
 
@@ -206,6 +267,8 @@ def test_the_dry_run_lists_exactly_the_expired_items(world):
 def test_the_dry_run_deletes_nothing(world):
     before = (
         InformationRequest.objects.count(),
+        ReverseQuestion.objects.count(),
+        Kindcheck.objects.count(),
         Parent.objects.count(),
         ConsentDeclaration.objects.count(),
         AuditEvent.objects.count(),
@@ -215,6 +278,8 @@ def test_the_dry_run_deletes_nothing(world):
         call_command("retention", "--dry-run", stdout=out)
     after = (
         InformationRequest.objects.count(),
+        ReverseQuestion.objects.count(),
+        Kindcheck.objects.count(),
         Parent.objects.count(),
         ConsentDeclaration.objects.count(),
         AuditEvent.objects.count(),
@@ -225,13 +290,17 @@ def test_the_dry_run_deletes_nothing(world):
     text = out.getvalue()
     assert "Proefdraaien: er wordt niets verwijderd." in text
     assert "case_file · informatieverzoeken: 4" in text
+    assert "case_file · vragen aan de jeugdhulp: 1" in text
+    assert "case_file · Kindchecks: 2" in text
     assert "case_file · toestemmingsverklaringen: 2" in text
-    assert "case_file · ouders: 2" in text
+    assert "case_file · ouders: 3" in text
     assert "audit_log · auditgebeurtenissen (oudste deel van de keten): 3" in text
     assert f"requests.informationrequest {world.r_old.pk} (laatste wijziging 2026-06-10)" in text
-    assert "Totaal: 9 onderdelen zouden worden verwijderd." in text
-    # Identifiers only: no name or BSN in the output.
-    assert "Sanne" not in text and "111222333" not in text
+    assert f"requests.kindcheck {world.k_only.pk} (laatste wijziging 2026-06-01)" in text
+    assert "Totaal: 13 onderdelen zouden worden verwijderd." in text
+    # Identifiers only: no name, BSN or note in the output.
+    for secret in ("Sanne", "111222333", "Iris", "777888999", "verward", "Welke hulp"):
+        assert secret not in text
 
 
 def test_a_dry_run_can_look_ahead_but_a_real_run_cannot(world):
@@ -245,10 +314,18 @@ def test_a_dry_run_can_look_ahead_but_a_real_run_cannot(world):
             retention_run(actor=SYSTEM, dry_run=False, today=dt.date(2099, 1, 1))
 
 
-def test_nothing_has_expired_a_day_too_early(world):
+def test_a_day_earlier_the_items_at_the_edge_are_still_inside_their_term(world):
+    # On 2046-06-14 the case cutoff is 2026-06-14 00:00 and the audit cutoff 2041-06-14 00:00:
+    # the request of 2026-06-14 23:59 and the event of 2041-06-14 23:00 are then kept, all
+    # else that expires on TODAY had already expired.
+    w = world
     with time_machine.travel(TODAY, tick=False):
-        items = expired_items(dt.date(2026, 6, 14))
-    assert items == []
+        items = expired_items(dt.date(2046, 6, 14))
+    edge_request = ("request", "case_file", "requests.informationrequest", str(w.r_edge_out.pk))
+    expected = [item for item in expected_items(w)[:-1] if item != edge_request]
+    expected.append(("audit_prefix", "audit_log", "audit.auditevent", f"{w.audit[0].seq}-{w.audit[1].seq}"))
+    assert as_tuples(items) == expected
+    assert items[-1].count == 2
 
 
 # --- the real run ------------------------------------------------------------------------
@@ -267,12 +344,16 @@ def test_the_real_run_removes_the_expired_items_and_keeps_the_rest(world):
     _real_run(w)
 
     assert set(InformationRequest.objects.values_list("pk", flat=True)) == {w.r_mixed_new.pk, w.r_timeline.pk}
+    assert set(ReverseQuestion.objects.values_list("pk", flat=True)) == {w.q_recent.pk}
+    assert set(Kindcheck.objects.values_list("pk", flat=True)) == {w.k_asked.pk, w.k_edited.pk}
     assert set(ConsentDeclaration.objects.values_list("pk", flat=True)) == {w.c_mixed.pk, w.c_revoked.pk}
     assert set(Parent.objects.values_list("pk", flat=True)) == {
         w.p_mixed.pk,
         w.p_edited.pk,
         w.p_revoked.pk,
         w.p_timeline.pk,
+        w.p_question.pk,
+        w.p_kc_edited.pk,
     }
     # The cascade went with the requests.
     assert not Child.objects.filter(request_id=old_request_pk).exists()
@@ -284,10 +365,43 @@ def test_the_real_run_removes_the_expired_items_and_keeps_the_rest(world):
     assert not ConsentDeclaration.history.filter(id=w.c_old.pk).exists()
     assert not Child.history.filter(request_id=old_request_pk).exists()
     assert Parent.history.filter(id=w.p_edited.pk).exists()
+    # The reverse question with its events, the Kindchecks with their notes, the children's
+    # ages and the deviations: rows and history copies.
+    gone_questions, gone_checks = [w.q_old.pk], [w.k_old.pk, w.k_only.pk]
+    assert not ReverseQuestionEvent.objects.filter(question_id__in=gone_questions).exists()
+    assert not ReverseQuestion.history.filter(id__in=gone_questions).exists()
+    assert not Kindcheck.history.filter(id__in=gone_checks).exists()
+    assert not Deviation.objects.filter(kindcheck_id__in=gone_checks).exists()
+    assert not Kindcheck.objects.filter(concerns_note__contains="verward").exclude(
+        pk__in=[w.k_asked.pk, w.k_edited.pk]
+    ).exists()
+    assert Kindcheck.history.filter(id=w.k_edited.pk).exists()
+    assert ReverseQuestionEvent.objects.filter(question=w.q_recent).count() == 2
     # The oldest three audit events are gone; the one just inside the term is kept.
     assert AuditEvent.objects.filter(seq__lte=w.audit[2].seq).count() == 0
     assert AuditEvent.objects.filter(seq=w.audit[3].seq).exists()
     assert "Verwijderd:" in w.output
+
+
+def test_the_real_run_deletes_exactly_what_the_dry_run_listed(world):
+    # Nothing listed is then skipped as "beschermd door ..." (a Kindcheck or a reverse
+    # question protects its parent in the database), and nothing else is deleted.
+    with time_machine.travel(TODAY, tick=False):
+        listed = as_tuples(retention_run(actor=SYSTEM, dry_run=True).items)
+        result = retention_run(actor=SYSTEM, dry_run=False)
+    assert listed == expected_items(world)
+    assert as_tuples(result.items) == listed
+    assert result.skipped == []
+    registered = list(RetentionRecord.objects.order_by("pk").values_list("object_type", "object_id"))
+    assert registered == [(t, "" if kind == "audit_prefix" else i) for kind, _r, t, i in listed]
+    assert set(result.deleted) == {
+        "request",
+        "reverse_question",
+        "kindcheck",
+        "consent",
+        "parent",
+        "audit_prefix",
+    }
 
 
 def test_the_real_run_writes_the_register_without_personal_data(world):
@@ -317,7 +431,8 @@ def test_the_real_run_writes_the_register_without_personal_data(world):
     dumped = json.dumps(
         [{f.attname: str(getattr(r, f.attname)) for f in RetentionRecord._meta.fields} for r in rows]
     )
-    for secret in ("Sanne", "Vries", "111222333", "Mila", "Lotte", "School maakt"):
+    secrets = ("Sanne", "Vries", "111222333", "Mila", "Lotte", "School maakt", "Iris", "verward", "Welke")
+    for secret in secrets:
         assert secret not in dumped
 
 
@@ -329,7 +444,9 @@ def test_the_real_run_is_logged_and_the_chain_still_verifies(world):
     assert event.payload["anchor_seq"] == w.audit[2].seq
     assert event.payload["anchor_hash"] == w.audit[2].hash
     assert event.payload["deleted"]["audit_prefix"] == 3
-    assert event.payload["items"] == 9
+    assert event.payload["items"] == 13
+    assert event.payload["deleted"]["kindcheck"] > 2
+    assert event.payload["deleted"]["reverse_question"] > 1
     result = verify_chain()
     assert result.ok, result.reason
     assert result.anchor_seq == w.audit[2].seq
@@ -353,8 +470,8 @@ def test_running_again_changes_nothing(world):
 def test_the_periodic_task_runs_the_same_service(world):
     with time_machine.travel(TODAY, tick=False):
         counts = tasks.retention_sweep()
-    assert counts == {"items": 9, "skipped": 0, "rows": counts["rows"]}
-    assert counts["rows"] > 9
+    assert counts == {"items": 13, "skipped": 0, "rows": counts["rows"]}
+    assert counts["rows"] > 13
     assert set(RetentionRecord.objects.values_list("run_by", flat=True)) == {"retention_sweep"}
     assert verify_chain().ok
 

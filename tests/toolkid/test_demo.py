@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 from io import StringIO
 
@@ -35,6 +36,7 @@ from requests.models import (
     RequestEvent,
 )
 from requests.workflow import OPEN_FOR_PROVIDER, RequestStatus
+from tests.audit.helpers import raw_sql
 from tests.conftest import verify_client
 from toolkid.actors import Actor
 from toolkid.management import demo, demo_requests
@@ -299,6 +301,25 @@ def test_the_audit_chain_verifies_after_load_demo():
     out = StringIO()
     call_command("audit_verify", stdout=out)  # exits 1 (SystemExit) when the chain is broken
     assert "intact" in out.getvalue()
+
+
+def test_audit_verify_names_the_demo_event_altered_in_the_database():
+    # Issue 6, done when: audit_verify fails on load_demo data after one event is altered
+    # directly in the database, naming the row (on PostgreSQL past the switched-off trigger).
+    load_demo()
+    submitted = list(AuditEvent.objects.filter(event="request.submitted").order_by("seq"))
+    target = submitted[len(submitted) // 2]
+    assert AuditEvent.objects.filter(seq__gt=target.seq).exists()  # in the middle, not the head
+    raw_sql(
+        "UPDATE audit_auditevent SET payload = %s WHERE seq = %s",
+        [json.dumps({**target.payload, "reference": "VERVALST"}), target.seq],
+    )
+    out, err = StringIO(), StringIO()
+    with pytest.raises(SystemExit) as exited:
+        call_command("audit_verify", stdout=out, stderr=err)
+    assert exited.value.code == 1
+    assert f"Auditketen verbroken bij gebeurtenis seq={target.seq} (id={target.pk})" in err.getvalue()
+    assert "intact" not in out.getvalue()
 
 
 def test_an_overdue_request_stands_out_in_the_inbox():

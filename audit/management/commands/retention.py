@@ -18,12 +18,15 @@ from audit.models import RetentionRule
 from audit.retention import (
     KIND_AUDIT_PREFIX,
     KIND_CONSENT,
+    KIND_KINDCHECK,
     KIND_ORDER,
     KIND_PARENT,
     KIND_REQUEST,
+    KIND_REVERSE_QUESTION,
     RetentionResult,
     retention_run,
 )
+from requests.models import Kindcheck, ReverseQuestion
 from toolkid.actors import Actor
 
 SYSTEM_NAME = "retention_command"
@@ -32,6 +35,9 @@ SYSTEM_NAME = "retention_command"
 def kind_label(kind: str) -> str:
     return {
         KIND_REQUEST: _("informatieverzoeken"),
+        # The models' own plural names (already in the catalog).
+        KIND_REVERSE_QUESTION: str(ReverseQuestion._meta.verbose_name_plural),
+        KIND_KINDCHECK: str(Kindcheck._meta.verbose_name_plural),
         KIND_CONSENT: _("toestemmingsverklaringen"),
         KIND_PARENT: _("ouders"),
         KIND_AUDIT_PREFIX: _("auditgebeurtenissen (oudste deel van de keten)"),
