@@ -10,7 +10,10 @@ and skips them, so the normal suite never starts a browser.
 
 Besides the scenarios' own assertions, every test fails on:
 - a serious or critical axe-core violation it met first (all of them are summarised at the
-  end, written to artifacts/axe-report.json, and fail the run);
+  end, written to artifacts/axe-report.json, and fail the run). axe runs by itself on every
+  page a test loads, once per URL path and page state (helpers.axe_on_load); a navigation
+  away waits for the check of the page it leaves (a route on the context), and a test ends
+  only when its checks have. Scenarios add named checks with helpers.axe_check;
 - a JavaScript error on a page, or a failed sub-request (a missing stylesheet, script, image).
 On a failure, every open page is screenshotted into artifacts/<scenario>/ and the server log
 is copied to artifacts/server.log.
@@ -19,6 +22,7 @@ is copied to artifacts/server.log.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -67,6 +71,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 # --------------------------------------------------------------------------------------------
 # Reporting: axe per test, screenshots and server log on failure, the session summary
 # --------------------------------------------------------------------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """When a test has passed its own steps, the automatic axe checks still running finish
+    inside it, so that what they find fails this test."""
+    outcome = yield
+    if not _is_e2e(item) or not ENABLED or outcome.excinfo is not None:
+        return
+    pages = [page for context in getattr(item, "_e2e_contexts", []) for page in context.pages]
+    try:
+        h.wait_for_auto_checks(pages)
+    except Exception as exc:  # noqa: BLE001 - reported as a failure of the test
+        getattr(item, "_e2e_page_problems", []).append(str(exc))
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -119,7 +137,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:
     tr = terminalreporter
     tr.section("axe-core (WCAG 2.1 A/AA)")
     pages = sorted({(c["scenario"], c["page"]) for c in h.AXE.checks})
-    tr.write_line(f"{len(h.AXE.checks)} checks on {len(pages)} pages; report: {report.relative_to(h.REPO)}")
+    auto = sum(1 for c in h.AXE.checks if c["auto"])
+    tr.write_line(
+        f"{len(h.AXE.checks)} checks on {len(pages)} pages ({auto} on load by themselves, "
+        f"{h.AXE.repeats} loads of a page state already checked skipped); "
+        f"report: {report.relative_to(h.REPO)}"
+    )
+    if h.AUTO.lost or h.AUTO.released_early:
+        tr.write_line(
+            f"not checked: {len(h.AUTO.lost)} page(s) left before their check could run "
+            f"({', '.join(sorted(set(h.AUTO.lost))[:5])}); {h.AUTO.released_early} navigation(s) "
+            f"released after {h.HOLD_MAX_S:.0f} s with the check still running",
+            yellow=True,
+        )
     if not h.AXE.violations:
         tr.write_line("no violations")
         return
@@ -186,13 +216,20 @@ def new_context(
     request: pytest.FixtureRequest, browser: Browser, server: h.Server
 ) -> Iterator[Callable[..., BrowserContext]]:
     """A factory of browser contexts (one per user, like separate browsers). Each watches its
-    pages for JavaScript errors and failed sub-requests; all are closed after the test, with
-    a screenshot of every open page if the test failed."""
+    pages for JavaScript errors and failed sub-requests, and checks every page of the app with
+    axe once it has loaded; all are closed after the test, with a screenshot of every
+    open page if the test failed."""
     contexts: list[BrowserContext] = []
     problems: list[str] = []
     request.node._e2e_page_problems = problems
+    request.node._e2e_contexts = contexts
+    # The app's pages, not its static files (no navigation there; they stay unrouted).
+    app_pages = re.compile(re.escape(server.base_url) + r"/(?!static/)")
+    axe_script = h.axe_init_script()
 
     def watch(page: Page) -> None:
+        page.on("domcontentloaded", lambda: h.AUTO.loading.add(page))
+        page.on("load", lambda: h.axe_on_load(page, problems))
         page.on("pageerror", lambda exc: problems.append(f"JavaScript error on {page.url}: {exc}"))
 
         def on_response(response) -> None:
@@ -201,11 +238,13 @@ def new_context(
                 problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
 
         page.on("response", on_response)
+        # ERR_ABORTED: the browser dropped the request because the page was left meanwhile
+        # (a missing file is a 404 above, a server that does not answer another error).
         page.on(
             "requestfailed",
             lambda req: (
                 problems.append(f"request failed: {req.url} ({req.failure})")
-                if req.resource_type != "document"
+                if req.resource_type != "document" and req.failure != "net::ERR_ABORTED"
                 else None
             ),
         )
@@ -215,10 +254,12 @@ def new_context(
         options.setdefault("viewport", {"width": 1280, "height": 900})
         # Dutch first whatever the browser asks for; an English browser proves it.
         options.setdefault("locale", "en-GB")
-        options.setdefault("bypass_csp", True)  # axe is injected as a script tag
+        options.setdefault("bypass_csp", True)
         context = browser.new_context(**options)
+        context.add_init_script(script=axe_script)  # axe-core in every document (helpers.py)
         context.set_default_timeout(TIMEOUT_MS)
         context.on("page", watch)
+        context.route(app_pages, h.hold_navigation)
         contexts.append(context)
         return context
 

@@ -1,6 +1,7 @@
-"""Multi-page steps the scenarios share: filing a request through the wizard, and the
-provider's actions on a request's page. Each checks with axe and screenshots the pages it
-passes (``check=True``), so every page a scenario visits is checked at least once.
+"""Multi-page steps the scenarios share: filing a request through the wizard, the provider's
+actions on a request's page, and the follow-up after the answer. Every page they pass is
+checked with axe by itself (conftest.py); with ``check=True`` they also name the pages in the
+axe report and screenshot them.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -24,6 +26,35 @@ TINY_PDF = (
 
 def days_ago(n: int) -> dt.date:
     return dt.date.today() - dt.timedelta(days=n)
+
+
+def app_today() -> dt.date:
+    """Today where the app counts its terms (TIME_ZONE Europe/Amsterdam)."""
+    return dt.datetime.now(ZoneInfo("Europe/Amsterdam")).date()
+
+
+_WEEKDAYS_NL = ("maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag")
+_MONTHS_NL = (
+    "januari", "februari", "maart", "april", "mei", "juni",
+    "juli", "augustus", "september", "oktober", "november", "december",
+)  # fmt: skip
+
+
+def long_date_nl(day: dt.date) -> str:
+    """A date as the request's page writes it: "vrijdag 4 december 2026"."""
+    return f"{_WEEKDAYS_NL[day.weekday()]} {day.day} {_MONTHS_NL[day.month - 1]} {day.year}"
+
+
+def due_date(page: Page) -> Locator:
+    """The due date under "Termijn" on the request's page ("Uiterste datum: ...")."""
+    return main(page).locator("h2:text-is('Termijn') + p")
+
+
+def due_date_shown(page: Page) -> str:
+    """The due date on the request's page, as written there."""
+    found = re.search(r"Uiterste datum:\s*(\w+ \d{1,2} \w+ \d{4})", due_date(page).inner_text())
+    assert found, "no due date on the request's page"
+    return found.group(1)
 
 
 @dataclass
@@ -259,3 +290,39 @@ def answer_and_send(page: Page, answers: dict[str, str]) -> None:
     for box in block.get_by_role("checkbox").all():
         box.check()
     block.get_by_role("button", name="Antwoord versturen").click()
+
+
+def go_to(page: Page, menu_item: str) -> None:
+    """A page of the main menu, as a user opens it."""
+    page.get_by_role("navigation", name="Hoofdmenu").get_by_role("link", name=menu_item, exact=True).click()
+    expect(heading(page)).to_have_text(menu_item)
+
+
+# --------------------------------------------------------------------------------------------
+# After the answer (issue 4)
+# --------------------------------------------------------------------------------------------
+
+
+def region(page: Page, title: str) -> Locator:
+    """A titled block on the request's page (a <section> labelled by its heading)."""
+    block = main(page).get_by_role("region", name=title, exact=True)
+    expect(block).to_be_visible()
+    return block
+
+
+def duty(page: Page, kind: str) -> Locator:
+    """One task in the follow-up's task list, by its kind as the page names it."""
+    return main(page).locator("li.duty").filter(has_text=kind)
+
+
+def complete_duty(page: Page, kind: str, note: str = "") -> None:
+    """Record a task as done (it happened outside the system): today, with a note."""
+    task = duty(page, kind)
+    expect(task).to_contain_text("status: Open")
+    task.locator("summary", has_text="Taak vastleggen als gedaan").click()
+    task.get_by_label("Wanneer deed u dit?").fill(app_today().isoformat())
+    if note:
+        task.get_by_label("Toelichting (niet verplicht)").first.fill(note)
+    task.get_by_role("button", name="Vastleggen", exact=True).click()
+    done(page, "De taak is vastgelegd.")
+    expect(duty(page, kind)).to_contain_text("status: Gedaan")

@@ -6,6 +6,7 @@ Fixtures live in ``conftest.py``; scenarios import what they need from here.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import re
@@ -19,8 +20,9 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, Request, Route, expect
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -247,6 +249,7 @@ def begin_scenario(name: str, nodeid: str) -> None:
 
 def shot(page: Page, name: str) -> Path:
     """A full-page screenshot under ``tests/e2e/artifacts/<scenario>/NN-<name>.png``."""
+    page.wait_for_load_state("load")  # with its stylesheet (the route on the context turns off the cache)
     CURRENT.shots += 1
     path = CURRENT.folder / f"{CURRENT.shots:02d}-{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -257,6 +260,11 @@ def shot(page: Page, name: str) -> Path:
 # --------------------------------------------------------------------------------------------
 # Accessibility: axe-core on every page the scenarios visit
 # --------------------------------------------------------------------------------------------
+#
+# Automatically: conftest.py runs axe_on_load on every page of the app once it has loaded
+# (page.on("load")), and routes the app's requests through hold_navigation, so that a page is
+# not left before its check has finished. Explicitly: axe_check, for a named state (one reached
+# without leaving the page, say).
 
 
 @dataclass(frozen=True)
@@ -293,8 +301,12 @@ class AxeLog:
     violations: list[Violation] = field(default_factory=list)
     by_test: dict[str, list[Violation]] = field(default_factory=dict)
     _seen: set[tuple[str, str, str]] = field(default_factory=set)
+    #: Page states already checked: (scenario, URL path, state) — see axe_on_load.
+    states: set[tuple[str, str, str]] = field(default_factory=set)
+    #: Automatic checks skipped because the page state was checked before.
+    repeats: int = 0
 
-    def add(self, page_name: str, url: str, result: dict[str, Any]) -> list[Violation]:
+    def add(self, page_name: str, url: str, result: dict[str, Any], *, auto: bool = False) -> list[Violation]:
         found = []
         for v in result.get("violations", []):
             nodes = tuple(
@@ -322,6 +334,7 @@ class AxeLog:
                 "scenario": CURRENT.name,
                 "page": page_name,
                 "url": url,
+                "auto": auto,  # checked by itself on load (axe_on_load), or asked by the scenario
                 "violations": [
                     {"rule": v.rule, "impact": v.impact, "nodes": [t for t, _ in v.nodes]} for v in found
                 ],
@@ -346,6 +359,8 @@ class AxeLog:
                 {
                     "tags": AXE_TAGS,
                     "pages_checked": len(self.checks),
+                    "automatic_checks": sum(1 for c in self.checks if c["auto"]),
+                    "repeats_skipped": self.repeats,
                     "checks": self.checks,
                     "violations": [
                         {
@@ -371,33 +386,157 @@ class AxeLog:
 AXE = AxeLog()
 
 
-def axe_check(page: Page, name: str) -> list[Violation]:
-    """Run axe-core (WCAG 2.1 A/AA) on the page as it is now and record what it finds.
+#: Defined in every document before its own scripts (with axe itself, see :func:`axe_init_script`):
+#: one call that names the page's state and, unless that state is among ``seen``, runs axe.
+#: One call, because a call that starts after the browser began to leave the page would wait
+#: for the next page (conftest.py holds the navigation until a running call is done).
+#:
+#: The state is what makes two visits of a page "the same page" for the automatic check: the
+#: title, the headings, the buttons and summaries in <main>, and whether an error summary
+#: shows. A request's page in another state (other actions, an error) is checked again; the
+#: same state reloaded, or the login pages of the next user, are not.
+_RUNNER_JS = """
+window.__toolkidAxe = async (tags, seen) => {
+    const main = document.querySelector('main') || document.body;
+    const texts = (sel) => Array.from(main.querySelectorAll(sel), (el) =>
+        (el.textContent || '').trim().replace(/\\s+/g, ' '));
+    const state = [document.title, document.documentElement.lang, ...texts('h1, h2, h3, h4'),
+                   ...texts('button, summary'),
+                   String(Boolean(document.querySelector('.error-summary, [role=alert]')))].join('\\n');
+    if (seen.includes(state)) {
+        return {state, title: document.title, result: null};
+    }
+    const r = await axe.run(document, {
+        runOnly: {type: 'tag', values: tags},
+        resultTypes: ['violations', 'incomplete'],
+    });
+    const slim = (list) => list.map(v => ({
+        id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
+        nodes: v.nodes.map(n => ({target: n.target, html: n.html})),
+    }));
+    return {state, title: document.title,
+            result: {violations: slim(r.violations), incomplete: slim(r.incomplete),
+                     passes: r.passes.map(p => p.id)}};
+};
+"""
+_RUN_JS = "([tags, seen]) => window.__toolkidAxe(tags, seen)"
 
-    axe comes from ``node_modules/axe-core`` (``npm ci``) and is injected as a local file:
-    nothing is fetched from a CDN. The run fails at the end on any serious or critical
-    violation (conftest.py); lesser ones are reported."""
+_REFERENCE = re.compile(r"TK-\d{4}-\d{6}")
+_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@functools.cache
+def axe_init_script() -> str:
+    """axe-core and the runner, for ``BrowserContext.add_init_script``: present in every
+    document from its start, nothing fetched from a CDN."""
     if not AXE_JS.exists():
         raise RuntimeError(f"{AXE_JS} is missing: run `npm ci` (make e2e does)")
+    return AXE_JS.read_text() + "\n" + _RUNNER_JS
+
+
+def auto_name(title: str, url: str) -> str:
+    """The name of an automatically checked page: its title, without the site name and with
+    references replaced, so one template gives one name whichever request it shows."""
+    title = title.removesuffix(" — toolKID").strip()
+    return _REFERENCE.sub("TK-…", title) or _UUID.sub("…", urlsplit(url).path)
+
+
+def axe_check(page: Page, name: str) -> list[Violation]:
+    """Run axe-core (WCAG 2.1 A/AA) on the page as it is now and record what it finds, under
+    ``name``. Every page is also checked by itself once loaded (:func:`axe_on_load`); an
+    explicit check names a state worth naming, or one reached without leaving the page.
+
+    The run fails at the end on any serious or critical violation (conftest.py); lesser ones
+    are reported."""
     page.wait_for_load_state("load")
-    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        page.add_script_tag(path=str(AXE_JS))
-    result = page.evaluate(
-        """async (tags) => {
-            const r = await axe.run(document, {
-                runOnly: {type: 'tag', values: tags},
-                resultTypes: ['violations', 'incomplete'],
-            });
-            const slim = (list) => list.map(v => ({
-                id: v.id, impact: v.impact, help: v.help, helpUrl: v.helpUrl,
-                nodes: v.nodes.map(n => ({target: n.target, html: n.html})),
-            }));
-            return {violations: slim(r.violations), incomplete: slim(r.incomplete),
-                    passes: r.passes.map(p => p.id)};
-        }""",
-        AXE_TAGS,
-    )
-    return AXE.add(name, page.url, result)
+    wait_for_auto_checks([page])  # one axe run at a time in a page
+    url = page.url
+    out = page.evaluate(_RUN_JS, [AXE_TAGS, []])
+    AXE.states.add((CURRENT.nodeid, urlsplit(url).path, out["state"]))  # no need to check it again
+    return AXE.add(name, url, out["result"])
+
+
+@dataclass
+class AutoChecks:
+    """The automatic checks in flight. The scenario does not wait for them; the browser does:
+    a navigation away from a page being checked is held (:func:`hold_navigation`)."""
+
+    busy: set[Page] = field(default_factory=set)
+    #: Pages whose document is parsed but not yet loaded (no check before its stylesheet).
+    loading: set[Page] = field(default_factory=set)
+    #: Pages left before their check could run (the scenario navigated on at once):
+    #: "scenario: URL path".
+    lost: list[str] = field(default_factory=list)
+    #: Navigations released after HOLD_MAX_S with the check still running.
+    released_early: int = 0
+
+
+AUTO = AutoChecks()
+#: The longest a navigation waits for the check of the page it leaves (a check takes about a
+#: second on a busy machine; the bound matters only for a check that began too late, after
+#: the navigation: that one waits for the next page, and is lost).
+HOLD_MAX_S = 8.0
+#: How often a held navigation looks whether the check is done.
+HOLD_POLL_MS = 25
+_GONE = ("context was destroyed", "has been closed", "navigat", "detached")
+
+
+def axe_on_load(page: Page, problems: list[str]) -> None:
+    """``page.on("load")``: check the page just loaded, once per scenario, URL path and page
+    state (see _RUNNER_JS); pages outside the app (about:blank) are skipped. A check that
+    cannot run because the page is already gone is counted as lost; any other error is a
+    problem that fails the test."""
+    AUTO.loading.discard(page)
+    url = page.url
+    if not url.startswith(("http://", "https://")):
+        return
+    scenario, path = CURRENT.nodeid, urlsplit(url).path
+    seen = [state for (n, p, state) in AXE.states if n == scenario and p == path]
+    AUTO.busy.add(page)
+    try:
+        out = page.evaluate(_RUN_JS, [AXE_TAGS, seen])
+        if out["result"] is None:
+            AXE.repeats += 1
+        else:
+            AXE.add(auto_name(out["title"], url), url, out["result"], auto=True)
+            AXE.states.add((scenario, path, out["state"]))
+    except Exception as exc:  # noqa: BLE001 - sorted below; an event handler must not raise
+        if page.is_closed() or any(word in str(exc) for word in _GONE):
+            AUTO.lost.append(f"{CURRENT.name}: {path}")
+        else:
+            problems.append(f"axe-core could not check {url}: {exc}")
+    finally:
+        AUTO.busy.discard(page)
+
+
+def hold_navigation(route: Route, request: Request) -> None:
+    """The route of the app's requests: a navigation of a page whose check is running waits
+    until the check is done (the page being left stays intact while its request waits)."""
+    try:
+        if request.is_navigation_request() and request.frame.parent_frame is None:
+            page = request.frame.page
+            if page in AUTO.loading:  # left before it loaded: no check can start now
+                AUTO.lost.append(f"{CURRENT.name}: {urlsplit(page.url).path}")
+                AUTO.loading.discard(page)
+            deadline = time.monotonic() + HOLD_MAX_S
+            while page in AUTO.busy and time.monotonic() < deadline:
+                page.wait_for_timeout(HOLD_POLL_MS)
+            if page in AUTO.busy:
+                AUTO.released_early += 1
+    finally:
+        route.continue_()
+
+
+def wait_for_auto_checks(pages: list[Page], timeout_s: float = 60.0) -> None:
+    """Let the checks in flight on ``pages`` finish, and those of pages still loading run
+    (they run while the scenario waits)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        running = [p for p in pages if (p in AUTO.busy or p in AUTO.loading) and not p.is_closed()]
+        if not running:
+            return
+        running[0].wait_for_timeout(HOLD_POLL_MS)
+    raise AssertionError(f"axe-core checks still running after {timeout_s:.0f} s")
 
 
 # --------------------------------------------------------------------------------------------
@@ -482,6 +621,10 @@ def assert_focus_visible(page: Page) -> dict[str, str]:
 def tab_to(page: Page, predicate_js: str, *, max_presses: int = 40, shift: bool = False) -> dict[str, str]:
     """Press Tab (or Shift+Tab) until the focused element matches ``predicate_js`` (a JS
     expression over ``el``); every stop on the way must show a visible focus ring."""
+    # The ring comes from the stylesheet: judge it on the page as loaded. (The route on the
+    # context turns off the browser's cache, so a new page's stylesheet arrives a moment after
+    # its heading.)
+    page.wait_for_load_state("load")
     for _ in range(max_presses):
         page.keyboard.press("Shift+Tab" if shift else "Tab")
         if page.evaluate(f"() => {{ const el = document.activeElement; return Boolean({predicate_js}); }}"):

@@ -1,7 +1,7 @@
 """The filing wizard: bad input (scenario 6), and a request filed with the keyboard alone that
 then goes path B to outcome c (scenario 2): the parent does not agree, after internal
-consultation the provider does not provide, a second person confirms the refusal (R11), the
-requester reads it."""
+consultation and legal advice (the jurist in a browser of her own, R31) the provider does not
+provide, a second person confirms the refusal (R11), the requester reads it."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from tests.e2e.flows import button, heading, main
 from tests.e2e.helpers import assert_focus_visible, axe_check, shot, tab_to
 
 pytestmark = pytest.mark.e2e
+
+LEGAL_QUESTION = "Moeder weigert. Is verstrekken tegen haar wil hier noodzakelijk (R31c)?"
+LEGAL_ADVICE = "Niet noodzakelijk: het wijkteam kan de veiligheid van L. met de school inschatten."
 
 
 def test_bad_input_keeps_what_was_typed_and_explains_in_dutch(login_as):
@@ -240,6 +243,29 @@ def test_keyboard_filing_then_path_b_refused_after_internal_consultation(login_a
     flows.done(clinician, "Het intern overleg is vastgelegd.")
     axe_check(clinician, "Verzoek (zorgverlener, in behandeling)")
     shot(clinician, "zorgverlener-in-behandeling")
+
+    # In doubt, legal advice (R31); the decision stays with the clinician (R8).
+    block = flows.action(clinician, "ask_legal_advice")
+    block.get_by_label("Uw vraag aan de juridisch adviseur").fill(LEGAL_QUESTION)
+    block.get_by_role("button", name="Juridisch advies vragen").click()
+    flows.done(clinician, "Uw vraag is naar de juridisch adviseur gestuurd.")
+    expect(main(clinician)).to_contain_text("Nog geen advies gegeven.")
+
+    # --- the jurist, in a browser of her own, advises ----------------------------------------
+    jurist = login_as("jurist.mondriaan")
+    flows.go_to(jurist, "Adviesvragen")
+    referral = main(jurist).get_by_role("region", name=re.compile(re.escape(reference)))
+    expect(referral).to_contain_text(LEGAL_QUESTION)
+    axe_check(jurist, "Adviesvragen")
+    shot(jurist, "adviesvragen")
+    referral.get_by_label("Uw advies").fill(LEGAL_ADVICE)
+    referral.get_by_role("button", name="Advies vastleggen").click()
+    flows.done(jurist, "Uw advies is vastgelegd. Het besluit blijft bij de zorgverlener.")
+    expect(main(jurist).get_by_role("link", name=reference, exact=True)).to_have_count(0)  # answered
+
+    clinician.reload()
+    expect(main(clinician)).to_contain_text(LEGAL_ADVICE)
+    shot(clinician, "juridisch-advies-gegeven")
 
     flows.decide(
         clinician,
