@@ -318,8 +318,9 @@ def _deliver_one(notification: Notification) -> str:
     subject, body = email_for(notification)
     try:
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
-    except Exception:  # the mail server: retried by the next run, at most MAX_EMAIL_ATTEMPTS
-        logger.warning("e-mail for notification %s failed", notification.pk, exc_info=True)
+    except Exception as error:  # the mail server: retried by the next run, at most MAX_EMAIL_ATTEMPTS
+        # Only the error's class: SMTP errors quote the recipient's address, which stays out of logs.
+        logger.warning("e-mail for notification %s failed: %s", notification.pk, type(error).__name__)
         notification.email_attempts += 1
         notification.save(update_fields=["email_attempts"])
         return "failed"
