@@ -19,7 +19,7 @@ app.autodiscover_tasks()
 def _ensure_embedded_broker_dirs() -> None:
     # The filesystem transport needs its folders before the first message.
     options = getattr(settings, "CELERY_BROKER_TRANSPORT_OPTIONS", {})
-    for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+    for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
         if key in options:
             os.makedirs(options[key], exist_ok=True)
 

@@ -139,6 +139,33 @@ def test_base_defaults_to_sqlite_and_the_filesystem_broker():
     assert Path(values["transport_options"]["data_folder_in"]).is_relative_to(ROOT / "var")
 
 
+PUBLISH_TO_EMBEDDED_BROKER = """
+import django
+django.setup()
+from kombu import Exchange, Queue
+from toolkid.celery import app
+with app.connection_for_write() as conn:
+    Queue("celery", Exchange("celery"), routing_key="celery")(conn.default_channel).declare()
+"""
+
+
+def test_embedded_broker_keeps_its_exchange_tables_under_the_var_dir(tmp_path):
+    # kombu's default control folder is ./control in the working directory: a worker started
+    # from a checkout wrote it into the repository. It belongs with the other runtime data.
+    var_dir = tmp_path / "var"
+    workdir = tmp_path / "cwd"
+    workdir.mkdir()
+    env = clean_env("toolkid.settings.base", TOOLKID_VAR_DIR=str(var_dir), PYTHONPATH=str(ROOT))
+    result = subprocess.run(
+        [sys.executable, "-c", PUBLISH_TO_EMBEDDED_BROKER],
+        cwd=workdir, env=env, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (workdir / "control").exists()
+    tables = sorted(p.name for p in (var_dir / "celery-broker" / "control").iterdir())
+    assert "celery.exchange" in tables
+
+
 def test_database_url_selects_postgresql():
     values = dump("toolkid.settings.base", DATABASE_URL="postgres://toolkid@db.example:5432/tk")
     assert values["engine"] == "django.db.backends.postgresql"

@@ -200,6 +200,9 @@ if CELERY_EMBEDDED_BROKER:
         "data_folder_in": str(_broker_dir / "out"),
         "data_folder_out": str(_broker_dir / "out"),
         "processed_folder": str(_broker_dir / "processed"),
+        # The exchange tables; kombu's default is ./control in the working directory, which
+        # leaked into the repository. Runtime data lives under TOOLKID_VAR_DIR.
+        "control_folder": str(_broker_dir / "control"),
         "store_processed": False,
     }
 else:
