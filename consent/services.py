@@ -27,9 +27,9 @@ from audit.models import AuditAction
 from consent import permissions
 from consent.models import ConsentDeclaration, ConsentGiver, ConsentStatus
 from consent.validation import validate_document
-from requests.errors import Conflict, IllegalMove, Incomplete
 from requests.models import InformationRequest, Parent, RequestEvent, Topic
 from toolkid.actors import Actor
+from toolkid.errors import Conflict, IllegalMove, Incomplete
 from toolkid.models import Organisation
 
 #: The RequestEvent kind written on every request that relies on a revoked declaration.

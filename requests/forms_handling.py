@@ -2,7 +2,7 @@
 
 Forms only *parse* what was typed (text, dates, choices). What the protocol requires (a
 motivation, the four confirmations, a second person) is checked by the services and comes back
-as ``requests.errors.Incomplete(errors)``; :func:`add_service_errors` puts those messages
+as ``toolkid.errors.Incomplete(errors)``; :func:`add_service_errors` puts those messages
 beside the fields they name, so the browser and the service never disagree (``requests.rules``
 is the one source). Field names therefore equal the services' error keys.
 

@@ -2,7 +2,7 @@
 
 Each ``missing_for_*`` function returns ``{field_name: Dutch message}``; an empty dict means
 nothing is missing. Forms show the messages beside their fields; services raise
-``requests.errors.Incomplete(errors)`` with the same dict, so the browser and the service can
+``toolkid.errors.Incomplete(errors)`` with the same dict, so the browser and the service can
 never disagree about what the protocol requires.
 
 Field names are the model's own where there is one. Related data uses form-style keys:

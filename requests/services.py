@@ -42,7 +42,6 @@ from audit.models import AuditAction
 from consent.models import ConsentDeclaration
 from requests import clock, rules, selectors
 from requests.bsn import is_valid_bsn, normalise_bsn
-from requests.errors import Conflict, IllegalMove, Incomplete
 from requests.models import (
     Child,
     ConsentPath,
@@ -62,6 +61,7 @@ from requests.models import (
 )
 from requests.workflow import WITHDRAWABLE, RequestStatus
 from toolkid.actors import Actor
+from toolkid.errors import Conflict, IllegalMove, Incomplete
 from toolkid.models import Organisation, Role, User
 from toolkid.services import role_group
 from toolkid.working_calendar import explain_due_date

@@ -57,7 +57,6 @@ from guardian.shortcuts import assign_perm
 from audit.events import record
 from audit.models import AuditAction
 from requests import clock, selectors
-from requests.errors import IllegalMove, Incomplete
 from requests.models import (
     ClockEventKind,
     DeadlineNotice,
@@ -83,6 +82,7 @@ from requests.services import (
 from requests.workflow import OPEN_FOR_PROVIDER, RequestStatus
 from toolkid import notifications
 from toolkid.actors import Actor
+from toolkid.errors import IllegalMove, Incomplete
 from toolkid.models import NotificationKind, Organisation, OrganisationKind, Role, User
 from toolkid.notifications import Recipient
 from toolkid.selectors import members_with_role

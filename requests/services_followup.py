@@ -44,7 +44,6 @@ from requests import rules_followup, selectors
 from requests import selectors_followup as fsel
 from requests import services as base
 from requests.bsn import is_valid_bsn, normalise_bsn
-from requests.errors import IllegalMove, Incomplete
 from requests.models import (
     DUTY_SIDES,
     PARENT_FACING_DUTIES,
@@ -73,6 +72,7 @@ from requests.models import (
 )
 from requests.workflow import OPEN_FOR_PROVIDER, ReleaseStatus, RequestStatus, SecondaryUseStatus
 from toolkid.actors import Actor
+from toolkid.errors import IllegalMove, Incomplete
 from toolkid.models import Organisation, OrganisationKind, Role
 from toolkid.working_calendar import explain_due_date
 

@@ -28,7 +28,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from requests import rules, selectors
-from requests.errors import Conflict, IllegalMove, Incomplete
 from requests.forms import (
     REVIEW_SLUG,
     REVIEW_TITLE,
@@ -46,6 +45,7 @@ from requests.services import request_draft_create, request_draft_update, reques
 from requests.workflow import OPEN_FOR_PROVIDER, RequestStatus
 from toolkid import workdays
 from toolkid.actors import Actor
+from toolkid.errors import Conflict, IllegalMove, Incomplete
 from toolkid.models import ClosureDay, Role
 from toolkid.working_calendar import decree_days
 

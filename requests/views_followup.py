@@ -35,7 +35,6 @@ from requests import forms_followup as ff
 from requests import rules_followup, selectors
 from requests import selectors_followup as fsel
 from requests import services_followup as svc
-from requests.errors import Conflict, IllegalMove, Incomplete
 from requests.forms_handling import add_service_errors
 from requests.models import (
     ConsentPath,
@@ -54,6 +53,7 @@ from requests.models import (
 from requests.workflow import ReleaseStatus, RequestStatus, ReverseStatus, SecondaryUseStatus
 from toolkid import workdays, working_calendar
 from toolkid.actors import Actor
+from toolkid.errors import Conflict, IllegalMove, Incomplete
 from toolkid.models import Role
 
 S = RequestStatus

@@ -41,7 +41,6 @@ from requests import forms_handling as f
 from requests import selectors, selectors_history, services, views_followup, views_letters  # issue 6
 from requests import selectors_deadlines as deadline_selectors  # issue 5
 from requests import services_deadlines as deadline_services  # issue 5
-from requests.errors import Conflict, IllegalMove, Incomplete
 from requests.models import (
     FOLLOWUP_EVENT_LABELS,
     ConsentPath,
@@ -53,6 +52,7 @@ from requests.models import (
 from requests.workflow import OPEN_FOR_PROVIDER, VISIBLE_TO_PROVIDER, WITHDRAWABLE, RequestStatus
 from toolkid import workdays, working_calendar
 from toolkid.actors import Actor
+from toolkid.errors import Conflict, IllegalMove, Incomplete
 from toolkid.models import Role, User
 from toolkid.selectors import members_with_role
 

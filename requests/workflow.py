@@ -4,7 +4,7 @@ Transitions only move the state. What a move requires (a motivation, a confirmat
 person) is checked by the service that calls it (``requests/services.py``), which locks the row,
 writes the RequestEvent and the audit event in the same transaction, and schedules side effects
 on commit. An illegal move raises ``django_fsm.TransitionNotAllowed``; services translate it
-into ``requests.errors.IllegalMove`` with a Dutch message.
+into ``toolkid.errors.IllegalMove`` with a Dutch message.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from consent.models import ConsentDeclaration, ConsentGiver
-from requests.errors import Incomplete
 from requests.models import (
     ConsentPath,
     Decision,
@@ -34,6 +33,7 @@ from requests.services import (
 )
 from requests.workflow import RequestStatus
 from toolkid.actors import Actor
+from toolkid.errors import Incomplete
 from toolkid.models import Membership, Organisation, User
 
 S = RequestStatus

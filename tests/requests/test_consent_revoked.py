@@ -12,7 +12,6 @@ import pytest
 from django.utils import timezone
 
 from consent.services import consent_revoke
-from requests.errors import IllegalMove
 from requests.models import ConsentPath, Decision, RequestEvent
 from requests.selectors import timeline_for
 from requests.services import (
@@ -22,6 +21,7 @@ from requests.services import (
     request_take,
 )
 from requests.workflow import RequestStatus
+from toolkid.errors import IllegalMove
 
 from .helpers import (
     ALL_CONFIRMED,
@@ -203,7 +203,7 @@ def test_r29_redecided_while_in_progress_stays_in_progress(
 def test_redecide_from_a_stale_page_is_a_conflict_without_revealing_a_pending_refusal(
     filed_request, requester_actor, clinician_actor
 ):
-    from requests.errors import Conflict
+    from toolkid.errors import Conflict
 
     request = request_take(actor=clinician_actor, request=filed_request("A"))
     _revoke(fresh(request), requester_actor)

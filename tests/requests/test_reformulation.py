@@ -16,7 +16,6 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
-from requests.errors import IllegalMove
 from requests.models import RequestEvent
 from requests.services import (
     request_draft_update,
@@ -25,6 +24,7 @@ from requests.services import (
     request_take,
 )
 from requests.workflow import RequestStatus
+from toolkid.errors import IllegalMove
 from toolkid.models import ClosureDay
 
 from .helpers import assert_refused, fresh

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from requests.errors import IllegalMove
 from requests.models import Decision, LegalAdviceOrigin, LegalAdviceStatus
 from requests.selectors import (
     decision_visible_to,
@@ -31,6 +30,7 @@ from requests.services import (
     request_withdraw,
 )
 from requests.workflow import RequestStatus
+from toolkid.errors import IllegalMove
 from toolkid.models import Role
 
 from .helpers import actor_for, assert_refused, decide, fresh

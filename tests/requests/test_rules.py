@@ -14,7 +14,6 @@ from django.utils import timezone
 
 from consent.models import ConsentDeclaration
 from requests import rules
-from requests.errors import Incomplete
 from requests.models import (
     Child,
     ConsentPath,
@@ -26,6 +25,7 @@ from requests.models import (
     RequestedTopic,
 )
 from requests.services import request_draft_create, request_draft_update, request_submit
+from toolkid.errors import Incomplete
 from toolkid.models import OrganisationKind
 
 from .helpers import PATH_B_FIELDS, PATH_C_FIELDS, assert_refused, fresh

@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from requests import services
 from requests import views_handling as vh
-from requests.errors import Conflict, Incomplete
 from requests.models import Decision, ParentConsultationOutcome, RequestedTopic, RequestEvent
 from requests.workflow import RequestStatus
 from tests.conftest import verify_client
+from toolkid.errors import Conflict, Incomplete
 
 from .helpers import (
     ALL_CONFIRMED,

@@ -9,10 +9,10 @@ import uuid
 import pytest
 from django.http import Http404
 
-from requests.errors import IllegalMove
 from requests.models import InformationRequest, RequestEvent
 from requests.services import request_submit
 from requests.workflow import RequestStatus
+from toolkid.errors import IllegalMove
 
 from .helpers import actor_for, audit_events_for
 

@@ -10,7 +10,6 @@ from django.core.exceptions import PermissionDenied
 from guardian.shortcuts import get_perms
 
 from audit.models import AuditAction, AuditEvent
-from requests.errors import Conflict, IllegalMove
 from requests.models import Decision, RequestEvent
 from requests.services import (
     request_acknowledge,
@@ -22,6 +21,7 @@ from requests.services import (
     request_withdraw,
 )
 from requests.workflow import RequestStatus
+from toolkid.errors import Conflict, IllegalMove
 
 from .helpers import ALL_CONFIRMED, assert_refused, audit_events_for, decide, event_kinds, fill_answer, fresh
 

@@ -10,7 +10,6 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from requests.errors import IllegalMove
 from requests.models import Decision, ParentConsultationOutcome, RequestEvent
 from requests.services import (
     request_confirm_refusal,
@@ -21,6 +20,7 @@ from requests.services import (
     request_take,
 )
 from requests.workflow import RequestStatus
+from toolkid.errors import IllegalMove
 
 from .helpers import (
     ALL_CONFIRMED,

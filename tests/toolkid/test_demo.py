@@ -22,7 +22,6 @@ from consent.models import ConsentDeclaration
 from consent.validation import PDF, validate_document
 from requests import selectors, services
 from requests.bsn import is_valid_bsn
-from requests.errors import Incomplete
 from requests.models import (
     ConsentPath,
     Decision,
@@ -39,6 +38,7 @@ from requests.workflow import OPEN_FOR_PROVIDER, RequestStatus
 from tests.audit.helpers import raw_sql
 from tests.conftest import verify_client
 from toolkid.actors import Actor
+from toolkid.errors import Incomplete
 from toolkid.management import demo, demo_requests
 from toolkid.models import (
     ClosureDay,

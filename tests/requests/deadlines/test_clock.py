@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
 from requests import selectors
-from requests.errors import IllegalMove, Incomplete
 from requests.models import (
     ClockEventKind,
     DeadlineNoticeKind,
@@ -30,6 +29,7 @@ from requests.services_deadlines import (
     request_contest_extension,
     request_extend_deadline,
 )
+from toolkid.errors import IllegalMove, Incomplete
 from toolkid.models import NotificationKind
 
 from ..helpers import fresh, take

@@ -13,7 +13,6 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
 
-from requests.errors import IllegalMove, Incomplete
 from requests.models import (
     PARENT_FACING_DUTIES,
     DeadlineNoticeKind,
@@ -40,6 +39,7 @@ from requests.services_followup import (
 from requests.workflow import ReleaseStatus, RequestStatus
 from tests.requests.deadlines.support import at, notification_texts, sent, tells_to_contact_parent
 from tests.requests.helpers import ALL_CONFIRMED, audit_events_for, decide, fill_answer, fresh
+from toolkid.errors import IllegalMove, Incomplete
 from toolkid.models import Notification, NotificationKind
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,6 @@ from django.http import Http404
 
 from audit.models import AuditAction, AuditEvent, AuditOutcome
 from requests import rules_followup
-from requests.errors import IllegalMove, Incomplete
 from requests.models import ReverseQuestion, ReverseQuestionEvent
 from requests.selectors_followup import reverse_get_for, reverse_questions_for, tasks_for
 from requests.services_followup import (
@@ -27,6 +26,7 @@ from requests.services_followup import (
 )
 from requests.workflow import ReverseStatus
 from tests.requests.helpers import actor_for
+from toolkid.errors import IllegalMove, Incomplete
 from toolkid.models import ClosureDay, OrganisationKind
 from toolkid.working_calendar import explain_due_date
 

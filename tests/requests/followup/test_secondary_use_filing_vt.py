@@ -11,7 +11,6 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditOutcome
-from requests.errors import IllegalMove, Incomplete
 from requests.models import (
     ApprovedFiling,
     Deviation,
@@ -33,6 +32,7 @@ from requests.services_followup import (
 from requests.workflow import SecondaryUseStatus
 from tests.requests.deadlines.support import at
 from tests.requests.helpers import audit_events_for, fresh, take
+from toolkid.errors import IllegalMove, Incomplete
 
 pytestmark = pytest.mark.django_db
 
