@@ -139,7 +139,7 @@ def test_base_defaults_to_sqlite_and_the_filesystem_broker():
     assert Path(values["transport_options"]["data_folder_in"]).is_relative_to(ROOT / "var")
 
 
-PUBLISH_TO_EMBEDDED_BROKER = """
+DECLARE_ON_EMBEDDED_BROKER = """
 import django
 django.setup()
 from kombu import Exchange, Queue
@@ -157,7 +157,7 @@ def test_embedded_broker_keeps_its_exchange_tables_under_the_var_dir(tmp_path):
     workdir.mkdir()
     env = clean_env("toolkid.settings.base", TOOLKID_VAR_DIR=str(var_dir), PYTHONPATH=str(ROOT))
     result = subprocess.run(
-        [sys.executable, "-c", PUBLISH_TO_EMBEDDED_BROKER],
+        [sys.executable, "-c", DECLARE_ON_EMBEDDED_BROKER],
         cwd=workdir, env=env, capture_output=True, text=True, timeout=120,
     )
     assert result.returncode == 0, result.stderr
