@@ -28,6 +28,8 @@ messages: $(STAMP)
 migrate: install messages
 	$(PY) manage.py migrate --no-input
 
+# The demo data comes from the demo app (demo/): installed by the dev settings (manage.py's
+# default), the test and e2e settings, never by production, where load_demo does not exist.
 demo: migrate
 	$(PY) manage.py load_demo
 
@@ -35,7 +37,9 @@ run: demo
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	@bash scripts/run-dev.sh $(HOST) $(PORT)
 
+# The import contracts first (pyproject.toml [tool.importlinter]): a wrong arrow fails fast.
 test: install messages
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Audit report benchmark on a temporary SQLite file: PDF render time, CSV streaming memory.

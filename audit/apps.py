@@ -7,3 +7,11 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = _("Audit")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # The audit app's own codes; every other app registers its codes (and its retention
+        # sources, audit.retention) from its own ready(): audit imports no domain app.
+        from audit.audit_codes import AuditLogCode
+        from audit.catalogue import register
+
+        register(AuditLogCode)

@@ -23,10 +23,11 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
+from .audit_codes import AuditLogCode
 from .models import GENESIS_HASH, AuditChainHead, AuditEvent, RetentionRecord
 
 #: The event a retention run writes; its payload repeats the anchor (audit.retention).
-RETENTION_EVENT = "retention.deleted"
+RETENTION_EVENT: str = AuditLogCode.RETENTION_DELETED.value
 
 #: The columns covered by the hash, in the shape of ``AuditEvent.objects.values()``.
 HASHED_FIELDS: tuple[str, ...] = (
@@ -149,6 +150,30 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
     rows = rows.values_list("id", "hash", *HASHED_FIELDS)
 
     anchor_seq, anchor_hash = retention_anchor()
+    walked = _walk(rows, anchor_seq, anchor_hash, batch_size)
+    if isinstance(walked, VerifyResult):
+        return walked
+    broken = _unattested_anchor(walked, anchor_seq) or _end_not_at_head(head, walked, anchor_seq)
+    if broken:
+        return broken
+    if head is None:
+        return VerifyResult(True, 0, anchor_seq=anchor_seq)
+    broken = _event_past_head(walked.checked, anchor_seq)
+    return broken or VerifyResult(True, walked.checked, anchor_seq=anchor_seq)
+
+
+@dataclass(frozen=True)
+class _Walked:
+    """Where an unbroken walk over the events ended."""
+
+    checked: int
+    last_seq: int
+    last_hash: str
+    attested: bool
+
+
+def _walk(rows, anchor_seq: int, anchor_hash: str, batch_size: int) -> VerifyResult | _Walked:
+    """Each event against the one before it: the first broken event, or where the walk ended."""
     attested = anchor_seq == 0
     checked = 0
     expected_seq = anchor_seq + 1
@@ -157,13 +182,7 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
         pk, stored_hash = row[0], row[1]
         fields = dict(zip(HASHED_FIELDS, row[2:], strict=True))
         seq = fields["seq"]
-        problem = ""
-        if seq != expected_seq:
-            problem = f"volgnummer {expected_seq} ontbreekt (gevonden: {seq})"
-        elif fields["prev_hash"] != expected_prev:
-            problem = "prev_hash verwijst niet naar de vorige gebeurtenis"
-        elif compute_hash(fields, fields["prev_hash"]) != stored_hash:
-            problem = "hash klopt niet met de inhoud (gebeurtenis gewijzigd)"
+        problem = _event_problem(fields, stored_hash, expected_seq, expected_prev)
         if problem:
             return VerifyResult(False, checked, seq, problem, pk, anchor_seq)
         if not attested and fields["event"] == RETENTION_EVENT:
@@ -174,26 +193,46 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
         checked += 1
         expected_seq = seq + 1
         expected_prev = stored_hash
+    return _Walked(checked, expected_seq - 1, expected_prev, attested)
 
-    last_seq = expected_seq - 1
-    if not attested:
-        return VerifyResult(
-            False,
-            checked,
-            anchor_seq + 1,
-            f"het anker uit het bewaarregister (seq={anchor_seq}) wordt door geen "
-            f"{RETENTION_EVENT}-gebeurtenis in de keten bevestigd (oudste gebeurtenissen "
-            "verwijderd buiten de bewaartermijn om?)",
-            anchor_seq=anchor_seq,
-        )
+
+def _event_problem(fields: dict, stored_hash: str, expected_seq: int, expected_prev: str) -> str:
+    """Why one event breaks the chain (Dutch, for the report), or empty when it does not."""
+    seq = fields["seq"]
+    if seq != expected_seq:
+        return f"volgnummer {expected_seq} ontbreekt (gevonden: {seq})"
+    if fields["prev_hash"] != expected_prev:
+        return "prev_hash verwijst niet naar de vorige gebeurtenis"
+    if compute_hash(fields, fields["prev_hash"]) != stored_hash:
+        return "hash klopt niet met de inhoud (gebeurtenis gewijzigd)"
+    return ""
+
+
+def _unattested_anchor(walked: _Walked, anchor_seq: int) -> VerifyResult | None:
+    if walked.attested:
+        return None
+    return VerifyResult(
+        False,
+        walked.checked,
+        anchor_seq + 1,
+        f"het anker uit het bewaarregister (seq={anchor_seq}) wordt door geen "
+        f"{RETENTION_EVENT}-gebeurtenis in de keten bevestigd (oudste gebeurtenissen "
+        "verwijderd buiten de bewaartermijn om?)",
+        anchor_seq=anchor_seq,
+    )
+
+
+def _end_not_at_head(head: AuditChainHead | None, walked: _Walked, anchor_seq: int) -> VerifyResult | None:
+    """The walk must end where the chain head says the chain ends (removed newest events)."""
+    checked, last_seq = walked.checked, walked.last_seq
     if head is None:
         if checked:
             return VerifyResult(
                 False, checked, last_seq, "ketenkop ontbreekt terwijl er gebeurtenissen zijn",
                 anchor_seq=anchor_seq,
             )
-        return VerifyResult(True, 0, anchor_seq=anchor_seq)
-    if head.last_seq != last_seq or head.last_hash != expected_prev:
+        return None
+    if head.last_seq != last_seq or head.last_hash != walked.last_hash:
         return VerifyResult(
             False,
             checked,
@@ -202,6 +241,10 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
             "(gebeurtenissen verwijderd?)",
             anchor_seq=anchor_seq,
         )
+    return None
+
+
+def _event_past_head(checked: int, anchor_seq: int) -> VerifyResult | None:
     # An event past the head was not appended by audit.events.record (the head moves in the
     # same transaction as every legitimate event). Read the maximum first, then the head:
     # a legitimate event seen by the first query is then always covered by the second.
@@ -219,4 +262,4 @@ def verify_chain(batch_size: int = 2000) -> VerifyResult:
             f"gebeurtenis buiten de keten: seq={max_seq} staat na de ketenkop (seq={head_seq})",
             anchor_seq=anchor_seq,
         )
-    return VerifyResult(True, checked, anchor_seq=anchor_seq)
+    return None

@@ -16,6 +16,9 @@ Two things callers should know:
 
 Payloads carry identifiers, never free text: :func:`record` refuses long strings,
 control characters and anything that is not plain JSON of str/int/bool/None.
+
+Event codes come from the apps' catalogues (:mod:`audit.catalogue`): :func:`record` refuses a
+code no app registered, so a typo fails loudly instead of leaving an event nobody finds.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from .catalogue import is_registered
 from .chain import HASHED_FIELDS, compute_hash, normalise_ip
 from .models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent, AuditOutcome
 
@@ -89,7 +93,8 @@ def record(
     - ``actor``: who acts (user, role, organisation, address). ``None`` only where nobody is
       known yet, e.g. a failed login of an unknown name: pass ``username`` and ``ip_address``.
       For a system actor, ``on_behalf_of`` defaults to its job name.
-    - ``event``: a dotted code, e.g. ``"request.read"``, ``"auth.login_failed"``.
+    - ``event``: a registered dotted code (a member of an app's catalogue, e.g.
+      ``ConsentAuditCode.CREATED``; see :mod:`audit.catalogue`). An unknown code is refused.
     - ``action``/``outcome``: :class:`AuditAction` / :class:`AuditOutcome` values.
     - ``obj``: the object concerned; or ``object_type`` (``app_label.modelname``) and
       ``object_id`` for one that is not at hand (or no longer exists).
@@ -198,13 +203,55 @@ def _event_values(
     on_behalf_of: str,
 ) -> dict[str, Any]:
     """Validate the caller's input and turn it into column values (all but seq/time/hashes)."""
+    event = _checked_code(event, action, outcome)
+    object_type, object_id = _object_columns(obj, object_type, object_id)
+    if parent_ref and not _PARENT_REF.match(parent_ref):
+        raise ValueError(
+            f"parent_ref must be an opaque reference like 'ouder:42' (use parent_ref_for), "
+            f"got {parent_ref!r}"
+        )
+    who = _actor_columns(actor, username=username, ip_address=ip_address, on_behalf_of=on_behalf_of)
+    values: dict[str, Any] = {
+        "event": event,
+        "action": str(action),
+        "outcome": str(outcome),
+        **who,
+        "parent_ref": parent_ref or "",
+        "object_type": object_type or "",
+        "object_id": object_id,
+        "payload": _clean_payload(payload if payload is not None else {}),
+    }
+    for name in ("event", "username", "role", "on_behalf_of", "object_type", "object_id"):
+        max_length = AuditEvent._meta.get_field(name).max_length
+        if len(values[name]) > max_length:
+            raise ValueError(f"{name} is longer than {max_length} characters")
+        if _CONTROL_CHARS.search(values[name]):
+            raise ValueError(f"{name} contains control characters")
+    return values
+
+
+def _checked_code(event: str, action: str, outcome: str) -> str:
+    """The event code as a plain string, once it, the action and the outcome are known."""
     if not isinstance(event, str) or not _EVENT_CODE.match(event):
         raise ValueError(f"event must be a dotted code like 'request.read', got {event!r}")
+    # A code nobody registered (a typo, a code left out of its catalogue) would be a silent
+    # hole in the trail: nobody searching for the real code finds the event, and the reports
+    # could not say what it means.
+    if not is_registered(event):
+        raise ValueError(
+            f"unknown audit code {event!r}: add it to the app's catalogue of audit codes "
+            "(a TextChoices registered from AppConfig.ready(), see audit.catalogue)"
+        )
     if action not in AuditAction.values:
         raise ValueError(f"unknown audit action {action!r}; use AuditAction")
     if outcome not in AuditOutcome.values:
         raise ValueError(f"unknown audit outcome {outcome!r}; use AuditOutcome")
+    # The plain value, also when a TextChoices member is passed.
+    return str(event)
 
+
+def _object_columns(obj: models.Model | None, object_type: str, object_id: str) -> tuple[str, str]:
+    """``(object_type, object_id)`` from the object, or as passed when there is none."""
     if obj is not None:
         if object_type or object_id:
             raise ValueError("pass obj, or object_type and object_id, not both")
@@ -215,13 +262,13 @@ def _event_values(
     object_id = "" if object_id is None else str(object_id)
     if object_id and not object_type:
         raise ValueError("object_id needs an object_type")
+    return object_type, object_id
 
-    if parent_ref and not _PARENT_REF.match(parent_ref):
-        raise ValueError(
-            f"parent_ref must be an opaque reference like 'ouder:42' (use parent_ref_for), "
-            f"got {parent_ref!r}"
-        )
 
+def _actor_columns(
+    actor: Actor | None, *, username: str, ip_address: str | None, on_behalf_of: str
+) -> dict[str, Any]:
+    """Who acted, from where, as column values (user, name, role, organisation, address)."""
     user = None
     organisation = None
     role = ""
@@ -250,29 +297,14 @@ def _event_values(
         address = normalise_ip(address)
     except ValueError:
         raise ValueError(f"not an IP address: {address!r}") from None
-
-    values: dict[str, Any] = {
-        "event": event,
-        "action": str(action),
-        "outcome": str(outcome),
+    return {
         "user_id": user.pk if user is not None else None,
         "username": username or "",
         "role": role,
         "organisation_id": organisation.pk if organisation is not None else None,
         "on_behalf_of": on_behalf_of or "",
-        "parent_ref": parent_ref or "",
-        "object_type": object_type or "",
-        "object_id": object_id,
         "ip_address": address,
-        "payload": _clean_payload(payload if payload is not None else {}),
     }
-    for name in ("event", "username", "role", "on_behalf_of", "object_type", "object_id"):
-        max_length = AuditEvent._meta.get_field(name).max_length
-        if len(values[name]) > max_length:
-            raise ValueError(f"{name} is longer than {max_length} characters")
-        if _CONTROL_CHARS.search(values[name]):
-            raise ValueError(f"{name} contains control characters")
-    return values
 
 
 def _clean_payload(payload: dict) -> dict:

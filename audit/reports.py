@@ -27,6 +27,7 @@ from django.utils.formats import number_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from audit import catalogue
 from audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
 from toolkid.models import Role
 
@@ -71,6 +72,8 @@ class ReportRow:
     on_behalf_of: str
     action: str
     event: str
+    #: What the event code means, in words (its app's catalogue; the code itself if unknown).
+    event_label: str
     outcome: str
     outcome_code: str
     object: str
@@ -92,7 +95,10 @@ class ReportRow:
 
     @property
     def what(self) -> str:
-        return f"{self.action} · {self.event}"
+        """The action and the event in words, with the code for finding it in the CSV."""
+        if self.event_label == self.event:
+            return f"{self.action} · {self.event}"
+        return f"{self.action} · {self.event_label} ({self.event})"
 
     @property
     def about(self) -> str:
@@ -105,12 +111,17 @@ class _Labels:
     def __init__(self):
         self.actions = {value: str(label) for value, label in AuditAction.choices}
         self.outcomes = {value: str(label) for value, label in AuditOutcome.choices}
+        self.events = catalogue.codes()
         self.roles = {value: str(label) for value, label in Role.choices}
         self.roles["functioneel_beheerder"] = _("Functioneel beheerder")
         self.roles["systeem"] = _("Systeem")
 
     def role(self, value: str) -> str:
         return ", ".join(self.roles.get(code, code) for code in value.split(",") if code)
+
+    def event(self, code: str) -> str:
+        # A code no app registers any more (retired) still reads as itself.
+        return self.events.get(code, code)
 
     def row(self, values: tuple) -> ReportRow:
         (
@@ -139,6 +150,7 @@ class _Labels:
             on_behalf_of=on_behalf_of,
             action=self.actions.get(action, action),
             event=event,
+            event_label=self.event(event),
             outcome=self.outcomes.get(outcome, outcome),
             outcome_code=outcome,
             object=f"{object_type} {object_id}".strip(),
@@ -183,6 +195,8 @@ def _cell(value) -> str:
 
 
 def csv_header() -> list[str]:
+    """The columns, in this order. "Gebeurtenis" is the code (stable, for scripts and for
+    searching), "Omschrijving" what it means in the active language."""
     return [
         _("Volgnummer"),
         _("Tijdstip"),
@@ -192,6 +206,7 @@ def csv_header() -> list[str]:
         _("Namens"),
         _("Actie"),
         _("Gebeurtenis"),
+        _("Omschrijving"),
         _("Uitkomst"),
         _("Objecttype"),
         _("Object-id"),
@@ -243,6 +258,7 @@ def csv_lines(queryset: QuerySet[AuditEvent], *, lines_per_chunk: int = 500) -> 
                     _cell(on_behalf_of),
                     labels.actions.get(action, action),
                     _cell(event),
+                    _cell(labels.event(event)),
                     labels.outcomes.get(outcome, outcome),
                     _cell(object_type),
                     _cell(object_id),

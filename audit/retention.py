@@ -4,26 +4,16 @@ Two rules, each with a configurable term (read from settings, never below the le
 
 ``case_file`` — ``TOOLKID_RETENTION_CASE_YEARS`` (default and minimum 20)
     The medical (WGBO) and youth-care (Jeugdwet) file is kept 20 years after its *last
-    change*; the records of an exchange belong with it. So:
+    change*; the records of an exchange belong with it. Which records those are, when each
+    has expired and what keeps it, the apps that own them say: each registers a
+    :class:`RetentionSource` from its ``AppConfig.ready()`` (:func:`register_source`). This
+    module knows no domain app. A source's expiry may depend on another kind's (a record that
+    is kept protects what it points at): it asks the run's :class:`RetentionScan` for the
+    records of that kind still kept, by kind name, without importing the other app.
 
-    - an information request whose last change (``updated_at``, or its newest timeline
-      event if later) is older than the term — with its cascade (children, topics,
-      timeline, legal advice, object permissions) and the history rows that
-      django-simple-history keeps of all of them (a deleted record whose copies remain in
-      a history table is not deleted);
-    - a reverse question (R3, "vraag aan de jeugdhulp") whose last change (``updated_at``,
-      or its newest event if later) is older than the term — with its events and
-      deviations, and their history rows;
-    - a Kindcheck (L4) whose last change (created, or its newest history row, e.g. the
-      next steps recorded later) is older than the term, when no remaining reverse question
-      points at it — with its deviations and history rows (the notes on the concerns and
-      the children's ages go with it);
-    - a consent declaration whose last change (created, or its newest history row, e.g.
-      the revocation) is older than the term, when no remaining request points at it and
-      its parent has no remaining request; its uploaded document goes too;
-    - a parent whose last change is older than the term, when no request, reverse
-      question, Kindcheck or consent declaration of that parent remains (each of them
-      protects the parent in the database).
+    A deleted record goes with its cascade, its uploaded files and the rows
+    django-simple-history keeps of all of them (a deleted record whose copies remain in a
+    history table is not deleted): :func:`delete_with_cascade`, the default for every source.
 
 ``audit_log`` — ``TOOLKID_RETENTION_AUDIT_YEARS`` (default and minimum 5)
     Audit events older than the term, but only as a **prefix** of the hash chain (the
@@ -46,19 +36,21 @@ import datetime as dt
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import OuterRef, Subquery
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from simple_history.exceptions import NotHistoricalModelError
 from simple_history.utils import get_history_model_for_model
 
-from audit.chain import RETENTION_EVENT
+from audit.audit_codes import AuditLogCode
 from audit.events import record
 from audit.models import (
     AUDIT_MINIMUM_YEARS,
@@ -75,23 +67,10 @@ logger = logging.getLogger(__name__)
 #: WGBO art. 7:454 lid 3 and Jeugdwet art. 7.3.8: 20 years after the last change (L6).
 CASE_MINIMUM_YEARS = 20
 
-#: ``ExpiredItem.kind`` values, in the order a run deletes them (requests protect the
-#: consents and parents they point at; reverse questions point at a Kindcheck and protect
-#: their parent; Kindchecks protect their parent).
-KIND_REQUEST = "request"
-KIND_REVERSE_QUESTION = "reverse_question"
-KIND_KINDCHECK = "kindcheck"
-KIND_CONSENT = "consent"
-KIND_PARENT = "parent"
+#: ``ExpiredItem.kind`` of the oldest part of the audit chain; always the last kind of a run
+#: (it takes the chain head's lock: keep that short). The case-record kinds are the
+#: registered sources' (:func:`kinds`).
 KIND_AUDIT_PREFIX = "audit_prefix"
-KIND_ORDER = (
-    KIND_REQUEST,
-    KIND_REVERSE_QUESTION,
-    KIND_KINDCHECK,
-    KIND_CONSENT,
-    KIND_PARENT,
-    KIND_AUDIT_PREFIX,
-)
 
 # Serialises runs on PostgreSQL (SQLite serialises writers anyway): an arbitrary constant.
 _ADVISORY_LOCK_KEY = 7_513_006
@@ -173,101 +152,172 @@ class RetentionResult:
         return dict(totals)
 
 
-# --- what has expired --------------------------------------------------------------------
+# --- the sources: registered by the apps that own the records ----------------------------
 
 
-def _latest_history(model: type[models.Model]):
+def delete_with_cascade(item: ExpiredItem) -> int | str:
+    """Delete one case record with its cascade, its history rows and (after the commit) its
+    uploaded files; the number of rows removed, or the reason it could not be (a record that
+    still needs it protects it). The default way a :class:`RetentionSource` deletes."""
+    from django.apps import apps
+
+    model = apps.get_model(item.object_type)
+    instance = model.objects.filter(pk=item.object_id).first()
+    if instance is None:
+        return 0
+    try:
+        with transaction.atomic():
+            collector = Collector(using=model.objects.db, origin=instance)
+            collector.collect([instance])
+            documents = _documents_of(collector)
+            # Read the keys now: Collector.delete() sets them to None on the instances.
+            keys = _keys_of(collector)
+            deleted, _per_model = collector.delete()
+            deleted += _purge_history(keys)
+    except (ProtectedError, RestrictedError) as error:
+        blocking = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
+        return "beschermd door " + ", ".join(sorted({obj._meta.label_lower for obj in blocking}))
+    for storage, name in documents:
+        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+    return deleted
+
+
+@dataclass(frozen=True)
+class RetentionSource:
+    """One kind of case record an app keeps under a retention rule, registered by that app.
+
+    - ``kind``: the name of the kind (``ExpiredItem.kind``, the register, the run's counts).
+    - ``model``: the model whose rows are the records (what :meth:`RetentionScan.kept` returns
+      rows of, unless ``kept`` says otherwise).
+    - ``label``: the kind in words, plural (the command's output).
+    - ``order``: when a run deletes this kind; lower first. A record that protects another
+      (points at it in the database) goes before it.
+    - ``expired(cutoff, scan)``: the records that have outlived their term, annotated with
+      ``last_change``; ``cutoff`` is the rule's (a change before it has expired), ``scan``
+      answers what other kinds keep.
+    - ``kept(cutoff, scan)``: the records that stay; by default every row of ``model`` that
+      ``expired`` does not list. Give it when it is cheaper to say directly.
+    - ``delete(item)``: removes one expired record; rows removed, or why it could not be.
+    """
+
+    kind: str
+    model: type[models.Model]
+    label: object
+    order: int
+    expired: Callable[[dt.datetime, RetentionScan], models.QuerySet]
+    kept: Callable[[dt.datetime, RetentionScan], models.QuerySet] | None = None
+    delete: Callable[[ExpiredItem], int | str] = delete_with_cascade
+    rule: str = RetentionRule.CASE_FILE
+
+
+_sources: dict[str, RetentionSource] = {}
+
+
+def register_source(source: RetentionSource) -> None:
+    """Add an app's kind of record. Registering the same source again (tests, autoreload) is
+    harmless; two sources claiming one kind is a configuration error."""
+    if source.kind == KIND_AUDIT_PREFIX:
+        raise ImproperlyConfigured(f"retention kind {KIND_AUDIT_PREFIX!r} is the audit log's own")
+    known = _sources.get(source.kind)
+    if known is not None and known is not source and known != source:
+        raise ImproperlyConfigured(f"retention kind {source.kind!r} is registered twice")
+    _sources[source.kind] = source
+
+
+def sources() -> list[RetentionSource]:
+    """The registered sources in the order a run deletes them."""
+    return sorted(_sources.values(), key=lambda source: (source.order, source.kind))
+
+
+def source_for(kind: str) -> RetentionSource:
+    try:
+        return _sources[kind]
+    except KeyError:
+        raise LookupError(f"no retention source of kind {kind!r} is registered") from None
+
+
+def kinds() -> tuple[str, ...]:
+    """Every kind a run deletes, in order: the registered sources', then the audit prefix."""
+    return (*(source.kind for source in sources()), KIND_AUDIT_PREFIX)
+
+
+class RetentionScan:
+    """What has expired on one day, worked out once per run. Sources ask it about each
+    other's kinds by name; the querysets are lazy, so a source's rule becomes a subquery of
+    another's."""
+
+    def __init__(self, policy: RetentionPolicy, today: dt.date):
+        self.policy = policy
+        self.today = today
+        self._expired: dict[str, models.QuerySet] = {}
+        self._kept: dict[str, models.QuerySet] = {}
+        self._asked: list[str] = []
+
+    def cutoff(self, source: RetentionSource) -> dt.datetime:
+        return self.policy.cutoff(source.rule, self.today)
+
+    def expired(self, kind: str) -> models.QuerySet:
+        """The records of ``kind`` that have expired (annotated with ``last_change``)."""
+        if kind not in self._expired:
+            source = source_for(kind)
+            with self._resolving(f"expired {kind}"):
+                self._expired[kind] = source.expired(self.cutoff(source), self)
+        return self._expired[kind]
+
+    def kept(self, kind: str) -> models.QuerySet:
+        """The records of ``kind`` that stay: inside their term, or kept by another record."""
+        if kind not in self._kept:
+            source = source_for(kind)
+            if source.kept is not None:
+                with self._resolving(f"kept {kind}"):
+                    self._kept[kind] = source.kept(self.cutoff(source), self)
+            else:
+                expired = self.expired(kind)
+                self._kept[kind] = source.model._default_manager.exclude(pk__in=expired.values("pk"))
+        return self._kept[kind]
+
+    @contextmanager
+    def _resolving(self, question: str) -> Iterator[None]:
+        """Refuse sources that (through each other) ask about themselves: no endless loop."""
+        if question in self._asked:
+            cycle = " -> ".join([*self._asked, question])
+            raise ImproperlyConfigured(f"retention sources depend on each other in a cycle: {cycle}")
+        self._asked.append(question)
+        try:
+            yield
+        finally:
+            self._asked.pop()
+
+
+# Helpers for the sources: "last change" from the history simple_history keeps.
+
+
+def latest_history(model: type[models.Model]) -> Subquery:
+    """The time of the newest history row of the outer row (simple_history)."""
     history = get_history_model_for_model(model)
     return Subquery(
         history.objects.filter(id=OuterRef("pk")).order_by("-history_date").values("history_date")[:1]
     )
 
 
-def _requests_with_last_change():
-    from requests.models import InformationRequest, RequestEvent
-
-    newest_event = Subquery(
-        RequestEvent.objects.filter(request=OuterRef("pk")).order_by("-occurred_at").values("occurred_at")[:1]
-    )
-    return InformationRequest.objects.annotate(
-        last_change=Greatest("updated_at", Coalesce(newest_event, "updated_at"))
-    )
-
-
-def _reverse_questions_with_last_change():
-    from requests.models import ReverseQuestion, ReverseQuestionEvent
-
-    newest_event = Subquery(
-        ReverseQuestionEvent.objects.filter(question=OuterRef("pk"))
-        .order_by("-occurred_at")
-        .values("occurred_at")[:1]
-    )
-    return ReverseQuestion.objects.annotate(
-        last_change=Greatest("updated_at", Coalesce(newest_event, "updated_at"))
-    )
-
-
-def _with_history_last_change(queryset: models.QuerySet) -> models.QuerySet:
+def with_history_last_change(queryset: models.QuerySet, *, changed: str = "created_at") -> models.QuerySet:
+    """``queryset`` annotated with ``last_change``: ``changed``, or the newest history row if
+    later (an edit, a revocation, next steps recorded afterwards)."""
     return queryset.annotate(
-        last_change=Greatest("created_at", Coalesce(_latest_history(queryset.model), "created_at"))
+        last_change=Greatest(changed, Coalesce(latest_history(queryset.model), changed))
     )
 
 
-def _expired_case_records(policy: RetentionPolicy, today: dt.date) -> list[ExpiredItem]:
-    from consent.models import ConsentDeclaration
-    from requests.models import Kindcheck, Parent
+# --- what has expired --------------------------------------------------------------------
 
-    rule = RetentionRule.CASE_FILE
-    cutoff = policy.cutoff(rule, today)
-    requests = _requests_with_last_change()
-    remaining_requests = requests.filter(last_change__gte=cutoff)
-    expired_requests = requests.filter(last_change__lt=cutoff).order_by("last_change", "pk")
 
-    questions = _reverse_questions_with_last_change()
-    remaining_questions = questions.filter(last_change__gte=cutoff)
-    expired_questions = questions.filter(last_change__lt=cutoff)
-
-    kindchecks = _with_history_last_change(Kindcheck.objects.all())
-    # A question still inside its term keeps the Kindcheck it was asked from.
-    expired_kindchecks = kindchecks.filter(last_change__lt=cutoff).filter(
-        ~Exists(remaining_questions.filter(kindcheck=OuterRef("pk")))
-    )
-    expired_kindcheck_ids = expired_kindchecks.values("pk")
-
-    consents = _with_history_last_change(ConsentDeclaration.objects.all())
-    expired_consents = (
-        consents.filter(last_change__lt=cutoff)
-        .filter(~Exists(remaining_requests.filter(consent_declaration=OuterRef("pk"))))
-        .filter(~Exists(remaining_requests.filter(parent=OuterRef("parent"))))
-    )
-    expired_consent_ids = expired_consents.values("pk")
-    parents = _with_history_last_change(Parent.objects.all())
-    expired_parents = (
-        parents.filter(last_change__lt=cutoff)
-        .filter(~Exists(remaining_requests.filter(parent=OuterRef("pk"))))
-        .filter(
-            ~Exists(
-                ConsentDeclaration.objects.filter(parent=OuterRef("pk")).exclude(pk__in=expired_consent_ids)
-            )
-        )
-        .filter(~Exists(remaining_questions.filter(parent=OuterRef("pk"))))
-        # A remaining Kindcheck: inside the term, or outside it but kept by a remaining question.
-        .filter(
-            ~Exists(Kindcheck.objects.filter(parent=OuterRef("pk")).exclude(pk__in=expired_kindcheck_ids))
-        )
-    )
-
+def _expired_case_records(scan: RetentionScan) -> list[ExpiredItem]:
     items = []
-    for kind, queryset in (
-        (KIND_REQUEST, expired_requests),
-        (KIND_REVERSE_QUESTION, expired_questions.order_by("last_change", "pk")),
-        (KIND_KINDCHECK, expired_kindchecks.order_by("last_change", "pk")),
-        (KIND_CONSENT, expired_consents.order_by("last_change", "pk")),
-        (KIND_PARENT, expired_parents.order_by("last_change", "pk")),
-    ):
+    for source in sources():
+        queryset = scan.expired(source.kind).order_by("last_change", "pk")
         object_type = queryset.model._meta.label_lower
         for pk, last_change in queryset.values_list("pk", "last_change"):
-            items.append(ExpiredItem(kind, rule, object_type, str(pk), last_change))
+            items.append(ExpiredItem(source.kind, source.rule, object_type, str(pk), last_change))
     return items
 
 
@@ -307,7 +357,7 @@ def expired_items(
     order a run deletes it. Reads only."""
     today = today or timezone.localdate()
     policy = policy or RetentionPolicy.from_settings()
-    items = _expired_case_records(policy, today)
+    items = _expired_case_records(RetentionScan(policy, today))
     prefix = _expired_audit_prefix(policy, today)
     if prefix is not None:
         items.append(prefix)
@@ -329,80 +379,108 @@ def retention_run(
     ``actor`` is a system actor (the command or the periodic task). ``today`` may only be
     moved for a dry run ("what would expire on …"); a real run always uses the real date.
     """
-    if not actor.is_system:
-        raise ValueError("retention runs as a system job (Actor.system(...)), never as a person")
-    real_today = timezone.localdate()
-    if today is not None and not dry_run and today != real_today:
-        raise ValueError("a real retention run uses today's date; move the date only for a dry run")
-    today = today or real_today
+    today = _run_date(actor, dry_run=dry_run, today=today)
     policy = policy or RetentionPolicy.from_settings()
     run_id = uuid.uuid4()
     if dry_run:
         return RetentionResult(run_id, today, True, policy, expired_items(today, policy=policy))
 
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
-                (locked,) = cursor.fetchone()
-            if not locked:
-                logger.info("retention: another run is in progress; nothing done")
-                return RetentionResult(run_id, today, False, policy, [], busy=True)
+        if not _run_lock():
+            logger.info("retention: another run is in progress; nothing done")
+            return RetentionResult(run_id, today, False, policy, [], busy=True)
         items = expired_items(today, policy=policy)
         result = RetentionResult(run_id, today, False, policy, items)
         if not items:
             return result
         run_at = timezone.now()
-        register = []
-        for item in items:
-            if item.kind == KIND_AUDIT_PREFIX:
-                continue  # last: it takes the chain head's lock; keep that short
-            deleted = _delete_case_record(item)
-            if isinstance(deleted, str):
-                result.skipped.append((item, deleted))
-                continue
-            result.deleted[item.kind] += deleted
-            register.append(_register_row(result, item, run_at, actor, deleted_count=deleted))
+        register = _delete_case_records(actor, result, run_at)
         prefix = next((item for item in items if item.kind == KIND_AUDIT_PREFIX), None)
         if prefix is not None:
-            up_to_seq = int(prefix.object_id.split("-")[1])
-            purged = AuditEvent.objects._purge_prefix(up_to_seq)
-            result.deleted[KIND_AUDIT_PREFIX] += purged.deleted
-            result.anchor_seq, result.anchor_hash = purged.anchor_seq, purged.anchor_hash
-            register.append(
-                _register_row(
-                    result,
-                    prefix,
-                    run_at,
-                    actor,
-                    deleted_count=purged.deleted,
-                    first_seq=purged.first_seq,
-                    anchor_seq=purged.anchor_seq,
-                    anchor_hash=purged.anchor_hash,
-                )
-            )
+            register.append(_purge_audit_prefix(actor, result, prefix, run_at))
         if not register:
             return result
         RetentionRecord.objects.bulk_create(register)
         # Last, after the purge: this event is the first link after the anchor's prefix.
-        record(
-            actor=actor,
-            event=RETENTION_EVENT,
-            action=AuditAction.DELETE,
-            object_type=RetentionRecord._meta.label_lower,
-            object_id=str(run_id),
-            payload={
-                "run_id": str(run_id),
-                "case_years": policy.case_years,
-                "audit_years": policy.audit_years,
-                "deleted": {kind: result.deleted[kind] for kind in KIND_ORDER if result.deleted[kind]},
-                "items": len(register),
-                "skipped": len(result.skipped),
-                "anchor_seq": result.anchor_seq,
-                "anchor_hash": result.anchor_hash or None,
-            },
-        )
+        _record_run(actor, result, items_registered=len(register))
     return result
+
+
+def _run_date(actor: Actor, *, dry_run: bool, today: dt.date | None) -> dt.date:
+    """The date a run goes by; refuses a person as actor and a moved date for a real run."""
+    if not actor.is_system:
+        raise ValueError("retention runs as a system job (Actor.system(...)), never as a person")
+    real_today = timezone.localdate()
+    if today is not None and not dry_run and today != real_today:
+        raise ValueError("a real retention run uses today's date; move the date only for a dry run")
+    return today or real_today
+
+
+def _run_lock() -> bool:
+    """Whether this run may go ahead: False when another run holds the lock (PostgreSQL)."""
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [_ADVISORY_LOCK_KEY])
+        (locked,) = cursor.fetchone()
+    return locked
+
+
+def _delete_case_records(actor: Actor, result: RetentionResult, run_at: dt.datetime) -> list[RetentionRecord]:
+    """Deletes the expired case records through their sources; the register rows of those
+    deleted (a protected one is skipped and reported in ``result.skipped``)."""
+    register = []
+    for item in result.items:
+        if item.kind == KIND_AUDIT_PREFIX:
+            continue  # last: it takes the chain head's lock; keep that short
+        deleted = source_for(item.kind).delete(item)
+        if isinstance(deleted, str):
+            result.skipped.append((item, deleted))
+            continue
+        result.deleted[item.kind] += deleted
+        register.append(_register_row(result, item, run_at, actor, deleted_count=deleted))
+    return register
+
+
+def _purge_audit_prefix(
+    actor: Actor, result: RetentionResult, prefix: ExpiredItem, run_at: dt.datetime
+) -> RetentionRecord:
+    """Removes the oldest part of the audit chain; the register row that keeps its anchor."""
+    up_to_seq = int(prefix.object_id.split("-")[1])
+    purged = AuditEvent.objects._purge_prefix(up_to_seq)
+    result.deleted[KIND_AUDIT_PREFIX] += purged.deleted
+    result.anchor_seq, result.anchor_hash = purged.anchor_seq, purged.anchor_hash
+    return _register_row(
+        result,
+        prefix,
+        run_at,
+        actor,
+        deleted_count=purged.deleted,
+        first_seq=purged.first_seq,
+        anchor_seq=purged.anchor_seq,
+        anchor_hash=purged.anchor_hash,
+    )
+
+
+def _record_run(actor: Actor, result: RetentionResult, *, items_registered: int) -> None:
+    """The run's one audit event: counts and the anchor, which ``verify_chain`` looks for."""
+    record(
+        actor=actor,
+        event=AuditLogCode.RETENTION_DELETED,
+        action=AuditAction.DELETE,
+        object_type=RetentionRecord._meta.label_lower,
+        object_id=str(result.run_id),
+        payload={
+            "run_id": str(result.run_id),
+            "case_years": result.policy.case_years,
+            "audit_years": result.policy.audit_years,
+            "deleted": {kind: result.deleted[kind] for kind in kinds() if result.deleted[kind]},
+            "items": items_registered,
+            "skipped": len(result.skipped),
+            "anchor_seq": result.anchor_seq,
+            "anchor_hash": result.anchor_hash or None,
+        },
+    )
 
 
 def _register_row(
@@ -419,32 +497,6 @@ def _register_row(
         object_id="" if item.kind == KIND_AUDIT_PREFIX else item.object_id,
         **values,
     )
-
-
-def _delete_case_record(item: ExpiredItem) -> int | str:
-    """Delete one case record with its cascade and its history rows; the number of rows
-    removed, or the reason it could not be (a record that still needs it protects it)."""
-    from django.apps import apps
-
-    model = apps.get_model(item.object_type)
-    instance = model.objects.filter(pk=item.object_id).first()
-    if instance is None:
-        return 0
-    try:
-        with transaction.atomic():
-            collector = Collector(using=model.objects.db, origin=instance)
-            collector.collect([instance])
-            documents = _documents_of(collector)
-            # Read the keys now: Collector.delete() sets them to None on the instances.
-            keys = _keys_of(collector)
-            deleted, _per_model = collector.delete()
-            deleted += _purge_history(keys)
-    except (ProtectedError, RestrictedError) as error:
-        blocking = getattr(error, "protected_objects", None) or getattr(error, "restricted_objects", ())
-        return "beschermd door " + ", ".join(sorted({obj._meta.label_lower for obj in blocking}))
-    for storage, name in documents:
-        transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
-    return deleted
 
 
 def _keys_of(collector: Collector) -> dict[type[models.Model], list]:

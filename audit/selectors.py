@@ -24,13 +24,14 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from audit.audit_codes import AuditLogCode
 from audit.events import _PARENT_REF, PARENT_REF_PREFIX, record, record_denied
 from audit.models import AuditAction, AuditEvent
 from toolkid.actors import Actor
 from toolkid.models import Organisation, Role, User
 
 #: The event recorded for a denied look at the audit log (the caller may pass another).
-DENIED_SEARCH = "audit.searched"
+DENIED_SEARCH = AuditLogCode.SEARCHED
 
 
 @dataclass(frozen=True)
@@ -152,7 +153,7 @@ class ParentAccessReport:
 
 
 def parent_access_report(
-    actor: Actor, parent_ref: str, *, purpose: str = "audit.parent_report_viewed"
+    actor: Actor, parent_ref: str, *, purpose: str = AuditLogCode.PARENT_REPORT_VIEWED
 ) -> ParentAccessReport:
     """Every recorded access to the data of the parent ``parent_ref`` ("ouder:<id>") that the
     actor may see: per event the time, user, role, organisation, action and outcome.

@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import reports
+from audit.audit_codes import AuditLogCode
 from audit.chain import verify_chain
 from audit.models import AuditAction
 from audit.selectors import (
@@ -47,12 +48,12 @@ PAGE_SIZE = 50
 #: The period the page opens with.
 DEFAULT_DAYS = 30
 
-EVENT_SEARCHED = "audit.searched"
-EVENT_CSV = "audit.csv_exported"
-EVENT_PDF = "audit.pdf_exported"
-EVENT_PARENT_VIEWED = "audit.parent_report_viewed"
-EVENT_PARENT_EXPORTED = "audit.parent_report_exported"
-EVENT_CHAIN_VERIFIED = "audit.chain_verified"
+EVENT_SEARCHED = AuditLogCode.SEARCHED
+EVENT_CSV = AuditLogCode.CSV_EXPORTED
+EVENT_PDF = AuditLogCode.PDF_EXPORTED
+EVENT_PARENT_VIEWED = AuditLogCode.PARENT_REPORT_VIEWED
+EVENT_PARENT_EXPORTED = AuditLogCode.PARENT_REPORT_EXPORTED
+EVENT_CHAIN_VERIFIED = AuditLogCode.CHAIN_VERIFIED
 
 FILTER_KEYS = ("van", "tot", "gebruiker", "actie", "ouder")
 

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class ConsentConfig(AppConfig):
     name = "consent"
     verbose_name = _("Toestemming")
+
+    def ready(self):
+        from audit.catalogue import register
+        from audit.retention import register_source
+        from consent.audit_codes import ConsentAuditCode
+        from consent.retention import CONSENT_SOURCE
+
+        register(ConsentAuditCode)
+        register_source(CONSENT_SOURCE)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from consent.models import ConsentGiver
 from consent.services import NOTE_MAX_LENGTH, consent_field_errors
 from consent.validation import validate_document
-from requests.models import Parent, Topic
+from requests.core.models import Parent, Topic
 from toolkid.forms import DATE_INPUT_FORMATS, DateInput, text_area
 from toolkid.models import Organisation, OrganisationKind
 

@@ -20,7 +20,7 @@ from toolkid.models import Role
 
 if TYPE_CHECKING:
     from consent.models import ConsentDeclaration
-    from requests.models import Parent
+    from requests.core.models import Parent
 
 HOLDER_ROLES = (Role.JEUGDHULPVERLENER, Role.TEAMLEIDER)
 RECIPIENT_ROLES = (Role.ZORGVERLENER, Role.TEAMLEIDER)
@@ -52,7 +52,7 @@ def is_holder(actor: Actor, declaration: ConsentDeclaration) -> bool:
 
 def is_recipient_with_request(actor: Actor, declaration: ConsentDeclaration) -> bool:
     """R29: the declaration reached the recipient with a request (not a draft) they received."""
-    from requests.workflow import RequestStatus
+    from requests.core.workflow import RequestStatus
 
     if not (_acts_for(actor, declaration.recipient_id) and actor.has_role(*RECIPIENT_ROLES)):
         return False

@@ -16,9 +16,10 @@ from django.http import Http404
 from audit.events import record, record_denied
 from audit.models import AuditAction
 from consent import permissions
+from consent.audit_codes import ConsentAuditCode
 from consent.models import ConsentDeclaration, ConsentStatus
-from requests.models import InformationRequest, Parent
-from requests.workflow import RequestStatus
+from requests.core.models import InformationRequest, Parent
+from requests.core.workflow import RequestStatus
 from toolkid.actors import Actor
 from toolkid.models import Organisation
 
@@ -32,9 +33,9 @@ class ConsentPurpose(StrEnum):
 
 
 _EVENTS: dict[ConsentPurpose, tuple[str, str]] = {
-    ConsentPurpose.VIEW: ("consent.read", AuditAction.READ),
-    ConsentPurpose.DOWNLOAD: ("consent.document_downloaded", AuditAction.EXPORT),
-    ConsentPurpose.REVOKE: ("consent.read", AuditAction.READ),
+    ConsentPurpose.VIEW: (ConsentAuditCode.READ, AuditAction.READ),
+    ConsentPurpose.DOWNLOAD: (ConsentAuditCode.DOCUMENT_DOWNLOADED, AuditAction.EXPORT),
+    ConsentPurpose.REVOKE: (ConsentAuditCode.READ, AuditAction.READ),
 }
 
 
@@ -174,7 +175,7 @@ def parent_for_consent(
         if parent is None:
             record_denied(
                 actor=actor,
-                event="parent.read",
+                event=ConsentAuditCode.PARENT_READ,
                 action=AuditAction.READ,
                 object_type=Parent._meta.label_lower,
                 object_id=str(key) if key else "",
@@ -183,7 +184,7 @@ def parent_for_consent(
         else:
             record_denied(
                 actor=actor,
-                event="parent.read",
+                event=ConsentAuditCode.PARENT_READ,
                 action=AuditAction.READ,
                 obj=parent,
                 parent_ref=parent.audit_ref,
@@ -193,7 +194,7 @@ def parent_for_consent(
     if log_read:
         record(
             actor=actor,
-            event="parent.read",
+            event=ConsentAuditCode.PARENT_READ,
             action=AuditAction.READ,
             obj=parent,
             parent_ref=parent.audit_ref,

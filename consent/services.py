@@ -25,9 +25,10 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 from audit.events import record, record_denied
 from audit.models import AuditAction
 from consent import permissions
+from consent.audit_codes import ConsentAuditCode
 from consent.models import ConsentDeclaration, ConsentGiver, ConsentStatus
 from consent.validation import validate_document
-from requests.models import InformationRequest, Parent, RequestEvent, Topic
+from requests.core.models import InformationRequest, Parent, RequestEvent, Topic
 from toolkid.actors import Actor
 from toolkid.errors import Conflict, IllegalMove, Incomplete
 from toolkid.models import Organisation
@@ -51,19 +52,32 @@ def consent_field_errors(
     parse (and show every problem in one go); :func:`consent_create` passes everything.
     """
     errors: dict[str, str | Promise] = {}
+    errors.update(_recipient_errors(data, holding_organisation=holding_organisation))
+    errors.update(_giver_errors(data, parent=parent))
+    errors.update(_scope_errors(data))
+    errors.update(_date_errors(data, today=today))
+    return errors
 
-    if "recipient" in data:
-        recipient = data["recipient"]
-        if (
-            not isinstance(recipient, Organisation)
-            or not recipient.is_provider
-            or not recipient.is_active
-            or recipient.pk == holding_organisation.pk
-        ):
-            errors["recipient"] = _(
-                "Kies de organisatie voor volwassenenzorg die de informatie geeft."
-            )
 
+def _recipient_errors(
+    data: Mapping[str, Any], *, holding_organisation: Organisation
+) -> dict[str, str | Promise]:
+    if "recipient" not in data:
+        return {}
+    recipient = data["recipient"]
+    if (
+        not isinstance(recipient, Organisation)
+        or not recipient.is_provider
+        or not recipient.is_active
+        or recipient.pk == holding_organisation.pk
+    ):
+        return {"recipient": _("Kies de organisatie voor volwassenenzorg die de informatie geeft.")}
+    return {}
+
+
+def _giver_errors(data: Mapping[str, Any], *, parent: Parent) -> dict[str, str | Promise]:
+    """Who consented: the parent, or a named representative (L2)."""
+    errors: dict[str, str | Promise] = {}
     given_by = data.get("given_by")
     if "given_by" in data:
         if given_by not in ConsentGiver.values:
@@ -84,17 +98,26 @@ def consent_field_errors(
             errors["representative_name"] = _(
                 "Vul de naam in van de vertegenwoordiger die de toestemming heeft gegeven."
             )
+    return errors
 
+
+def _scope_errors(data: Mapping[str, Any]) -> dict[str, str | Promise]:
+    """What the consent covers: the topics and the purpose."""
+    errors: dict[str, str | Promise] = {}
     if "topics" in data:
         topics = list(data.get("topics") or [])
         if not topics:
             errors["topics"] = _("Kies ten minste één onderwerp waarvoor de toestemming geldt.")
         elif not set(topics) <= set(Topic.values):
             errors["topics"] = _("Kies alleen uit de onderwerpen a tot en met f.")
-
     if "purpose" in data and not (data.get("purpose") or "").strip():
         errors["purpose"] = _("Beschrijf het doel waarvoor de toestemming is gegeven.")
+    return errors
 
+
+def _date_errors(data: Mapping[str, Any], *, today: datetime.date) -> dict[str, str | Promise]:
+    """When it was given and until when it holds: not in the future, in order, not expired."""
+    errors: dict[str, str | Promise] = {}
     given_on = data.get("given_on")
     valid_until = data.get("valid_until")
     if "given_on" in data:
@@ -149,63 +172,26 @@ def consent_create(
     if not permissions.may_create_for(actor, parent):
         record_denied(
             actor=actor,
-            event="consent.created",
+            event=ConsentAuditCode.CREATED,
             action=AuditAction.CREATE,
             obj=parent,
             parent_ref=parent.audit_ref,
         )
         raise PermissionDenied
 
-    topics = list(topics or [])
-    today = timezone.localdate()
-    errors = consent_field_errors(
-        {
-            "recipient": recipient,
-            "given_by": given_by,
-            "representative_name": representative_name,
-            "topics": topics,
-            "purpose": purpose,
-            "given_on": given_on,
-            "valid_until": valid_until,
-        },
-        holding_organisation=actor.organisation,
-        parent=parent,
-        today=today,
-    )
-    content_type = ""
-    size = None
+    fields = {
+        "recipient": recipient,
+        "given_by": given_by,
+        "representative_name": representative_name,
+        "topics": list(topics or []),
+        "purpose": purpose,
+        "given_on": given_on,
+        "valid_until": valid_until,
+    }
+    content_type, size = _check_create(actor, parent, fields, document)
+    declaration = _unsaved_declaration(actor, parent, fields, content_type=content_type)
     if document is not None:
-        try:
-            content_type = validate_document(document)
-        except ValidationError as exc:
-            errors["document"] = exc.messages[0]
-        else:
-            size = int(document.size) if getattr(document, "size", None) is not None else None
-    if errors:
-        raise Incomplete(errors)
-
-    declaration = ConsentDeclaration(
-        parent=parent,
-        organisation=actor.organisation,
-        given_by=given_by,
-        # The representative's name only means something when a representative consented.
-        representative_name=(representative_name or "").strip()
-        if given_by != ConsentGiver.PARENT
-        else "",
-        topics=_normalise_topics(topics),
-        recipient=recipient,
-        purpose=purpose.strip(),
-        given_on=given_on,
-        valid_until=valid_until,
-        document_content_type=content_type,
-        created_by=actor.user,
-    )
-    if document is not None:
-        if not isinstance(document, File):
-            document = File(document)
-        # The name passed here is ignored by document_upload_to: the server chooses it.
-        declaration.document.save("verklaring", document, save=False)
-        declaration.document_size = size if size is not None else declaration.document.size
+        _attach_document(declaration, document, size)
     try:
         return _create(actor=actor, declaration=declaration)
     except BaseException:
@@ -217,12 +203,71 @@ def consent_create(
         raise
 
 
+def _check_create(
+    actor: Actor, parent: Parent, fields: dict[str, Any], document: IO[bytes] | None
+) -> tuple[str, int | None]:
+    """The rules and the document checked together: every problem at once as ``Incomplete``,
+    else the document's detected content type and size."""
+    errors = consent_field_errors(
+        fields, holding_organisation=actor.organisation, parent=parent, today=timezone.localdate()
+    )
+    content_type, size, document_errors = _document_facts(document)
+    errors.update(document_errors)
+    if errors:
+        raise Incomplete(errors)
+    return content_type, size
+
+
+def _unsaved_declaration(
+    actor: Actor, parent: Parent, fields: dict[str, Any], *, content_type: str
+) -> ConsentDeclaration:
+    given_by = fields["given_by"]
+    return ConsentDeclaration(
+        parent=parent,
+        organisation=actor.organisation,
+        given_by=given_by,
+        # The representative's name only means something when a representative consented.
+        representative_name=(fields["representative_name"] or "").strip()
+        if given_by != ConsentGiver.PARENT
+        else "",
+        topics=_normalise_topics(fields["topics"]),
+        recipient=fields["recipient"],
+        purpose=fields["purpose"].strip(),
+        given_on=fields["given_on"],
+        valid_until=fields["valid_until"],
+        document_content_type=content_type,
+        created_by=actor.user,
+    )
+
+
+def _document_facts(document: IO[bytes] | None) -> tuple[str, int | None, dict[str, str]]:
+    """``(content_type, size, errors)`` of the uploaded document: the type detected from its
+    content (:func:`validate_document`), or ``{"document": message}`` when it is refused."""
+    if document is None:
+        return "", None, {}
+    try:
+        content_type = validate_document(document)
+    except ValidationError as exc:
+        return "", None, {"document": exc.messages[0]}
+    size = int(document.size) if getattr(document, "size", None) is not None else None
+    return content_type, size, {}
+
+
+def _attach_document(declaration: ConsentDeclaration, document: IO[bytes], size: int | None) -> None:
+    """Stores the file in private storage under a name the server chooses (not yet the row)."""
+    if not isinstance(document, File):
+        document = File(document)
+    # The name passed here is ignored by document_upload_to: the server chooses it.
+    declaration.document.save("verklaring", document, save=False)
+    declaration.document_size = size if size is not None else declaration.document.size
+
+
 @transaction.atomic
 def _create(*, actor: Actor, declaration: ConsentDeclaration) -> ConsentDeclaration:
     declaration.save()
     record(
         actor=actor,
-        event="consent.created",
+        event=ConsentAuditCode.CREATED,
         action=AuditAction.CREATE,
         obj=declaration,
         parent_ref=declaration.parent.audit_ref,
@@ -258,7 +303,7 @@ def consent_revoke(
     if not permissions.may_revoke(actor, declaration):
         record_denied(
             actor=actor,
-            event="consent.revoked",
+            event=ConsentAuditCode.REVOKED,
             action=AuditAction.UPDATE,
             obj=declaration,
             parent_ref=declaration.parent.audit_ref,
@@ -332,7 +377,7 @@ def _revoke(
         )
     record(
         actor=actor,
-        event="consent.revoked",
+        event=ConsentAuditCode.REVOKED,
         action=AuditAction.UPDATE,
         obj=locked,
         parent_ref=locked.parent.audit_ref,

@@ -28,7 +28,7 @@ from consent.selectors import (
     requests_relying_on,
 )
 from consent.services import consent_create, consent_revoke
-from requests.models import InformationRequest, Topic
+from requests.core.models import InformationRequest, Topic
 from toolkid.errors import Conflict, IllegalMove, Incomplete
 
 WIZARD_STEP = "toestemming"

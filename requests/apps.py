@@ -8,3 +8,21 @@ class RequestsConfig(AppConfig):
     name = "requests"
     label = "requests"
     verbose_name = _("Informatieverzoeken")
+
+    def ready(self):
+        # What the app tells the audit app (which imports no domain app): its audit codes
+        # with their labels, and its records under the retention rules.
+        from audit.catalogue import register
+        from audit.retention import register_source
+        from requests.core.audit_codes import RequestAuditCode
+
+        # Every step a service logs may open follow-up duties (R27, R30, R31, R36, R38), in the
+        # same transaction; the kernel calls what the follow-up registers, not the other way.
+        from requests.core.plumbing import on_step
+        from requests.followup.services import open_duties_after
+        from requests.retention import SOURCES
+
+        on_step(open_duties_after)
+        register(RequestAuditCode)
+        for source in SOURCES:
+            register_source(source)

@@ -1,5 +1,5 @@
 """Periodic work on information requests. Tasks are thin and idempotent; arguments are ids
-only (none here). The work is in ``requests/services_deadlines.py``.
+only (none here). The work is in ``requests/deadlines/services.py``.
 
 Beat entry (toolkid/settings/base.py, ``CELERY_BEAT_SCHEDULE``), every
 ``TOOLKID_SWEEP_SECONDS``::
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from requests.services_deadlines import deadline_sweep as _sweep
+from requests.deadlines.services import deadline_sweep as _sweep
 
 
 @shared_task(name="requests.tasks.deadline_sweep")

@@ -1,55 +1,70 @@
 """Information request URLs, mounted by toolkid/urls.py at ``verzoeken/``.
 
-Grouped by side: the requester's filing pages (``views_filing``) first, then the pages of a
-single request and the provider's pages.
+Grouped by side: the requester's filing pages (``requests/filing``) first, then the pages of a
+single request (``requests/detail``, composed from each sub-domain's panel) and the provider's
+pages. This module is where the sub-domains meet the request's page: an endpoint of a
+sub-domain that shows the page again after a refused action gets ``render_page`` passed in
+(Django's extra view arguments), so no sub-domain imports ``requests/detail``.
 """
 
 from django.urls import path
 
-from requests import views_deadlines, views_filing, views_followup, views_handling, views_letters
+from requests.deadlines import views as deadline_views
+from requests.detail import views as detail_views
+from requests.detail.page import render_page
+from requests.filing import views as filing_views
+from requests.followup import views as followup_views
+from requests.handling import views as handling_views
+from requests.kindcheck import views as kindcheck_views
+from requests.letters import views as letter_views
+from requests.reverse import views as reverse_views
+from requests.worklist import views as worklist_views
 
 app_name = "requests"
 
 urlpatterns = [
-    # --- Filing (youth-care side): Mijn verzoeken and Nieuw informatieverzoek ----------------
-    path("", views_filing.outgoing, name="outgoing"),
-    path("nieuw/", views_filing.new, name="new"),
-    path("<uuid:public_id>/stap/<slug:step>/", views_filing.step, name="step"),
-    path("<uuid:public_id>/controleren/", views_filing.review, name="review"),
-    path("<uuid:public_id>/versturen/", views_filing.submit, name="submit"),
-    # --- Handling (views_handling): the request's page for both sides, the provider's inbox,
-    # refusals waiting for a second person (R11), the legal advisor's referrals (R8, R31) ------
-    path("binnengekomen/", views_handling.inbox, name="inbox"),
-    path("te-bevestigen-weigeringen/", views_handling.refusals, name="refusals"),
-    path("adviesvragen/", views_handling.legal_queue, name="legal_queue"),
-    # Issue 5: the deadline overview for teamleiders (counts and references, no case content).
-    path("overzicht/", views_deadlines.overview, name="overview"),
-    path("<uuid:public_id>/", views_handling.detail, name="detail"),
-    path("<uuid:public_id>/actie/<slug:action>/", views_handling.action, name="action"),
-    path("<uuid:public_id>/advies/<int:advice_id>/", views_handling.give_advice, name="advise"),
-    # --- Follow-up after the answer (issue 4, views_followup): duties, the path-C hold, feedback,
-    # secondary use, Veilig Thuis on a request; Mijn taken; the Kindcheck (L4); the reverse
-    # direction (R3); the teamleider's deviations (R5) ---------------------------------------
-    path("<uuid:public_id>/vervolg/<slug:action>/", views_followup.action, name="followup_action"),
-    path("<uuid:public_id>/vervolg/<slug:action>/<int:item_id>/", views_followup.action,
+    # --- Filing (youth-care side, requests/filing): Mijn verzoeken and Nieuw informatieverzoek --
+    path("", filing_views.outgoing, name="outgoing"),
+    path("nieuw/", filing_views.new, name="new"),
+    path("<uuid:public_id>/stap/<slug:step>/", filing_views.step, name="step"),
+    path("<uuid:public_id>/controleren/", filing_views.review, name="review"),
+    path("<uuid:public_id>/versturen/", filing_views.submit, name="submit"),
+    # --- Handling (requests/handling): the provider's inbox, refusals waiting for a second
+    # person (R11), the legal advisor's referrals (R8, R31); the request's page for both sides
+    # and its actions (requests/detail) -------------------------------------------------------
+    path("binnengekomen/", handling_views.inbox, name="inbox"),
+    path("te-bevestigen-weigeringen/", handling_views.refusals, name="refusals"),
+    path("adviesvragen/", handling_views.legal_queue, name="legal_queue"),
+    # R26: the deadline overview for teamleiders (counts and references, no case content).
+    path("overzicht/", deadline_views.overview, name="overview"),
+    path("<uuid:public_id>/", detail_views.detail, name="detail"),
+    path("<uuid:public_id>/actie/<slug:action>/", detail_views.action, name="action"),
+    path("<uuid:public_id>/advies/<int:advice_id>/", handling_views.give_advice,
+         {"render_page": render_page}, name="advise"),
+    # --- Follow-up after the answer (requests/followup): duties, the path-C hold,
+    # feedback, secondary use, Veilig Thuis on a request; Mijn taken (requests/worklist); the Kindcheck (L4,
+    # requests/kindcheck); the reverse direction (R3, requests/reverse); the teamleider's
+    # deviations (R5) ------------------------------------------------------------------------
+    path("<uuid:public_id>/vervolg/<slug:action>/", followup_views.action, name="followup_action"),
+    path("<uuid:public_id>/vervolg/<slug:action>/<int:item_id>/", followup_views.action,
          name="followup_item_action"),
-    path("taken/", views_followup.tasks, name="tasks"),
-    path("kindcheck/", views_followup.kindcheck_list, name="kindcheck_list"),
-    path("kindcheck/nieuw/", views_followup.kindcheck_new, name="kindcheck_new"),
-    path("kindcheck/<uuid:public_id>/", views_followup.kindcheck_detail, name="kindcheck_detail"),
-    path("kindcheck/<uuid:public_id>/vervolgstappen/", views_followup.kindcheck_next_steps,
+    path("taken/", worklist_views.tasks, name="tasks"),
+    path("kindcheck/", kindcheck_views.kindcheck_list, name="kindcheck_list"),
+    path("kindcheck/nieuw/", kindcheck_views.kindcheck_new, name="kindcheck_new"),
+    path("kindcheck/<uuid:public_id>/", kindcheck_views.kindcheck_detail, name="kindcheck_detail"),
+    path("kindcheck/<uuid:public_id>/vervolgstappen/", kindcheck_views.kindcheck_next_steps,
          name="kindcheck_next_steps"),
-    path("kindcheck-overzicht/", views_followup.kindcheck_overview, name="kindcheck_overview"),
-    path("vragen-over-kinderen/", views_followup.reverse_list, name="reverse_list"),
-    path("vragen-over-kinderen/nieuw/", views_followup.reverse_new, name="reverse_new"),
-    path("vragen-over-kinderen/<uuid:public_id>/", views_followup.reverse_detail, name="reverse_detail"),
-    path("vragen-over-kinderen/<uuid:public_id>/<slug:action>/", views_followup.reverse_action,
+    path("kindcheck-overzicht/", kindcheck_views.kindcheck_overview, name="kindcheck_overview"),
+    path("vragen-over-kinderen/", reverse_views.reverse_list, name="reverse_list"),
+    path("vragen-over-kinderen/nieuw/", reverse_views.reverse_new, name="reverse_new"),
+    path("vragen-over-kinderen/<uuid:public_id>/", reverse_views.reverse_detail, name="reverse_detail"),
+    path("vragen-over-kinderen/<uuid:public_id>/<slug:action>/", reverse_views.reverse_action,
          name="reverse_action"),
-    path("afwijkingen/", views_followup.deviations, name="deviations"),
-    # --- Letters as PDF (issue 6, views_letters): the request letter, the answer letter, the
-    # consent declaration form to sign. Each download is an EXPORT audit event ---------------
-    path("<uuid:public_id>/brief/verzoek.pdf", views_letters.request_letter, name="letter_request"),
-    path("<uuid:public_id>/brief/antwoord.pdf", views_letters.answer_letter, name="letter_answer"),
-    path("<uuid:public_id>/brief/toestemmingsverklaring.pdf", views_letters.consent_form,
+    path("afwijkingen/", followup_views.deviations, name="deviations"),
+    # --- Letters as PDF (requests/letters): the request letter (R22), the answer letter (R28),
+    # the consent declaration form to sign (R24). Each download is an EXPORT audit event (L5) --
+    path("<uuid:public_id>/brief/verzoek.pdf", letter_views.request_letter, name="letter_request"),
+    path("<uuid:public_id>/brief/antwoord.pdf", letter_views.answer_letter, name="letter_answer"),
+    path("<uuid:public_id>/brief/toestemmingsverklaring.pdf", letter_views.consent_form,
          name="consent_form"),
 ]

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ToolkidConfig(AppConfig):
     name = "toolkid"
     verbose_name = _("toolKID")
+
+    def ready(self):
+        from audit.catalogue import register
+        from toolkid.audit_codes import ToolkidAuditCode
+
+        register(ToolkidAuditCode)

@@ -189,7 +189,7 @@ class WorkerHeartbeat(models.Model):
 
 
 # --------------------------------------------------------------------------------------------
-# Notifications (issue 5): the in-app notification centre and its neutral e-mail.
+# Notifications: the in-app notification centre and its neutral e-mail.
 # What each kind means, who may receive it and whether e-mail is optional is decided in
 # ``toolkid/notifications.py``; these rows only hold identifiers (never case content).
 # --------------------------------------------------------------------------------------------

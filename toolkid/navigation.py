@@ -46,7 +46,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("requests:refusals", _("Te bevestigen weigeringen"),
              frozenset({Role.TEAMLEIDER, Role.JURIDISCH_ADVISEUR}), side=PROVIDER),
     NavEntry("requests:legal_queue", _("Adviesvragen"), frozenset({Role.JURIDISCH_ADVISEUR}), side=PROVIDER),
-    # Issue 4: follow-up after the answer — tasks, the Kindcheck (L4), the reverse direction (R3),
+    # Follow-up after the answer — tasks, the Kindcheck (L4), the reverse direction (R3),
     # and the teamleider's Kindcheck counts and deviations (R5).
     NavEntry("requests:tasks", _("Mijn taken"), frozenset({Role.JEUGDHULPVERLENER, Role.ZORGVERLENER})),
     NavEntry("requests:kindcheck_list", _("Kindcheck"), frozenset({Role.ZORGVERLENER}), side=PROVIDER),
@@ -55,7 +55,7 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("requests:kindcheck_overview", _("Kindchecks (overzicht)"), frozenset({Role.TEAMLEIDER}),
              side=PROVIDER),
     NavEntry("requests:deviations", _("Afwijkingen"), frozenset({Role.TEAMLEIDER})),
-    # Issue 5: the deadline overview (counts, no case content) and the notification centre.
+    # R26: the deadline overview (counts, no case content) and the notification centre.
     NavEntry("requests:overview", _("Overzicht termijnen"), frozenset({Role.TEAMLEIDER, Role.BEHEERDER})),
     NavEntry("notifications", _("Meldingen"), ALL_ROLES),
     NavEntry("members", _("Gebruikers"), frozenset({Role.BEHEERDER})),

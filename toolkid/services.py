@@ -14,6 +14,7 @@ from guardian.shortcuts import assign_perm
 from audit.events import record
 from audit.models import AuditAction
 from toolkid.actors import Actor
+from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.errors import RuleViolation
 from toolkid.models import Membership, Organisation, OrganisationRoleGroup, Role, User
 
@@ -61,7 +62,9 @@ def organisation_create(*, actor: Actor, name: str, kind: str, municipality: str
     organisation = Organisation.objects.create(name=name, kind=kind, municipality=municipality)
     for role in Role.values:
         role_group(organisation, role)
-    record(actor=actor, event="organisation.created", action=AuditAction.CREATE, obj=organisation)
+    record(
+        actor=actor, event=ToolkidAuditCode.ORGANISATION_CREATED, action=AuditAction.CREATE, obj=organisation
+    )
     return organisation
 
 
@@ -78,7 +81,7 @@ def membership_grant(*, actor: Actor, user: User, organisation: Organisation, ro
     user.groups.add(role_group(organisation, role))
     record(
         actor=actor,
-        event="membership.granted",
+        event=ToolkidAuditCode.MEMBERSHIP_GRANTED,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
         obj=membership,
         payload={"user_id": user.pk, "organisation_id": organisation.pk, "role": role},
@@ -102,7 +105,7 @@ def membership_end(*, actor: Actor, membership: Membership) -> Membership:
     membership.user.groups.remove(role_group(membership.organisation, membership.role))
     record(
         actor=actor,
-        event="membership.ended",
+        event=ToolkidAuditCode.MEMBERSHIP_ENDED,
         action=AuditAction.UPDATE,
         obj=membership,
         payload={"user_id": membership.user_id, "organisation_id": membership.organisation_id,
@@ -149,6 +152,6 @@ def user_deactivate(*, actor: Actor, user: User) -> int:
     user.is_active = False
     user.save(update_fields=["is_active"])
     ended = _end_sessions_of(user)
-    record(actor=actor, event="user.deactivated", action=AuditAction.UPDATE, obj=user,
+    record(actor=actor, event=ToolkidAuditCode.USER_DEACTIVATED, action=AuditAction.UPDATE, obj=user,
            payload={"user_id": user.pk, "sessions_ended": ended})
     return ended

@@ -17,7 +17,7 @@ urlpatterns = [
     path("verzoeken/", include("requests.urls")),
     path("toestemming/", include("consent.urls")),
     path("audit/", include("audit.urls")),
-    path("meldingen/", include("toolkid.urls_notifications")),  # issue 5
+    path("meldingen/", include("toolkid.urls_notifications")),  # the notification centre
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),
 ]

@@ -1,4 +1,4 @@
-"""Meldingen (issue 5), mounted by toolkid/urls.py at ``meldingen/``."""
+"""Meldingen, the notification centre, mounted by toolkid/urls.py at ``meldingen/``."""
 
 from django.urls import path
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.events import record_denied
 from audit.models import AuditAction
+from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.middleware import SESSION_ACTING_ORG
 
 
@@ -36,7 +37,7 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
             # Acting for an organisation one is no member of: same answer as a missing one.
             record_denied(
                 actor=request.actor,
-                event="organisation.act_for",
+                event=ToolkidAuditCode.ORGANISATION_ACT_FOR,
                 action=AuditAction.UPDATE,
                 object_type="toolkid.organisation",
                 object_id=str(org_id or ""),

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import pytest
 
+from audit.catalogue import register
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role, User
+
+from .helpers import TestAuditCode
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _test_audit_codes() -> None:
+    """The codes only these tests write: ``record`` refuses a code nobody registered."""
+    register(TestAuditCode)
 
 
 @pytest.fixture

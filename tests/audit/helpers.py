@@ -1,10 +1,28 @@
-"""Tampering with the audit table the way an attacker with database access would."""
+"""Tampering with the audit table the way an attacker with database access would; and the
+codes the audit tests write that no app does."""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, models
+
+
+class TestAuditCode(models.TextChoices):
+    """Codes the audit tests record that no app writes (``record`` refuses unregistered codes),
+    registered by tests/audit/conftest.py. All under ``test.``: no app will ever claim one."""
+
+    __test__ = False  # not a test class, whatever pytest makes of the name
+
+    REQUEST_CREATED = "test.request_created", "Testverzoek aangemaakt"
+    REQUEST_ANSWERED = "test.request_answered", "Testverzoek beantwoord"
+    REQUEST_UPDATED = "test.request_updated", "Testverzoek aangepast"
+    TRANSITION = "test.transition", "Testverzoek van status veranderd"
+    ESCALATED = "test.escalated", "Testverzoek geëscaleerd"
+    CONSENT_ELSEWHERE_READ = "test.consent_elsewhere_read", "Testverklaring elders ingezien"
+    CONCURRENT = "test.concurrent", "Testgebeurtenis van een gelijktijdige schrijver"
+    OLD = "test.old", "Oude testgebeurtenis"
+    AFTER_RETENTION = "test.after_retention", "Testgebeurtenis na de bewaartermijnronde"
 
 
 @contextmanager

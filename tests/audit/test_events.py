@@ -59,7 +59,7 @@ def test_denied_access_is_logged_too(actor):
 
 
 def test_system_job_is_recorded_on_behalf_of_its_name():
-    event = record(actor=Actor.system("deadline_sweep"), event="request.escalated",
+    event = record(actor=Actor.system("deadline_sweep"), event="test.escalated",
                    action=AuditAction.UPDATE, object_type="requests.informationrequest",
                    object_id="5")
     assert event.user is None
@@ -129,7 +129,7 @@ def test_the_event_commits_or_rolls_back_with_the_callers_transaction(actor):
         pass
 
     with pytest.raises(Boom), transaction.atomic():
-        record(actor=actor, event="request.answered", action=AuditAction.UPDATE)
+        record(actor=actor, event="test.request_answered", action=AuditAction.UPDATE)
         raise Boom
 
     assert AuditEvent.objects.count() == count_before
@@ -167,22 +167,22 @@ class TestPayloadHoldsIdentifiersNotFreeText:
 
     def test_a_string_longer_than_200_characters_is_refused(self, actor):
         with pytest.raises(ValueError, match="not free text"):
-            record(actor=actor, event="request.answered", action=AuditAction.UPDATE,
+            record(actor=actor, event="test.request_answered", action=AuditAction.UPDATE,
                    payload={"answer": "x" * (MAX_PAYLOAD_STRING + 1)})
         assert not AuditEvent.objects.exists()
 
     def test_a_string_of_200_characters_is_accepted(self, actor):
-        record(actor=actor, event="request.answered", action=AuditAction.UPDATE,
+        record(actor=actor, event="test.request_answered", action=AuditAction.UPDATE,
                payload={"reference": "x" * MAX_PAYLOAD_STRING})
 
     def test_nested_free_text_is_refused_too(self, actor):
         with pytest.raises(ValueError, match=r"payload\.changes\[0\]"):
-            record(actor=actor, event="request.updated", action=AuditAction.UPDATE,
+            record(actor=actor, event="test.request_updated", action=AuditAction.UPDATE,
                    payload={"changes": ["y" * 500]})
 
     def test_line_breaks_are_refused(self, actor):
         with pytest.raises(ValueError, match="control characters"):
-            record(actor=actor, event="request.updated", action=AuditAction.UPDATE,
+            record(actor=actor, event="test.request_updated", action=AuditAction.UPDATE,
                    payload={"note": "regel 1\nregel 2"})
 
     @pytest.mark.parametrize(
@@ -190,18 +190,18 @@ class TestPayloadHoldsIdentifiersNotFreeText:
     )
     def test_only_plain_json_identifier_types(self, actor, value):
         with pytest.raises(ValueError, match="not allowed"):
-            record(actor=actor, event="request.updated", action=AuditAction.UPDATE,
+            record(actor=actor, event="test.request_updated", action=AuditAction.UPDATE,
                    payload={"value": value})
 
     def test_keys_are_identifiers(self, actor):
         with pytest.raises(ValueError, match="key"):
-            record(actor=actor, event="request.updated", action=AuditAction.UPDATE,
+            record(actor=actor, event="test.request_updated", action=AuditAction.UPDATE,
                    payload={"vrije tekst als sleutel": 1})
 
     def test_identifiers_of_every_allowed_type_are_kept(self, actor):
         payload = {"from": "ingediend", "to": "in_behandeling", "id": 12, "urgent": False,
                    "none": None, "ids": [1, 2, 3], "nested": {"document_id": 4}}
-        event = record(actor=actor, event="request.transition", action=AuditAction.UPDATE,
+        event = record(actor=actor, event="test.transition", action=AuditAction.UPDATE,
                        payload=payload)
         assert AuditEvent.objects.get(pk=event.pk).payload == payload
 

@@ -89,7 +89,7 @@ def events(clinician_actor, colleague_actor):
         ),
         record(
             actor=colleague_actor,
-            event="request.created",
+            event="test.request_created",
             action=AuditAction.CREATE,
             object_type="requests.informationrequest",
             object_id="11",
@@ -97,7 +97,7 @@ def events(clinician_actor, colleague_actor):
         ),
         record(
             actor=clinician_actor,
-            event="request.answered",
+            event="test.request_answered",
             action=AuditAction.TRANSFER,
             object_type="requests.informationrequest",
             object_id="11",
@@ -113,7 +113,7 @@ def events(clinician_actor, colleague_actor):
         ),
         record(
             actor=colleague_actor,
-            event="consent.elsewhere_read",
+            event="test.consent_elsewhere_read",
             action=AuditAction.READ,
             object_type="consent.consentdeclaration",
             object_id="13",
@@ -156,10 +156,14 @@ class TestAccess:
         response = verified_client(beheerder).get(reverse("audit:log"))
         assert response.status_code == 200
         content = response.content.decode()
-        assert "request.answered" in content and "parent.read" in content
+        assert "test.request_answered" in content and "parent.read" in content
+        # Each event in words (its app's catalogue), with the code beside it.
+        assert "Testverzoek beantwoord" in content
+        assert "Gegevens van de ouder ingezien" in content
+        assert "Informatieverzoek ingezien" in content
         # Koraal's events never appear, not even their codes.
-        assert "request.created" not in content
-        assert "consent.elsewhere_read" not in content
+        assert "test.request_created" not in content and "Testverzoek aangemaakt" not in content
+        assert "test.consent_elsewhere_read" not in content
         assert "jeugd.koraal" not in content
 
     def test_viewing_the_log_is_recorded_as_a_search_with_the_filters_as_ids(
@@ -192,7 +196,7 @@ class TestAccess:
         response = verified_client(functional_admin).get(reverse("audit:log"))
         content = response.content.decode()
         assert response.status_code == 200
-        assert "request.created" in content and "consent.elsewhere_read" in content
+        assert "test.request_created" in content and "test.consent_elsewhere_read" in content
         assert "Alle organisaties" in content or "alle organisaties" in content
 
     @pytest.mark.parametrize(
@@ -317,7 +321,24 @@ class TestCsv:
         assert response["Content-Type"] == "text/csv; charset=utf-8"
         assert response["Content-Disposition"].startswith('attachment; filename="auditlog-')
         rows = csv_rows(response)
-        assert rows[0][:4] == ["Volgnummer", "Tijdstip", "Gebruiker", "Rol"]
+        assert rows[0] == [
+            "Volgnummer",
+            "Tijdstip",
+            "Gebruiker",
+            "Rol",
+            "Organisatie",
+            "Namens",
+            "Actie",
+            "Gebeurtenis",
+            "Omschrijving",
+            "Uitkomst",
+            "Objecttype",
+            "Object-id",
+            "Ouderreferentie",
+            "IP-adres",
+            "Gegevens",
+            "Hash",
+        ]
         body = rows[1:]
         expected = list(
             AuditEvent.objects.filter(organisation=mondriaan).order_by("seq").values_list("seq", flat=True)
@@ -325,7 +346,8 @@ class TestCsv:
         assert [int(row[0]) for row in body] == expected
         # The 3000 accesses, plus the export itself (logged before the first byte).
         assert len(body) == 3001
-        assert body[-1][7] == "audit.csv_exported"
+        # The code for machines, and what it means for people.
+        assert body[-1][7:9] == ["audit.csv_exported", "Auditlog gedownload als CSV"]
 
     def test_the_content_of_a_row(self, verified_client, beheerder, mondriaan, clinician, events):
         rows = csv_rows(verified_client(beheerder).get(reverse("audit:export_csv")))
@@ -338,6 +360,7 @@ class TestCsv:
         assert row["Organisatie"] == "Mondriaan"
         assert row["Actie"] == "Inzien"
         assert row["Gebeurtenis"] == "request.read"
+        assert row["Omschrijving"] == "Informatieverzoek ingezien"
         assert row["Uitkomst"] == "toegestaan"
         assert (row["Objecttype"], row["Object-id"]) == ("requests.informationrequest", "11")
         assert row["Ouderreferentie"] == PARENT_A
@@ -346,6 +369,8 @@ class TestCsv:
         assert row["Tijdstip"].startswith(event.occurred_at.astimezone().date().isoformat()[:4])
         by_seq = {int(r[0]): dict(zip(header, r, strict=True)) for r in rows[1:]}
         assert by_seq[events[5].seq]["Uitkomst"] == "geweigerd"
+        assert by_seq[events[3].seq]["Omschrijving"] == "Gegevens van de ouder ingezien"
+        assert by_seq[events[2].seq]["Omschrijving"] == "Testverzoek beantwoord"
 
     def test_a_typed_name_cannot_become_a_spreadsheet_formula(self, verified_client, functional_admin):
         record(
@@ -439,9 +464,13 @@ class TestPdf:
         # The chain head as it stood when the PDF was made: just before its own export event.
         assert export.prev_hash in text
         assert f"volgnummer {export.seq - 1}" in text
-        assert "request.answered" in text and "parent.read" in text
+        assert "test.request_answered" in text and "parent.read" in text
+        # The event in words, with its code (to find it in the CSV).
+        flat = " ".join(text.split())
+        assert "Verstrekken · Testverzoek beantwoord (test.request_answered)" in flat
+        assert "Inzien · Gegevens van de ouder ingezien (parent.read)" in flat
         assert "geweigerd" in text and "192.0.2.10" in text  # the denied read; the IP address
-        assert "request.created" not in text  # Koraal's
+        assert "test.request_created" not in text  # Koraal's
         assert "Pagina 1 van" in text
         assert (export.action, export.outcome) == ("export", "allowed")
         assert export.payload["document_id"] in text
@@ -512,8 +541,8 @@ class TestParentAccess:
         rows = list(report.events.values_list("organisation__name", "role", "action", "event", "outcome"))
         assert rows == [
             ("Mondriaan", "zorgverlener", "read", "request.read", "allowed"),
-            ("Koraal", "jeugdhulpverlener", "create", "request.created", "allowed"),
-            ("Mondriaan", "zorgverlener", "transfer", "request.answered", "allowed"),
+            ("Koraal", "jeugdhulpverlener", "create", "test.request_created", "allowed"),
+            ("Mondriaan", "zorgverlener", "transfer", "test.request_answered", "allowed"),
             ("Mondriaan", "zorgverlener", "read", "request.read", "denied"),
         ]
         times = list(report.events.values_list("occurred_at", flat=True))
@@ -526,8 +555,9 @@ class TestParentAccess:
         response = client.get(reverse("audit:parent_access"), {"ouder": str(uuid.UUID(int=0xA))})
         content = response.content.decode()
         assert response.status_code == 200
-        assert content.count("request.answered") == 1
-        assert "request.created" not in content  # Koraal's access: not this beheerder's to show
+        assert content.count("test.request_answered") == 1
+        assert content.count("Testverzoek beantwoord") == 1
+        assert "test.request_created" not in content  # Koraal's access: not this beheerder's to show
         assert "parent.read" not in content  # parent B
         assert "Zorgverlener" in content and "Mondriaan" in content
         viewed = last_event(event="audit.parent_report_viewed")
@@ -542,10 +572,13 @@ class TestParentAccess:
         assert response.status_code == 200
         text = pdf_text(response.content)
         assert "Vertrouwelijk" in text and PARENT_A in text
-        order = [text.index(code) for code in ("request.read", "request.created", "request.answered")]
+        # The parent's report says in words what happened, in time order.
+        flat = " ".join(text.split())
+        labels = ("Informatieverzoek ingezien", "Testverzoek aangemaakt", "Testverzoek beantwoord")
+        order = [flat.index(label) for label in labels]
         assert order == sorted(order)
         assert "Koraal" in text and "Jeugdhulpverlener" in text and "Verstrekken" in text
-        assert "parent.read" not in text and "consent.elsewhere_read" not in text
+        assert "Gegevens van de ouder ingezien" not in flat and "Testverklaring elders ingezien" not in flat
         exported = last_event(event="audit.parent_report_exported")
         assert (exported.action, exported.parent_ref) == ("export", PARENT_A)
         assert exported.payload["document_id"] in text

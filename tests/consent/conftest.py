@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from consent.models import ConsentDeclaration, ConsentGiver
 from consent.services import consent_create
+from requests.core.workflow import RequestStatus
 from requests.models import InformationRequest, Parent
-from requests.workflow import RequestStatus
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role, User
 

@@ -10,7 +10,7 @@ from django.http import Http404
 from audit.models import AuditEvent
 from consent.selectors import consent_get_for, consents_for_parent, requests_relying_on
 from consent.services import consent_revoke
-from requests.workflow import RequestStatus
+from requests.core.workflow import RequestStatus
 from tests.consent.conftest import actor_for
 from toolkid.models import OrganisationKind, Role
 

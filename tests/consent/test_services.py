@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from audit.models import AuditEvent
 from consent.models import ConsentDeclaration, ConsentGiver, ConsentStatus
 from consent.services import EVENT_CONSENT_REVOKED, consent_revoke
+from requests.core.workflow import RequestStatus
 from requests.models import Parent, RequestEvent
-from requests.workflow import RequestStatus
 from tests.consent.conftest import HTML_BYTES, PNG_BYTES, actor_for, upload
 from toolkid.errors import IllegalMove, Incomplete
 from toolkid.models import Role

@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from audit.models import AuditEvent
 from consent.models import ConsentDeclaration, ConsentStatus
+from requests.core.workflow import RequestStatus
 from requests.models import RequestEvent
-from requests.workflow import RequestStatus
 from tests.consent.conftest import HTML_BYTES, JPEG_BYTES, PDF_BYTES, upload
 from tests.consent.test_validation import WRONG_TYPE
 

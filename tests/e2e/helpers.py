@@ -28,7 +28,7 @@ REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 AXE_JS = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
-#: The password of every demo user (toolkid/management/demo.py).
+#: The password of every demo user (demo/accounts.py).
 DEMO_PASSWORD = "toolkid-demo-2026"  # noqa: S105 - demo data, never in production
 #: The settings of the app under test: dev, with DEBUG off (see settings.py beside this file).
 SETTINGS = "tests.e2e.settings"

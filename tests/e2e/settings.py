@@ -6,6 +6,7 @@ files go through the production pipeline (collectstatic, hashed names, WhiteNois
 from toolkid.settings.dev import *  # noqa: F403
 
 DEBUG = False
+# INSTALLED_APPS as in dev, so with the demo app: the fixtures run load_demo and demo_code.
 
 # Static files straight from the finders (as in the test settings): no collectstatic step of
 # 15 seconds per run. A missing or broken asset still fails the suite: the browser fixtures

@@ -12,11 +12,11 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
+from demo.accounts import CLOSURE_DAYS
 from tests.e2e import flows
 from tests.e2e.flows import heading, main
 from tests.e2e.helpers import axe_check, shot
 from toolkid import workdays
-from toolkid.management import demo
 
 pytestmark = pytest.mark.e2e
 
@@ -230,7 +230,7 @@ def test_reformulation_sent_back_and_filed_again(login_as):
     due = workdays.add_working_days(
         today,
         5,
-        closures=[(day, reason) for org, day, reason in demo.CLOSURE_DAYS if org == f.receiver],
+        closures=[(day, reason) for org, day, reason in CLOSURE_DAYS if org == f.receiver],
         decree_days=workdays.DEFAULT_DECREE_DAYS,
     )
     expect(flows.due_date(requester)).to_contain_text(flows.long_date_nl(due))

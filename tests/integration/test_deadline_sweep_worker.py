@@ -1,4 +1,4 @@
-"""The deadline sweep in a real Celery worker and beat, on Redis and PostgreSQL (issue 5).
+"""The deadline sweep (R26) in a real Celery worker and beat, on Redis and PostgreSQL.
 
 1. Beat schedules ``deadline-sweep`` every second; the worker runs it; the notices of requests
    whose moments have passed appear as rows, each once.

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from django.db import connection
 
-from requests import rules
+from requests.core import rules
+from requests.filing.services import request_draft_create, request_draft_update, request_submit
 from requests.models import ConsentPath, InformationRequest, LegalFramework
-from requests.services import request_draft_create, request_draft_update, request_submit
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role, User
 

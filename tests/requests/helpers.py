@@ -14,6 +14,14 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from consent.models import ConsentDeclaration, ConsentGiver
+from requests.core.workflow import RequestStatus
+from requests.handling.answer import request_save_answer
+from requests.handling.services import (
+    request_decide,
+    request_record_internal_consultation,
+    request_record_parent_consultation,
+    request_take,
+)
 from requests.models import (
     ConsentPath,
     Decision,
@@ -24,14 +32,6 @@ from requests.models import (
     RequestEvent,
     Severity,
 )
-from requests.services import (
-    request_decide,
-    request_record_internal_consultation,
-    request_record_parent_consultation,
-    request_save_answer,
-    request_take,
-)
-from requests.workflow import RequestStatus
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
 from toolkid.models import Membership, Organisation, User

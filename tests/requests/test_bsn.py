@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from requests.bsn import is_valid_bsn, normalise_bsn
+from requests.core.bsn import is_valid_bsn, normalise_bsn
 
 
 @pytest.mark.parametrize("value", ["111222333", "123456782", "999999990", "012345672"])

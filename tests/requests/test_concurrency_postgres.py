@@ -10,9 +10,9 @@ import pytest
 from django.db import connection
 from guardian.shortcuts import assign_perm
 
+from requests.core.workflow import RequestStatus
+from requests.handling.answer import request_send_answer
 from requests.models import RequestEvent
-from requests.services import request_send_answer
-from requests.workflow import RequestStatus
 from toolkid.errors import Conflict
 
 from .helpers import ALL_CONFIRMED, decide, fill_answer, fresh

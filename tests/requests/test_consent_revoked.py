@@ -12,15 +12,12 @@ import pytest
 from django.utils import timezone
 
 from consent.services import consent_revoke
+from requests.core.workflow import RequestStatus
+from requests.filing.services import request_redecide_consent_path
+from requests.handling.answer import request_send_answer
+from requests.handling.services import request_decide, request_take
+from requests.history.timeline import timeline_for
 from requests.models import ConsentPath, Decision, RequestEvent
-from requests.selectors import timeline_for
-from requests.services import (
-    request_decide,
-    request_redecide_consent_path,
-    request_send_answer,
-    request_take,
-)
-from requests.workflow import RequestStatus
 from toolkid.errors import IllegalMove
 
 from .helpers import (
@@ -81,7 +78,7 @@ def test_r29_r31_answer_blocked_after_revocation_then_redecided_to_b_consulted_a
     assert (event.from_status, event.to_status) == (S.ANSWERING, S.IN_PROGRESS)
     assert event.data["previous_consent_declaration_id"] == answering.consent_declaration_id
     # The clinician's page offers the consultation and the decision, no longer the answer.
-    from requests import views_handling as vh
+    from requests.detail import actions as vh
 
     offered = vh.allowed_actions(clinician_actor, request)
     assert {vh.PARENT_CONSULTATION, vh.DECIDE} <= set(offered) and vh.ANSWER not in offered

@@ -1,5 +1,5 @@
-"""The earlier versions of edited fields on the request's timeline (issue 6,
-requests/selectors_history.py; django-simple-history): who changed which field, when, from what
+"""The earlier versions of edited fields on the request's timeline (R41,
+requests/history/selectors.py; django-simple-history): who changed which field, when, from what
 to what — and each side sees only what it may (R11: never a provider-internal field or an
 unconfirmed refusal for the requester; never the requester's drafting for the provider)."""
 
@@ -14,21 +14,22 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEvent, AuditOutcome
-from requests.selectors_history import history_for
-from requests.services import (
-    request_confirm_refusal,
+from requests.core.workflow import RequestStatus
+from requests.filing.services import (
     request_contest_refusal,
     request_draft_update,
+    request_resubmit,
+    request_submit,
+)
+from requests.handling.answer import request_save_answer, request_send_answer
+from requests.handling.services import (
+    request_confirm_refusal,
     request_reconsider,
     request_record_internal_consultation,
     request_reject_refusal,
-    request_resubmit,
     request_return_for_reformulation,
-    request_save_answer,
-    request_send_answer,
-    request_submit,
 )
-from requests.workflow import RequestStatus
+from requests.history.selectors import history_for
 
 from .helpers import ALL_CONFIRMED, QUESTIONS, decide, fill_answer, fresh, take
 

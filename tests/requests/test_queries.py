@@ -6,7 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from requests.selectors import inbox_for, outgoing_for, request_get_for, status_for
+from requests.core.access import request_get_for, status_for
+from requests.filing.selectors import outgoing_for
+from requests.handling.selectors import inbox_for
 
 pytestmark = pytest.mark.django_db
 

@@ -16,14 +16,10 @@ import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied
 
+from requests.core.workflow import RequestStatus
+from requests.filing.services import request_draft_update, request_resubmit
+from requests.handling.services import request_return_for_reformulation, request_take
 from requests.models import RequestEvent
-from requests.services import (
-    request_draft_update,
-    request_resubmit,
-    request_return_for_reformulation,
-    request_take,
-)
-from requests.workflow import RequestStatus
 from toolkid.errors import IllegalMove
 from toolkid.models import ClosureDay
 

@@ -8,28 +8,21 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from requests.models import Decision, LegalAdviceOrigin, LegalAdviceStatus
-from requests.selectors import (
-    decision_visible_to,
-    legal_queue,
-    outgoing_for,
-    refusals_to_confirm,
-    request_get_for,
-    status_for,
-    timeline_for,
-)
-from requests.services import (
+from requests.core.access import decision_visible_to, request_get_for, status_for
+from requests.core.workflow import RequestStatus
+from requests.filing.selectors import outgoing_for
+from requests.filing.services import request_acknowledge, request_contest_refusal, request_withdraw
+from requests.handling.selectors import legal_queue, refusals_to_confirm
+from requests.handling.services import (
     legal_advice_give,
-    request_acknowledge,
     request_assign,
     request_confirm_refusal,
-    request_contest_refusal,
     request_reconsider,
     request_reject_refusal,
     request_uphold_refusal,
-    request_withdraw,
 )
-from requests.workflow import RequestStatus
+from requests.history.timeline import timeline_for
+from requests.models import Decision, LegalAdviceOrigin, LegalAdviceStatus
 from toolkid.errors import IllegalMove
 from toolkid.models import Role
 
@@ -274,8 +267,8 @@ def test_r11_refusal_decision_is_recorded_with_who_and_when(pending, clinician_a
 
 
 def test_provider_internal_fields_are_named_for_the_views():
+    from requests.core.access import DECISION_FIELDS, PROVIDER_INTERNAL_FIELDS
     from requests.models import InformationRequest
-    from requests.selectors import DECISION_FIELDS, PROVIDER_INTERNAL_FIELDS
 
     names = {f.name for f in InformationRequest._meta.get_fields()}
     assert set(PROVIDER_INTERNAL_FIELDS) <= names and set(DECISION_FIELDS) <= names

@@ -13,7 +13,8 @@ import pytest
 from django.utils import timezone
 
 from consent.models import ConsentDeclaration
-from requests import rules
+from requests.core import rules
+from requests.filing.services import request_draft_create, request_draft_update, request_submit
 from requests.models import (
     Child,
     ConsentPath,
@@ -24,7 +25,6 @@ from requests.models import (
     ParentConsultationOutcome,
     RequestedTopic,
 )
-from requests.services import request_draft_create, request_draft_update, request_submit
 from toolkid.errors import Incomplete
 from toolkid.models import OrganisationKind
 

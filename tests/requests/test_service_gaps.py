@@ -18,10 +18,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from requests import services
-from requests import views_handling as vh
+from requests.core.workflow import RequestStatus
+from requests.detail import actions as vh
+from requests.filing import services as filing_services
+from requests.handling import answer as answer_services
+from requests.handling import services as handling_services
 from requests.models import Decision, ParentConsultationOutcome, RequestedTopic, RequestEvent
-from requests.workflow import RequestStatus
 from tests.conftest import verify_client
 from toolkid.errors import Conflict, Incomplete
 
@@ -52,7 +54,7 @@ def _answer_topics(request, text: str = TYPED) -> dict[str, dict[str, str]]:
 
 def test_send_answer_with_topics_saves_and_sends_in_one_call(filed_request, clinician_actor):
     request = decide(filed_request("A"), clinician_actor, provide=True)
-    request = services.request_send_answer(
+    request = answer_services.request_send_answer(
         actor=clinician_actor, request=request, topics=_answer_topics(request), confirmations=ALL_CONFIRMED
     )
     assert fresh(request).status == S.ANSWERED
@@ -66,13 +68,13 @@ def test_send_answer_refused_for_the_checklist_keeps_the_saved_text(filed_reques
     request = decide(filed_request("A"), clinician_actor, provide=True)
     confirmations = dict(ALL_CONFIRMED, confirmed_factual=False)
     with pytest.raises(Incomplete) as caught:
-        services.request_send_answer(
+        answer_services.request_send_answer(
             actor=clinician_actor,
             request=request,
             topics=_answer_topics(request),
             confirmations=confirmations,
         )
-    assert caught.value.code == services.ANSWER_SAVED_NOT_SENT
+    assert caught.value.code == answer_services.ANSWER_SAVED_NOT_SENT
     assert "confirmed_factual" in caught.value.errors
     row = fresh(request)
     assert row.status == S.ANSWERING and row.answered_at is None and not row.confirmed_weighed_criteria
@@ -85,7 +87,7 @@ def test_send_answer_refused_for_the_checklist_keeps_the_saved_text(filed_reques
 def test_send_answer_with_a_topic_not_asked_changes_nothing(filed_request, clinician_actor):
     request = decide(filed_request("A", topics=("a",)), clinician_actor, provide=True)
     assert_refused(
-        lambda: services.request_send_answer(
+        lambda: answer_services.request_send_answer(
             actor=clinician_actor,
             request=request,
             topics={"a": {"own_observations": TYPED}, "f": {"own_observations": TYPED}},
@@ -102,12 +104,12 @@ def test_send_answer_from_a_stale_page_saves_nothing(
     filed_request, clinician_actor, clinician2_actor, teamleider_actor
 ):
     request = decide(filed_request("A"), clinician_actor, provide=True)
-    services.request_send_answer(
+    answer_services.request_send_answer(
         actor=clinician_actor, request=request, topics=_answer_topics(request), confirmations=ALL_CONFIRMED
     )
     before = snapshot(request)
     with pytest.raises(Conflict):
-        services.request_send_answer(
+        answer_services.request_send_answer(
             actor=clinician_actor,
             request=request,
             topics=_answer_topics(request, "Een andere tekst."),
@@ -148,7 +150,7 @@ def test_the_answer_view_sends_with_one_service_call(filed_request, clinician, m
     def no_separate_save(**kwargs):
         raise AssertionError("the view saves and sends in one call")
 
-    monkeypatch.setattr(services, "request_save_answer", no_separate_save)
+    monkeypatch.setattr(answer_services, "request_save_answer", no_separate_save)
     response = _post_from_page(
         _csrf_client(clinician), request, vh.ANSWER, _answer_form_data(request, confirmed=ALL_CONFIRMED)
     )
@@ -178,7 +180,7 @@ def test_the_answer_view_keeps_the_concept_when_the_send_is_refused(filed_reques
 def test_assign_without_a_clinician_is_incomplete(filed_request, teamleider_actor):
     request = filed_request("A")
     assert_refused(
-        lambda: services.request_assign(actor=teamleider_actor, request=request, clinician=None),
+        lambda: handling_services.request_assign(actor=teamleider_actor, request=request, clinician=None),
         request,
         "clinician",
         "Kies een zorgverlener.",
@@ -219,7 +221,7 @@ def _refusal_pending(filed_request, actors):
 
 def _answered(filed_request, actors):
     request = _answering(filed_request, actors)
-    return services.request_send_answer(
+    return answer_services.request_send_answer(
         actor=actors["clinician"],
         request=request,
         topics=_answer_topics(request),
@@ -229,17 +231,19 @@ def _answered(filed_request, actors):
 
 def _refused(filed_request, actors):
     request = _refusal_pending(filed_request, actors)
-    return services.request_confirm_refusal(actor=actors["teamleider"], request=request)
+    return handling_services.request_confirm_refusal(actor=actors["teamleider"], request=request)
 
 
 def _contested(filed_request, actors):
     request = _refusal_pending(filed_request, actors)
-    services.request_confirm_refusal(actor=actors["teamleider"], request=request)
-    services.request_contest_refusal(
+    handling_services.request_confirm_refusal(actor=actors["teamleider"], request=request)
+    filing_services.request_contest_refusal(
         actor=actors["requester"], request=request, reason="Wij zijn het oneens."
     )
     advice = request.legal_advice.get()
-    services.legal_advice_give(actor=actors["legal"], advice=advice, text="De weigering is te verdedigen.")
+    handling_services.legal_advice_give(
+        actor=actors["legal"], advice=advice, text="De weigering is te verdedigen."
+    )
     return fresh(request)
 
 
@@ -248,12 +252,12 @@ STALE_CASES: dict[str, tuple[str, Callable, Callable[..., Any]]] = {
     "take": (
         "clinician",
         _submitted,
-        lambda a, r, e: services.request_take(actor=a, request=r, expected_status=e),
+        lambda a, r, e: handling_services.request_take(actor=a, request=r, expected_status=e),
     ),
     "assign": (
         "teamleider",
         _submitted,
-        lambda a, r, e: services.request_assign(
+        lambda a, r, e: handling_services.request_assign(
             actor=a,
             request=r,
             clinician=r.receiving_organisation.memberships.filter(role="zorgverlener").first().user,
@@ -263,14 +267,14 @@ STALE_CASES: dict[str, tuple[str, Callable, Callable[..., Any]]] = {
     "return": (
         "clinician",
         _submitted,
-        lambda a, r, e: services.request_return_for_reformulation(
+        lambda a, r, e: handling_services.request_return_for_reformulation(
             actor=a, request=r, suggestion="Vraag naar de behandeling.", expected_status=e
         ),
     ),
     "parent_consultation": (
         "clinician",
         _b_in_progress,
-        lambda a, r, e: services.request_record_parent_consultation(
+        lambda a, r, e: handling_services.request_record_parent_consultation(
             actor=a,
             request=r,
             date=timezone.localdate(),
@@ -281,7 +285,7 @@ STALE_CASES: dict[str, tuple[str, Callable, Callable[..., Any]]] = {
     "internal_consultation": (
         "clinician",
         _in_progress,
-        lambda a, r, e: services.request_record_internal_consultation(
+        lambda a, r, e: handling_services.request_record_internal_consultation(
             actor=a,
             request=r,
             with_whom="Geneesheer-directeur",
@@ -293,54 +297,54 @@ STALE_CASES: dict[str, tuple[str, Callable, Callable[..., Any]]] = {
     "ask_legal_advice": (
         "clinician",
         _in_progress,
-        lambda a, r, e: services.request_ask_legal_advice(
+        lambda a, r, e: handling_services.request_ask_legal_advice(
             actor=a, request=r, question="Mag dit?", expected_status=e
         ),
     ),
     "decide": (
         "clinician",
         _in_progress,
-        lambda a, r, e: services.request_decide(
+        lambda a, r, e: handling_services.request_decide(
             actor=a, request=r, decision=Decision.PROVIDE, motivation="Toestemming.", expected_status=e
         ),
     ),
     "save_answer": (
         "clinician",
         _answering,
-        lambda a, r, e: services.request_save_answer(
+        lambda a, r, e: answer_services.request_save_answer(
             actor=a, request=r, topics=_answer_topics(r), expected_status=e
         ),
     ),
     "send_answer": (
         "clinician",
         _answering,
-        lambda a, r, e: services.request_send_answer(
+        lambda a, r, e: answer_services.request_send_answer(
             actor=a, request=r, topics=_answer_topics(r), confirmations=ALL_CONFIRMED, expected_status=e
         ),
     ),
     "confirm_refusal": (
         "teamleider",
         _refusal_pending,
-        lambda a, r, e: services.request_confirm_refusal(actor=a, request=r, expected_status=e),
+        lambda a, r, e: handling_services.request_confirm_refusal(actor=a, request=r, expected_status=e),
     ),
     "reject_refusal": (
         "teamleider",
         _refusal_pending,
-        lambda a, r, e: services.request_reject_refusal(
+        lambda a, r, e: handling_services.request_reject_refusal(
             actor=a, request=r, note="Niet terecht.", expected_status=e
         ),
     ),
     "reconsider": (
         "clinician",
         _contested,
-        lambda a, r, e: services.request_reconsider(
+        lambda a, r, e: handling_services.request_reconsider(
             actor=a, request=r, motivation="Na advies.", expected_status=e
         ),
     ),
     "uphold_refusal": (
         "clinician",
         _contested,
-        lambda a, r, e: services.request_uphold_refusal(
+        lambda a, r, e: handling_services.request_uphold_refusal(
             actor=a, request=r, motivation="Na advies blijft het nee.", expected_status=e
         ),
     ),
@@ -348,19 +352,19 @@ STALE_CASES: dict[str, tuple[str, Callable, Callable[..., Any]]] = {
     "withdraw": (
         "requester",
         _submitted,
-        lambda a, r, e: services.request_withdraw(
+        lambda a, r, e: filing_services.request_withdraw(
             actor=a, request=r, reason="De ouder gaf alsnog zelf informatie.", expected_status=e
         ),
     ),
     "acknowledge": (
         "requester",
         _answered,
-        lambda a, r, e: services.request_acknowledge(actor=a, request=r, expected_status=e),
+        lambda a, r, e: filing_services.request_acknowledge(actor=a, request=r, expected_status=e),
     ),
     "contest_refusal": (
         "requester",
         _refused,
-        lambda a, r, e: services.request_contest_refusal(
+        lambda a, r, e: filing_services.request_contest_refusal(
             actor=a, request=r, reason="Wij zijn het oneens.", expected_status=e
         ),
     ),
@@ -400,11 +404,11 @@ def test_second_person_on_a_refusal_a_colleague_just_confirmed_gets_a_conflict(
 
     other_leader = actor_for(make_user((mondriaan, Role.TEAMLEIDER), username="teamleider2"))
     request = _refusal_pending(filed_request, actors)
-    services.request_confirm_refusal(
+    handling_services.request_confirm_refusal(
         actor=actors["teamleider"], request=request, expected_status=S.REFUSAL_PENDING
     )
     with pytest.raises(Conflict):
-        services.request_reject_refusal(
+        handling_services.request_reject_refusal(
             actor=other_leader, request=request, note="Niet terecht.", expected_status=S.REFUSAL_PENDING
         )
     assert fresh(request).status == S.REFUSED
@@ -463,13 +467,13 @@ def test_a_requesters_withdraw_compares_with_the_masked_state(filed_request, act
     page withdraws, and one that claims the real state is just a stale page."""
     request = _refusal_pending(filed_request, actors)
     with pytest.raises(Conflict) as caught:
-        services.request_withdraw(
+        filing_services.request_withdraw(
             actor=actors["requester"], request=fresh(request), reason="Niet meer nodig.",
             expected_status=S.REFUSAL_PENDING,
         )
     assert str(caught.value) == CONFLICT
     assert fresh(request).status == S.REFUSAL_PENDING
-    services.request_withdraw(
+    filing_services.request_withdraw(
         actor=actors["requester"], request=fresh(request), reason="Niet meer nodig.",
         expected_status=S.IN_PROGRESS,
     )
@@ -485,14 +489,14 @@ def test_a_requesters_withdraw_compares_with_the_masked_state(filed_request, act
         (
             vh.ACKNOWLEDGE,
             _answered,
-            lambda r, a: services.request_acknowledge(actor=a["requester"], request=r),
+            lambda r, a: filing_services.request_acknowledge(actor=a["requester"], request=r),
             {},
         ),
         # A colleague already contested the refusal.
         (
             vh.CONTEST,
             _refused,
-            lambda r, a: services.request_contest_refusal(
+            lambda r, a: filing_services.request_contest_refusal(
                 actor=a["requester"], request=r, reason="Wij zijn het oneens."
             ),
             {"reason": "Ook wij zijn het oneens."},

@@ -9,9 +9,9 @@ import uuid
 import pytest
 from django.http import Http404
 
+from requests.core.workflow import RequestStatus
+from requests.filing.services import request_submit
 from requests.models import InformationRequest, RequestEvent
-from requests.services import request_submit
-from requests.workflow import RequestStatus
 from toolkid.errors import IllegalMove
 
 from .helpers import actor_for, audit_events_for

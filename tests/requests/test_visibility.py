@@ -13,19 +13,17 @@ from django.http import Http404
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditEvent
-from requests import selectors, services
+from requests.core.access import is_visible_to, request_get_for, requests_visible_to
+from requests.core.workflow import RequestStatus
+from requests.filing import services as filing_services
+from requests.filing.selectors import outgoing_for
+from requests.handling import answer as answer_services
+from requests.handling import selectors as handling_selectors
+from requests.handling import services as handling_services
+from requests.handling.selectors import inbox_for, legal_queue
+from requests.handling.services import request_ask_legal_advice, request_take
+from requests.history.timeline import timeline_for
 from requests.models import ConsentPath, Decision, InformationRequest, ParentConsultationOutcome
-from requests.selectors import (
-    inbox_for,
-    is_visible_to,
-    legal_queue,
-    outgoing_for,
-    request_get_for,
-    requests_visible_to,
-    timeline_for,
-)
-from requests.services import request_ask_legal_advice, request_take
-from requests.workflow import RequestStatus
 from toolkid.models import Role
 
 from .helpers import actor_for, decide, fill_answer
@@ -83,7 +81,7 @@ def test_beheerder_sees_no_case_content(filed_request, beheerder, mondriaan, mak
             request_get_for(actor=actor, pk_or_public_id=request.pk, purpose="detail")
         assert not requests_visible_to(actor).exists()
         with pytest.raises(Http404):
-            services.request_take(actor=actor, request=request)
+            handling_services.request_take(actor=actor, request=request)
 
 
 def test_functional_admin_without_role_sees_nothing(filed_request, make_user, mondriaan):
@@ -109,7 +107,7 @@ def test_a_draft_is_the_requesters_alone(
         with pytest.raises(Http404):
             request_get_for(actor=actor, pk_or_public_id=draft.pk, purpose="detail")
     # Once sent, the requesting team sees it.
-    request = services.request_submit(actor=requester_actor, request=draft, submit_token=uuid.uuid4())
+    request = filing_services.request_submit(actor=requester_actor, request=draft, submit_token=uuid.uuid4())
     for actor in (
         actor_for(requester_colleague, wijkteam),
         actor_for(wijkteam_teamleider, wijkteam),
@@ -153,7 +151,7 @@ def test_legal_advisor_sees_only_referred_requests(
     with pytest.raises(Http404):
         request_get_for(actor=elsewhere, pk_or_public_id=referred.pk, purpose="advice")
     with pytest.raises(Http404):
-        services.legal_advice_give(actor=elsewhere, advice=advice, text="x")
+        handling_services.legal_advice_give(actor=elsewhere, advice=advice, text="x")
 
 
 def test_legal_advice_asked_needs_a_question(filed_request, clinician_actor):
@@ -174,7 +172,9 @@ def test_a_legal_advisor_does_not_decide(filed_request, clinician_actor, legal_a
     request = request_take(actor=clinician_actor, request=filed_request("A"))
     request_ask_legal_advice(actor=clinician_actor, request=request, question="?")
     with pytest.raises(PermissionDenied):
-        services.request_decide(actor=legal_actor, request=request, decision=Decision.PROVIDE, motivation="x")
+        handling_services.request_decide(
+            actor=legal_actor, request=request, decision=Decision.PROVIDE, motivation="x"
+        )
     assert _denied("request.decided", request).count() == 1
 
 
@@ -197,80 +197,86 @@ def _prepare(filed_request, clinician_actor, teamleider_actor, requester_actor, 
 SERVICE_CALLS = {
     "request.draft_updated": (
         "draft",
-        lambda a, r, x: services.request_draft_update(actor=a, request=r, fields={"reason": "x"}),
+        lambda a, r, x: filing_services.request_draft_update(actor=a, request=r, fields={"reason": "x"}),
     ),
     "request.submitted": (
         "draft",
-        lambda a, r, x: services.request_submit(actor=a, request=r, submit_token=uuid.uuid4()),
+        lambda a, r, x: filing_services.request_submit(actor=a, request=r, submit_token=uuid.uuid4()),
     ),
-    "request.taken": ("submitted", lambda a, r, x: services.request_take(actor=a, request=r)),
+    "request.taken": ("submitted", lambda a, r, x: handling_services.request_take(actor=a, request=r)),
     "request.assigned": (
         "submitted",
-        lambda a, r, x: services.request_assign(actor=a, request=r, clinician=x["clinician"]),
+        lambda a, r, x: handling_services.request_assign(actor=a, request=r, clinician=x["clinician"]),
     ),
     "request.returned": (
         "submitted",
-        lambda a, r, x: services.request_return_for_reformulation(actor=a, request=r, suggestion="x"),
+        lambda a, r, x: handling_services.request_return_for_reformulation(
+            actor=a, request=r, suggestion="x"
+        ),
     ),
-    "request.resubmitted": ("submitted", lambda a, r, x: services.request_resubmit(actor=a, request=r)),
+    "request.resubmitted": ("submitted", lambda a, r, x: filing_services.request_resubmit(
+        actor=a, request=r)
+    ),
     "request.parent_consulted": (
         "b_in_progress",
-        lambda a, r, x: services.request_record_parent_consultation(
+        lambda a, r, x: handling_services.request_record_parent_consultation(
             actor=a, request=r, date=timezone.localdate(), outcome=ParentConsultationOutcome.AGREES
         ),
     ),
     "request.internal_consulted": (
         "in_progress",
-        lambda a, r, x: services.request_record_internal_consultation(
+        lambda a, r, x: handling_services.request_record_internal_consultation(
             actor=a, request=r, with_whom="x", date=timezone.localdate(), conclusion="x"
         ),
     ),
     "request.legal_advice_asked": (
         "in_progress",
-        lambda a, r, x: services.request_ask_legal_advice(actor=a, request=r, question="x"),
+        lambda a, r, x: handling_services.request_ask_legal_advice(actor=a, request=r, question="x"),
     ),
     "request.decided": (
         "in_progress",
-        lambda a, r, x: services.request_decide(
+        lambda a, r, x: handling_services.request_decide(
             actor=a, request=r, decision=Decision.PROVIDE, motivation="x"
         ),
     ),
     "request.refusal_confirmed": (
         "refused",
-        lambda a, r, x: services.request_confirm_refusal(actor=a, request=r),
+        lambda a, r, x: handling_services.request_confirm_refusal(actor=a, request=r),
     ),
     "request.refusal_rejected": (
         "refused",
-        lambda a, r, x: services.request_reject_refusal(actor=a, request=r, note="x"),
+        lambda a, r, x: handling_services.request_reject_refusal(actor=a, request=r, note="x"),
     ),
     "request.refusal_contested": (
         "refused",
-        lambda a, r, x: services.request_contest_refusal(actor=a, request=r, reason="x"),
+        lambda a, r, x: filing_services.request_contest_refusal(actor=a, request=r, reason="x"),
     ),
     "request.reconsidered": (
         "refused",
-        lambda a, r, x: services.request_reconsider(actor=a, request=r, motivation="x"),
+        lambda a, r, x: handling_services.request_reconsider(actor=a, request=r, motivation="x"),
     ),
     "request.refusal_upheld": (
         "refused",
-        lambda a, r, x: services.request_uphold_refusal(actor=a, request=r, motivation="x"),
+        lambda a, r, x: handling_services.request_uphold_refusal(actor=a, request=r, motivation="x"),
     ),
     "request.answer_saved": (
         "answering",
-        lambda a, r, x: services.request_save_answer(actor=a, request=r, topics={}),
+        lambda a, r, x: answer_services.request_save_answer(actor=a, request=r, topics={}),
     ),
     "request.answer_sent": (
         "answering",
-        lambda a, r, x: services.request_send_answer(actor=a, request=r, confirmations={}),
+        lambda a, r, x: answer_services.request_send_answer(actor=a, request=r, confirmations={}),
     ),
-    "request.acknowledged": ("answering", lambda a, r, x: services.request_acknowledge(actor=a, request=r)),
+    "request.acknowledged": ("answering", lambda a, r, x: filing_services.request_acknowledge(
+        actor=a, request=r)
+    ),
     "request.withdrawn": (
         "submitted",
-        lambda a, r, x: services.request_withdraw(actor=a, request=r, reason="x"),
+        lambda a, r, x: filing_services.request_withdraw(actor=a, request=r, reason="x"),
     ),
     "request.consent_path_redecided": (
         "submitted",
-        lambda a, r, x: services.request_redecide_consent_path(
+        lambda a, r, x: filing_services.request_redecide_consent_path(
             actor=a, request=r, path=ConsentPath.C, fields={}
         ),
     ),
@@ -322,14 +328,14 @@ def test_legal_advice_give_by_another_organisation_is_404(filed_request, clinici
     request = request_take(actor=clinician_actor, request=filed_request("A"))
     advice = request_ask_legal_advice(actor=clinician_actor, request=request, question="?")
     with pytest.raises(Http404):
-        services.legal_advice_give(actor=outsider_actor, advice=advice, text="x")
+        handling_services.legal_advice_give(actor=outsider_actor, advice=advice, text="x")
     assert _denied("request.legal_advice_given", request).count() == 1
 
 
 def test_a_deleted_or_unknown_request_is_404_in_services(clinician_actor):
     ghost = InformationRequest(pk=987654)
     with pytest.raises(Http404):
-        services.request_take(actor=clinician_actor, request=ghost)
+        handling_services.request_take(actor=clinician_actor, request=ghost)
     assert AuditEvent.objects.filter(event="request.taken", outcome="denied", object_id="987654").exists()
 
 
@@ -344,7 +350,7 @@ def test_each_list_writes_one_search_event(
     before = AuditEvent.objects.count()
     assert len(list(inbox_for(clinician_actor))) == 3
     assert len(list(outgoing_for(requester_actor))) == 3
-    list(selectors.refusals_to_confirm(teamleider_actor))
+    list(handling_selectors.refusals_to_confirm(teamleider_actor))
     list(legal_queue(legal_actor))
     events = list(AuditEvent.objects.filter(seq__gt=before).values_list("event", "action"))
     assert events == [

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from requests.core.workflow import RequestStatus
+from requests.handling.services import request_decide, request_take
 from requests.models import Decision, LegalFramework, RequestEvent
-from requests.services import request_decide, request_take
-from requests.workflow import RequestStatus
 from toolkid.models import OrganisationKind
 
 from .helpers import assert_refused, fresh

@@ -10,17 +10,11 @@ from django.core.exceptions import PermissionDenied
 from guardian.shortcuts import get_perms
 
 from audit.models import AuditAction, AuditEvent
+from requests.core.workflow import RequestStatus
+from requests.filing.services import request_acknowledge, request_withdraw
+from requests.handling.answer import request_save_answer, request_send_answer
+from requests.handling.services import request_assign, request_decide, request_take
 from requests.models import Decision, RequestEvent
-from requests.services import (
-    request_acknowledge,
-    request_assign,
-    request_decide,
-    request_save_answer,
-    request_send_answer,
-    request_take,
-    request_withdraw,
-)
-from requests.workflow import RequestStatus
 from toolkid.errors import Conflict, IllegalMove
 
 from .helpers import ALL_CONFIRMED, assert_refused, audit_events_for, decide, event_kinds, fill_answer, fresh

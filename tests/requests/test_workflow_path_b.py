@@ -10,16 +10,16 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from requests.models import Decision, ParentConsultationOutcome, RequestEvent
-from requests.services import (
+from requests.core.workflow import RequestStatus
+from requests.handling.answer import request_send_answer
+from requests.handling.services import (
     request_confirm_refusal,
     request_decide,
     request_record_internal_consultation,
     request_record_parent_consultation,
-    request_send_answer,
     request_take,
 )
-from requests.workflow import RequestStatus
+from requests.models import Decision, ParentConsultationOutcome, RequestEvent
 from toolkid.errors import IllegalMove
 
 from .helpers import (

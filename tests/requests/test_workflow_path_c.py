@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 
+from requests.core.access import status_for
+from requests.core.workflow import RequestStatus
+from requests.handling.answer import request_send_answer
+from requests.handling.services import request_confirm_refusal, request_decide, request_take
 from requests.models import Decision, RequestEvent
-from requests.selectors import status_for
-from requests.services import request_confirm_refusal, request_decide, request_send_answer, request_take
-from requests.workflow import RequestStatus
 
 from .helpers import ALL_CONFIRMED, assert_refused, fill_answer, fresh
 

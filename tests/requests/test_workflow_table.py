@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from requests.core.workflow import TRANSITIONS
 from requests.models import InformationRequest
-from requests.workflow import TRANSITIONS
 
 
 def test_transitions_table_matches_the_state_machine():

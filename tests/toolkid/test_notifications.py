@@ -1,4 +1,4 @@
-"""Meldingen, the notification centre (issue 5): one's own notifications only, the unread count
+"""Meldingen, the notification centre: one's own notifications only, the unread count
 in the header, marking read by POST, the e-mail preference, and the neutral e-mail."""
 
 from __future__ import annotations

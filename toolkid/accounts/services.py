@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audit.events import record, record_denied
 from audit.models import AuditAction
 from toolkid.actors import Actor
+from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.models import User
 
 #: The name of the one authenticator app device a user has.
@@ -84,7 +85,7 @@ def totp_device_start(*, actor: Actor, user: User) -> TOTPDevice:
     device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
     record(
         actor=actor,
-        event="auth.otp_enrolment_started",
+        event=ToolkidAuditCode.OTP_ENROLMENT_STARTED,
         action=AuditAction.CREATE,
         obj=device,
     )
@@ -103,7 +104,7 @@ def totp_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool
     if not device.verify_token(token):
         record_denied(
             actor=actor,
-            event="auth.otp_failed",
+            event=ToolkidAuditCode.OTP_FAILED,
             action=AuditAction.AUTHENTICATE,
             obj=device,
             payload={"step": "enrolment", "failures": device.throttling_failure_count},
@@ -115,7 +116,7 @@ def totp_device_confirm(*, actor: Actor, device: TOTPDevice, token: str) -> bool
     device.save(update_fields=["confirmed"])
     record(
         actor=actor,
-        event="auth.otp_enrolled",
+        event=ToolkidAuditCode.OTP_ENROLLED,
         action=AuditAction.UPDATE,
         obj=device,
     )
@@ -144,7 +145,7 @@ def backup_codes_generate(*, actor: Actor, user: User) -> list[str]:
     device.save()
     record(
         actor=actor,
-        event="auth.backup_codes_generated",
+        event=ToolkidAuditCode.BACKUP_CODES_GENERATED,
         action=AuditAction.CREATE,
         obj=device,
         payload={"count": count, "replaced": replaced, "new_device": created},

@@ -48,6 +48,7 @@ from toolkid.accounts.services import (
     verify_second_factor,
 )
 from toolkid.actors import Actor
+from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.middleware import SESSION_LOGIN_AT, client_ip
 from toolkid.selectors import roles_by_organisation
 
@@ -136,7 +137,7 @@ def _complete_login(request: HttpRequest, user, device: Device, state: dict) -> 
     request.session.pop(SESSION_PENDING, None)
     record_auth_event(
         actor=_actor_for(request, user),
-        event="auth.login",
+        event=ToolkidAuditCode.LOGIN,
         payload={"device_id": device.pk, "device_type": device_kind(device)},
     )
     return _safe_next(request, state.get("next")) or ""
@@ -164,6 +165,81 @@ def _secret_groups(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+def _check_code(
+    request: HttpRequest, user, state: dict, form: SecondFactorForm, use_backup: bool
+) -> HttpResponse | None:
+    """The code of a valid form: a redirect when the login completes or is dropped, else
+    ``None`` with the reason on the form (the page is shown again)."""
+    actor = _actor_for(request, user)
+    try:
+        device = verify_second_factor(user=user, token=form.cleaned_data["code"])
+    except SecondFactorThrottled:
+        record_auth_event(
+            actor=actor, event=ToolkidAuditCode.OTP_FAILED, denied=True, payload={"reason": "throttled"}
+        )
+        form.add_error("code", _("Te veel pogingen, wacht even en probeer het dan opnieuw."))
+        return None
+    if device is not None:
+        _record_code_accepted(actor, user, device)
+        target = _complete_login(request, user, device, state)
+        return redirect(target or "home")
+    return _wrong_code(request, actor, user, state, form, use_backup)
+
+
+def _record_code_accepted(actor: Actor, user, device: Device) -> None:
+    """The audit event of an accepted code: a backup code (with how many are left) or the app."""
+    if device_kind(device) == "static":
+        record_auth_event(
+            actor=actor,
+            event=ToolkidAuditCode.BACKUP_CODE_USED,
+            payload={"device_id": device.pk, "remaining": backup_codes_remaining(user)},
+        )
+    else:
+        record_auth_event(
+            actor=actor, event=ToolkidAuditCode.OTP_VERIFIED, payload={"device_id": device.pk}
+        )
+
+
+def _wrong_code(
+    request: HttpRequest, actor: Actor, user, state: dict, form: SecondFactorForm, use_backup: bool
+) -> HttpResponse | None:
+    """Counts a wrong code; after ``MAX_CODE_FAILURES`` the pending login is dropped (a
+    redirect to the login page), before that the reason goes on the form (``None``)."""
+    state["failures"] = state.get("failures", 0) + 1
+    record_auth_event(
+        actor=actor,
+        event=ToolkidAuditCode.OTP_FAILED,
+        denied=True,
+        payload={"reason": "wrong_code", "failures": state["failures"]},
+    )
+    if state["failures"] >= MAX_CODE_FAILURES:
+        request.session.pop(SESSION_PENDING, None)
+        # Counts as one failed login for django-axes (lockout per name and address).
+        user_login_failed.send(
+            sender=__name__, credentials={"username": user.get_username()}, request=request
+        )
+        record_auth_event(
+            actor=actor,
+            event=ToolkidAuditCode.LOGIN_FAILED,
+            denied=True,
+            payload={"step": "second_factor", "failures": state["failures"]},
+        )
+        messages.error(request, _("Te vaak een onjuiste code ingevuld. Log opnieuw in."))
+        return redirect("login")
+    request.session[SESSION_PENDING] = state
+    if use_backup:
+        form.add_error("code", _("Onjuiste of al gebruikte reservecode."))
+    else:
+        form.add_error(
+            "code",
+            _(
+                "Onjuiste code. Kijk of je de code van toolKID in de app gebruikt en "
+                "probeer het opnieuw."
+            ),
+        )
+    return None
+
+
 # ------------------------------------------------------------------------------- views
 
 
@@ -183,7 +259,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             user = form.get_user()
             _start_pending(request, user, next_url)
-            record_auth_event(actor=_actor_for(request, user), event="auth.password_verified")
+            record_auth_event(actor=_actor_for(request, user), event=ToolkidAuditCode.PASSWORD_VERIFIED)
             return redirect("otp_verify")
         if form.credentials_refused:
             username = form.cleaned_data.get("username", "")
@@ -194,7 +270,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if counted or not form.locked_out:
                 record_auth_event(
                     actor=_anonymous_actor(request),
-                    event="auth.login_failed",
+                    event=ToolkidAuditCode.LOGIN_FAILED,
                     denied=True,
                     username=username,
                     payload={"step": "password"},
@@ -202,7 +278,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
             if form.locked_out:
                 record_auth_event(
                     actor=_anonymous_actor(request),
-                    event="auth.locked_out",
+                    event=ToolkidAuditCode.LOCKED_OUT,
                     denied=True,
                     username=username,
                     payload={"step": "password"},
@@ -230,61 +306,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
         request.POST if request.method == "POST" else None, use_backup=use_backup
     )
     if request.method == "POST" and form.is_valid():
-        actor = _actor_for(request, user)
-        try:
-            device = verify_second_factor(user=user, token=form.cleaned_data["code"])
-        except SecondFactorThrottled:
-            record_auth_event(
-                actor=actor, event="auth.otp_failed", denied=True, payload={"reason": "throttled"}
-            )
-            form.add_error("code", _("Te veel pogingen, wacht even en probeer het dan opnieuw."))
-        else:
-            if device is not None:
-                if device_kind(device) == "static":
-                    record_auth_event(
-                        actor=actor,
-                        event="auth.backup_code_used",
-                        payload={"device_id": device.pk, "remaining": backup_codes_remaining(user)},
-                    )
-                else:
-                    record_auth_event(
-                        actor=actor, event="auth.otp_verified", payload={"device_id": device.pk}
-                    )
-                target = _complete_login(request, user, device, state)
-                return redirect(target or "home")
-
-            state["failures"] = state.get("failures", 0) + 1
-            record_auth_event(
-                actor=actor,
-                event="auth.otp_failed",
-                denied=True,
-                payload={"reason": "wrong_code", "failures": state["failures"]},
-            )
-            if state["failures"] >= MAX_CODE_FAILURES:
-                request.session.pop(SESSION_PENDING, None)
-                # Counts as one failed login for django-axes (lockout per name and address).
-                user_login_failed.send(
-                    sender=__name__, credentials={"username": user.get_username()}, request=request
-                )
-                record_auth_event(
-                    actor=actor,
-                    event="auth.login_failed",
-                    denied=True,
-                    payload={"step": "second_factor", "failures": state["failures"]},
-                )
-                messages.error(request, _("Te vaak een onjuiste code ingevuld. Log opnieuw in."))
-                return redirect("login")
-            request.session[SESSION_PENDING] = state
-            if use_backup:
-                form.add_error("code", _("Onjuiste of al gebruikte reservecode."))
-            else:
-                form.add_error(
-                    "code",
-                    _(
-                        "Onjuiste code. Kijk of je de code van toolKID in de app gebruikt en "
-                        "probeer het opnieuw."
-                    ),
-                )
+        response = _check_code(request, user, state, form, use_backup)
+        if response is not None:
+            return response
     return render(
         request,
         "registration/otp_verify.html",
@@ -382,7 +406,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         was_logged_in = request.user.is_authenticated
         if was_logged_in:
-            record_auth_event(actor=request.actor, event="auth.logout")
+            record_auth_event(actor=request.actor, event=ToolkidAuditCode.LOGOUT)
         # Also ends a pending login ("Stoppen met inloggen").
         logout(request)
         if was_logged_in:

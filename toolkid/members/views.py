@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.events import record_denied
 from audit.models import AuditAction
+from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.errors import RuleViolation
 from toolkid.members import selectors
 from toolkid.members.forms import GrantRoleForm
@@ -82,13 +83,13 @@ def _render_list(
 
 @require_http_methods(["GET"])
 def member_list(request: HttpRequest) -> HttpResponse:
-    organisation = _managed_organisation(request, _Access("members.view", AuditAction.READ))
+    organisation = _managed_organisation(request, _Access(ToolkidAuditCode.MEMBERS_VIEW, AuditAction.READ))
     return _render_list(request, organisation, GrantRoleForm(organisation=organisation))
 
 
 @require_POST
 def member_grant(request: HttpRequest) -> HttpResponse:
-    access = _Access("membership.grant", AuditAction.CREATE)
+    access = _Access(ToolkidAuditCode.MEMBERSHIP_GRANT, AuditAction.CREATE)
     organisation = _managed_organisation(request, access)
     form = GrantRoleForm(request.POST, organisation=organisation)
     if not form.is_valid():
@@ -112,7 +113,7 @@ def member_grant(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def member_end(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _Access("membership.end", AuditAction.UPDATE, "toolkid.membership", pk)
+    access = _Access(ToolkidAuditCode.MEMBERSHIP_END, AuditAction.UPDATE, "toolkid.membership", pk)
     organisation = _managed_organisation(request, access)
     membership = selectors.membership_in(organisation, pk)
     if membership is None:
@@ -146,7 +147,7 @@ def member_end(request: HttpRequest, pk: int) -> HttpResponse:
 def member_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     """Two steps: the first request (a GET, or a POST without ``bevestigd``) shows what will
     happen; the POST from that page deactivates the account and ends its sessions."""
-    access = _Access("user.deactivate", AuditAction.UPDATE, "toolkid.user", pk)
+    access = _Access(ToolkidAuditCode.USER_DEACTIVATE, AuditAction.UPDATE, "toolkid.user", pk)
     organisation = _managed_organisation(request, access)
     target = selectors.active_member_of(organisation, pk)
     if target is None:

@@ -76,7 +76,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "toolkid.context_processors.shell",
-                # Issue 5: the header's unread notification count (counted only when shown).
+                # The header's unread notification count (counted only when shown).
                 "toolkid.notifications.context",
             ],
         },
@@ -218,7 +218,7 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": timedelta(hours=1)},
     # L6: delete what has outlived its retention term, once a night, with a register.
     "retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(hour=3, minute=30)},
-    # Issue 5: reminders and escalations of the answer term (R26). Works on rows: whatever is
+    # R26: reminders and escalations of the answer term. Works on rows: whatever is
     # due as of now is sent once, so a missed run is caught up by the next one. The embedded
     # default (`make run`: filesystem broker, worker + beat) runs the same schedule.
     "deadline-sweep": {"task": "requests.tasks.deadline_sweep",

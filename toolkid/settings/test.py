@@ -2,9 +2,11 @@
 are set (CI does both)."""
 
 from .base import *  # noqa: F403
-from .base import DATABASES, STATIC_ROOT, VAR_DIR
+from .base import DATABASES, INSTALLED_APPS, STATIC_ROOT, VAR_DIR
 
 DEBUG = False
+# The demo data (load_demo, demo_code): dev, test and e2e only, never base or production.
+INSTALLED_APPS = [*INSTALLED_APPS, "demo"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tests point DOCUMENTS_DIR at their own tmp_path; this is the fallback.

@@ -15,33 +15,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import RetentionRule
-from audit.retention import (
-    KIND_AUDIT_PREFIX,
-    KIND_CONSENT,
-    KIND_KINDCHECK,
-    KIND_ORDER,
-    KIND_PARENT,
-    KIND_REQUEST,
-    KIND_REVERSE_QUESTION,
-    RetentionResult,
-    retention_run,
-)
-from requests.models import Kindcheck, ReverseQuestion
+from audit.retention import KIND_AUDIT_PREFIX, RetentionResult, kinds, retention_run, source_for
 from toolkid.actors import Actor
 
 SYSTEM_NAME = "retention_command"
 
 
 def kind_label(kind: str) -> str:
-    return {
-        KIND_REQUEST: _("informatieverzoeken"),
-        # The models' own plural names (already in the catalog).
-        KIND_REVERSE_QUESTION: str(ReverseQuestion._meta.verbose_name_plural),
-        KIND_KINDCHECK: str(Kindcheck._meta.verbose_name_plural),
-        KIND_CONSENT: _("toestemmingsverklaringen"),
-        KIND_PARENT: _("ouders"),
-        KIND_AUDIT_PREFIX: _("auditgebeurtenissen (oudste deel van de keten)"),
-    }[kind]
+    """The kind in words: the audit prefix is the audit app's; every other kind's words come
+    with the source its app registered (audit.retention.register_source)."""
+    if kind == KIND_AUDIT_PREFIX:
+        return _("auditgebeurtenissen (oudste deel van de keten)")
+    return str(source_for(kind).label)
 
 
 class Command(BaseCommand):
@@ -72,6 +57,23 @@ class Command(BaseCommand):
         self._report(result)
 
     def _report(self, result: RetentionResult) -> None:
+        self._report_terms(result)
+        if result.busy:
+            self.stdout.write(_("Er loopt al een bewaartermijnronde; deze ronde heeft niets gedaan."))
+            return
+        if not result.items:
+            self.stdout.write(_("Niets is de bewaartermijn voorbij."))
+            return
+        self._report_items(result)
+        if result.dry_run:
+            self.stdout.write(
+                _("Totaal: %(n)d onderdelen zouden worden verwijderd.") % {"n": len(result.items)}
+            )
+            return
+        self._report_deleted(result)
+
+    def _report_terms(self, result: RetentionResult) -> None:
+        """Whether anything is deleted, and the date and terms the run went by."""
         write = self.stdout.write
         policy = result.policy
         if result.dry_run:
@@ -93,15 +95,13 @@ class Command(BaseCommand):
                 ).date(),
             }
         )
-        if result.busy:
-            write(_("Er loopt al een bewaartermijnronde; deze ronde heeft niets gedaan."))
-            return
-        if not result.items:
-            write(_("Niets is de bewaartermijn voorbij."))
-            return
+
+    def _report_items(self, result: RetentionResult) -> None:
+        """The items past their term, per rule and kind, each with its count."""
+        write = self.stdout.write
         counts = result.counts()
         for rule in RetentionRule:
-            for kind in KIND_ORDER:
+            for kind in kinds():
                 count = counts.get((rule.value, kind))
                 if not count:
                     continue
@@ -114,9 +114,10 @@ class Command(BaseCommand):
                             + _("%(type)s %(id)s (laatste wijziging %(last)s)")
                             % {"type": item.object_type, "id": item.object_id, "last": last}
                         )
-        if result.dry_run:
-            write(_("Totaal: %(n)d onderdelen zouden worden verwijderd.") % {"n": len(result.items)})
-            return
+
+    def _report_deleted(self, result: RetentionResult) -> None:
+        """What a real run skipped and deleted, and where the audit chain starts now."""
+        write = self.stdout.write
         for item, reason in result.skipped:
             self.stderr.write(
                 _("Overgeslagen: %(type)s %(id)s (%(reason)s).")

@@ -1,4 +1,4 @@
-"""Fixtures for the deadline tests (issue 5). The people around a request come from
+"""Fixtures for the deadline tests (R26, L1). The people around a request come from
 tests/requests/conftest.py."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Plain helpers for the deadline tests (issue 5): a frozen clock in Amsterdam time and reading
+"""Plain helpers for the deadline tests (R26, L1): a frozen clock in Amsterdam time and reading
 what the sweep did. The fixtures are in conftest.py."""
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from zoneinfo import ZoneInfo
 import time_machine
 from django.core import mail
 
+from requests.deadlines.services import deadline_sweep
 from requests.models import DeadlineNotice, DeadlineNoticeStatus, InformationRequest
-from requests.services_deadlines import deadline_sweep
 from toolkid.models import Notification
 
 AMS = ZoneInfo("Europe/Amsterdam")

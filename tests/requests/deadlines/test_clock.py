@@ -1,4 +1,4 @@
-"""The clock's history (issue 5): it pauses while the request is back with the requester (R7)
+"""The clock's history: it pauses while the request is back with the requester (R7)
 and restarts on resubmission (R26: five working days from then); the clinician can extend it
 with a reason the requester reads; the requester may contest the extension through the legal
 advisors' queue (R8). Every change is a DueDateChange row with its explanation."""
@@ -12,7 +12,15 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from audit.models import AuditEvent
-from requests import selectors
+from requests.core import access
+from requests.core.policy import may_contest_extension as can_contest_extension
+from requests.core.policy import may_extend_deadline as can_extend
+from requests.deadlines.selectors import clock_history_for
+from requests.deadlines.services import request_contest_extension, request_extend_deadline
+from requests.filing.services import request_resubmit
+from requests.handling import selectors as handling_selectors
+from requests.handling.services import request_return_for_reformulation
+from requests.history import timeline
 from requests.models import (
     ClockEventKind,
     DeadlineNoticeKind,
@@ -20,14 +28,6 @@ from requests.models import (
     DueDateChange,
     LegalAdviceOrigin,
     RequestEvent,
-)
-from requests.selectors_deadlines import clock_history_for
-from requests.services import request_resubmit, request_return_for_reformulation
-from requests.services_deadlines import (
-    can_contest_extension,
-    can_extend,
-    request_contest_extension,
-    request_extend_deadline,
 )
 from toolkid.errors import IllegalMove, Incomplete
 from toolkid.models import NotificationKind
@@ -178,8 +178,8 @@ def test_the_clinician_extends_with_a_reason_and_the_requester_is_told(
     assert "Verlengd van woensdag 20 mei 2026 tot woensdag 27 mei 2026: 4 werkdagen erbij." in (
         history.current[1].text
     )
-    timeline = selectors.timeline_for(requester_actor, request)
-    extended = [e for e in timeline if e.kind == "deadline_extended"]
+    steps = timeline.timeline_for(requester_actor, request)
+    extended = [e for e in steps if e.kind == "deadline_extended"]
     assert len(extended) == 1 and extended[0].motivation == REASON
     # The audit trail holds identifiers, not the reason.
     event = AuditEvent.objects.filter(event="request.deadline_extended").get()
@@ -268,8 +268,8 @@ def test_the_requester_contests_an_extension_through_the_legal_queue(
         )
     assert advice.origin == LegalAdviceOrigin.CONTESTED_EXTENSION
     # The legal advisors now see the request and the question in their queue (R31, R8).
-    assert selectors.is_visible_to(legal_actor, request)
-    assert [a.pk for a in selectors.legal_queue(legal_actor)] == [advice.pk]
+    assert access.is_visible_to(legal_actor, request)
+    assert [a.pk for a in handling_selectors.legal_queue(legal_actor)] == [advice.pk]
     # The clinician and the legal advisors are told; the due date did not change by itself.
     got = received(request)
     assert got[("zorg", K.EXTENSION_CONTESTED)] == 1 and got[("jurist", K.EXTENSION_CONTESTED)] == 1
@@ -283,6 +283,6 @@ def test_the_requester_contests_an_extension_through_the_legal_queue(
         request_extend_deadline(actor=clinician_actor, request=fresh(request), new_due_date=D(2026, 5, 29),
                                 reason=REASON)
     assert can_contest_extension(requester_actor, fresh(request))
-    kinds_seen = [e.kind for e in selectors.timeline_for(requester_actor, fresh(request))]
+    kinds_seen = [e.kind for e in timeline.timeline_for(requester_actor, fresh(request))]
     assert Counter(kinds_seen)["deadline_extended"] == 2
     assert Counter(kinds_seen)["extension_contested"] == 1

@@ -1,4 +1,4 @@
-"""What the deadline notices may carry, and to whom (issue 5).
+"""What the deadline notices (R26) may carry, and to whom.
 
 - No e-mail subject or body contains personal data of the cases: names, dates of birth, BSN,
   the free text of the request, the organisations or the consent path — only a link and a
@@ -18,8 +18,12 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from requests.deadlines.services import (
+    deadline_sweep,
+    request_contest_extension,
+    request_extend_deadline,
+)
 from requests.models import ConsentPath, InformationRequest
-from requests.services_deadlines import deadline_sweep, request_contest_extension, request_extend_deadline
 from toolkid.models import Membership, Notification, NotificationKind
 from toolkid.notifications import KIND_AUDIENCE, PROFESSIONAL, text_for
 

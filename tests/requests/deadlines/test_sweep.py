@@ -1,4 +1,4 @@
-"""The sweep's moments with a frozen clock (issue 5, R26, L1): the reminder two working days
+"""The sweep's moments with a frozen clock (R26, L1): the reminder two working days
 before the due date and on it (to the clinician, or the intake), the overdue alert (teamleider
 and requester, R2), the second escalation three working days after (beheerder) — across
 Ascension Thursday + the decree Friday 2026, Easter 2026, King's Day 2026 and 5 May 2026.
@@ -12,7 +12,7 @@ from collections import Counter
 import pytest
 from django.core import mail
 
-from requests import clock
+from requests.core import clock
 from requests.models import DeadlineNotice, DeadlineNoticeKind, DeadlineNoticeStatus
 from toolkid.models import EmailStatus, Notification, NotificationKind
 from toolkid.notifications import notification_preference_set
@@ -109,7 +109,7 @@ def test_unassigned_request_reminds_the_intake(filed_request, with_emails):
 
 def test_reassignment_counts_when_the_notice_goes(filed_request, clinician_actor, teamleider_actor,
                                                   clinician2, with_emails):
-    from requests.services import request_assign
+    from requests.handling.services import request_assign
 
     request = file_on(filed_request, D(2026, 5, 11))
     with at(2026, 5, 12):
@@ -155,7 +155,7 @@ def test_an_hour_of_downtime_on_the_reminder_day_is_caught_up(filed_request, wit
 
 
 def test_an_answered_request_gets_no_further_notices(filed_request, clinician_actor, with_emails):
-    from requests.services import request_send_answer
+    from requests.handling.answer import request_send_answer
 
     from ..helpers import ALL_CONFIRMED, decide, fill_answer
 

@@ -14,8 +14,8 @@ from collections import Counter
 import pytest
 from django.db import connection, transaction
 
+from requests.deadlines.services import deadline_sweep
 from requests.models import DeadlineNotice, DeadlineNoticeStatus
-from requests.services_deadlines import deadline_sweep
 from toolkid.models import Notification
 
 from .support import AMS, at
@@ -86,7 +86,7 @@ def test_a_sweep_skips_the_notices_another_sweep_holds_instead_of_waiting(
     rows by and handles all the others without waiting; without it, B would wait for A's lock
     and fail with a lock timeout. When A goes on, it finishes its batch and finds nothing else:
     every notice went exactly once."""
-    from requests import services_deadlines
+    from requests.deadlines import services as services_deadlines
 
     with at(2026, 5, 11, 10):
         requests_ = [filed_request("A") for _ in range(4)]

@@ -1,5 +1,5 @@
 """The clock on the request's page (extension, contest, "hoe is deze datum berekend?") and the
-deadline overview for teamleiders (issue 5)."""
+deadline overview for teamleiders (R26)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import re
 import pytest
 
 from audit.models import AuditEvent
+from requests.deadlines.services import request_extend_deadline
 from requests.models import ClockEventKind, DueDateChange, LegalAdvice, LegalAdviceOrigin
-from requests.services_deadlines import request_extend_deadline
 
 from ..helpers import ALL_CONFIRMED, decide, fill_answer, fresh, take
 from .support import at
@@ -117,7 +117,7 @@ VT_OPTION = (
 def test_the_overdue_notice_offers_veilig_thuis_and_leads_to_where_it_is_recorded(
     filed_request, requester, verified_client
 ):
-    from requests.services_deadlines import VEILIG_THUIS_ANCHOR, deadline_sweep
+    from requests.deadlines.services import VEILIG_THUIS_ANCHOR, deadline_sweep
     from toolkid.models import Notification, NotificationKind
     from toolkid.notifications import text_for
 
@@ -158,7 +158,7 @@ def test_before_the_due_date_the_page_offers_no_veilig_thuis(filed_request, requ
 
 
 def test_veilig_thuis_itself_is_not_offered_to_engage_veilig_thuis(filed_request):
-    from requests.services_deadlines import VEILIG_THUIS_ANCHOR, deadline_sweep
+    from requests.deadlines.services import VEILIG_THUIS_ANCHOR, deadline_sweep
     from toolkid.models import Notification, NotificationKind
     from toolkid.notifications import text_for
 
@@ -180,7 +180,7 @@ def mixed(filed_request, clinician_actor, make_organisation, make_user):
     """At Mondriaan: one request answered in time (2 working days), one answered late (6), one
     overdue, one due soon — from two requesting organisations. And one answered in time on the
     day it was filed, 24 February: 91 days before 26 May, outside the overview's window."""
-    from requests.services import request_send_answer
+    from requests.handling.answer import request_send_answer
 
     def answer(request):
         request = fill_answer(decide(request, clinician_actor, provide=True), clinician_actor)
@@ -224,7 +224,7 @@ def test_the_overview_counts_per_organisation(mixed, teamleider, verified_client
 def test_the_overview_counts_only_the_last_90_days(mixed, teamleider_actor):
     """The request answered 91 days ago is in no count and not in the median; one day earlier
     (90 days after its answer) it still is — the window, not something else, leaves it out."""
-    from requests.selectors_deadlines import OVERVIEW_DAYS, overview_for
+    from requests.deadlines.selectors import OVERVIEW_DAYS, overview_for
 
     assert OVERVIEW_DAYS == 90
     old = fresh(mixed["old"])

@@ -1,4 +1,4 @@
-"""Fixtures for the follow-up tests (issue 4): requests brought to an answer or a confirmed
+"""Fixtures for the follow-up tests: requests brought to an answer or a confirmed
 refusal through the services, on each consent path."""
 
 from __future__ import annotations
@@ -7,8 +7,9 @@ from collections.abc import Callable
 
 import pytest
 
+from requests.handling.answer import request_send_answer
+from requests.handling.services import request_confirm_refusal
 from requests.models import InformationRequest
-from requests.services import request_confirm_refusal, request_send_answer
 from toolkid.actors import Actor
 
 from ..helpers import ALL_CONFIRMED, decide, fill_answer

@@ -1,5 +1,6 @@
-"""load_demo's follow-up cases (toolkid.management.demo.load_followup_demo): every state of
-issue 4 exists after one run, made through the services; a second run creates nothing."""
+"""load_demo's follow-up cases (demo.followup_cases.load_followup_demo): every state of
+the follow-up after the answer exists after one run, made through the services; a second run
+creates nothing."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from demo.followup_cases import FOLLOWUP_REQUEST_SLUGS, load_followup_demo
+from requests.followup.workflow import ReleaseStatus, SecondaryUseStatus
 from requests.models import (
     Deviation,
     DeviationKind,
@@ -23,8 +26,7 @@ from requests.models import (
     SecondaryUse,
     VeiligThuisEngagement,
 )
-from requests.workflow import ReleaseStatus, ReverseStatus, SecondaryUseStatus
-from toolkid.management import demo
+from requests.reverse.workflow import ReverseStatus
 from toolkid.models import Organisation
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +47,7 @@ def counts() -> dict[str, int]:
 def test_every_follow_up_state_once():
     output = run()
     assert "Vervolg na het antwoord" in output and "overgeslagen:" not in output
-    for slug in demo.FOLLOWUP_REQUEST_SLUGS:
+    for slug in FOLLOWUP_REQUEST_SLUGS:
         assert slug in output
     assert InformationRequest.objects.filter(requester__username__in=["jeugd.kerkrade", "vt.zuidlimburg",
                                                                       "jeugd.heerlen"]).exists()
@@ -70,8 +72,8 @@ def test_every_follow_up_state_once():
                                                                              ReverseStatus.ANSWERED}
 
     before = counts()
-    again = demo.load_followup_demo({org.name: org for org in Organisation.objects.all()})
+    again = load_followup_demo({org.name: org for org in Organisation.objects.all()})
     assert not any(row.created for row in again)
-    assert {row.slug for row in again} >= set(demo.FOLLOWUP_REQUEST_SLUGS)
+    assert {row.slug for row in again} >= set(FOLLOWUP_REQUEST_SLUGS)
     run()
     assert counts() == before

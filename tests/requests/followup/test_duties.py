@@ -10,11 +10,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
+from requests.filing.services import request_contest_refusal
+from requests.followup.selectors import deviations_for
+from requests.followup.services import duty_complete, duty_skip
+from requests.handling.services import request_uphold_refusal
+from requests.history.timeline import timeline_for
 from requests.models import Deviation, DeviationKind, Duty, DutyKind, DutySide, DutyStatus, RequestEvent
-from requests.selectors import timeline_for
-from requests.selectors_followup import deviations_for, tasks_for
-from requests.services import request_contest_refusal, request_uphold_refusal
-from requests.services_followup import duty_complete, duty_skip
+from requests.worklist.selectors import tasks_for
 from tests.requests.helpers import audit_events_for
 from toolkid.errors import IllegalMove, Incomplete
 

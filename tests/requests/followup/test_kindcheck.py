@@ -12,9 +12,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from requests.kindcheck.selectors import kindcheck_get_for, kindcheck_overview, kindchecks_for
+from requests.kindcheck.services import kindcheck_choose_next_steps, kindcheck_record
 from requests.models import Deviation, DeviationKind, Kindcheck, KindcheckNextStep, KindcheckOutcome
-from requests.selectors_followup import kindcheck_get_for, kindcheck_overview, kindchecks_for
-from requests.services_followup import kindcheck_choose_next_steps, kindcheck_record, reverse_question_submit
+from requests.reverse.services import reverse_question_submit
 from toolkid.errors import IllegalMove, Incomplete
 
 pytestmark = pytest.mark.django_db

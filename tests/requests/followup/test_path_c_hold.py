@@ -13,6 +13,25 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.utils import timezone
 
+from requests.core.workflow import RequestStatus
+from requests.deadlines.services import (
+    deadline_sweep,
+    request_contest_extension,
+    request_extend_deadline,
+)
+from requests.filing.services import request_acknowledge
+from requests.followup.hold import (
+    hold_release_agree,
+    hold_release_decline,
+    hold_release_propose,
+    hold_release_withdraw,
+)
+from requests.followup.selectors import hold_active
+from requests.followup.services import _open_duty, duty_complete, feedback_give
+from requests.followup.workflow import ReleaseStatus
+from requests.handling.answer import request_send_answer
+from requests.handling.services import request_take
+from requests.history.timeline import timeline_for
 from requests.models import (
     PARENT_FACING_DUTIES,
     DeadlineNoticeKind,
@@ -23,20 +42,7 @@ from requests.models import (
     HoldRelease,
     RequestEvent,
 )
-from requests.selectors import timeline_for
-from requests.selectors_followup import hold_active, tasks_for
-from requests.services import request_acknowledge, request_send_answer, request_take
-from requests.services_deadlines import deadline_sweep, request_contest_extension, request_extend_deadline
-from requests.services_followup import (
-    _open_duty,
-    duty_complete,
-    feedback_give,
-    hold_release_agree,
-    hold_release_decline,
-    hold_release_propose,
-    hold_release_withdraw,
-)
-from requests.workflow import ReleaseStatus, RequestStatus
+from requests.worklist.selectors import tasks_for
 from tests.requests.deadlines.support import at, notification_texts, sent, tells_to_contact_parent
 from tests.requests.helpers import ALL_CONFIRMED, audit_events_for, decide, fill_answer, fresh
 from toolkid.errors import IllegalMove, Incomplete

@@ -14,17 +14,18 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 from audit.models import AuditAction, AuditEvent, AuditOutcome
-from requests import rules_followup
 from requests.models import ReverseQuestion, ReverseQuestionEvent
-from requests.selectors_followup import reverse_get_for, reverse_questions_for, tasks_for
-from requests.services_followup import (
+from requests.reverse import rules as reverse_rules
+from requests.reverse.selectors import reverse_get_for, reverse_questions_for
+from requests.reverse.services import (
     reverse_question_acknowledge,
     reverse_question_answer,
     reverse_question_decline,
     reverse_question_submit,
     reverse_question_withdraw,
 )
-from requests.workflow import ReverseStatus
+from requests.reverse.workflow import ReverseStatus
+from requests.worklist.selectors import tasks_for
 from tests.requests.helpers import actor_for
 from toolkid.errors import IllegalMove, Incomplete
 from toolkid.models import ClosureDay, OrganisationKind
@@ -73,8 +74,8 @@ def ask(actor, receiving, *, age=9, consent_parents=True, consent_child=False, *
     [(11, {"ouders"}), (12, {"ouders", "kind"}), (15, {"ouders", "kind"}), (16, {"kind"})],
 )
 def test_l2_who_consents_by_age(age, required):
-    assert rules_followup.child_consent_required(age) == required
-    assert rules_followup.age_on(BORN[age], TODAY) == age
+    assert reverse_rules.child_consent_required(age) == required
+    assert reverse_rules.age_on(BORN[age], TODAY) == age
 
 
 @pytest.mark.parametrize(

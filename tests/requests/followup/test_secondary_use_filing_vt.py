@@ -11,6 +11,16 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from audit.models import AuditAction, AuditOutcome
+from requests.followup.secondary_use import (
+    secondary_use_mark_sent,
+    secondary_use_reply,
+    secondary_use_submit,
+    secondary_use_withdraw,
+)
+from requests.followup.selectors import deviations_for
+from requests.followup.services import filing_approve, veilig_thuis_record
+from requests.followup.workflow import SecondaryUseStatus
+from requests.history.timeline import timeline_for
 from requests.models import (
     ApprovedFiling,
     Deviation,
@@ -19,17 +29,7 @@ from requests.models import (
     SecondaryPurpose,
     VeiligThuisEngagement,
 )
-from requests.selectors import timeline_for
-from requests.selectors_followup import deviations_for, tasks_for
-from requests.services_followup import (
-    filing_approve,
-    secondary_use_mark_sent,
-    secondary_use_reply,
-    secondary_use_submit,
-    secondary_use_withdraw,
-    veilig_thuis_record,
-)
-from requests.workflow import SecondaryUseStatus
+from requests.worklist.selectors import tasks_for
 from tests.requests.deadlines.support import at
 from tests.requests.helpers import audit_events_for, fresh, take
 from toolkid.errors import IllegalMove, Incomplete
@@ -158,7 +158,7 @@ def test_filing_approved_by_the_clinician_seen_by_the_requester(answered, clinic
 
 
 def test_filing_only_after_an_answer(filed_request, clinician_actor):
-    from requests.services import request_take
+    from requests.handling.services import request_take
 
     request = request_take(actor=clinician_actor, request=filed_request("A"))
     with pytest.raises(IllegalMove):
@@ -215,7 +215,7 @@ def _at_day(day: datetime.date, hour: int):
 def test_r2_veilig_thuis_engaged_when_the_request_is_overdue(
     filed_request, requester_actor, clinician_actor, taken
 ):
-    """R2's "could not provide" includes a provider that did not provide in time (issue 5: the
+    """R2's "could not provide" includes a provider that did not provide in time (R26: the
     overdue notice offers the requester this option): open past its due date, the requester
     records the engagement. On the due day itself it is not overdue yet: refused, in Dutch."""
     with at(2026, 5, 11, 10):

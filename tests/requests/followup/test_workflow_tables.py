@@ -1,12 +1,14 @@
-"""The follow-up state machines (requests/workflow.py, second section): each table (for people)
-and its decorated methods (for the machine) say the same, and every move cites a rule."""
+"""The follow-up state machines (requests/followup/workflow.py, requests/reverse/workflow.py):
+each table (for people) and its decorated methods (for the machine) say the same, and every move
+cites a rule."""
 
 from __future__ import annotations
 
 import pytest
 
+from requests.followup.workflow import RELEASE_TRANSITIONS, SECONDARY_USE_TRANSITIONS
 from requests.models import HoldRelease, ReverseQuestion, SecondaryUse
-from requests.workflow import RELEASE_TRANSITIONS, REVERSE_TRANSITIONS, SECONDARY_USE_TRANSITIONS
+from requests.reverse.workflow import REVERSE_TRANSITIONS
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,25 @@
+"""The audit codes the audit app writes about itself: reads and downloads of the audit log,
+the chain check and the retention run (L5: looking at the log is an access too).
+
+Registered from :meth:`audit.apps.AuditConfig.ready` (see :mod:`audit.catalogue`).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogCode(models.TextChoices):
+    # The Audit page and its downloads (audit.views).
+    SEARCHED = "audit.searched", _("Auditlog doorzocht")
+    CSV_EXPORTED = "audit.csv_exported", _("Auditlog gedownload als CSV")
+    PDF_EXPORTED = "audit.pdf_exported", _("Auditlog gedownload als PDF")
+    CHAIN_VERIFIED = "audit.chain_verified", _("Hashketen van de auditlog gecontroleerd")
+    # "Wie heeft gegevens van deze ouder ingezien?" (the parent's right of access, R41).
+    PARENT_REPORT_VIEWED = "audit.parent_report_viewed", _("Inzageoverzicht van een ouder bekeken")
+    PARENT_REPORT_EXPORTED = "audit.parent_report_exported", _(
+        "Inzageoverzicht van een ouder gedownload als PDF"
+    )
+    # The retention run (L6; audit.retention): what outlived its term was deleted.
+    RETENTION_DELETED = "retention.deleted", _("Bewaartermijn verstreken: gegevens verwijderd")

@@ -1,0 +1,19 @@
+"""The audit codes the consent app writes (R24, R29; L5): declarations recorded, read,
+downloaded and revoked, and the parent looked up to record one for.
+
+Registered from :meth:`consent.apps.ConsentConfig.ready` (see :mod:`audit.catalogue`).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ConsentAuditCode(models.TextChoices):
+    CREATED = "consent.created", _("Toestemmingsverklaring vastgelegd")
+    READ = "consent.read", _("Toestemmingsverklaring ingezien")
+    DOCUMENT_DOWNLOADED = "consent.document_downloaded", _("Getekende toestemmingsverklaring gedownload")
+    REVOKED = "consent.revoked", _("Toestemming ingetrokken")
+    # The parent shown on the form for a new declaration (consent.selectors.parent_for_consent).
+    PARENT_READ = "parent.read", _("Gegevens van de ouder ingezien")

@@ -1,0 +1,379 @@
+"""Reads of information requests that cross a permission line. Views, PDFs, exports and the
+API get requests from here and nowhere else (ARCHITECTURE "Permissions": one function decides).
+
+Who sees a request (the actor's *acting* organisation and the roles held there, never all of a
+user's memberships):
+
+- the **requesting organisation**: ``jeugdhulpverlener`` and ``teamleider`` see its outgoing
+  requests; a draft only its own requester;
+- the **receiving organisation**: ``zorgverlener`` and ``teamleider`` see incoming requests once
+  sent (``VISIBLE_TO_PROVIDER``);
+- a ``juridisch_adviseur`` of the receiving organisation sees only requests referred to the
+  organisation's legal advisors (``advise_request`` on the request, granted to the
+  organisation's juridisch_adviseur group; R31, R8), plus refusals waiting for a second person
+  (R11), which they may confirm;
+- a ``beheerder`` (and the platform's functional administrator) sees no case content at all.
+
+R11: a refusal is checked inside the provider before the requester learns of it. The
+requester side sees ``REFUSAL_PENDING`` as "in behandeling" (:func:`status_for`), never the
+decision or its motivation until the refusal is confirmed (:func:`decision_visible_to`), and no
+provider-internal step on the timeline (:func:`timeline_for`).
+
+Access is logged (L5, R41): :func:`request_get_for` writes one READ event per detail view,
+denied or allowed; every list selector writes one SEARCH event per list (not one per row).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Exists, Model, OuterRef, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from audit.events import record, record_denied
+from audit.models import AuditAction
+from requests.core.audit_codes import RequestAuditCode
+from requests.core.models import (
+    Decision,
+    InformationRequest,
+    RequestGroupObjectPermission,
+    RequestUserObjectPermission,
+)
+from requests.core.workflow import VISIBLE_TO_PROVIDER, RequestStatus
+from toolkid.actors import Actor
+from toolkid.models import Role
+
+S = RequestStatus
+M = TypeVar("M", bound=Model)
+
+#: Roles that see the requesting organisation's outgoing requests.
+REQUESTER_ROLES: tuple[str, ...] = (Role.JEUGDHULPVERLENER, Role.TEAMLEIDER)
+#: Roles that see the receiving organisation's incoming requests.
+PROVIDER_ROLES: tuple[str, ...] = (Role.ZORGVERLENER, Role.TEAMLEIDER)
+#: R11: who may be the second person on a refusal.
+REFUSAL_CONFIRMER_ROLES: tuple[str, ...] = (Role.TEAMLEIDER, Role.JURIDISCH_ADVISEUR)
+
+
+#: R11: the requester learns of a refusal only once a second person confirmed it.
+_REFUSAL_KNOWN_TO_REQUESTER = (S.REFUSED, S.CONTESTED)
+
+HANDLE_PERMISSION = "handle_request"
+ADVISE_PERMISSION = "advise_request"
+
+OBJECT_TYPE = InformationRequest._meta.label_lower
+
+
+def not_found() -> Http404:
+    # The same answer for "does not exist" and "not yours": nothing leaks about other cases.
+    return Http404(_("Dit verzoek bestaat niet of u hebt er geen toegang toe."))
+
+
+def is_acting(actor: Actor | None) -> bool:
+    """A person acting for an organisation. System actors and the unauthenticated see nothing."""
+    return bool(
+        actor is not None
+        and not actor.is_system
+        and actor.user is not None
+        and actor.user.is_active
+        and actor.organisation is not None
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The access decision: one queryset filter and its per-object twin (kept equal by a test)
+# --------------------------------------------------------------------------------------------
+
+
+def _advise_granted(actor: Actor, request_ref: Any) -> tuple[QuerySet, QuerySet]:
+    """The guardian rows that refer ``request_ref`` to the actor's organisation's legal advisors."""
+    group_perms = RequestGroupObjectPermission.objects.filter(
+        content_object=request_ref,
+        permission__codename=ADVISE_PERMISSION,
+        permission__content_type__app_label="requests",
+        group__organisation_role__organisation=actor.organisation,
+        group__organisation_role__role=Role.JURIDISCH_ADVISEUR,
+    )
+    user_perms = RequestUserObjectPermission.objects.filter(
+        content_object=request_ref,
+        permission__codename=ADVISE_PERMISSION,
+        permission__content_type__app_label="requests",
+        user=actor.user,
+    )
+    return group_perms, user_perms
+
+
+def visibility_filter(actor: Actor) -> Q | None:
+    """The Q that selects what ``actor`` may see, or None for nothing. Plain, indexed filters on
+    the two organisations (index ``(organisation, status)``), plus an EXISTS on the guardian
+    table for legal advisors."""
+    if not is_acting(actor):
+        return None
+    org = actor.organisation
+    parts: list[Q] = []
+    if actor.has_role(*REQUESTER_ROLES):
+        # A draft is the requester's alone.
+        parts.append(Q(requesting_organisation=org) & (~Q(status=S.DRAFT) | Q(requester=actor.user)))
+    if actor.has_role(*PROVIDER_ROLES):
+        parts.append(Q(receiving_organisation=org, status__in=VISIBLE_TO_PROVIDER))
+    elif actor.has_role(Role.JURIDISCH_ADVISEUR):
+        group_perms, user_perms = _advise_granted(actor, OuterRef("pk"))
+        parts.append(
+            Q(receiving_organisation=org, status__in=VISIBLE_TO_PROVIDER)
+            & (Q(status=S.REFUSAL_PENDING) | Exists(group_perms) | Exists(user_perms))
+        )
+    if not parts:
+        return None
+    combined = parts[0]
+    for part in parts[1:]:
+        combined |= part
+    return combined
+
+
+def is_visible_to(actor: Actor, request: InformationRequest) -> bool:
+    """The per-object twin of :func:`visibility_filter`, for one loaded (or locked) row."""
+    if not is_acting(actor):
+        return False
+    org_id = actor.organisation.pk
+    if request.requesting_organisation_id == org_id and actor.has_role(*REQUESTER_ROLES):
+        if request.status != S.DRAFT or request.requester_id == actor.user.pk:
+            return True
+    if request.receiving_organisation_id == org_id and request.status in VISIBLE_TO_PROVIDER:
+        if actor.has_role(*PROVIDER_ROLES):
+            return True
+        if actor.has_role(Role.JURIDISCH_ADVISEUR):
+            if request.status == S.REFUSAL_PENDING:
+                return True
+            group_perms, user_perms = _advise_granted(actor, request.pk)
+            return group_perms.exists() or user_perms.exists()
+    return False
+
+
+def is_provider_side(actor: Actor, request: InformationRequest) -> bool:
+    """The actor acts for the receiving organisation in a provider role (sees the real state)."""
+    return bool(
+        is_acting(actor)
+        and request.receiving_organisation_id == actor.organisation.pk
+        and actor.has_role(Role.ZORGVERLENER, Role.TEAMLEIDER, Role.JURIDISCH_ADVISEUR)
+    )
+
+
+def status_for(actor: Actor, request: InformationRequest) -> RequestStatus:
+    """The state the actor may see; use ``.label`` for the Dutch text.
+
+    R11: anyone but the provider sees a refusal that still waits for a second person as
+    "In behandeling".
+    """
+    status = RequestStatus(request.status)
+    if status == S.REFUSAL_PENDING and not is_provider_side(actor, request):
+        return S.IN_PROGRESS
+    return status
+
+
+#: Fields that are the provider's internal work (R11, R31, R34, R8): never shown to the requester
+#: side, whatever the state. The decision fields follow :func:`decision_visible_to` instead.
+PROVIDER_INTERNAL_FIELDS: tuple[str, ...] = (
+    "parent_consultation_date",
+    "parent_consultation_outcome",
+    "parent_consultation_note",
+    "internal_consultation_with",
+    "internal_consultation_date",
+    "internal_consultation_conclusion",
+    "weighing",
+    "refusal_confirmed_by",
+    "refusal_confirmation_note",
+)
+#: Shown to the requester side only when :func:`decision_visible_to` is True.
+DECISION_FIELDS: tuple[str, ...] = (
+    "decision",
+    "decision_motivation",
+    "ots_not_needed_motivation",
+    "decided_by",
+    "decided_at",
+    "refusal_confirmed_at",
+)
+
+
+def decision_visible_to(actor: Actor, request: InformationRequest) -> bool:
+    """Whether the actor may see ``decision``, ``decision_motivation``,
+    ``ots_not_needed_motivation`` and who decided when.
+
+    The provider always; the requester side only a confirmed refusal (R11): while REFUSED or
+    CONTESTED, and after closing a refused request.
+    """
+    if is_provider_side(actor, request):
+        return True
+    if request.decision != Decision.NOT_PROVIDE:
+        return False
+    return request.status in _REFUSAL_KNOWN_TO_REQUESTER or request.status == S.CLOSED
+
+
+# --------------------------------------------------------------------------------------------
+# One request
+# --------------------------------------------------------------------------------------------
+
+
+def _detail_queryset() -> QuerySet[InformationRequest]:
+    return InformationRequest.objects.select_related(
+        "requesting_organisation",
+        "receiving_organisation",
+        "requester",
+        "intended_clinician",
+        "assigned_clinician",
+        "parent",
+        "consent_declaration",
+        "decided_by",
+        "refusal_confirmed_by",
+        "answered_by",
+        "acknowledged_by",
+    ).prefetch_related("children", "topics")
+
+
+def _lookup(pk_or_public_id: Any) -> dict[str, Any] | None:
+    if isinstance(pk_or_public_id, bool):
+        return None
+    if isinstance(pk_or_public_id, int):
+        return {"pk": pk_or_public_id} if pk_or_public_id > 0 else None
+    if isinstance(pk_or_public_id, uuid.UUID):
+        return {"public_id": pk_or_public_id}
+    if isinstance(pk_or_public_id, str):
+        text = pk_or_public_id.strip()
+        if text.isascii() and text.isdigit():
+            return {"pk": int(text)}
+        try:
+            return {"public_id": uuid.UUID(text)}
+        except ValueError:
+            return None
+    return None
+
+
+def request_get_for(
+    *, actor: Actor, pk_or_public_id: int | str | uuid.UUID, purpose: str
+) -> InformationRequest:
+    """The one way to open a request: fetch, check, log (L5). ``purpose`` is a short code for the
+    audit trail ("detail", "pdf", "answer_form", ...).
+
+    Raises ``Http404`` alike for a request that does not exist and one the actor may not see;
+    both are logged as a denied read.
+    """
+    lookup = _lookup(pk_or_public_id)
+    found = _detail_queryset().filter(**lookup).first() if lookup else None
+    return checked_read(
+        actor,
+        InformationRequest,
+        found,
+        visible=is_visible_to,
+        event=RequestAuditCode.READ,
+        requested=pk_or_public_id,
+        purpose=purpose,
+        not_found=not_found,
+    )
+
+
+def checked_read(
+    actor: Actor,
+    model: type[M],
+    found: M | None,
+    *,
+    visible: Callable[[Actor, M], bool],
+    event: str,
+    requested: Any,
+    purpose: str,
+    not_found: Callable[[], Http404],
+    parent_ref: Callable[[M], str] = lambda obj: obj.audit_ref,
+) -> M:
+    """The check and the log of an access helper (``request_get_for``, and the follow-up's
+    ``reverse_get_for``, ``kindcheck_get_for``): ``found`` if the actor may see it, with one
+    READ event (L5); else a denied READ — naming the object, or what was asked for when nothing
+    was found — and ``not_found()``, alike for both."""
+    if found is None or not visible(actor, found):
+        record_denied(
+            actor=actor,
+            event=event,
+            action=AuditAction.READ,
+            object_type=model._meta.label_lower,
+            object_id=str(found.pk if found is not None else requested)[:64],
+            parent_ref=parent_ref(found) if found is not None else "",
+            payload={"purpose": purpose},
+        )
+        raise not_found()
+    record(
+        actor=actor,
+        event=event,
+        action=AuditAction.READ,
+        obj=found,
+        parent_ref=parent_ref(found),
+        payload={"purpose": purpose},
+    )
+    return found
+
+
+# --------------------------------------------------------------------------------------------
+# Lists: one SEARCH event per list
+# --------------------------------------------------------------------------------------------
+
+
+def requests_visible_to(actor: Actor) -> QuerySet[InformationRequest]:
+    """Everything the actor may see, unlogged: a building block for the list selectors below
+    (which log). Views use those, not this."""
+    condition = visibility_filter(actor)
+    if condition is None:
+        return InformationRequest.objects.none()
+    return InformationRequest.objects.filter(condition)
+
+
+def list_queryset(qs: QuerySet[InformationRequest]) -> QuerySet[InformationRequest]:
+    """What a list row shows, in a fixed number of queries however many rows there are."""
+    return qs.select_related(
+        "requesting_organisation",
+        "receiving_organisation",
+        "requester",
+        "assigned_clinician",
+        "parent",
+    ).prefetch_related("children", "topics")
+
+
+def audit_value(value: Any) -> Any:
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if hasattr(value, "pk"):
+        return value.pk
+    return value
+
+
+def deny_list(actor: Actor, event: str, filters: dict[str, Any]) -> PermissionDenied:
+    record_denied(
+        actor=actor,
+        event=event,
+        action=AuditAction.SEARCH,
+        payload={"filters": {k: audit_value(v) for k, v in filters.items()}},
+    )
+    return PermissionDenied(_("U hebt geen toegang tot deze lijst."))
+
+
+def record_list(actor: Actor, event: str, filters: dict[str, Any]) -> None:
+    record(
+        actor=actor,
+        event=event,
+        action=AuditAction.SEARCH,
+        payload={"filters": {k: audit_value(v) for k, v in filters.items()}},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# The timeline
+# --------------------------------------------------------------------------------------------
+
+
+
+
+def as_uuid(value: uuid.UUID | str) -> uuid.UUID | None:
+    """Not even an id is treated as one that does not exist."""
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except ValueError:
+        return None

@@ -1,0 +1,88 @@
+"""The request's page as the sub-domains see it: the contract between the sub-domains that put
+something on it and ``requests/detail``, which composes and renders it.
+
+- :class:`ActionSpec`: one action a sub-domain offers on the page (its form, the service it
+  calls, the message after it). ``requests/handling/actions.py`` and
+  ``requests/deadlines/actions.py`` each declare theirs; ``requests/detail/actions.py`` puts
+  them in one table.
+- :class:`PageState` and :class:`Problem`: what an endpoint hands back to the page after a
+  refused action (the bound form with its messages, or the problem on top).
+- :class:`RenderPage`: how an endpoint of a sub-domain renders the page again without importing
+  ``requests/detail`` (the URL configuration passes ``requests.detail.page.render_page``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Protocol
+
+from django.http import HttpRequest, HttpResponse
+
+from requests.core import access
+from requests.core.forms import ActionForm
+from requests.core.models import InformationRequest
+from toolkid.actors import Actor
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action on the request's page: form, service call, message."""
+
+    name: str  # also the form prefix and the anchor ``#actie-<name>``
+    slug: str  # in the URL: ``<public_id>/actie/<slug>/``
+    form_class: type[ActionForm]
+    run: Callable[[Actor, InformationRequest, Any], Any]  # (actor, req, form)
+    done: Any  # the success message (lazy)
+    # The partial with the form; default ``<template_dir>/<name>.html``.
+    template: str = ""
+    # The form's own keyword arguments (the clinicians to assign to, the declarations to pick).
+    form_kwargs: Callable[[Actor, InformationRequest], dict[str, Any]] | None = None
+    # The success message when it depends on what was posted (default: ``done``).
+    done_for: Callable[[Any], Any] | None = None
+    # ``Incomplete.code`` → a note shown beside the messages (the service kept something).
+    incomplete_notes: Mapping[str, Any] = field(default_factory=dict)
+
+    #: Where the sub-domain keeps its partials (set by each sub-domain's subclass).
+    template_dir: ClassVar[str] = ""
+
+    @property
+    def partial(self) -> str:
+        return self.template or f"{self.template_dir}/{self.name}.html"
+
+    def make_form(self, actor: Actor, req: InformationRequest, data: Any = None) -> Any:
+        """The action's form, prefixed with its name, carrying the state as the actor sees it."""
+        kwargs: dict[str, Any] = {
+            "prefix": self.name, "request": req, "visible_status": access.status_for(actor, req).value,
+        }
+        if self.form_kwargs is not None:
+            kwargs.update(self.form_kwargs(actor, req))
+        return self.form_class(data, **kwargs)
+
+    def message(self, form: Any) -> Any:
+        """The success message for this posted form."""
+        return (self.done_for(form) if self.done_for is not None else None) or self.done
+
+
+@dataclass
+class Problem:
+    """What went wrong with the last action, shown on top of the page."""
+
+    message: str
+    conflict: bool = False
+
+
+@dataclass
+class PageState:
+    bound: dict[str, Any] = field(default_factory=dict)
+    advice_forms: dict[int, Any] = field(default_factory=dict)
+    problem: Problem | None = None
+
+
+class RenderPage(Protocol):
+    """``requests.detail.page.render_page``: the request's page with ``state``."""
+
+    def __call__(
+        self, request: HttpRequest, req: InformationRequest, state: PageState | None = None, *,
+        status: int = 200,
+    ) -> HttpResponse: ...

@@ -1,0 +1,422 @@
+"""Deadlines that enforce themselves (R26, L1): extending the term, contesting an
+extension, and the periodic sweep that sends reminders and escalations.
+
+The clock's rows are written by ``requests/core/clock.py`` (also from ``request_submit``,
+``request_resubmit`` and ``request_return_for_reformulation``). Services here follow the request
+services (``requests/handling/services.py``, on ``requests/core/plumbing.py``): keyword-only,
+``actor=`` first, one transaction, the request row locked, access checked, a ``RequestEvent``
+and an audit event in the same transaction.
+
+The sweep (:func:`deadline_sweep`, run by Celery beat as ``requests.tasks.deadline_sweep``)
+works on rows, never on "this minute":
+
+1. **plan** — every open request whose current due date has no notice rows gets them (a
+   request whose due date was set some other way is covered too);
+2. **claim** — planned notices whose ``send_at`` has passed are taken in small batches with
+   ``select_for_update(skip_locked=True)`` and marked in the same transaction: sent (with the
+   notifications), cancelled (the clock stopped, paused or moved) or superseded. A second
+   sweep at the same time skips the locked rows; one that runs later finds them marked. The
+   unique key (request, kind, due date) and one notification per (recipient, notice) make
+   every notice happen once. A sweep that was missed (beat or Redis down) is caught up by the
+   next one, since it takes everything due *as of now*;
+3. **mail** — the e-mails of committed notifications (``toolkid.notifications``).
+
+Who hears what (recipients are computed when the notice goes, so a reassignment counts):
+
+- reminder (two working days before) and due-day notice: the assigned clinician; when the
+  request is unassigned (or the clinician is no longer an active zorgverlener there), the
+  receiving organisation's **intake**: its active teamleiders and zorgverleners;
+- overdue (the first working day after the due date): the receiving organisation's
+  teamleiders (none: its beheerders), and the requester (no longer active: the requesting
+  organisation's teamleiders), told of the Veilig Thuis option (R2) unless the requester *is*
+  Veilig Thuis — their link then leads to the place on the request's page where the engagement
+  is recorded (``requests.followup.services.veilig_thuis_record`` accepts an overdue request);
+- second escalation (three working days after): the receiving organisation's beheerders
+  (none: its teamleiders again). A beheerder sees no case content, so their link leads to the
+  deadline overview (counts and references), not to the request.
+
+Nothing the sweep sends is parent-facing (R40): every notification kind is for professionals
+and goes to a member of one of the request's two organisations; on path C the requester and
+provider get exactly the same notices as on A and B.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm
+
+from audit.events import record
+from audit.models import AuditAction
+from requests.core import access, clock, policy
+from requests.core.audit_codes import RequestAuditCode
+from requests.core.events import RequestEventKind
+from requests.core.models import (
+    DeadlineNotice,
+    DeadlineNoticeKind,
+    DeadlineNoticeStatus,
+    DueDateChange,
+    InformationRequest,
+    LegalAdvice,
+    LegalAdviceOrigin,
+)
+from requests.core.plumbing import (
+    ADVISE_PERM,
+    blank,
+    check_seen,
+    enforce,
+    iso,
+    lock,
+    log_step,
+    require_visible,
+    save,
+    service,
+)
+from requests.core.workflow import OPEN_FOR_PROVIDER, RequestStatus
+from toolkid import notifications
+from toolkid.actors import Actor
+from toolkid.errors import Incomplete
+from toolkid.models import NotificationKind, Organisation, OrganisationKind, Role, User
+from toolkid.notifications import Recipient
+from toolkid.selectors import members_with_role
+from toolkid.services import role_group
+
+N = DeadlineNoticeKind
+NS = DeadlineNoticeStatus
+S = RequestStatus
+
+#: The system actor the sweep records its audit events as.
+SWEEP_ACTOR = Actor.system("deadline_sweep")
+
+
+#: Where on the request's page the requester records a Veilig Thuis engagement (R2;
+#: ``templates/requests/followup/_on_detail.html``).
+VEILIG_THUIS_ANCHOR = "#veilig-thuis-ingeschakeld"
+
+
+def _detail_url(req: InformationRequest) -> str:
+    return reverse("requests:detail", kwargs={"public_id": req.public_id})
+
+
+# --------------------------------------------------------------------------------------------
+# Extension (the clinician) and contesting it (the requester)
+# --------------------------------------------------------------------------------------------
+
+
+@service(RequestAuditCode.DEADLINE_EXTENDED)
+def request_extend_deadline(
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    new_due_date: dt.date | None,
+    reason: str,
+    expected_status: str | None = None,
+) -> DueDateChange:
+    """The handling clinician needs more time ("Verlenging aanvragen", UI.md): a later due date
+    (a working day of the receiving organisation), with a reason the requester reads. It takes
+    effect at once; the requester is notified and may contest it
+    (:func:`request_contest_extension`)."""
+    req = lock(request)
+    require_visible(actor, req)
+    check_seen(actor, req, expected_status)
+    enforce(policy.may_extend_deadline(actor, req))
+    calendar = clock.Calendar(req.receiving_organisation)
+    errors: dict[str, str] = {}
+    if new_due_date is None:
+        errors["new_due_date"] = _("Kies de nieuwe uiterste datum.")
+    elif isinstance(new_due_date, dt.datetime) or not isinstance(new_due_date, dt.date):
+        raise TypeError("new_due_date must be a date")
+    elif new_due_date <= req.due_date:
+        errors["new_due_date"] = _("Kies een datum na de huidige uiterste datum (%(due)s).") % {
+            "due": req.due_date.strftime("%d-%m-%Y")
+        }
+    elif not calendar.is_working_day(new_due_date):
+        errors["new_due_date"] = _("Kies een werkdag van uw organisatie.")
+    if blank(reason):
+        errors["reason"] = _("Geef aan waarom u meer tijd nodig hebt. De aanvrager leest deze reden.")
+    if errors:
+        raise Incomplete(errors)
+    previous = req.due_date
+    req.due_date = new_due_date
+    save(actor, req, fields=["due_date"])
+    change = clock.clock_extended(
+        actor=actor, request=req, previous_due_date=previous, reason=reason.strip(), calendar=calendar
+    )
+    log_step(
+        actor,
+        req,
+        kind=RequestEventKind.DEADLINE_EXTENDED,
+        motivation=change.reason,
+        data={
+            "due_date_change_id": change.pk,
+            "previous_due_date": iso(previous),
+            "due_date": iso(new_due_date),
+            "working_days_added": change.working_days,
+        },
+    )
+    notifications.notify(
+        kind=NotificationKind.DEADLINE_EXTENDED,
+        recipients=_requester_recipients(req),
+        source_key=f"due_date_change:{change.pk}",
+        params={"reference": req.reference or "", "due_date": iso(new_due_date),
+                "previous_due_date": iso(previous)},
+    )
+    return change
+
+
+@service(RequestAuditCode.EXTENSION_CONTESTED, AuditAction.CREATE)
+def request_contest_extension(
+    *,
+    actor: Actor,
+    request: InformationRequest,
+    reason: str,
+    expected_status: str | None = None,
+) -> LegalAdvice:
+    """The requester contests the extension: a question in the receiving organisation's
+    legal-review queue (origin "bezwaar_verlenging"). The legal advisor advises; the
+    clinician decides (R8) — the due date does not change by the contest itself."""
+    req = lock(request)
+    require_visible(actor, req)
+    check_seen(actor, req, expected_status)
+    enforce(policy.may_contest_extension(actor, req))
+    extension = clock.extension_to_contest(req)
+    if blank(reason):
+        raise Incomplete({"reason": _("Licht toe waarom u bezwaar maakt tegen de verlenging.")})
+    advice = LegalAdvice.objects.create(
+        request=req,
+        origin=LegalAdviceOrigin.CONTESTED_EXTENSION,
+        question=reason.strip(),
+        asked_by=actor.user,
+    )
+    # R31, R8: the receiving organisation's legal advisors may now see and advise on it.
+    assign_perm(ADVISE_PERM, role_group(req.receiving_organisation, Role.JURIDISCH_ADVISEUR), req)
+    log_step(
+        actor,
+        req,
+        kind=RequestEventKind.EXTENSION_CONTESTED,
+        motivation=advice.question,
+        data={"legal_advice_id": advice.pk, "due_date_change_id": extension.pk},
+    )
+    receiving = req.receiving_organisation
+    url = _detail_url(req)
+    people = [*_handler_or_intake(req), *members_with_role(receiving, Role.JURIDISCH_ADVISEUR)]
+    notifications.notify(
+        kind=NotificationKind.EXTENSION_CONTESTED,
+        recipients=[Recipient(user, receiving, url) for user in people],
+        source_key=f"legal_advice:{advice.pk}",
+        params={"reference": req.reference or "", "due_date": iso(req.due_date)},
+    )
+    return advice
+
+
+# --------------------------------------------------------------------------------------------
+# Recipients
+# --------------------------------------------------------------------------------------------
+
+
+def _active_role(user: User | None, organisation: Organisation, *roles: str) -> bool:
+    return bool(
+        user is not None
+        and user.is_active
+        and user.memberships.filter(organisation=organisation, role__in=roles, is_active=True).exists()
+    )
+
+
+def _members(organisation: Organisation, *roles: str) -> list[User]:
+    users: dict[int, User] = {}
+    for role in roles:
+        for user in members_with_role(organisation, role).order_by("pk"):
+            users.setdefault(user.pk, user)
+    return list(users.values())
+
+
+def _handler_or_intake(req: InformationRequest) -> list[User]:
+    """The assigned clinician; unassigned (or no longer an active zorgverlener there): the
+    receiving organisation's intake, its teamleiders and zorgverleners."""
+    receiving = req.receiving_organisation
+    clinician = req.assigned_clinician
+    if _active_role(clinician, receiving, Role.ZORGVERLENER):
+        return [clinician]
+    return _members(receiving, Role.TEAMLEIDER, Role.ZORGVERLENER)
+
+
+def _requester_recipients(req: InformationRequest) -> list[Recipient]:
+    requesting = req.requesting_organisation
+    url = _detail_url(req)
+    if _active_role(req.requester, requesting, *access.REQUESTER_ROLES):
+        return [Recipient(req.requester, requesting, url)]
+    return [Recipient(user, requesting, url) for user in _members(requesting, Role.TEAMLEIDER)]
+
+
+@dataclass(frozen=True)
+class _Message:
+    kind: str
+    recipients: list[Recipient]
+    audience: str  # part of the source key: one notification per notice, audience and person
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+def _messages_for(notice: DeadlineNotice, req: InformationRequest) -> list[_Message]:
+    receiving = req.receiving_organisation
+    url = _detail_url(req)
+    base = {"reference": req.reference or "", "due_date": iso(notice.due_date)}
+    if notice.kind in (N.REMINDER, N.DUE):
+        kind = NotificationKind.DEADLINE_DUE
+        if notice.kind == N.REMINDER:
+            kind = NotificationKind.DEADLINE_REMINDER
+        people = _handler_or_intake(req)
+        return [_Message(kind, [Recipient(u, receiving, url) for u in people], "zorgverlener", base)]
+    if notice.kind == N.OVERDUE:
+        leaders = _members(receiving, Role.TEAMLEIDER)
+        if leaders:
+            provider = [Recipient(u, receiving, url) for u in leaders]
+        else:
+            overview = reverse("requests:overview")
+            provider = [Recipient(u, receiving, overview) for u in _members(receiving, Role.BEHEERDER)]
+        veilig_thuis = req.requesting_organisation.kind != OrganisationKind.VEILIG_THUIS
+        requester = _requester_recipients(req)
+        if veilig_thuis:
+            # R2: the link leads to where the requester records that Veilig Thuis was engaged
+            # (the request's page offers it once the request is overdue).
+            requester = [Recipient(r.user, r.organisation, r.target_url + VEILIG_THUIS_ANCHOR)
+                         for r in requester]
+        return [
+            _Message(NotificationKind.DEADLINE_OVERDUE, provider, "teamleider", base),
+            _Message(NotificationKind.DEADLINE_OVERDUE_REQUESTER, requester, "aanvrager",
+                     {**base, "veilig_thuis": veilig_thuis}),
+        ]
+    if notice.kind == N.ESCALATION:
+        admins = _members(receiving, Role.BEHEERDER)
+        if admins:
+            overview = reverse("requests:overview")
+            people = [Recipient(u, receiving, overview) for u in admins]
+        else:
+            people = [Recipient(u, receiving, url) for u in _members(receiving, Role.TEAMLEIDER)]
+        return [_Message(NotificationKind.DEADLINE_ESCALATION, people, "beheerder", base)]
+    raise ValueError(f"unknown notice kind {notice.kind!r}")
+
+
+# --------------------------------------------------------------------------------------------
+# The sweep
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    planned: int = 0
+    sent: int = 0
+    cancelled: int = 0
+    superseded: int = 0
+    notifications: int = 0
+    emails: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"planned": self.planned, "sent": self.sent, "cancelled": self.cancelled,
+                "superseded": self.superseded, "notifications": self.notifications,
+                "emails": dict(self.emails)}
+
+
+def plan_missing_notices() -> int:
+    """Every open request whose current due date has no notice rows gets them."""
+    has_rows = DeadlineNotice.objects.filter(request=OuterRef("pk"), due_date=OuterRef("due_date"))
+    missing = (
+        InformationRequest.objects.filter(
+            status__in=OPEN_FOR_PROVIDER, due_date__isnull=False, receiving_organisation__isnull=False
+        )
+        .filter(~Exists(has_rows))
+        .select_related("receiving_organisation")
+    )
+    count = 0
+    for pk in list(missing.values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Under the request's lock, as the services that move the clock hold it: the due
+            # date read here is the one that stays.
+            req = InformationRequest.objects.select_for_update(of=("self",)).select_related(
+                "receiving_organisation"
+            ).get(pk=pk)
+            has_rows = DeadlineNotice.objects.filter(request=req, due_date=req.due_date).exists()
+            if req.status in OPEN_FOR_PROVIDER and req.due_date is not None and not has_rows:
+                clock.plan_notices(req)
+                count += 1
+    return count
+
+
+def _process(notice: DeadlineNotice, now: dt.datetime, result: SweepResult) -> None:
+    req = notice.request
+    notice.processed_at = now
+    if req.status not in OPEN_FOR_PROVIDER or req.due_date != notice.due_date:
+        notice.status = NS.CANCELLED
+        notice.save(update_fields=["status", "processed_at"])
+        result.cancelled += 1
+        return
+    if notice.kind == N.REMINDER and now >= clock.moment(notice.due_date):
+        # Caught up late: the due-day notice goes to the same people; one message is enough.
+        notice.status = NS.SUPERSEDED
+        notice.save(update_fields=["status", "processed_at"])
+        result.superseded += 1
+        return
+    created = 0
+    for message in _messages_for(notice, req):
+        created += notifications.notify(
+            kind=message.kind,
+            recipients=message.recipients,
+            source_key=f"deadline_notice:{notice.pk}:{message.audience}",
+            params=message.params,
+        )
+    notice.status = NS.SENT
+    notice.recipients = created
+    notice.save(update_fields=["status", "processed_at", "recipients"])
+    record(
+        actor=SWEEP_ACTOR,
+        event=RequestAuditCode.DEADLINE_NOTICE_SENT,
+        action=AuditAction.CREATE,
+        obj=req,
+        parent_ref=req.audit_ref,
+        payload={"deadline_notice_id": notice.pk, "kind": notice.kind,
+                 "due_date": iso(notice.due_date), "notifications": created},
+    )
+    result.sent += 1
+    result.notifications += created
+
+
+def claim_and_send(*, now: dt.datetime, batch_size: int, result: SweepResult) -> None:
+    """Claim due notices batch by batch, each batch in its own short transaction."""
+    while True:
+        with transaction.atomic():
+            batch = list(
+                DeadlineNotice.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(status=NS.PLANNED, send_at__lte=now)
+                .select_related(
+                    "request",
+                    "request__receiving_organisation",
+                    "request__requesting_organisation",
+                    "request__requester",
+                    "request__assigned_clinician",
+                    "request__parent",
+                )
+                .order_by("send_at", "pk")[:batch_size]
+            )
+            if not batch:
+                return
+            for notice in batch:
+                _process(notice, now, result)
+
+
+def deadline_sweep(*, now: dt.datetime | None = None, batch_size: int | None = None) -> SweepResult:
+    """Plan, claim and send what is due as of ``now``; then mail what was committed. Safe to
+    run twice, and in several workers at once."""
+    now = now or timezone.now()
+    size = batch_size or settings.TOOLKID_SWEEP_BATCH_SIZE
+    result = SweepResult()
+    result.planned = plan_missing_notices()
+    claim_and_send(now=now, batch_size=size, result=result)
+    result.emails = notifications.deliver_pending_emails(batch_size=size)
+    return result

@@ -1,0 +1,103 @@
+"""Reads for the providing side's lists: the inbox, the refusals waiting for a second person (R11)
+and the legal advisors' queue (R8, R31), each logged as one SEARCH event (L5, R41)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+
+from requests.core.access import (
+    PROVIDER_ROLES,
+    REFUSAL_CONFIRMER_ROLES,
+    deny_list,
+    is_acting,
+    list_queryset,
+    record_list,
+)
+from requests.core.audit_codes import RequestAuditCode
+from requests.core.models import ConsentPath, InformationRequest, LegalAdvice, LegalAdviceStatus
+from requests.core.workflow import OPEN_FOR_PROVIDER, VISIBLE_TO_PROVIDER
+from requests.core.workflow import RequestStatus as S
+from toolkid.actors import Actor
+from toolkid.models import Role, User
+
+#: States in the provider's work queue: theirs to act on, including a contested refusal (R8).
+INBOX_STATES: tuple[str, ...] = (*OPEN_FOR_PROVIDER, S.CONTESTED)
+
+
+def inbox_for(
+    actor: Actor,
+    *,
+    status: str | None = None,
+    path: str | None = None,
+    clinician: User | int | None = None,
+    due_before: date | None = None,
+) -> QuerySet[InformationRequest]:
+    """The receiving organisation's work queue: unassigned requests first, then by due date.
+
+    Without ``status``: everything the provider has to act on (``INBOX_STATES``). ``status``
+    narrows to one visible state, ``path`` to a consent path, ``clinician`` to the assigned
+    clinician, ``due_before`` to requests due on or before that day.
+    """
+    filters = {"status": status, "path": path, "clinician": clinician, "due_before": due_before}
+    if not (is_acting(actor) and actor.has_role(*PROVIDER_ROLES)):
+        raise deny_list(actor, RequestAuditCode.INBOX_LISTED, filters)
+    qs = InformationRequest.objects.filter(receiving_organisation=actor.organisation)
+    if status:
+        if status not in VISIBLE_TO_PROVIDER:
+            raise ValueError(f"not a state the provider sees: {status!r}")
+        qs = qs.filter(status=status)
+    else:
+        qs = qs.filter(status__in=INBOX_STATES)
+    if path:
+        if path not in ConsentPath.values:
+            raise ValueError(f"unknown consent path {path!r}")
+        qs = qs.filter(consent_path=path)
+    if clinician is not None:
+        qs = qs.filter(assigned_clinician=clinician)
+    if due_before is not None:
+        qs = qs.filter(due_date__lte=due_before)
+    record_list(actor, RequestAuditCode.INBOX_LISTED, filters)
+    unassigned_first = Case(
+        When(assigned_clinician__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return list_queryset(qs).order_by(unassigned_first, "due_date", "pk")
+
+
+def refusals_to_confirm(actor: Actor) -> QuerySet[InformationRequest]:
+    """R11: refusals of the actor's organisation waiting for a second person, oldest first.
+    The actor's own decisions are left out: nobody confirms their own "no"."""
+    if not (is_acting(actor) and actor.has_role(*REFUSAL_CONFIRMER_ROLES)):
+        raise deny_list(actor, RequestAuditCode.REFUSALS_LISTED, {})
+    qs = (
+        InformationRequest.objects.filter(receiving_organisation=actor.organisation, status=S.REFUSAL_PENDING)
+        .exclude(decided_by=actor.user)
+        .select_related("decided_by")
+    )
+    record_list(actor, RequestAuditCode.REFUSALS_LISTED, {})
+    return list_queryset(qs).order_by("decided_at", "pk")
+
+
+def legal_queue(actor: Actor, *, include_given: bool = False) -> QuerySet[LegalAdvice]:
+    """The legal advisor's referrals (R31 doubt, R8 contested refusals) of the actor's
+    organisation: open ones first-come first-served; ``include_given`` adds answered ones."""
+    if not (is_acting(actor) and actor.has_role(Role.JURIDISCH_ADVISEUR)):
+        raise deny_list(actor, RequestAuditCode.LEGAL_QUEUE_LISTED, {"include_given": include_given})
+    qs = LegalAdvice.objects.filter(request__receiving_organisation=actor.organisation).filter(
+        request__status__in=VISIBLE_TO_PROVIDER
+    )
+    if not include_given:
+        qs = qs.filter(status=LegalAdviceStatus.OPEN)
+    record_list(actor, RequestAuditCode.LEGAL_QUEUE_LISTED, {"include_given": include_given})
+    open_first = Case(
+        When(status=LegalAdviceStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return qs.select_related(
+        "request",
+        "request__parent",
+        "request__requesting_organisation",
+        "request__assigned_clinician",
+        "asked_by",
+        "advisor",
+    ).order_by(open_first, "asked_at", "pk")

@@ -1,0 +1,184 @@
+"""Handling's pages of their own: the provider's inbox (*Binnengekomen verzoeken*), the refusals
+waiting for a second person (R11) and the legal advisor's referrals (R8, R31), with the endpoint
+that answers a referral.
+
+Views are thin: parse a form, call one selector or service, render. The actions on a request's
+page are declared in ``actions.py`` and posted to ``requests.detail.views.action``; the services
+decide what is allowed and raise ``IllegalMove`` / ``Conflict`` / ``Incomplete`` /
+``PermissionDenied`` / ``Http404``, which become Dutch messages on the page the form came from.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from requests.core import access, policy
+from requests.core.due import DueCalendar
+from requests.core.forms import add_service_errors
+from requests.core.page import PageState, Problem, RenderPage
+from requests.core.views import after_success
+from requests.core.workflow import VISIBLE_TO_PROVIDER, RequestStatus
+from requests.handling import forms as f
+from requests.handling import selectors as handling_selectors
+from requests.handling import services as handling_services
+from requests.handling.actions import (
+    ACTIONS,
+    ASSIGN,
+    CONFIRM_REFUSAL,
+    REJECT_REFUSAL,
+    TAKE,
+    provider_clinicians,
+)
+from toolkid.actors import Actor
+from toolkid.errors import Conflict, IllegalMove, Incomplete
+from toolkid.models import Role
+
+S = RequestStatus
+
+# --------------------------------------------------------------------------------------------
+# Answering a referral (R31, R8), from the request's page or the queue
+# --------------------------------------------------------------------------------------------
+
+
+@require_POST
+def give_advice(
+    request: HttpRequest, public_id, advice_id: int, *, render_page: RenderPage
+) -> HttpResponse:
+    """The legal advisor answers a referral (R31, R8); from the request's page or the queue.
+    A refused answer shows the page it came from again: the queue, or the request's page
+    (``render_page``, given by ``requests/urls.py``: handling does not import the page)."""
+    actor: Actor = request.actor
+    req = access.request_get_for(actor=actor, pk_or_public_id=public_id, purpose="legal_advice")
+    advice = req.legal_advice.filter(pk=advice_id).first()
+    if advice is None:
+        raise Http404
+    form = f.GiveLegalAdviceForm(request.POST, prefix="advise", request=req,
+                                 auto_id=f"id_%s_{advice.pk}")
+    from_queue = request.POST.get("from") == "queue"
+    problem = None
+    if form.is_valid():
+        try:
+            handling_services.legal_advice_give(
+                actor=actor, advice=advice, text=form.cleaned_data["advice"] or ""
+            )
+        except Incomplete as exc:
+            add_service_errors(form, exc.errors)
+        except (IllegalMove, Conflict) as exc:
+            problem = Problem(str(exc.message))
+        else:
+            messages.success(request, _("Uw advies is vastgelegd. Het besluit blijft bij de zorgverlener."))
+            if from_queue:
+                return redirect("requests:legal_queue")
+            return after_success(request, req)
+    if from_queue:
+        return _render_legal_queue(request, bound={advice.pk: form}, problem=problem,
+                                   status=409 if problem else 400)
+    return render_page(request, req, PageState(advice_forms={advice.pk: form}, problem=problem),
+                       status=409 if problem else 400)
+
+
+# --------------------------------------------------------------------------------------------
+# Binnengekomen verzoeken
+# --------------------------------------------------------------------------------------------
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    actor: Actor = request.actor
+    filter_form = f.InboxFilterForm(
+        request.GET or None,
+        clinicians=provider_clinicians(actor),
+        states=[s for s in S if s in VISIBLE_TO_PROVIDER],
+    )
+    # The selector checks the role (PermissionDenied, logged) and logs the search (L5).
+    requests_ = list(handling_selectors.inbox_for(actor, **filter_form.filters()))
+    clinicians = list(provider_clinicians(actor)) if actor.has_role(Role.TEAMLEIDER) else []
+    calendar = DueCalendar()
+    rows = []
+    for req in requests_:
+        chip = calendar.chip(req)
+        rows.append({
+            "req": req,
+            "status_label": access.status_for(actor, req).label,
+            "chip": chip,
+            "overdue": bool(chip and chip.overdue),
+            "can_take": bool(policy.may_take(actor, req)),
+            "can_assign": bool(policy.may_assign(actor, req)),
+            "take_url": reverse("requests:action", kwargs={"public_id": req.public_id,
+                                                           "action": ACTIONS[TAKE].slug}),
+            "assign_url": reverse("requests:action", kwargs={"public_id": req.public_id,
+                                                             "action": ACTIONS[ASSIGN].slug}),
+        })
+    context = {
+        "rows": rows,
+        "filter_form": filter_form,
+        "filtered": any(v for v in filter_form.filters().values()),
+        "clinicians": clinicians,
+        "overdue_count": sum(1 for row in rows if row["overdue"]),
+    }
+    return render(request, "requests/handling/inbox.html", context)
+
+
+# --------------------------------------------------------------------------------------------
+# Te bevestigen weigeringen (R11) and Adviesvragen (R8, R31)
+# --------------------------------------------------------------------------------------------
+
+
+@require_GET
+def refusals(request: HttpRequest) -> HttpResponse:
+    actor: Actor = request.actor
+    items = []
+    for req in handling_selectors.refusals_to_confirm(actor):
+        items.append({
+            "req": req,
+            "confirm_form": f.RefusalConfirmForm(prefix=CONFIRM_REFUSAL, request=req,
+                                                 auto_id=f"id_%s_{req.pk}"),
+            "reject_form": f.RefusalRejectForm(prefix=REJECT_REFUSAL, request=req,
+                                               auto_id=f"id_%s_{req.pk}"),
+            "confirm_url": reverse("requests:action", kwargs={
+                "public_id": req.public_id, "action": ACTIONS[CONFIRM_REFUSAL].slug}),
+            "reject_url": reverse("requests:action", kwargs={
+                "public_id": req.public_id, "action": ACTIONS[REJECT_REFUSAL].slug}),
+        })
+    return render(request, "requests/handling/refusals.html", {"items": items})
+
+
+def _render_legal_queue(
+    request: HttpRequest, *, bound: dict[int, Any] | None = None, problem: Problem | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    actor: Actor = request.actor
+    include_given = request.GET.get("alle") == "1"
+    bound = bound or {}
+    items = []
+    error_form = None
+    for advice in handling_selectors.legal_queue(actor, include_given=include_given):
+        form = None
+        if policy.may_give_legal_advice(actor, advice.request, advice):
+            form = bound.get(advice.pk) or f.GiveLegalAdviceForm(
+                prefix="advise", request=advice.request, auto_id=f"id_%s_{advice.pk}"
+            )
+            if form.errors and error_form is None:
+                error_form = form
+        items.append({
+            "advice": advice,
+            "req": advice.request,
+            "form": form,
+            "url": reverse("requests:advise", kwargs={"public_id": advice.request.public_id,
+                                                      "advice_id": advice.pk}),
+        })
+    context = {"items": items, "include_given": include_given, "error_form": error_form,
+               "problem": problem}
+    return render(request, "requests/handling/legal_queue.html", context, status=status)
+
+
+@require_GET
+def legal_queue(request: HttpRequest) -> HttpResponse:
+    return _render_legal_queue(request)

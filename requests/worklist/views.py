@@ -1,0 +1,15 @@
+"""*Mijn taken*: what waits for the actor across the sub-domains (``selectors.tasks_for``)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from requests.worklist import selectors as worklist_selectors
+
+
+@require_GET
+def tasks(request: HttpRequest) -> HttpResponse:
+    task_list = worklist_selectors.tasks_for(request.actor)
+    return render(request, "requests/worklist/tasks.html", {"tasks": task_list})

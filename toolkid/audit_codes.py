@@ -1,0 +1,41 @@
+"""The audit codes toolkid writes (L5): logging in and out with two factors, organisations,
+memberships and user accounts. The labels are what the Audit page, the CSV and PDF reports and
+the "wie heeft ingezien" overview show.
+
+Registered from :meth:`toolkid.apps.ToolkidConfig.ready` (see :mod:`audit.catalogue`).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ToolkidAuditCode(models.TextChoices):
+    # Logging in: password first, then the second factor (toolkid.accounts).
+    PASSWORD_VERIFIED = "auth.password_verified", _("Wachtwoord juist (tweede factor volgt)")
+    LOGIN = "auth.login", _("Ingelogd met twee factoren")
+    LOGIN_FAILED = "auth.login_failed", _("Inloggen mislukt")
+    LOCKED_OUT = "auth.locked_out", _("Inloggen geblokkeerd na te veel pogingen")
+    OTP_VERIFIED = "auth.otp_verified", _("Code van de authenticator-app juist")
+    OTP_FAILED = "auth.otp_failed", _("Code voor de tweede factor onjuist")
+    BACKUP_CODE_USED = "auth.backup_code_used", _("Ingelogd met een reservecode")
+    LOGOUT = "auth.logout", _("Uitgelogd")
+    # Setting up the second factor.
+    OTP_ENROLMENT_STARTED = "auth.otp_enrolment_started", _("Koppelen van een authenticator-app begonnen")
+    OTP_ENROLLED = "auth.otp_enrolled", _("Authenticator-app gekoppeld")
+    BACKUP_CODES_GENERATED = "auth.backup_codes_generated", _("Nieuwe reservecodes aangemaakt")
+    # Organisations.
+    ORGANISATION_CREATED = "organisation.created", _("Organisatie aangemaakt")
+    ORGANISATION_ACT_FOR = "organisation.act_for", _("Werken namens een organisatie gekozen")
+    # The beheerder's Gebruikers page (toolkid.members): the page, and each attempt to change a
+    # membership or an account, are logged under these codes when refused.
+    MEMBERS_VIEW = "members.view", _("Gebruikers van de organisatie bekeken")
+    MEMBERSHIP_GRANT = "membership.grant", _("Rol toekennen")
+    MEMBERSHIP_END = "membership.end", _("Rol beëindigen")
+    USER_DEACTIVATE = "user.deactivate", _("Account deactiveren")
+    # What the services did (toolkid.services).
+    MEMBERSHIP_GRANTED = "membership.granted", _("Rol toegekend")
+    MEMBERSHIP_ENDED = "membership.ended", _("Rol beëindigd")
+    USER_DEACTIVATED = "user.deactivated", _("Account gedeactiveerd")
+    # Not here: "user.created", written only by the demo loader, is the demo app's code.
