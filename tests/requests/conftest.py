@@ -225,3 +225,22 @@ def filed_request(
 
     file.requester_of = requester_of  # type: ignore[attr-defined]
     return file
+
+
+@pytest.fixture
+def people(requester, requester_colleague, wijkteam_teamleider, clinician, clinician2, teamleider,
+           legal_advisor, beheerder, outsider_clinician, outsider_requester) -> dict[str, Actor]:
+    """Everyone around a request, as actors: both sides, every role, and outsiders of other
+    organisations (for the walks through the policy)."""
+    return {
+        "requester": actor_for(requester),
+        "requester_colleague": actor_for(requester_colleague),
+        "wijkteam_teamleider": actor_for(wijkteam_teamleider),
+        "clinician": actor_for(clinician),
+        "clinician2": actor_for(clinician2),
+        "teamleider": actor_for(teamleider),
+        "legal": actor_for(legal_advisor),
+        "beheerder": actor_for(beheerder),
+        "outsider_clinician": actor_for(outsider_clinician),
+        "outsider_requester": actor_for(outsider_requester),
+    }

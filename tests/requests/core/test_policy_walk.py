@@ -33,7 +33,7 @@ from toolkid.actors import Actor
 from toolkid.errors import Conflict, IllegalMove, Incomplete
 from toolkid.models import User
 
-from ..helpers import ALL_CONFIRMED, actor_for, decide, fill_answer, fresh, take
+from ..helpers import ALL_CONFIRMED, decide, fill_answer, fresh, take
 
 S = RequestStatus
 TEXT = "Toelichting bij deze stap."
@@ -213,23 +213,6 @@ STATES = {
     "afgesloten": _closed,
     "ingetrokken": _withdrawn,
 }
-
-
-@pytest.fixture
-def people(requester, requester_colleague, wijkteam_teamleider, clinician, clinician2, teamleider,
-           legal_advisor, beheerder, outsider_clinician, outsider_requester, wijkteam, mondriaan):
-    return {
-        "requester": actor_for(requester),
-        "requester_colleague": actor_for(requester_colleague),
-        "wijkteam_teamleider": actor_for(wijkteam_teamleider),
-        "clinician": actor_for(clinician),
-        "clinician2": actor_for(clinician2),
-        "teamleider": actor_for(teamleider),
-        "legal": actor_for(legal_advisor),
-        "beheerder": actor_for(beheerder),
-        "outsider_clinician": actor_for(outsider_clinician),
-        "outsider_requester": actor_for(outsider_requester),
-    }
 
 
 @pytest.mark.parametrize("state", list(STATES))
