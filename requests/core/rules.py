@@ -446,7 +446,7 @@ def missing_for_answer(request: InformationRequest, *, today: date | None = None
 
 
 # --------------------------------------------------------------------------------------------
-# Closing (issue 4: follow-up)
+# Closing (R38: path C's feedback before the request closes)
 # --------------------------------------------------------------------------------------------
 
 
@@ -454,7 +454,7 @@ def missing_for_close(request: InformationRequest) -> Errors:
     """R38: on path C the requester reports back to the provider what was done with the
     information and what follows, before the request can be closed. Only when information was
     provided (a refusal provided none); on the other paths the feedback is offered, not
-    required. Asked by ``services.request_acknowledge``."""
+    required. Asked by ``requests.filing.services.request_acknowledge``."""
     if request.consent_path != ConsentPath.C or request.answered_at is None:
         return {}
     if request.feedback.exists():

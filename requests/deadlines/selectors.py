@@ -1,7 +1,7 @@
-"""Reads about the answer clock (issue 5): how today's due date came about, for the request's
+"""Reads about the answer clock (R26, L1): how today's due date came about, for the request's
 page, and the deadline overview for teamleiders (UI.md "Overzicht").
 
-Both go through the access rules of ``requests.selectors``: the history only for a request the
+Both go through the access rules of ``requests.core.access``: the history only for a request the
 actor may see, the overview only for a teamleider or beheerder of the acting organisation.
 The overview shows counts and references, never case content (a beheerder sees it too); it is
 logged as a SEARCH (L5), like every list.

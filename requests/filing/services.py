@@ -393,7 +393,8 @@ def request_submit(
     req.due_explanation = explanation.to_dict()
     transition = move(actor, req, "submit")
     save(actor, req)
-    clock.clock_started(actor=actor, request=req, explanation=explanation)  # issue 5: history, notices
+    # R26, L1: the clock's history and its notices.
+    clock.clock_started(actor=actor, request=req, explanation=explanation)
     log_step(
         actor,
         req,
@@ -427,7 +428,7 @@ def request_resubmit(*, actor: Actor, request: InformationRequest) -> Informatio
     req.due_explanation = explanation.to_dict()
     transition = move(actor, req, "resubmit")
     save(actor, req)
-    # Issue 5: the clock restarts (R7, R26), recorded with its explanation; notices re-planned.
+    # R7, R26: the clock restarts, recorded with its explanation; notices re-planned.
     clock.clock_started(actor=actor, request=req, explanation=explanation, previous_due_date=old_due,
                         resumed=True)
     log_step(

@@ -1,11 +1,11 @@
 """The earlier versions of a request's edited fields (django-simple-history), for the timeline on
-the request's page (issue 6; ARCHITECTURE "Audit": history keeps what a form looked like before
+the request's page (R41; ARCHITECTURE "Audit": history keeps what a form looked like before
 an edit, the audit trail is ``audit``).
 
 :func:`history_for` lists, oldest first, each change of the request, its parent, its children
 and its topics: who, when, for which organisation, and per field the value before and after.
 
-What each side sees (the same lines as ``requests.selectors``):
+What each side sees (the same lines as ``requests.core.access``):
 
 - the **requester side** never sees a provider-internal field (``PROVIDER_INTERNAL_FIELDS``);
   a decision field (``DECISION_FIELDS``) only where both versions were visible to them under
@@ -18,7 +18,7 @@ Only *edits* are listed: a field filled for the first time (empty before) has no
 version. Fields are shown from an allow-list; bookkeeping (status, clock, tokens, timestamps)
 is on the timeline and the clock instead.
 
-Children and topics are replaced as a whole when a draft is saved (``services._replace_*``:
+Children and topics are replaced as a whole when a draft is saved (``requests.filing.services._replace_*``:
 delete, then ``bulk_create``, which simple-history does not see). Their earlier versions are
 the deleted rows; each replacement is the ``draft_updated`` event that carries ``children`` or
 ``topics`` in its data, and the version after one replacement is the version deleted by the next

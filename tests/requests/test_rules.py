@@ -1,4 +1,4 @@
-"""The protocol's checks as pure functions (requests.rules): what forms and services share.
+"""The protocol's checks as pure functions (requests.core.rules): what forms and services share.
 
 Service-level refusals (state and events unchanged) are in the workflow test files; these tests
 pin the rules themselves.
