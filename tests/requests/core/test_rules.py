@@ -28,7 +28,7 @@ from requests.models import (
 from toolkid.errors import Incomplete
 from toolkid.models import OrganisationKind
 
-from .helpers import PATH_B_FIELDS, PATH_C_FIELDS, assert_refused, fresh
+from ..helpers import PATH_B_FIELDS, PATH_C_FIELDS, assert_refused, fresh
 
 pytestmark = pytest.mark.django_db
 K = OrganisationKind
@@ -94,7 +94,7 @@ def _refuse_submit(request, key, message):
 
 
 def _requester(request):
-    from .helpers import actor_for
+    from ..helpers import actor_for
 
     return actor_for(request.requester, request.requesting_organisation)
 

@@ -26,7 +26,7 @@ from requests.models import Decision, LegalAdviceOrigin, LegalAdviceStatus
 from toolkid.errors import IllegalMove
 from toolkid.models import Role
 
-from .helpers import actor_for, assert_refused, decide, fresh
+from ..helpers import actor_for, assert_refused, decide, fresh
 
 S = RequestStatus
 pytestmark = pytest.mark.django_db

@@ -12,7 +12,7 @@ from requests.handling.answer import request_send_answer
 from requests.handling.services import request_confirm_refusal, request_decide, request_take
 from requests.models import Decision, RequestEvent
 
-from .helpers import ALL_CONFIRMED, assert_refused, fill_answer, fresh
+from ..helpers import ALL_CONFIRMED, assert_refused, fill_answer, fresh
 
 S = RequestStatus
 pytestmark = pytest.mark.django_db

@@ -23,7 +23,7 @@ from requests.models import RequestEvent
 from toolkid.errors import IllegalMove
 from toolkid.models import ClosureDay
 
-from .helpers import assert_refused, fresh
+from ..helpers import assert_refused, fresh
 
 S = RequestStatus
 pytestmark = pytest.mark.django_db

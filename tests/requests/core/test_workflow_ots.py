@@ -10,7 +10,7 @@ from requests.handling.services import request_decide, request_take
 from requests.models import Decision, LegalFramework, RequestEvent
 from toolkid.models import OrganisationKind
 
-from .helpers import assert_refused, fresh
+from ..helpers import assert_refused, fresh
 
 S = RequestStatus
 pytestmark = pytest.mark.django_db

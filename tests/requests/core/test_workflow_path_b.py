@@ -22,7 +22,7 @@ from requests.handling.services import (
 from requests.models import Decision, ParentConsultationOutcome, RequestEvent
 from toolkid.errors import IllegalMove
 
-from .helpers import (
+from ..helpers import (
     ALL_CONFIRMED,
     assert_refused,
     consult_internally,

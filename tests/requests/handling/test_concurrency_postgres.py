@@ -15,7 +15,7 @@ from requests.handling.answer import request_send_answer
 from requests.models import RequestEvent
 from toolkid.errors import Conflict
 
-from .helpers import ALL_CONFIRMED, decide, fill_answer, fresh
+from ..helpers import ALL_CONFIRMED, decide, fill_answer, fresh
 
 THREADS = 2
 

@@ -26,7 +26,7 @@ from requests.history.timeline import timeline_for
 from requests.models import ConsentPath, Decision, InformationRequest, ParentConsultationOutcome
 from toolkid.models import Role
 
-from .helpers import actor_for, decide, fill_answer
+from ..helpers import actor_for, decide, fill_answer
 
 S = RequestStatus
 pytestmark = pytest.mark.django_db
@@ -155,7 +155,7 @@ def test_legal_advisor_sees_only_referred_requests(
 
 
 def test_legal_advice_asked_needs_a_question(filed_request, clinician_actor):
-    from .helpers import assert_refused
+    from ..helpers import assert_refused
 
     request = request_take(actor=clinician_actor, request=filed_request("A"))
     assert_refused(

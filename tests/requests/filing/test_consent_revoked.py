@@ -20,7 +20,7 @@ from requests.history.timeline import timeline_for
 from requests.models import ConsentPath, Decision, RequestEvent
 from toolkid.errors import IllegalMove
 
-from .helpers import (
+from ..helpers import (
     ALL_CONFIRMED,
     PATH_B_FIELDS,
     PATH_C_FIELDS,

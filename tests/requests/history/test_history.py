@@ -31,7 +31,7 @@ from requests.handling.services import (
 )
 from requests.history.selectors import history_for
 
-from .helpers import ALL_CONFIRMED, QUESTIONS, decide, fill_answer, fresh, take
+from ..helpers import ALL_CONFIRMED, QUESTIONS, decide, fill_answer, fresh, take
 
 S = RequestStatus
 pytestmark = pytest.mark.django_db

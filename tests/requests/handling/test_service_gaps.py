@@ -27,7 +27,7 @@ from requests.models import Decision, ParentConsultationOutcome, RequestedTopic,
 from tests.conftest import verify_client
 from toolkid.errors import Conflict, Incomplete
 
-from .helpers import (
+from ..helpers import (
     ALL_CONFIRMED,
     actor_for,
     assert_refused,

@@ -14,7 +14,7 @@ from requests.filing.services import request_submit
 from requests.models import InformationRequest, RequestEvent
 from toolkid.errors import IllegalMove
 
-from .helpers import actor_for, audit_events_for
+from ..helpers import actor_for, audit_events_for
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from requests.handling.services import request_assign, request_decide, request_t
 from requests.models import Decision, RequestEvent
 from toolkid.errors import Conflict, IllegalMove
 
-from .helpers import ALL_CONFIRMED, assert_refused, audit_events_for, decide, event_kinds, fill_answer, fresh
+from ..helpers import ALL_CONFIRMED, assert_refused, audit_events_for, decide, event_kinds, fill_answer, fresh
 
 S = RequestStatus
 pytestmark = pytest.mark.django_db
