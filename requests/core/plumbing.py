@@ -178,32 +178,17 @@ def require_visible(actor: Actor, req: InformationRequest) -> None:
 
 
 def forbidden() -> PermissionDenied:
+    """For a caller that is no actor at all (no acting organisation); who may do what is the
+    policy's (:func:`enforce`)."""
     return PermissionDenied(_("U hebt niet de juiste rol om dit te doen."))
 
 
-def require_requester_side(actor: Actor, req: InformationRequest, roles: Iterable[str]) -> None:
-    if req.requesting_organisation_id != actor.organisation.pk or not actor.has_role(*roles):
-        raise forbidden()
 
 
-def require_receiver_role(actor: Actor, req: InformationRequest, roles: Iterable[str]) -> None:
-    if req.receiving_organisation_id != actor.organisation.pk or not actor.has_role(*roles):
-        raise forbidden()
 
 
-def is_handler(actor: Actor, req: InformationRequest) -> bool:
-    """The clinician handling the request: a zorgverlener of the receiving organisation holding
-    ``handle_request`` on it (the assigned clinician, or a colleague it was delegated to)."""
-    return (
-        req.receiving_organisation_id == actor.organisation.pk
-        and actor.has_role(Role.ZORGVERLENER)
-        and actor.user.has_perm(HANDLE_PERM, req)
-    )
 
 
-def require_handler(actor: Actor, req: InformationRequest) -> None:
-    if not is_handler(actor, req):
-        raise PermissionDenied(_("Alleen de behandelend zorgverlener kan dit doen."))
 
 
 def illegal(actor: Actor, req: InformationRequest) -> IllegalMove:
@@ -221,9 +206,6 @@ def require_can(actor: Actor, req: InformationRequest, transition: str) -> None:
         raise illegal(actor, req)
 
 
-def require_state(actor: Actor, req: InformationRequest, states: Iterable[str]) -> None:
-    if req.status not in tuple(states):
-        raise illegal(actor, req)
 
 
 def move(actor: Actor, req: InformationRequest, transition: str) -> tuple[str, str]:
