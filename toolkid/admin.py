@@ -4,6 +4,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from toolkid.admin_site import PlatformAdminMixin
+from toolkid.calendar_services import (
+    closure_day_delete,
+    closure_day_save,
+    decree_day_delete,
+    decree_day_save,
+)
 from toolkid.models import ClosureDay, DecreeDay, Membership, Organisation, User
 from toolkid.services import user_deactivate
 
@@ -46,11 +52,34 @@ class OrganisationAdmin(PlatformAdminMixin, SimpleHistoryAdmin):
     fields = ("name", "kind", "municipality", "is_active")
     inlines = (ClosureDayInline, MembershipInline)
 
+    def save_formset(self, request, form, formset, change):
+        """Closure days through their services (history with the author, audit event, L1);
+        the read-only memberships as Django does (nothing to save)."""
+        if formset.model is not ClosureDay:
+            return super().save_formset(request, form, formset, change)
+        days = formset.save(commit=False)
+        for day in formset.deleted_objects:
+            closure_day_delete(actor=request.actor, day=day)
+        for day in days:
+            closure_day_save(actor=request.actor, day=day)
+        formset.save_m2m()
+
 
 @admin.register(DecreeDay)
 class DecreeDayAdmin(PlatformAdminMixin, SimpleHistoryAdmin):
     list_display = ("date", "description")
     fields = ("date", "description")
+
+    # Through the services: each change moves due dates (L1), so it is versioned and audited.
+    def save_model(self, request, obj, form, change):
+        decree_day_save(actor=request.actor, day=obj)
+
+    def delete_model(self, request, obj):
+        decree_day_delete(actor=request.actor, day=obj)
+
+    def delete_queryset(self, request, queryset):
+        for day in queryset:
+            decree_day_delete(actor=request.actor, day=day)
 
 
 @admin.register(User)

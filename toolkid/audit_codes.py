@@ -34,6 +34,11 @@ class ToolkidAuditCode(models.TextChoices):
     MEMBERSHIP_GRANT = "membership.grant", _("Rol toekennen")
     MEMBERSHIP_END = "membership.end", _("Rol beëindigen")
     USER_DEACTIVATE = "user.deactivate", _("Account deactiveren")
+    # The working calendar (L1): days that do not count for due dates.
+    CLOSURE_DAY_SAVED = "calendar.closure_day_saved", _("Sluitingsdag van een organisatie vastgelegd")
+    CLOSURE_DAY_DELETED = "calendar.closure_day_deleted", _("Sluitingsdag van een organisatie verwijderd")
+    DECREE_DAY_SAVED = "calendar.decree_day_saved", _("Besluitdag (Algemene termijnenwet) vastgelegd")
+    DECREE_DAY_DELETED = "calendar.decree_day_deleted", _("Besluitdag (Algemene termijnenwet) verwijderd")
     # What the services did (toolkid.services).
     MEMBERSHIP_GRANTED = "membership.granted", _("Rol toegekend")
     MEMBERSHIP_ENDED = "membership.ended", _("Rol beëindigd")

@@ -141,6 +141,8 @@ class ClosureDay(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="closure_days")
     date = models.DateField(_("datum"))
     reason = models.CharField(_("reden"), max_length=200)
+    # A closure day moves due dates (L1): who set or changed it, and when, is kept.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["date"]

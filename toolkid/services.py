@@ -24,7 +24,7 @@ ROLE_ORGANISATION_PERMS: dict[str, tuple[str, ...]] = {
 }
 
 
-def _require_platform_admin(actor: Actor) -> None:
+def require_platform_admin(actor: Actor) -> None:
     if not (actor.is_system or actor.is_functional_admin):
         raise PermissionDenied
 
@@ -58,7 +58,7 @@ def role_group(organisation: Organisation, role: str) -> Group:
 
 @transaction.atomic
 def organisation_create(*, actor: Actor, name: str, kind: str, municipality: str = "") -> Organisation:
-    _require_platform_admin(actor)
+    require_platform_admin(actor)
     organisation = Organisation.objects.create(name=name, kind=kind, municipality=municipality)
     for role in Role.values:
         role_group(organisation, role)
