@@ -17,6 +17,7 @@ from demo.accounts import Who
 from demo.content import PATH_B, PATH_C
 from demo.direct_writes import mark_draft
 from demo.pdf import demo_consent_pdf
+from requests.filing import draft as draft_services
 from requests.filing import services as filing_services
 from requests.models import ConsentPath, InformationRequest, Severity
 from toolkid.actors import Actor
@@ -79,8 +80,8 @@ class Filing:
 
     def play(self, play: Play) -> None:
         requester = play.actor(self.by)
-        req = filing_services.request_draft_create(actor=requester)
-        req = filing_services.request_draft_update(
+        req = draft_services.request_draft_create(actor=requester)
+        req = draft_services.request_draft_update(
             actor=requester,
             request=req,
             fields=self._fields(play),
@@ -90,7 +91,7 @@ class Filing:
         )
         if self.path == ConsentPath.A:
             declaration = self._consent(play, requester, req)
-            req = filing_services.request_draft_update(
+            req = draft_services.request_draft_update(
                 actor=requester, request=req, fields={"consent_declaration": declaration}
             )
         play.request = filing_services.request_submit(actor=requester, request=req, submit_token=play.key)
@@ -169,8 +170,8 @@ class Draft:
 
     def play(self, play: Play) -> None:
         requester = play.actor(self.by)
-        req = filing_services.request_draft_create(actor=requester)
-        req = filing_services.request_draft_update(
+        req = draft_services.request_draft_create(actor=requester)
+        req = draft_services.request_draft_update(
             actor=requester,
             request=req,
             fields={

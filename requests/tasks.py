@@ -1,10 +1,11 @@
 """Periodic work on information requests. Tasks are thin and idempotent; arguments are ids
 only (none here). The work is in ``requests/deadlines/services.py``.
 
-Beat entry (toolkid/settings/base.py, ``CELERY_BEAT_SCHEDULE``), every
-``TOOLKID_SWEEP_SECONDS``::
+Beat entries (toolkid/settings/base.py, ``CELERY_BEAT_SCHEDULE``): the deadline sweep every
+``TOOLKID_SWEEP_SECONDS``, the removal of empty drafts once a night::
 
     "deadline-sweep": {"task": "requests.tasks.deadline_sweep", "schedule": ...}
+    "remove-empty-drafts": {"task": "requests.tasks.remove_empty_drafts", "schedule": ...}
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from __future__ import annotations
 from celery import shared_task
 
 from requests.deadlines.services import deadline_sweep as _sweep
+from requests.filing.draft import empty_drafts_remove
+from toolkid.actors import Actor
 
 
 @shared_task(name="requests.tasks.deadline_sweep")
@@ -20,3 +23,9 @@ def deadline_sweep() -> dict:
     missed), then the e-mails of committed notifications. Running it twice, or in two workers
     at once, sends nothing twice. Returns counts only."""
     return _sweep().as_dict()
+
+
+@shared_task(name="requests.tasks.remove_empty_drafts")
+def remove_empty_drafts() -> int:
+    """Nightly: the drafts nobody typed anything in, a day after they were started."""
+    return empty_drafts_remove(actor=Actor.system("empty_drafts"))

@@ -22,6 +22,7 @@ class RequestAuditCode(models.TextChoices):
     # Filing (R12-R21, R24) and the requester's side.
     DRAFT_CREATED = "request.draft_created", _("Concept-informatieverzoek aangemaakt")
     DRAFT_UPDATED = "request.draft_updated", _("Concept-informatieverzoek aangepast")
+    EMPTY_DRAFT_REMOVED = "request.empty_draft_removed", _("Leeg concept-informatieverzoek opgeruimd")
     SUBMITTED = "request.submitted", _("Informatieverzoek ingediend")
     RESUBMITTED = "request.resubmitted", _("Informatieverzoek opnieuw ingediend")
     WITHDRAWN = "request.withdrawn", _("Informatieverzoek ingetrokken")

@@ -131,6 +131,9 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
     draft_step = models.CharField(max_length=30, blank=True)
     # The filing form's idempotency token: a double submit finds the same request (one record).
     submit_token = models.UUIDField(null=True, blank=True, unique=True)
+    # The start form's token: two "Nieuw informatieverzoek" posts of one form start one draft,
+    # also when they arrive at once (the database refuses the second).
+    start_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     requesting_organisation = models.ForeignKey(
         "toolkid.Organisation", on_delete=models.PROTECT, related_name="outgoing_requests"
@@ -236,7 +239,7 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "submit_token"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "submit_token", "start_token"])
 
     class Meta:
         verbose_name = _("informatieverzoek")

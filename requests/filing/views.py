@@ -31,14 +31,10 @@ from requests.core import access, policy, rules
 from requests.core.models import InformationRequest
 from requests.core.workflow import OPEN_FOR_PROVIDER, RequestStatus
 from requests.filing import selectors as filing_selectors
+from requests.filing.draft import request_draft_create, request_draft_update
 from requests.filing.forms import ErrorItem, FilingStep, SubmitForm
 from requests.filing.sequence import REVIEW_SLUG, REVIEW_TITLE, STEP_BY_SLUG, STEPS, place_of, steps_missing
-from requests.filing.services import (
-    request_draft_create,
-    request_draft_update,
-    request_resubmit,
-    request_submit,
-)
+from requests.filing.services import request_resubmit, request_submit
 from requests.filing.steps.parent import ParentAndChildrenStep
 from toolkid import workdays
 from toolkid.errors import Conflict, IllegalMove, Incomplete
@@ -52,7 +48,6 @@ S = RequestStatus
 SESSION_SUBMIT_TOKENS = "requests_filing_submit_tokens"
 SESSION_SENT_TOKENS = "requests_filing_sent_tokens"
 #: The intro page's start token → the draft it created, so a double POST starts one draft.
-SESSION_START_TOKENS = "requests_filing_start_tokens"
 #: The audit trail's purpose code for every read on these pages.
 PURPOSE = "filing"
 
@@ -244,19 +239,9 @@ def new(request: HttpRequest) -> HttpResponse:
     POST: a new draft, once per start token (a double click opens the same draft)."""
     actor = request.actor
     if request.method == "POST":
-        token = _start_token(request)
-        started = dict(request.session.get(SESSION_START_TOKENS, {}))
-        if token and token in started:
-            # The same form posted again: back to the draft it started, if that is still there
-            # (the step page checks visibility and state again).
-            public_id = started[token]
-            if InformationRequest.objects.filter(public_id=public_id, requester=actor.user).exists():
-                return redirect("requests:step", public_id=public_id, step=STEPS[0].slug)
-        info = request_draft_create(actor=actor)  # checks the role and logs a denial itself
-        if token:
-            started[token] = str(info.public_id)
-            # Only the latest few matter (a double click comes within seconds).
-            request.session[SESSION_START_TOKENS] = dict(list(started.items())[-20:])
+        # The same form posted twice (a double click, two tabs, a retry) opens the same draft;
+        # the service checks the role and logs a denial itself.
+        info = request_draft_create(actor=actor, start_token=_start_token(request))
         return redirect("requests:step", public_id=info.public_id, step=STEPS[0].slug)
     if not policy.may_file(actor):
         raise PermissionDenied(_("Alleen een jeugdhulpverlener kan een informatieverzoek indienen."))
@@ -266,12 +251,12 @@ def new(request: HttpRequest) -> HttpResponse:
     })
 
 
-def _start_token(request: HttpRequest) -> str:
-    """The posted start token as a canonical uuid string, or ``""`` when absent or malformed."""
+def _start_token(request: HttpRequest) -> uuid.UUID | None:
+    """The posted start token, or None when absent or malformed (then each post starts one)."""
     try:
-        return str(uuid.UUID(str(request.POST.get("start_token", "")).strip()))
+        return uuid.UUID(str(request.POST.get("start_token", "")).strip())
     except ValueError:
-        return ""
+        return None
 
 
 def _render_step(request: HttpRequest, info: InformationRequest, current: FilingStep) -> HttpResponse:

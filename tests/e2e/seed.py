@@ -12,7 +12,8 @@ import uuid
 
 from django.urls import NoReverseMatch, reverse
 
-from requests.filing.services import request_draft_create, request_draft_update, request_submit
+from requests.filing.draft import request_draft_create, request_draft_update
+from requests.filing.services import request_submit
 from requests.models import ConsentPath
 from tests.requests.helpers import QUESTIONS, actor_for, children_data, complete_fields, parent_data
 from toolkid.models import Organisation, User

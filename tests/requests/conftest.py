@@ -17,7 +17,8 @@ import pytest
 from django.db import connection
 
 from requests.core import rules
-from requests.filing.services import request_draft_create, request_draft_update, request_submit
+from requests.filing.draft import request_draft_create, request_draft_update
+from requests.filing.services import request_submit
 from requests.models import ConsentPath, InformationRequest, LegalFramework
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role, User

@@ -218,6 +218,9 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": timedelta(hours=1)},
     # L6: delete what has outlived its retention term, once a night, with a register.
     "retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(hour=3, minute=30)},
+    # A started draft nobody typed in holds no data; gone a day later (requests.filing.draft).
+    "remove-empty-drafts": {"task": "requests.tasks.remove_empty_drafts",
+                            "schedule": crontab(hour=3, minute=15)},
     # R26: reminders and escalations of the answer term. Works on rows: whatever is
     # due as of now is sent once, so a missed run is caught up by the next one. The embedded
     # default (`make run`: filesystem broker, worker + beat) runs the same schedule.

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from consent.models import ConsentDeclaration
 from requests.core import rules
-from requests.filing.services import request_draft_create, request_draft_update, request_submit
+from requests.filing.draft import request_draft_create, request_draft_update
+from requests.filing.services import request_submit
 from requests.models import (
     Child,
     ConsentPath,

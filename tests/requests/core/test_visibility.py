@@ -15,6 +15,7 @@ from django.utils import timezone
 from audit.models import AuditAction, AuditEvent
 from requests.core.access import is_visible_to, request_get_for, requests_visible_to
 from requests.core.workflow import RequestStatus
+from requests.filing import draft as draft_services
 from requests.filing import services as filing_services
 from requests.filing.selectors import outgoing_for
 from requests.handling import answer as answer_services
@@ -197,7 +198,7 @@ def _prepare(filed_request, clinician_actor, teamleider_actor, requester_actor, 
 SERVICE_CALLS = {
     "request.draft_updated": (
         "draft",
-        lambda a, r, x: filing_services.request_draft_update(actor=a, request=r, fields={"reason": "x"}),
+        lambda a, r, x: draft_services.request_draft_update(actor=a, request=r, fields={"reason": "x"}),
     ),
     "request.submitted": (
         "draft",

@@ -598,6 +598,7 @@ def test_a_returned_request_is_edited_and_resubmitted(client, filed_request, cli
 def test_outgoing_shows_initials_and_birth_year_path_status_and_due_chip(client, filed_request):
     sent = filed_request("B")
     draft = start(client)
+    post_step(client, draft, "telefonisch-contact", PHONE)  # typed in: a draft worth listing
     page = html(client.get(reverse("requests:outgoing")))
     assert "S.D.V. (1988)" in page
     assert "Sanne de Vries" not in page
@@ -606,7 +607,7 @@ def test_outgoing_shows_initials_and_birth_year_path_status_and_due_chip(client,
     assert "Ingediend" in page
     assert "nog 5 werkdagen" in page
     assert "Concept" in page
-    assert step_url(draft, "telefonisch-contact") in page
+    assert f"/verzoeken/{draft.public_id}/stap/" in page  # "Verder invullen" where it was left
 
 
 def test_outgoing_due_chip_today_and_overdue(client, filed_request):

@@ -17,7 +17,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied
 
 from requests.core.workflow import RequestStatus
-from requests.filing.services import request_draft_update, request_resubmit
+from requests.filing.draft import request_draft_update
+from requests.filing.services import request_resubmit
 from requests.handling.services import request_return_for_reformulation, request_take
 from requests.models import RequestEvent
 from toolkid.errors import IllegalMove

@@ -15,12 +15,8 @@ from django.utils import timezone
 
 from audit.models import AuditEvent, AuditOutcome
 from requests.core.workflow import RequestStatus
-from requests.filing.services import (
-    request_contest_refusal,
-    request_draft_update,
-    request_resubmit,
-    request_submit,
-)
+from requests.filing.draft import request_draft_update
+from requests.filing.services import request_contest_refusal, request_resubmit, request_submit
 from requests.handling.answer import request_save_answer, request_send_answer
 from requests.handling.services import (
     request_confirm_refusal,
