@@ -214,6 +214,9 @@ class NotificationKind(models.TextChoices):
 class EmailStatus(models.TextChoices):
     # Waits for the next delivery run (after the notification's transaction committed).
     PENDING = "wacht", _("Wacht op verzending")
+    # Claimed by one delivery run and being sent now (committed before the send): a run that
+    # dies here leaves it claimed, and it is sent again only after TOOLKID_EMAIL_CLAIM_TIMEOUT.
+    SENDING = "wordt_verzonden", _("Wordt verzonden")
     SENT = "verzonden", _("Verzonden")
     # The user switched e-mail for reminders off, or has no e-mail address.
     SKIPPED = "niet_verzonden", _("Niet verzonden")
@@ -243,6 +246,7 @@ class Notification(models.Model):
     email_status = models.CharField(max_length=20, choices=EmailStatus.choices, default=EmailStatus.PENDING)
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_attempts = models.PositiveSmallIntegerField(default=0)
+    email_claimed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -22,16 +22,18 @@ sends, and marks them. A crash after sending but before the mark commits can rep
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -285,50 +287,88 @@ def email_for(notification: Notification) -> tuple[str, str]:
 
 
 def deliver_pending_emails(*, batch_size: int | None = None) -> dict[str, int]:
-    """Send the e-mail of every committed notification that waits for it. Claims rows with
-    ``select_for_update(skip_locked=True)``, so two runs at once never take the same row.
-    Stops at the first failing send (the mail server is down: the next run retries).
-    Returns counts only."""
-    size = batch_size or settings.TOOLKID_SWEEP_BATCH_SIZE
+    """Send the e-mail of every committed notification that waits for it, one at a time:
+
+    1. claim one row in its own short transaction (``select_for_update(skip_locked=True)``, so
+       two runs never take the same row) and commit it as *being sent*;
+    2. send it, outside any transaction, with a ``Message-ID`` that belongs to the notification
+       (a mail server or client that sees it twice can tell);
+    3. commit it as *sent*.
+
+    A run that dies between 2 and 3 leaves one row claimed; it is sent again after
+    ``TOOLKID_EMAIL_CLAIM_TIMEOUT`` seconds. So a crash doubles at most the one e-mail in flight, never a
+    batch. Stops at the first failing send (the mail server is down: the next run retries).
+    ``batch_size`` caps how many are sent in this run (default: all that wait). Counts only."""
+    limit = batch_size or None
     counts = {"sent": 0, "skipped": 0, "failed": 0}
-    while True:
-        with transaction.atomic():
-            batch = list(
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(email_status=EmailStatus.PENDING, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
-                .select_related("recipient")
-                .order_by("created_at", "pk")[:size]
-            )
-            if not batch:
-                return counts
-            for notification in batch:
-                outcome = _deliver_one(notification)
-                counts[outcome] += 1
-                if outcome == "failed":
-                    return counts
+    while limit is None or sum(counts.values()) < limit:
+        notification = _claim_one()
+        if notification is None:
+            break
+        outcome = _deliver_one(notification)
+        counts[outcome] += 1
+        if outcome == "failed":
+            break
+    return counts
+
+
+def _claim_one() -> Notification | None:
+    now = timezone.now()
+    # A claim older than TOOLKID_EMAIL_CLAIM_TIMEOUT seconds belongs to a run that died mid-send.
+    stale = now - dt.timedelta(seconds=settings.TOOLKID_EMAIL_CLAIM_TIMEOUT)
+    waiting = Q(email_status=EmailStatus.PENDING) | Q(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=stale
+    )
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(waiting, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
+            .select_related("recipient")
+            .order_by("created_at", "pk")
+            .first()
+        )
+        if notification is None:
+            return None
+        notification.email_status = EmailStatus.SENDING
+        notification.email_claimed_at = now
+        notification.email_attempts += 1
+        notification.save(update_fields=["email_status", "email_claimed_at", "email_attempts"])
+    return notification
+
+
+def message_id_for(notification: Notification) -> str:
+    """The same Message-ID each time this notification's e-mail is sent."""
+    domain = urlsplit(settings.SITE_URL).hostname or "toolkid.invalid"
+    return f"<melding-{notification.public_id}@{domain}>"
 
 
 def _deliver_one(notification: Notification) -> str:
     user = notification.recipient
     reminder = notification.kind in REMINDER_KINDS
     if not user.is_active or not user.email or (reminder and not wants_reminder_email(user)):
-        notification.email_status = EmailStatus.SKIPPED
-        notification.save(update_fields=["email_status"])
+        _settle(notification, EmailStatus.SKIPPED)
         return "skipped"
     subject, body = email_for(notification)
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email],
+                           headers={"Message-ID": message_id_for(notification)})
     try:
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email], fail_silently=False)
+        message.send(fail_silently=False)
     except Exception as error:  # the mail server: retried by the next run, at most MAX_EMAIL_ATTEMPTS
         # Only the error's class: SMTP errors quote the recipient's address, which stays out of logs.
         logger.warning("e-mail for notification %s failed: %s", notification.pk, type(error).__name__)
-        notification.email_attempts += 1
-        notification.save(update_fields=["email_attempts"])
+        _settle(notification, EmailStatus.PENDING)
         return "failed"
-    notification.email_status = EmailStatus.SENT
-    notification.emailed_at = timezone.now()
-    notification.email_attempts += 1
-    notification.save(update_fields=["email_status", "emailed_at", "email_attempts"])
+    _settle(notification, EmailStatus.SENT)
     return "sent"
+
+
+def _settle(notification: Notification, status: str) -> None:
+    """The outcome of a claimed e-mail, committed at once (autocommit: one UPDATE)."""
+    Notification.objects.filter(pk=notification.pk, email_status=EmailStatus.SENDING).update(
+        email_status=status,
+        emailed_at=timezone.now() if status == EmailStatus.SENT else None,
+        email_claimed_at=None,
+    )
 
 
 # --------------------------------------------------------------------------------------------

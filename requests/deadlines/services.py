@@ -418,5 +418,6 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch_size: int | None = N
     result = SweepResult()
     result.planned = plan_missing_notices()
     claim_and_send(now=now, batch_size=size, result=result)
-    result.emails = notifications.deliver_pending_emails(batch_size=size)
+    # Every committed e-mail, one claimed and confirmed at a time (at most one doubled by a crash).
+    result.emails = notifications.deliver_pending_emails()
     return result

@@ -3,15 +3,21 @@ in the header, marking read by POST, the e-mail preference, and the neutral e-ma
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
+import time_machine
+from django.core.mail import EmailMessage
+from django.utils import timezone
 
 from toolkid.models import EmailStatus, Notification, NotificationKind, NotificationPreference, Role
 from toolkid.notifications import (
     Recipient,
+    _claim_one,
     deliver_pending_emails,
     email_for,
+    message_id_for,
     notify,
     unread_count,
 )
@@ -140,3 +146,58 @@ def test_notify_twice_for_the_same_source_creates_one(zorg, mondriaan):
 
     assert (once(), once()) == (1, 0)
     assert Notification.objects.count() == 1
+
+
+# --- each e-mail sent once, even when a run dies mid-send (issue 12, item 1) -----------------
+
+
+def test_each_email_carries_a_message_id_of_its_own_notification(zorg, mondriaan, mailoutbox):
+    first = send(zorg, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE, key="a")
+    second = send(zorg, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE, key="b")
+    assert deliver_pending_emails() == {"sent": 2, "skipped": 0, "failed": 0}
+    ids = [message.extra_headers["Message-ID"] for message in mailoutbox]
+    assert ids == [message_id_for(first), message_id_for(second)]
+    assert str(first.public_id) in ids[0] and ids[0] != ids[1]
+
+
+def test_an_email_claimed_by_a_run_that_died_is_sent_again_only_after_the_timeout(
+    zorg, mondriaan, mailoutbox, settings
+):
+    note = send(zorg, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE)
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        claimed = _claim_one()  # a run claims it and dies before confirming
+    assert claimed.pk == note.pk
+    note.refresh_from_db()
+    assert note.email_status == EmailStatus.SENDING
+
+    with time_machine.travel(start + dt.timedelta(seconds=settings.TOOLKID_EMAIL_CLAIM_TIMEOUT - 1)):
+        assert deliver_pending_emails() == {"sent": 0, "skipped": 0, "failed": 0}
+    assert mailoutbox == []  # another run leaves it alone while the first may still be sending
+
+    with time_machine.travel(start + dt.timedelta(seconds=settings.TOOLKID_EMAIL_CLAIM_TIMEOUT + 1)):
+        assert deliver_pending_emails() == {"sent": 1, "skipped": 0, "failed": 0}
+    note.refresh_from_db()
+    assert (note.email_status, note.email_attempts, len(mailoutbox)) == (EmailStatus.SENT, 2, 1)
+    assert mailoutbox[0].extra_headers["Message-ID"] == message_id_for(note)
+
+
+def test_a_run_sends_each_waiting_email_in_its_own_committed_step(zorg, mondriaan, mailoutbox, monkeypatch):
+    """A failure on the third send leaves the first two confirmed: nothing of them is redone."""
+    for key in "abcd":
+        send(zorg, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE, key=key)
+    real_send, calls = EmailMessage.send, []
+
+    def third_fails(message, *args, **kwargs):
+        calls.append(message)
+        if len(calls) == 3:
+            raise OSError("connection refused")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", third_fails)
+    assert deliver_pending_emails() == {"sent": 2, "skipped": 0, "failed": 1}
+    statuses = list(Notification.objects.order_by("source_key").values_list("email_status", flat=True))
+    assert statuses == [EmailStatus.SENT, EmailStatus.SENT, EmailStatus.PENDING, EmailStatus.PENDING]
+    monkeypatch.undo()
+    assert deliver_pending_emails() == {"sent": 2, "skipped": 0, "failed": 0}
+    assert len(mailoutbox) == 4

@@ -234,6 +234,9 @@ TOOLKID_DEADLINE_NOTICE_HOUR = 7
 #: How many notices (and e-mails) the sweep claims per transaction (TOOLKID_SWEEP_BATCH_SIZE):
 #: small batches keep row locks short and let a crash lose at most one uncommitted batch.
 TOOLKID_SWEEP_BATCH_SIZE = E.SWEEP_BATCH_SIZE
+#: Seconds a claimed e-mail may stay unconfirmed before another run sends it again: a send takes
+#: seconds, and a worker that died mid-send never confirms (toolkid.notifications).
+TOOLKID_EMAIL_CLAIM_TIMEOUT = 600
 
 LOGGING = {
     "version": 1,

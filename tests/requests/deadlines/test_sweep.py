@@ -230,7 +230,7 @@ def test_a_failing_mail_server_is_retried_by_the_next_sweep(filed_request, with_
     def down(*args, **kwargs):
         raise OSError("connection refused")
 
-    monkeypatch.setattr(notifications, "send_mail", down)
+    monkeypatch.setattr(notifications.EmailMessage, "send", down)
     result = sweep_at(D(2026, 5, 21))
     assert result.emails == {"sent": 0, "skipped": 0, "failed": 1}
     assert mail.outbox == []
