@@ -19,10 +19,11 @@ RUN useradd --system --uid 10001 --user-group --home-dir /app --shell /usr/sbin/
 
 WORKDIR /app
 
-# Dependencies first, from pyproject.toml alone, so code changes reuse this layer.
-# (pyproject installs no packages of its own: the code runs from /app.)
-COPY pyproject.toml ./
-RUN pip install .
+# Dependencies first, so code changes reuse this layer: exactly the versions and files in
+# requirements.lock (hash-checked; `make lock` makes it from pyproject.toml). The project
+# installs no package of its own: the code runs from /app.
+COPY requirements.lock ./
+RUN pip install --require-hashes --no-deps -r requirements.lock
 
 COPY . .
 

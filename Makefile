@@ -8,16 +8,18 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench e2e install migrate messages demo lint clean
+.PHONY: run test bench e2e install migrate messages demo lint lock clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 ontbreekt ($(PYTHON))."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
-# Reinstall only when the dependency list changed.
-$(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+# Reinstall only when the locked dependencies changed: exactly the versions and files
+# (SHA-256) in requirements-dev.lock, nothing resolved anew. `make lock` regenerates the locks
+# from pyproject.toml; tests/test_locked_dependencies.py fails when the two disagree.
+$(STAMP): pyproject.toml requirements-dev.lock | $(PY)
+	$(PY) -m pip install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps -e .
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -49,6 +51,14 @@ bench: install messages
 # End-to-end in a real browser (Debian's chromium, axe-core from npm): scripts/e2e.sh.
 e2e: install messages
 	@PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/e2e.sh
+
+# After a change to the dependencies in pyproject.toml: pin every package, with its hashes,
+# for production (requirements.lock, used by the Dockerfile) and development.
+PIP_COMPILE = $(VENV)/bin/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+lock: install
+	$(PIP_COMPILE) -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev -o requirements-dev.lock pyproject.toml
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -15,14 +15,20 @@ from celery import shared_task
 from requests.deadlines.services import deadline_sweep as _sweep
 from requests.filing.draft import empty_drafts_remove
 from toolkid.actors import Actor
+from toolkid.health import SWEEP_HEARTBEAT, heartbeat_touch
 
 
 @shared_task(name="requests.tasks.deadline_sweep")
 def deadline_sweep() -> dict:
     """Send the reminders and escalations that are due as of now (caught up when a run was
     missed), then the e-mails of committed notifications. Running it twice, or in two workers
-    at once, sends nothing twice. Returns counts only."""
-    return _sweep().as_dict()
+    at once, sends nothing twice. Returns counts only.
+
+    A finished sweep touches its heartbeat: /gereed/ and the beat container's healthcheck
+    turn unhealthy when it gets old (TOOLKID_SWEEP_STALE_AFTER). A failed sweep does not."""
+    result = _sweep().as_dict()
+    heartbeat_touch(name=SWEEP_HEARTBEAT)
+    return result
 
 
 @shared_task(name="requests.tasks.remove_empty_drafts")

@@ -243,18 +243,42 @@ def test_web_depends_on_healthy_db_and_redis(services):
     [
         ("db", "pg_isready"),
         ("redis", "redis-cli ping"),
-        ("web", "/account/inloggen/"),
+        ("web", "http://127.0.0.1:8000/gezond/"),
         ("worker", "celery -A toolkid inspect ping"),
+        ("beat", "python manage.py health_check --heartbeat"),
     ],
 )
 def test_healthchecks(services, name, expected):
     assert expected in healthcheck_text(services[name])
 
 
-def test_web_healthcheck_url_exists():
+@pytest.mark.parametrize("name", ["web", "worker", "beat"])
+def test_app_services_have_a_complete_healthcheck(services, name):
+    check = services[name].get("healthcheck") or {}
+    assert check.get("test"), f"{name} has no healthcheck"
+    assert not check.get("disable"), name
+    for key in ("interval", "timeout", "retries", "start_period"):
+        assert check.get(key), f"{name}: healthcheck lacks {key}"
+
+
+def test_web_healthcheck_url_is_the_liveness_endpoint_without_login(services):
     from django.urls import resolve
 
-    assert resolve("/account/inloggen/").url_name
+    match = resolve("/gezond/")
+    assert match.url_name == "health_live"
+    # No login, no second factor: the healthcheck has neither (TwoFactorRequiredMiddleware).
+    assert getattr(match.func, "login_required", True) is False
+    # The image has python but no curl: the check asks with the standard library.
+    assert "curl" not in DOCKERFILE.read_text(encoding="utf-8")
+    assert "urllib.request" in healthcheck_text(services["web"])
+
+
+def test_beat_healthcheck_command_exists():
+    from django.core.management import get_commands, load_command_class
+
+    assert get_commands().get("health_check") == "toolkid"
+    parser = load_command_class("toolkid", "health_check").create_parser("manage.py", "health_check")
+    assert parser.parse_args(["--heartbeat"]).heartbeat == "beat"
 
 
 def test_backing_service_images(services):

@@ -8,6 +8,9 @@ class ToolkidConfig(AppConfig):
 
     def ready(self):
         from audit.catalogue import register
+        from toolkid import health
         from toolkid.audit_codes import ToolkidAuditCode
 
         register(ToolkidAuditCode)
+        # /gereed/ does not fail on a heartbeat not seen yet during the first minutes.
+        health.note_process_start()

@@ -1,4 +1,5 @@
-"""Session lifetime, the organisation a user acts for, and two factors for every page."""
+"""Security headers, session lifetime, the organisation a user acts for, and two factors for every
+page."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 from toolkid.actors import Actor
@@ -25,6 +27,49 @@ def client_ip(request: HttpRequest) -> str | None:
     # Behind the production proxy REMOTE_ADDR is the proxy; gunicorn is started with
     # --forwarded-allow-ips so that REMOTE_ADDR is already the client there.
     return request.META.get("REMOTE_ADDR") or None
+
+
+class PermissionsPolicyMiddleware:
+    """``Permissions-Policy`` on every response of the app: the browser features toolKID never
+    uses (camera, microphone, geolocation, payment, USB, …) are off for its pages and anything
+    they could embed (ASVS V14.4; settings.TOOLKID_PERMISSIONS_POLICY, README "Beveiliging").
+    Django has no setting for this header."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.value = ", ".join(f"{feature}=()" for feature in settings.TOOLKID_PERMISSIONS_POLICY)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.value)
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store, private`` on every response of the app's pages (ASVS V8.2.1):
+    a page for a logged-in user carries personal data, and a page before login a CSRF token;
+    neither belongs in the browser's cache or a proxy's. Static files (WhiteNoise, before this
+    middleware) keep their long cache.
+
+    A view that set its own Cache-Control keeps it when it already forbids storing (the consent
+    download's ``no-store``, the PDFs' ``private, no-store``, ``never_cache``); one that would
+    allow storing gets ``no-store`` and ``private`` added (``public`` goes).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path.startswith(settings.STATIC_URL):
+            return response
+        directives = {
+            part.split("=", 1)[0].strip().lower()
+            for part in response.get("Cache-Control", "").split(",")
+        }
+        if "no-store" not in directives:
+            patch_cache_control(response, no_store=True, private=True)
+        return response
 
 
 class DutchFirstLocaleMiddleware(LocaleMiddleware):

@@ -3,13 +3,19 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from toolkid import views
+from toolkid import views, views_health
 from toolkid.admin_site import restrict_admin_site
 
 restrict_admin_site(admin.site)
 
+# A database that cannot be reached gives a 503 page instead of the 500 (toolkid/views_health.py).
+handler500 = "toolkid.views_health.server_error"
+
 urlpatterns = [
     path("", views.home, name="home"),
+    # Liveness and readiness for compose and orchestrators: JSON, no login (README "Productie").
+    path("gezond/", views_health.liveness, name="health_live"),
+    path("gereed/", views_health.readiness, name="health_ready"),
     path("organisatie/kiezen/", views.choose_organisation, name="choose_organisation"),
     path("privacy/", views.privacy, name="privacy"),
     path("organisatie/gebruikers/", include("toolkid.members.urls")),

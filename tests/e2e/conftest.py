@@ -14,7 +14,8 @@ Besides the scenarios' own assertions, every test fails on:
   page a test loads, once per URL path and page state (helpers.axe_on_load); a navigation
   away waits for the check of the page it leaves (a route on the context), and a test ends
   only when its checks have. Scenarios add named checks with helpers.axe_check;
-- a JavaScript error on a page, or a failed sub-request (a missing stylesheet, script, image).
+- a JavaScript error on a page, or a failed sub-request (a missing stylesheet, script, image);
+- a Content-Security-Policy violation (an inline script or style the app's policy blocked).
 On a failure, every open page is screenshotted into artifacts/<scenario>/ and the server log
 is copied to artifacts/server.log.
 """
@@ -231,6 +232,14 @@ def new_context(
         page.on("domcontentloaded", lambda: h.AUTO.loading.add(page))
         page.on("load", lambda: h.axe_on_load(page, problems))
         page.on("pageerror", lambda exc: problems.append(f"JavaScript error on {page.url}: {exc}"))
+        page.on(
+            "console",
+            lambda msg: (
+                problems.append(f"{msg.text} on {page.url}")
+                if msg.text.startswith(h.CSP_VIOLATION)
+                else None
+            ),
+        )
 
         def on_response(response) -> None:
             # Documents may be 404 on purpose (the outsider scenario); sub-resources may not.
@@ -254,9 +263,15 @@ def new_context(
         options.setdefault("viewport", {"width": 1280, "height": 900})
         # Dutch first whatever the browser asks for; an English browser proves it.
         options.setdefault("locale", "en-GB")
-        options.setdefault("bypass_csp", True)
+        # The app's Content-Security-Policy is enforced (no bypass_csp): a blocked script or
+        # style would break the page for users, so it must break the scenario too. The test
+        # harness is not subject to it: init scripts (axe-core, the violation watch) go in
+        # through the DevTools protocol (Page.addScriptToEvaluateOnNewDocument), as do
+        # page.evaluate calls, and neither is checked against the page's policy. Only
+        # page.add_script_tag(content=...) would be, and nothing here uses it.
         context = browser.new_context(**options)
         context.add_init_script(script=axe_script)  # axe-core in every document (helpers.py)
+        context.add_init_script(script=h.CSP_WATCH_JS)  # reports CSP violations (helpers.py)
         context.set_default_timeout(TIMEOUT_MS)
         context.on("page", watch)
         context.route(app_pages, h.hold_navigation)

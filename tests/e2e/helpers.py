@@ -425,6 +425,18 @@ _REFERENCE = re.compile(r"TK-\d{4}-\d{6}")
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
+#: The prefix of the console line for a CSP violation; conftest.py makes each one a problem.
+CSP_VIOLATION = "CSP violation:"
+#: For ``BrowserContext.add_init_script``: every Content-Security-Policy violation in a document
+#: (an inline script, style or handler the policy blocked) becomes one console error line.
+CSP_WATCH_JS = """
+document.addEventListener('securitypolicyviolation', (e) => {
+    console.error(`__PREFIX__ ${e.effectiveDirective} blocked ${e.blockedURI || 'inline'}`
+                  + ` at ${e.sourceFile || document.location.href}:${e.lineNumber}`);
+});
+""".replace("__PREFIX__", CSP_VIOLATION)
+
+
 @functools.cache
 def axe_init_script() -> str:
     """axe-core and the runner, for ``BrowserContext.add_init_script``: present in every

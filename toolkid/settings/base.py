@@ -44,6 +44,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Security headers of every page, error pages and redirects included (static files are
+    # answered by WhiteNoise above and skip them). The values are set below, under "Security
+    # headers"; README "Beveiliging" lists each with its ASVS item.
+    "csp.middleware.CSPMiddleware",
+    "toolkid.middleware.PermissionsPolicyMiddleware",
+    "toolkid.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "toolkid.middleware.AbsoluteSessionLifetimeMiddleware",
     "toolkid.middleware.DutchFirstLocaleMiddleware",
@@ -88,6 +94,10 @@ if E.DATABASE_URL:
     DATABASES = {"default": environ.Env.db_url_config(E.DATABASE_URL)}
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # A database host that does not answer fails a request within seconds (the 503 page,
+    # toolkid/views_health.py), instead of hanging until gunicorn kills the worker.
+    if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     DATABASES["default"]["ATOMIC_REQUESTS"] = False
 else:
     DATABASES = {
@@ -193,7 +203,26 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_TIME_LIMIT = 10 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 9 * 60
 CELERY_TIMEZONE = TIME_ZONE
+# Broker outages (README "Productie"): worker and beat wait for Redis however long it is away.
+# They reconnect with kombu's capped backoff (2, 4, 6 … s, then every 30 s; Celery passes no
+# interval, kombu.Connection.ensure_connection's defaults apply) and never give up: None means
+# forever (Celery docs, broker_connection_max_retries; 0 would mean "do not retry", celery#8626).
+# Celery's default of 100 retries is about 45 minutes, after which the worker exits.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BROKER_CONNECTION_RETRY = True
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+# A task still running when the connection drops can no longer be acknowledged (acks late):
+# the worker stops it instead of letting it finish unacknowledged, and the message is delivered
+# again later. Safe because every task is idempotent (the sweep works on rows; the next tick
+# does the same work). Celery 6 makes this the default (worker_cancel_long_running_tasks_…).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+# Sending a task retries briefly, capped at one second (Celery's default, spelled out): beat
+# logs one line and tries again on its next tick (toolkid.celery_beat.QuietScheduler), and a
+# request that enqueues a task must not hang on a missing Redis.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 3, "interval_start": 0, "interval_step": 0.2, "interval_max": 1,
+}
+CELERY_BEAT_SCHEDULER = "toolkid.celery_beat:QuietScheduler"
 if CELERY_EMBEDDED_BROKER:
     _broker_dir = VAR_DIR / "celery-broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -237,6 +266,10 @@ TOOLKID_SWEEP_BATCH_SIZE = E.SWEEP_BATCH_SIZE
 #: Seconds a claimed e-mail may stay unconfirmed before another run sends it again: a send takes
 #: seconds, and a worker that died mid-send never confirms (toolkid.notifications).
 TOOLKID_EMAIL_CLAIM_TIMEOUT = 600
+#: Health (toolkid/health.py, /gereed/, manage.py health_check): a heartbeat older than this
+#: many seconds is stale (TOOLKID_SWEEP_STALE_AFTER); a probe gives the broker this long.
+TOOLKID_SWEEP_STALE_AFTER = E.SWEEP_STALE_AFTER
+TOOLKID_HEALTH_TIMEOUT = 3
 
 LOGGING = {
     "version": 1,
@@ -248,11 +281,37 @@ LOGGING = {
                 "fontTools": {"level": "WARNING"}},
 }
 
-# Security headers everywhere; production tightens the transport settings.
+# Security headers everywhere; production tightens the transport settings (HSTS, secure
+# cookies). README "Beveiliging" lists every header and limit with the ASVS item it serves.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp, ASVS V14.4.3): scripts, styles, images and fonts from the
+# app itself only. No 'unsafe-inline': templates hold no <script> or <style> blocks, no style
+# attributes and no on…= handlers (tests/toolkid/test_security_headers.py checks). The TOTP QR
+# code is inline SVG, not a data: image, so img-src needs no data:. A response that sets its
+# own policy keeps it (the consent download: default-src 'none'; sandbox).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    },
+}
+# Permissions-Policy (toolkid.middleware.PermissionsPolicyMiddleware): browser features no
+# page of toolKID uses, switched off for the page and anything in it ("feature=()").
+TOOLKID_PERMISSIONS_POLICY = [
+    "accelerometer", "autoplay", "camera", "display-capture", "encrypted-media", "fullscreen",
+    "geolocation", "gyroscope", "hid", "magnetometer", "microphone", "midi", "payment",
+    "picture-in-picture", "publickey-credentials-get", "screen-wake-lock", "serial",
+    "sync-xhr", "usb", "xr-spatial-tracking",
+]
 
 # Retention (DOMAIN.md L6, L5), in whole years. Lower than the legal minimum is refused.
 # Case records: 20 years after their last change (WGBO, Jeugdwet). Audit events: at least 5.

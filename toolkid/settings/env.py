@@ -53,6 +53,10 @@ SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 #: TOOLKID_SWEEP_SECONDS — how often Celery beat runs the deadline sweep.
 SWEEP_SECONDS: int = env.int("TOOLKID_SWEEP_SECONDS", default=60)
 
+#: TOOLKID_SWEEP_STALE_AFTER — seconds after which the deadline sweep's heartbeat counts as
+#: stale: /gereed/ answers 503 and the beat container turns unhealthy. Default: five sweeps.
+SWEEP_STALE_AFTER: int = env.int("TOOLKID_SWEEP_STALE_AFTER", default=5 * SWEEP_SECONDS)
+
 #: TOOLKID_SWEEP_BATCH_SIZE — notices (and e-mails) the deadline sweep claims per transaction.
 SWEEP_BATCH_SIZE: int = env.int("TOOLKID_SWEEP_BATCH_SIZE", default=100)
 

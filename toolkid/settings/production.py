@@ -20,6 +20,8 @@ if not E.CELERY_BROKER_URL:
 
 SECURE_SSL_REDIRECT = E.SECURE_SSL_REDIRECT
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Probes of an orchestrator ask over plain http inside its network (README "Productie").
+SECURE_REDIRECT_EXEMPT = [r"^gezond/$", r"^gereed/$"]
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
