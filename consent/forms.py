@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentGiver
-from consent.services import NOTE_MAX_LENGTH, consent_field_errors
+from consent.services import consent_field_errors
 from consent.validation import validate_document
 from requests.core.models import Parent, Topic
-from toolkid.forms import DATE_INPUT_FORMATS, DateInput, text_area
+from toolkid.forms import DATE_INPUT_FORMATS, DateInput, LimitedTextField, text_area
+from toolkid.limits import MOTIVATION, NAME, SHORT_NOTE
 from toolkid.models import Organisation, OrganisationKind
 
 #: Fields whose business rules come from the service.
@@ -64,9 +65,9 @@ class ConsentDeclarationForm(ApplyServiceErrorsMixin, forms.Form):
             "invalid_choice": _("Kies wie de toestemming heeft gegeven."),
         },
     )
-    representative_name = forms.CharField(
+    representative_name = LimitedTextField(
         required=False,
-        max_length=200,
+        max_length=NAME,
         label=_("Naam van de vertegenwoordiger"),
         help_text=_("Verplicht als iemand anders dan de ouder de toestemming heeft gegeven."),
     )
@@ -78,7 +79,8 @@ class ConsentDeclarationForm(ApplyServiceErrorsMixin, forms.Form):
         help_text=_("Kies alle onderwerpen die op de ondertekende verklaring staan."),
         error_messages={"invalid_choice": _("Kies alleen uit de onderwerpen a tot en met f.")},
     )
-    purpose = forms.CharField(
+    purpose = LimitedTextField(
+        max_length=MOTIVATION,
         widget=text_area(4),
         label=_("Doel"),
         help_text=_("Waarvoor mag de informatie worden gebruikt, zoals op de verklaring staat."),
@@ -175,13 +177,10 @@ class ConsentRevokeForm(ApplyServiceErrorsMixin, forms.Form):
             "invalid": _("Vul een geldige datum in, bijvoorbeeld 15-03-2026."),
         },
     )
-    note = forms.CharField(
+    note = LimitedTextField(
         required=False,
-        max_length=NOTE_MAX_LENGTH,
+        max_length=SHORT_NOTE,
         widget=text_area(3),
         label=_("Toelichting"),
         help_text=_("Bijvoorbeeld hoe de ouder het liet weten. Hoogstens 500 tekens."),
-        error_messages={
-            "max_length": _("Gebruik voor de toelichting hoogstens %(limit_value)d tekens.")
-        },
     )

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from consent.storage import document_upload_to, private_storage
 from consent.validation import EXTENSIONS, KIND_LABELS
 from consent.workflow import ConsentStatus, ConsentWorkflow
+from toolkid.limits import MOTIVATION, NAME, SHORT_NOTE, text_limit
 
 __all__ = ["ConsentDeclaration", "ConsentGiver", "ConsentStatus"]
 
@@ -43,14 +44,14 @@ class ConsentDeclaration(ConsentWorkflow, ConcurrentTransitionMixin, models.Mode
     )
     given_by = models.CharField(_("gegeven door"), max_length=30, choices=ConsentGiver.choices,
                                 default=ConsentGiver.PARENT)
-    representative_name = models.CharField(_("naam vertegenwoordiger"), max_length=200, blank=True)
+    representative_name = models.CharField(_("naam vertegenwoordiger"), max_length=NAME, blank=True)
     topics = models.JSONField(_("onderwerpen"), default=list,
                               help_text=_("Letters a–f van de onderwerpen waarvoor toestemming geldt (R14)."))
     recipient = models.ForeignKey(
         "toolkid.Organisation", on_delete=models.PROTECT, related_name="consents_received",
         verbose_name=_("ontvangende organisatie"),
     )
-    purpose = models.TextField(_("doel"))
+    purpose = models.TextField(_("doel"), **text_limit(MOTIVATION))
     given_on = models.DateField(_("datum gegeven"))
     valid_until = models.DateField(_("geldig tot"))
     document = models.FileField(_("ondertekende verklaring"), storage=private_storage,
@@ -60,7 +61,7 @@ class ConsentDeclaration(ConsentWorkflow, ConcurrentTransitionMixin, models.Mode
     document_size = models.PositiveIntegerField(null=True, blank=True)
     status = FSMField(default=ConsentStatus.VALID, choices=ConsentStatus.choices, protected=True)
     revoked_on = models.DateField(_("ingetrokken op"), null=True, blank=True)
-    revocation_note = models.CharField(_("toelichting intrekking"), max_length=500, blank=True)
+    revocation_note = models.CharField(_("toelichting intrekking"), max_length=SHORT_NOTE, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

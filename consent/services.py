@@ -31,12 +31,11 @@ from consent.validation import validate_document
 from requests.core.models import InformationRequest, Parent, RequestEvent, Topic
 from toolkid.actors import Actor
 from toolkid.errors import Conflict, IllegalMove, Incomplete
+from toolkid.limits import MOTIVATION, NAME, SHORT_NOTE, check_length
 from toolkid.models import Organisation
 
 #: The RequestEvent kind written on every request that relies on a revoked declaration.
 EVENT_CONSENT_REVOKED = "consent_revoked"
-
-NOTE_MAX_LENGTH = ConsentDeclaration._meta.get_field("revocation_note").max_length
 
 
 def consent_field_errors(
@@ -88,6 +87,8 @@ def _giver_errors(data: Mapping[str, Any], *, parent: Parent) -> dict[str, str |
                 "Deze ouder is vastgelegd als wilsonbekwaam. Dan geeft een vertegenwoordiger "
                 "toestemming: kies wie dat is."
             )
+    if isinstance(data.get("representative_name"), str):
+        check_length(errors, "representative_name", data["representative_name"].strip(), NAME)
     if (
         "representative_name" in data
         and given_by in ConsentGiver.values
@@ -110,6 +111,8 @@ def _scope_errors(data: Mapping[str, Any]) -> dict[str, str | Promise]:
             errors["topics"] = _("Kies ten minste één onderwerp waarvoor de toestemming geldt.")
         elif not set(topics) <= set(Topic.values):
             errors["topics"] = _("Kies alleen uit de onderwerpen a tot en met f.")
+    if isinstance(data.get("purpose"), str):
+        check_length(errors, "purpose", data["purpose"].strip(), MOTIVATION)
     if "purpose" in data and not (data.get("purpose") or "").strip():
         errors["purpose"] = _("Beschrijf het doel waarvoor de toestemming is gegeven.")
     return errors
@@ -322,10 +325,7 @@ def consent_revoke(
             "De datum van intrekking kan niet vóór de datum liggen waarop de toestemming "
             "is gegeven."
         )
-    if len(note) > NOTE_MAX_LENGTH:
-        errors["note"] = _("Gebruik voor de toelichting hoogstens %(max)s tekens.") % {
-            "max": NOTE_MAX_LENGTH
-        }
+    check_length(errors, "note", note, SHORT_NOTE)
     if errors:
         raise Incomplete(errors)
     return _revoke(actor=actor, declaration=declaration, revoked_on=revoked_on, note=note)

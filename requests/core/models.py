@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from requests.core.events import RequestEventKind
 from requests.core.workflow import RequestStatus, RequestWorkflow
+from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE, QUESTION, text_limit
 
 
 class Topic(models.TextChoices):
@@ -90,11 +91,11 @@ class Parent(models.Model):
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey("toolkid.Organisation", on_delete=models.PROTECT, related_name="+")
-    name = models.CharField(_("naam"), max_length=200)
+    name = models.CharField(_("naam"), max_length=NAME)
     date_of_birth = models.DateField(_("geboortedatum"))
     bsn = models.CharField(_("BSN"), max_length=9, blank=True)
     is_incapacitated = models.BooleanField(_("ouder is wilsonbekwaam"), default=False)
-    representative_name = models.CharField(_("naam vertegenwoordiger"), max_length=200, blank=True)
+    representative_name = models.CharField(_("naam vertegenwoordiger"), max_length=NAME, blank=True)
     representative_kind = models.CharField(
         _("soort vertegenwoordiger"), max_length=30, choices=RepresentativeKind.choices, blank=True
     )
@@ -154,7 +155,7 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
 
     # R6, R22: talking comes before writing.
     phone_contact_date = models.DateField(_("datum telefonisch contact"), null=True, blank=True)
-    phone_contact_with = models.CharField(_("telefonisch contact met"), max_length=200, blank=True)
+    phone_contact_with = models.CharField(_("telefonisch contact met"), max_length=NAME, blank=True)
 
     parent = models.ForeignKey(
         Parent, on_delete=models.PROTECT, related_name="requests", null=True, blank=True
@@ -163,12 +164,14 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
     # L3: the ground, suggested and (when changed) why.
     legal_framework = models.CharField(_("kader"), max_length=30, choices=LegalFramework.choices, blank=True)
     suggested_framework = models.CharField(max_length=30, choices=LegalFramework.choices, blank=True)
-    framework_change_reason = models.TextField(_("reden afwijkend kader"), blank=True)
+    framework_change_reason = models.TextField(
+        _("reden afwijkend kader"), blank=True, **text_limit(MOTIVATION)
+    )
     has_ots = models.BooleanField(_("er is een ondertoezichtstelling"), default=False)
 
     # R23
     severity = models.CharField(_("ernst"), max_length=40, choices=Severity.choices, blank=True)
-    reason = models.TextField(_("reden van het verzoek"), blank=True)
+    reason = models.TextField(_("reden van het verzoek"), blank=True, **text_limit(MOTIVATION))
 
     # R10, R19: the requester confirms no question asks for a judgement on fitness to parent.
     no_parenting_judgement_confirmed = models.BooleanField(default=False)
@@ -179,17 +182,29 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
         "consent.ConsentDeclaration", on_delete=models.PROTECT, null=True, blank=True, related_name="requests"
     )
     # Path B (R30): the four explanations, why consultation is still necessary, the commitment.
-    b_risk_of_serious_harm = models.TextField(_("kans op ernstige schade zonder de informatie"), blank=True)
-    b_only_source = models.TextField(_("de zorgverlener is de enige die de informatie kan geven"), blank=True)
-    b_prevents_harm = models.TextField(
-        _("met de informatie kan schade aan het kind worden voorkomen"), blank=True
+    b_risk_of_serious_harm = models.TextField(
+        _("kans op ernstige schade zonder de informatie"), blank=True, **text_limit(MOTIVATION)
     )
-    b_specific_information = models.TextField(_("er wordt heel specifieke informatie gevraagd"), blank=True)
-    b_why_still_necessary = models.TextField(_("waarom overleg toch noodzakelijk is"), blank=True)
+    b_only_source = models.TextField(
+        _("de zorgverlener is de enige die de informatie kan geven"), blank=True, **text_limit(MOTIVATION)
+    )
+    b_prevents_harm = models.TextField(
+        _("met de informatie kan schade aan het kind worden voorkomen"), blank=True, **text_limit(MOTIVATION)
+    )
+    b_specific_information = models.TextField(
+        _("er wordt heel specifieke informatie gevraagd"), blank=True, **text_limit(MOTIVATION)
+    )
+    b_why_still_necessary = models.TextField(
+        _("waarom overleg toch noodzakelijk is"), blank=True, **text_limit(MOTIVATION)
+    )
     b_will_inform_parent = models.BooleanField(default=False)
     # Path C (R32, R33)
-    c_why_not_asked = models.TextField(_("waarom geen toestemming is gevraagd"), blank=True)
-    c_why_necessary = models.TextField(_("waarom overleg zonder toestemming noodzakelijk is"), blank=True)
+    c_why_not_asked = models.TextField(
+        _("waarom geen toestemming is gevraagd"), blank=True, **text_limit(MOTIVATION)
+    )
+    c_why_necessary = models.TextField(
+        _("waarom overleg zonder toestemming noodzakelijk is"), blank=True, **text_limit(MOTIVATION)
+    )
 
     # The clock (R26, L1).
     submitted_at = models.DateTimeField(null=True, blank=True)
@@ -201,21 +216,27 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
     parent_consultation_outcome = models.CharField(
         max_length=20, choices=ParentConsultationOutcome.choices, blank=True
     )
-    parent_consultation_note = models.TextField(_("toelichting overleg met ouder"), blank=True)
-    internal_consultation_with = models.CharField(_("intern overleg met"), max_length=200, blank=True)
+    parent_consultation_note = models.TextField(
+        _("toelichting overleg met ouder"), blank=True, **text_limit(NOTE)
+    )
+    internal_consultation_with = models.CharField(_("intern overleg met"), max_length=NAME, blank=True)
     internal_consultation_date = models.DateField(_("datum intern overleg"), null=True, blank=True)
-    internal_consultation_conclusion = models.TextField(_("conclusie intern overleg"), blank=True)
+    internal_consultation_conclusion = models.TextField(
+        _("conclusie intern overleg"), blank=True, **text_limit(MOTIVATION)
+    )
     # R34 (path C): the weighing of weighty circumstances.
-    weighing = models.TextField(_("afweging zwaarwegende omstandigheden"), blank=True)
+    weighing = models.TextField(
+        _("afweging zwaarwegende omstandigheden"), blank=True, **text_limit(MOTIVATION)
+    )
     decision = models.CharField(_("besluit"), max_length=20, choices=Decision.choices, blank=True)
-    decision_motivation = models.TextField(_("motivering besluit"), blank=True)
+    decision_motivation = models.TextField(_("motivering besluit"), blank=True, **text_limit(MOTIVATION))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
     refusal_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                              related_name="+", null=True, blank=True)
     refusal_confirmed_at = models.DateTimeField(null=True, blank=True)
-    refusal_confirmation_note = models.TextField(blank=True)
+    refusal_confirmation_note = models.TextField(blank=True, **text_limit(NOTE))
 
     # The answer's checklist (R19–R21, R25, R31/R36), confirmed by the clinician before sending.
     confirmed_factual = models.BooleanField(default=False)
@@ -228,12 +249,15 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
     acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                         related_name="+", null=True, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_reason = models.TextField(blank=True, **text_limit(MOTIVATION))
     # R7: what the provider suggests can be asked instead (the latest return).
-    reformulation_suggestion = models.TextField(_("suggestie voor herformulering"), blank=True)
+    reformulation_suggestion = models.TextField(
+        _("suggestie voor herformulering"), blank=True, **text_limit(MOTIVATION)
+    )
     # R4, L3 i: under an OTS a refusal must say why the information is not needed for the OTS.
     ots_not_needed_motivation = models.TextField(
-        _("waarom de informatie niet nodig is voor de uitvoering van de OTS"), blank=True
+        _("waarom de informatie niet nodig is voor de uitvoering van de OTS"), blank=True,
+        **text_limit(MOTIVATION),
     )
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -276,7 +300,7 @@ class Child(models.Model):
     """A child the request is about: name or initials and date of birth (age shown)."""
 
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="children")
-    name_or_initials = models.CharField(_("naam of initialen"), max_length=200)
+    name_or_initials = models.CharField(_("naam of initialen"), max_length=NAME)
     date_of_birth = models.DateField(_("geboortedatum"))
 
     history = HistoricalRecords()
@@ -296,14 +320,18 @@ class RequestedTopic(models.Model):
 
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="topics")
     topic = models.CharField(_("onderwerp"), max_length=1, choices=Topic.choices)
-    question = models.TextField(_("vraag"))
+    question = models.TextField(_("vraag"), **text_limit(QUESTION))
     # The answer per topic (R15–R18).
-    own_observations = models.TextField(_("eigen waarneming"), blank=True)
-    others_observations = models.TextField(_("waarneming van anderen"), blank=True)
-    others_sources = models.TextField(_("bron van de waarneming van anderen"), blank=True)
-    strengthening_facts = models.TextField(_("feiten die de zorg versterken"), blank=True)
-    weakening_facts = models.TextField(_("feiten die de zorg ontkrachten"), blank=True)
-    explanation = models.TextField(_("toelichting vanuit deskundigheid"), blank=True)
+    own_observations = models.TextField(_("eigen waarneming"), blank=True, **text_limit(ANSWER))
+    others_observations = models.TextField(_("waarneming van anderen"), blank=True, **text_limit(ANSWER))
+    others_sources = models.TextField(
+        _("bron van de waarneming van anderen"), blank=True, **text_limit(ANSWER)
+    )
+    strengthening_facts = models.TextField(
+        _("feiten die de zorg versterken"), blank=True, **text_limit(ANSWER)
+    )
+    weakening_facts = models.TextField(_("feiten die de zorg ontkrachten"), blank=True, **text_limit(ANSWER))
+    explanation = models.TextField(_("toelichting vanuit deskundigheid"), blank=True, **text_limit(ANSWER))
 
     history = HistoricalRecords()
 
@@ -333,7 +361,8 @@ class RequestEvent(models.Model):
     kind = models.CharField(max_length=50, choices=RequestEventKind.choices)
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30, blank=True)
-    motivation = models.TextField(blank=True)
+    # A copy of the step's motivation or note: the largest limit of the inputs it copies.
+    motivation = models.TextField(blank=True, **text_limit(MOTIVATION))
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:
@@ -367,7 +396,8 @@ class LegalAdvice(models.Model):
 
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="legal_advice")
     origin = models.CharField(max_length=20, choices=LegalAdviceOrigin.choices)
-    question = models.TextField(_("vraag aan de juridisch adviseur"))
+    # The clinician's question or the reason of a contest (a motivation): the larger limit.
+    question = models.TextField(_("vraag aan de juridisch adviseur"), **text_limit(MOTIVATION))
     asked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     asked_at = models.DateTimeField(auto_now_add=True)
     advisor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
@@ -375,7 +405,7 @@ class LegalAdvice(models.Model):
     status = models.CharField(
         max_length=10, choices=LegalAdviceStatus.choices, default=LegalAdviceStatus.OPEN
     )
-    advice = models.TextField(_("advies"), blank=True)
+    advice = models.TextField(_("advies"), blank=True, **text_limit(ANSWER))
     advised_at = models.DateTimeField(null=True, blank=True)
 
     history = HistoricalRecords()
@@ -428,7 +458,7 @@ class DueDateChange(models.Model):
     # Started/resumed: ``workdays.DueDateExplanation.to_dict()``.
     explanation = models.JSONField(default=dict, blank=True)
     # Extended: why (the requester reads it).
-    reason = models.TextField(_("reden"), blank=True)
+    reason = models.TextField(_("reden"), blank=True, **text_limit(MOTIVATION))
 
     class Meta:
         ordering = ["occurred_at", "pk"]
@@ -515,7 +545,7 @@ class Deviation(models.Model):
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(_("soort afwijking"), max_length=40, choices=DeviationKind.choices)
-    motivation = models.TextField(_("motivering"))
+    motivation = models.TextField(_("motivering"), **text_limit(MOTIVATION))
     # The record belongs with the case file and goes when it goes (L6, audit.retention).
     request = models.ForeignKey(InformationRequest, on_delete=models.CASCADE, related_name="deviations",
                                 null=True, blank=True)

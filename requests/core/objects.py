@@ -20,10 +20,12 @@ from requests.core.models import Deviation, InformationRequest, Parent
 from requests.core.plumbing import (
     as_date,
     clean_text,
+    limited_text,
     local_today,
 )
 from toolkid.actors import Actor
 from toolkid.errors import IllegalMove
+from toolkid.limits import NAME
 
 
 def save_version(actor: Actor, obj: Any) -> None:
@@ -119,7 +121,7 @@ def client_errors(actor: Actor, data: Parent | dict[str, Any]) -> dict[str, str]
         if data.organisation_id != actor.organisation.pk:
             errors["parent_name"] = _("Onbekende cliënt.")
         return errors
-    if not clean_text(data.get("name")):
+    if not limited_text(data.get("name"), "parent_name", errors, NAME):
         errors["parent_name"] = _("Vul de naam van de cliënt in.")
     try:
         born = as_date(data.get("date_of_birth"))

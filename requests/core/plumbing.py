@@ -43,6 +43,7 @@ from requests.core.models import InformationRequest, RequestEvent
 from requests.core.policy import Decision
 from toolkid.actors import Actor
 from toolkid.errors import Conflict, IllegalMove
+from toolkid.limits import check_length
 from toolkid.models import Organisation, Role, User
 from toolkid.services import role_group
 
@@ -284,6 +285,16 @@ def clean_text(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__}")
     return value.strip()
+
+
+def limited_text(value: object, key: str, errors: dict[str, Any], limit: int) -> str:
+    """:func:`clean_text`, and ``errors[key]`` says so in Dutch when the text is longer than
+    ``limit`` (a kind from ``toolkid.limits``). Every service checks the text it takes here,
+    before it writes anything, and raises ``Incomplete(errors)``: a service is also called
+    without a form (demo data, tests, later an API)."""
+    text = clean_text(value)
+    check_length(errors, key, text, limit)
+    return text
 
 
 def as_date(value: object) -> dt.date | None:

@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from requests.core.forms import ActionForm
-from toolkid.forms import DateInput, text_area
+from toolkid.forms import DateInput, LimitedTextField, text_area
+from toolkid.limits import MOTIVATION
 
 
 class ExtendForm(ActionForm):
@@ -21,7 +22,8 @@ class ExtendForm(ActionForm):
         help_text=_("Een werkdag na de huidige uiterste datum."),
         error_messages={"invalid": _("Vul een geldige datum in, bijvoorbeeld 2026-05-12.")},
     )
-    reason = forms.CharField(
+    reason = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom hebt u meer tijd nodig?"), required=False, widget=text_area(3),
         help_text=_("De aanvrager leest deze reden en kan bezwaar maken. Noem geen gegevens die de "
                     "aanvrager niet mag zien."),
@@ -29,8 +31,9 @@ class ExtendForm(ActionForm):
 
 
 class ContestExtensionForm(ActionForm):
-    service_required = ("reason",)
-    reason = forms.CharField(
+    service_required = ("reason")
+    reason = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom maakt u bezwaar tegen de verlenging?"), required=False,
         widget=text_area(4),
         help_text=_("Een juridisch adviseur van de zorgaanbieder geeft advies; het besluit blijft bij "

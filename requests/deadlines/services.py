@@ -70,10 +70,10 @@ from requests.core.models import (
 )
 from requests.core.plumbing import (
     ADVISE_PERM,
-    blank,
     check_seen,
     enforce,
     iso,
+    limited_text,
     lock,
     log_step,
     require_visible,
@@ -84,6 +84,7 @@ from requests.core.workflow import OPEN_FOR_PROVIDER, RequestStatus
 from toolkid import notifications
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
+from toolkid.limits import MOTIVATION
 from toolkid.models import NotificationKind, Organisation, OrganisationKind, Role, User
 from toolkid.notifications import Recipient
 from toolkid.selectors import members_with_role
@@ -140,7 +141,8 @@ def request_extend_deadline(
         }
     elif not calendar.is_working_day(new_due_date):
         errors["new_due_date"] = _("Kies een werkdag van uw organisatie.")
-    if blank(reason):
+    reason = limited_text(reason, "reason", errors, MOTIVATION)
+    if not reason:
         errors["reason"] = _("Geef aan waarom u meer tijd nodig hebt. De aanvrager leest deze reden.")
     if errors:
         raise Incomplete(errors)
@@ -148,7 +150,7 @@ def request_extend_deadline(
     req.due_date = new_due_date
     save(actor, req, fields=["due_date"])
     change = clock.clock_extended(
-        actor=actor, request=req, previous_due_date=previous, reason=reason.strip(), calendar=calendar
+        actor=actor, request=req, previous_due_date=previous, reason=reason, calendar=calendar
     )
     log_step(
         actor,
@@ -188,12 +190,16 @@ def request_contest_extension(
     check_seen(actor, req, expected_status)
     enforce(policy.may_contest_extension(actor, req))
     extension = clock.extension_to_contest(req)
-    if blank(reason):
-        raise Incomplete({"reason": _("Licht toe waarom u bezwaar maakt tegen de verlenging.")})
+    errors: dict[str, str] = {}
+    reason = limited_text(reason, "reason", errors, MOTIVATION)
+    if not reason:
+        errors["reason"] = _("Licht toe waarom u bezwaar maakt tegen de verlenging.")
+    if errors:
+        raise Incomplete(errors)
     advice = LegalAdvice.objects.create(
         request=req,
         origin=LegalAdviceOrigin.CONTESTED_EXTENSION,
-        question=reason.strip(),
+        question=reason,
         asked_by=actor.user,
     )
     # R31, R8: the receiving organisation's legal advisors may now see and advise on it.

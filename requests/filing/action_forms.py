@@ -15,20 +15,23 @@ from consent.models import ConsentDeclaration
 from requests.core import rules
 from requests.core.forms import ActionForm
 from requests.core.models import ConsentPath
-from toolkid.forms import text_area
+from toolkid.forms import LimitedTextField, text_area
+from toolkid.limits import MOTIVATION
 
 
 class WithdrawForm(ActionForm):
-    service_required = ("reason",)
-    reason = forms.CharField(
+    service_required = ("reason")
+    reason = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Reden van intrekken"), required=False, widget=text_area(3),
         help_text=_("De zorgverlener ziet deze reden."),
     )
 
 
 class ContestForm(ActionForm):
-    service_required = ("reason",)
-    reason = forms.CharField(
+    service_required = ("reason")
+    reason = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom maakt u bezwaar tegen de weigering?"), required=False, widget=text_area(5),
         help_text=_(
             "Een juridisch adviseur van de zorgaanbieder geeft advies; het besluit blijft bij "
@@ -41,7 +44,7 @@ class RedecideConsentPathForm(ActionForm):
     """The parent revoked (or let expire) the consent: decide the path again (R24, R29, R30,
     R32–R33). A new declaration is picked from the organisation's valid ones."""
 
-    service_required = ("consent_path",)
+    service_required = ("consent_path")
     consent_path = forms.ChoiceField(
         label=_("Toestemming"), choices=ConsentPath.choices, required=False, widget=forms.RadioSelect,
     )
@@ -49,23 +52,28 @@ class RedecideConsentPathForm(ActionForm):
         label=_("Nieuwe toestemmingsverklaring (bij toestemming gegeven)"), required=False,
         queryset=None, empty_label=_("Kies een verklaring"),
     )
-    b_risk_of_serious_harm = forms.CharField(
+    b_risk_of_serious_harm = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Zonder de informatie is er kans op ernstige schade, omdat…"), required=False,
         widget=text_area(3),
     )
-    b_only_source = forms.CharField(
+    b_only_source = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("De zorgverlener is de enige die de informatie kan geven, omdat…"), required=False,
         widget=text_area(3),
     )
-    b_prevents_harm = forms.CharField(
+    b_prevents_harm = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Met de informatie kan schade aan het kind worden voorkomen, omdat…"),
         required=False, widget=text_area(3),
     )
-    b_specific_information = forms.CharField(
+    b_specific_information = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Er wordt heel specifieke informatie gevraagd, namelijk…"), required=False,
         widget=text_area(3),
     )
-    b_why_still_necessary = forms.CharField(
+    b_why_still_necessary = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom overleg toch noodzakelijk is"), required=False, widget=text_area(3),
     )
     b_will_inform_parent = forms.BooleanField(
@@ -74,10 +82,12 @@ class RedecideConsentPathForm(ActionForm):
         ),
         required=False,
     )
-    c_why_not_asked = forms.CharField(
+    c_why_not_asked = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom geen toestemming is gevraagd (R32)"), required=False, widget=text_area(3),
     )
-    c_why_necessary = forms.CharField(
+    c_why_necessary = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom overleg zonder toestemming noodzakelijk is (R33)"), required=False,
         widget=text_area(3),
     )

@@ -36,6 +36,7 @@ from requests.core.plumbing import (
     blank,
     clean_text,
     enforce,
+    limited_text,
     local_today,
     lock,
     log_step,
@@ -48,6 +49,7 @@ from requests.core.workflow import RequestStatus as S
 from requests.filing import selectors as filing_selectors
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
+from toolkid.limits import NAME, QUESTION
 from toolkid.models import Organisation, User
 
 #: What ``request_draft_update(fields=...)`` may set. Anything else is a programming error.
@@ -261,7 +263,12 @@ def _apply_draft_field(req: InformationRequest, name: str, value: Any, errors: d
             return
         setattr(req, name, text)
     else:
-        setattr(req, name, clean_text(value))
+        setattr(req, name, limited_text(value, name, errors, text_limit_of(name)))
+
+
+def text_limit_of(name: str) -> int:
+    """How long a request's text field may be: the model's limit (``toolkid.limits``)."""
+    return InformationRequest._meta.get_field(name).max_length
 
 
 def _apply_parent(
@@ -290,7 +297,7 @@ def _apply_parent(
         target = Parent(organisation=org)
     for name in ("name", "representative_name"):
         if name in data:
-            setattr(target, name, clean_text(data[name]))
+            setattr(target, name, limited_text(data[name], f"parent_{name}", errors, NAME))
     if "bsn" in data:
         target.bsn = bsn
     if "is_incapacitated" in data:
@@ -306,7 +313,7 @@ def _apply_parent(
         except ValueError:
             errors["parent_date_of_birth"] = _("Ongeldige datum.")
     if blank(target.name):
-        errors["parent_name"] = _("Vul de naam van de ouder in.")
+        errors.setdefault("parent_name", _("Vul de naam van de ouder in."))
     if target.date_of_birth is None:
         errors.setdefault("parent_date_of_birth", _("Vul de geboortedatum van de ouder in."))
     elif target.date_of_birth > local_today():
@@ -324,7 +331,7 @@ def _replace_children(
     rows: list[Child] = []
     for index, item in enumerate(children):
         reject_unknown(item, CHILD_FIELDS, "children")
-        name = clean_text(item.get("name_or_initials"))
+        name = limited_text(item.get("name_or_initials"), f"children-{index}-name_or_initials", errors, NAME)
         try:
             born = as_date(item.get("date_of_birth"))
         except ValueError:
@@ -354,7 +361,8 @@ def _replace_topics(req: InformationRequest, topics: list[dict[str, Any]], error
             errors["topics"] = _("Kies elk onderwerp (a–f) hooguit één keer.")
             continue
         seen.add(letter)
-        rows.append(RequestedTopic(request=req, topic=letter, question=clean_text(item.get("question"))))
+        question = limited_text(item.get("question"), f"topics-{letter}-question", errors, QUESTION)
+        rows.append(RequestedTopic(request=req, topic=letter, question=question))
     if errors:
         return
     req.topics.all().delete()

@@ -23,12 +23,11 @@ from requests.core.models import (
     LegalAdviceOrigin,
 )
 from requests.core.plumbing import (
-    blank,
     check_seen,
-    clean_text,
     clear_decision,
     enforce,
     iso,
+    limited_text,
     local_today,
     lock,
     log_step,
@@ -40,9 +39,10 @@ from requests.core.plumbing import (
     service,
 )
 from requests.core.workflow import RequestStatus as S
-from requests.filing.draft import BOOLEAN_FIELDS
+from requests.filing.draft import BOOLEAN_FIELDS, text_limit_of
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
+from toolkid.limits import MOTIVATION
 from toolkid.models import Role
 from toolkid.working_calendar import explain_due_date
 
@@ -150,9 +150,13 @@ def request_withdraw(
     require_visible(actor, req)
     check_seen(actor, req, expected_status)
     enforce(policy.may_withdraw(actor, req))
-    if blank(reason):
-        raise Incomplete({"reason": _("Geef aan waarom u het verzoek intrekt.")})
-    req.withdrawn_reason = reason.strip()
+    errors: dict[str, str] = {}
+    reason = limited_text(reason, "reason", errors, MOTIVATION)
+    if not reason:
+        errors["reason"] = _("Geef aan waarom u het verzoek intrekt.")
+    if errors:
+        raise Incomplete(errors)
+    req.withdrawn_reason = reason
     transition = move(actor, req, "withdraw")
     save(actor, req)
     log_step(
@@ -217,11 +221,7 @@ def request_redecide_consent_path(
     _check_path_choice(req, path, consent_declaration)
     req.consent_path = path
     req.consent_declaration = consent_declaration if path == ConsentPath.A else None
-    for name, value in fields.items():
-        if name in BOOLEAN_FIELDS:
-            setattr(req, name, bool(value))
-        else:
-            setattr(req, name, clean_text(value))
+    _apply_path_fields(req, fields)
     errors = rules.missing_for_consent_path(req)
     if errors:
         raise Incomplete(errors)
@@ -244,6 +244,19 @@ def request_redecide_consent_path(
         },
     )
     return req
+
+
+def _apply_path_fields(req: InformationRequest, fields: dict[str, Any]) -> None:
+    """The new path's explanations and commitment on ``req``; a text over its limit is
+    ``Incomplete`` before anything is saved."""
+    too_long: dict[str, str] = {}
+    for name, value in fields.items():
+        if name in BOOLEAN_FIELDS:
+            setattr(req, name, bool(value))
+        else:
+            setattr(req, name, limited_text(value, name, too_long, text_limit_of(name)))
+    if too_long:
+        raise Incomplete(too_long)
 
 
 def _check_path_choice(req: InformationRequest, path: str, declaration: ConsentDeclaration | None) -> None:
@@ -270,12 +283,16 @@ def request_contest_refusal(
     require_visible(actor, req)
     check_seen(actor, req, expected_status)
     enforce(policy.may_contest_refusal(actor, req))
-    if blank(reason):
-        raise Incomplete({"reason": _("Licht toe waarom u bezwaar maakt tegen de weigering.")})
+    errors: dict[str, str] = {}
+    reason = limited_text(reason, "reason", errors, MOTIVATION)
+    if not reason:
+        errors["reason"] = _("Licht toe waarom u bezwaar maakt tegen de weigering.")
+    if errors:
+        raise Incomplete(errors)
     transition = move(actor, req, "contest_refusal")
     save(actor, req)
     advice = LegalAdvice.objects.create(
-        request=req, origin=LegalAdviceOrigin.CONTESTED_REFUSAL, question=reason.strip(), asked_by=actor.user
+        request=req, origin=LegalAdviceOrigin.CONTESTED_REFUSAL, question=reason, asked_by=actor.user
     )
     refer_to_legal(req)
     log_step(
@@ -285,7 +302,7 @@ def request_contest_refusal(
         # The step updates the request; the LegalAdvice it creates is the decorator's CREATE.
         action=AuditAction.UPDATE,
         transition=transition,
-        motivation=reason.strip(),
+        motivation=reason,
         data={"legal_advice_id": advice.pk},
     )
     return advice

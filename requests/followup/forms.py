@@ -14,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from requests.core.forms import ActionForm, optional_date_field
 from requests.followup.models import SecondaryPurpose
-from toolkid.forms import text_area
+from toolkid.forms import LimitedTextField, text_area
+from toolkid.limits import ANSWER, MOTIVATION, NOTE, REFERENCE
 
 # --------------------------------------------------------------------------------------------
 # On the request's page
@@ -24,7 +25,9 @@ from toolkid.forms import text_area
 class DutyCompleteForm(ActionForm):
     service_required = ("done_on", "not_discussed_confirmed")
     done_on = optional_date_field(_("Wanneer deed u dit?"))
-    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3))
+    note = LimitedTextField(
+        max_length=NOTE, label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3)
+    )
     not_discussed_confirmed = forms.BooleanField(
         label=_("In het dossier staat de aantekening ‘nog niet besproken met de ouder’ (R36)"),
         required=False,
@@ -37,8 +40,9 @@ class DutyCompleteForm(ActionForm):
 
 
 class DutySkipForm(ActionForm):
-    service_required = ("motivation",)
-    motivation = forms.CharField(
+    service_required = ("motivation")
+    motivation = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom voert u deze taak niet uit?"),
         required=False,
         widget=text_area(3),
@@ -47,8 +51,9 @@ class DutySkipForm(ActionForm):
 
 
 class ReleaseProposeForm(ActionForm):
-    service_required = ("reason",)
-    reason = forms.CharField(
+    service_required = ("reason")
+    reason = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom geeft bespreken geen risico's meer?"),
         required=False,
         widget=text_area(4),
@@ -57,12 +62,16 @@ class ReleaseProposeForm(ActionForm):
 
 
 class ReleaseAgreeForm(ActionForm):
-    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3))
+    note = LimitedTextField(
+        max_length=NOTE, label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3)
+    )
 
 
 class ReleaseDeclineForm(ActionForm):
-    service_required = ("reason",)
-    reason = forms.CharField(label=_("Waarom kan het nog niet?"), required=False, widget=text_area(3))
+    service_required = ("reason")
+    reason = LimitedTextField(
+        max_length=MOTIVATION, label=_("Waarom kan het nog niet?"), required=False, widget=text_area(3)
+    )
 
 
 class EmptyForm(ActionForm):
@@ -71,10 +80,13 @@ class EmptyForm(ActionForm):
 
 class FeedbackForm(ActionForm):
     service_required = ("what_was_done", "what_follows")
-    what_was_done = forms.CharField(
+    what_was_done = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Wat is er met de informatie gedaan?"), required=False, widget=text_area(4)
     )
-    what_follows = forms.CharField(label=_("Wat volgt er?"), required=False, widget=text_area(4))
+    what_follows = LimitedTextField(
+        max_length=MOTIVATION, label=_("Wat volgt er?"), required=False, widget=text_area(4)
+    )
 
 
 class SecondaryUseForm(ActionForm):
@@ -85,8 +97,11 @@ class SecondaryUseForm(ActionForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    description = forms.CharField(label=_("Beoogd gebruik"), required=False, widget=text_area(4))
-    text = forms.CharField(
+    description = LimitedTextField(
+        max_length=MOTIVATION, label=_("Beoogd gebruik"), required=False, widget=text_area(4)
+    )
+    text = LimitedTextField(
+        max_length=ANSWER,
         label=_("De tekst die u wilt versturen (niet verplicht)"),
         required=False,
         widget=text_area(6),
@@ -95,14 +110,15 @@ class SecondaryUseForm(ActionForm):
 
 
 class SecondaryUseReplyForm(ActionForm):
-    service_required = ("reply",)
+    service_required = ("reply")
     reply = forms.ChoiceField(
         label=_("Uw reactie"),
         required=False,
         widget=forms.RadioSelect,
         choices=(("akkoord", _("Akkoord")), ("bezwaar", _("Bezwaar"))),
     )
-    comments = forms.CharField(
+    comments = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Opmerkingen"),
         required=False,
         widget=text_area(4),
@@ -113,9 +129,10 @@ class SecondaryUseReplyForm(ActionForm):
 
 
 class SecondaryUseSentForm(ActionForm):
-    service_required = ("sent_on",)
+    service_required = ("sent_on")
     sent_on = optional_date_field(_("Verstuurd op"))
-    motivation = forms.CharField(
+    motivation = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Motivering"),
         required=False,
         widget=text_area(3),
@@ -124,7 +141,9 @@ class SecondaryUseSentForm(ActionForm):
 
 
 class FilingApproveForm(ActionForm):
-    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(2))
+    note = LimitedTextField(
+        max_length=NOTE, label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(2)
+    )
 
 
 class VeiligThuisForm(ActionForm):
@@ -133,15 +152,19 @@ class VeiligThuisForm(ActionForm):
     safety_concerns = forms.BooleanField(
         label=_("Er zijn zorgen over de veiligheid van het kind (R2)"), required=False
     )
-    reference = forms.CharField(
-        label=_("Kenmerk bij Veilig Thuis (niet verplicht)"), required=False, max_length=50
+    reference = LimitedTextField(
+        max_length=REFERENCE,
+        label=_("Kenmerk bij Veilig Thuis (niet verplicht)"), required=False,
     )
-    note = forms.CharField(label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3))
+    note = LimitedTextField(
+        max_length=NOTE, label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3)
+    )
 
 
 class DeviationForm(ActionForm):
-    service_required = ("motivation",)
-    motivation = forms.CharField(
+    service_required = ("motivation")
+    motivation = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarvan wijkt u af, en waarom?"),
         required=False,
         widget=text_area(3),

@@ -13,9 +13,8 @@ from requests.core.events import RequestEventKind
 from requests.core.models import InformationRequest
 from requests.core.objects import move_object, require_object_can, save_version
 from requests.core.plumbing import (
-    blank,
-    clean_text,
     enforce,
+    limited_text,
     log_step,
     service,
 )
@@ -25,6 +24,7 @@ from requests.followup.models import DutyKind, HoldRelease
 from requests.followup.services import _locked_request, _open_duty
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
+from toolkid.limits import MOTIVATION, NOTE
 
 
 def _locked_release(actor: Actor, release: HoldRelease) -> tuple[InformationRequest, HoldRelease]:
@@ -39,20 +39,20 @@ def hold_release_propose(*, actor: Actor, request: InformationRequest, reason: s
     req = _locked_request(request, actor)
     enforce(followup_policy.may_propose_release(actor, req))
     side = followup_selectors.side_of(actor, req)
-    if blank(reason):
-        raise Incomplete(
-            {
-                "reason": _(
-                    "Licht toe waarom u vindt dat het contact met de ouder besproken kan worden zonder "
-                    "risico's voor de ouder, de professional of het kind (R37)."
-                )
-            }
+    errors: dict[str, str] = {}
+    reason = limited_text(reason, "reason", errors, MOTIVATION)
+    if not reason:
+        errors["reason"] = _(
+            "Licht toe waarom u vindt dat het contact met de ouder besproken kan worden zonder "
+            "risico's voor de ouder, de professional of het kind (R37)."
         )
+    if errors:
+        raise Incomplete(errors)
     release = HoldRelease.objects.create(
         request=req,
         proposed_by=actor.user,
         proposed_by_organisation=actor.organisation,
-        reason=reason.strip(),
+        reason=reason,
     )
     log_step(
         actor,
@@ -75,11 +75,16 @@ def hold_release_agree(*, actor: Actor, release: HoldRelease, note: str = "") ->
     "Ouder informeren" appears, for the provider (R37, R40)."""
     req, locked = _locked_release(actor, release)
     side = _answered_by_other_side(actor, req, locked)
+    require_object_can(actor, locked, "agree")
+    errors: dict[str, str] = {}
+    note = limited_text(note, "note", errors, NOTE)
+    if errors:
+        raise Incomplete(errors)
     transition = move_object(actor, locked, "agree")
     locked.responded_by = actor.user
     locked.responded_by_organisation = actor.organisation
     locked.responded_at = timezone.now()
-    locked.response_note = clean_text(note)
+    locked.response_note = note
     save_version(actor, locked)
     event = log_step(
         actor,
@@ -104,13 +109,17 @@ def hold_release_decline(*, actor: Actor, release: HoldRelease, reason: str) -> 
     req, locked = _locked_release(actor, release)
     side = _answered_by_other_side(actor, req, locked)
     require_object_can(actor, locked, "decline")
-    if blank(reason):
-        raise Incomplete({"reason": _("Licht toe waarom het nog niet kan (R35).")})
+    errors: dict[str, str] = {}
+    reason = limited_text(reason, "reason", errors, MOTIVATION)
+    if not reason:
+        errors["reason"] = _("Licht toe waarom het nog niet kan (R35).")
+    if errors:
+        raise Incomplete(errors)
     move_object(actor, locked, "decline")
     locked.responded_by = actor.user
     locked.responded_by_organisation = actor.organisation
     locked.responded_at = timezone.now()
-    locked.response_note = reason.strip()
+    locked.response_note = reason
     save_version(actor, locked)
     log_step(
         actor,

@@ -17,6 +17,7 @@ from requests.followup.workflow import (
     SecondaryUseStatus,
     SecondaryUseWorkflow,
 )
+from toolkid.limits import ANSWER, MOTIVATION, NOTE, REFERENCE, text_limit
 
 
 class DutySide(models.TextChoices):
@@ -94,7 +95,8 @@ class Duty(models.Model):
                                 null=True, blank=True)
     # The day it happened outside the system (the contact with the parent, the file entry).
     done_on = models.DateField(_("datum"), null=True, blank=True)
-    note = models.TextField(_("toelichting"), blank=True)
+    # The note of a done duty, or the motivation of a skipped one (R5): the larger limit.
+    note = models.TextField(_("toelichting"), blank=True, **text_limit(MOTIVATION))
     # R36: recorded in the file with the note "nog niet besproken met de ouder".
     not_discussed_with_parent = models.BooleanField(default=False)
 
@@ -123,13 +125,14 @@ class HoldRelease(ReleaseWorkflow, ConcurrentTransitionMixin, models.Model):
     proposed_by_organisation = models.ForeignKey("toolkid.Organisation", on_delete=models.PROTECT,
                                                  related_name="+")
     proposed_at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(_("waarom dit geen risico's meer geeft"))
+    reason = models.TextField(_("waarom dit geen risico's meer geeft"), **text_limit(MOTIVATION))
     responded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                      null=True, blank=True)
     responded_by_organisation = models.ForeignKey("toolkid.Organisation", on_delete=models.PROTECT,
                                                   related_name="+", null=True, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
-    response_note = models.TextField(_("toelichting reactie"), blank=True)
+    # The note of an agreement, or the reason of a refusal: the larger limit.
+    response_note = models.TextField(_("toelichting reactie"), blank=True, **text_limit(MOTIVATION))
 
     history = HistoricalRecords()
 
@@ -155,8 +158,8 @@ class Feedback(models.Model):
     given_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("toolkid.Organisation", on_delete=models.PROTECT, related_name="+")
     given_at = models.DateTimeField(auto_now_add=True)
-    what_was_done = models.TextField(_("wat is er met de informatie gedaan"))
-    what_follows = models.TextField(_("wat volgt er"))
+    what_was_done = models.TextField(_("wat is er met de informatie gedaan"), **text_limit(MOTIVATION))
+    what_follows = models.TextField(_("wat volgt er"), **text_limit(MOTIVATION))
 
     class Meta:
         ordering = ["given_at", "pk"]
@@ -181,21 +184,23 @@ class SecondaryUse(SecondaryUseWorkflow, ConcurrentTransitionMixin, models.Model
     status = FSMField(default=SecondaryUseStatus.SUBMITTED, choices=SecondaryUseStatus.choices,
                       protected=True)
     purpose = models.CharField(_("doel"), max_length=20, choices=SecondaryPurpose.choices)
-    description = models.TextField(_("beoogd gebruik"))
-    text = models.TextField(_("de tekst die u wilt versturen"), blank=True)
+    description = models.TextField(_("beoogd gebruik"), **text_limit(MOTIVATION))
+    text = models.TextField(_("de tekst die u wilt versturen"), blank=True, **text_limit(ANSWER))
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey("toolkid.Organisation", on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(auto_now_add=True)
     replied_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                    null=True, blank=True)
     replied_at = models.DateTimeField(null=True, blank=True)
-    reply_comments = models.TextField(_("opmerkingen van de zorgverlener"), blank=True)
+    reply_comments = models.TextField(
+        _("opmerkingen van de zorgverlener"), blank=True, **text_limit(MOTIVATION)
+    )
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                 null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     sent_on = models.DateField(_("verstuurd op"), null=True, blank=True)
     # R5, R8: sending despite the clinician's objection needs a recorded motivation.
-    sent_motivation = models.TextField(_("motivering"), blank=True)
+    sent_motivation = models.TextField(_("motivering"), blank=True, **text_limit(MOTIVATION))
 
     history = HistoricalRecords()
 
@@ -215,7 +220,7 @@ class ApprovedFiling(models.Model):
                                    related_name="approved_filing")
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(_("toelichting"), blank=True)
+    note = models.TextField(_("toelichting"), blank=True, **text_limit(NOTE))
 
     class Meta:
         verbose_name = _("goedgekeurde informatie")
@@ -236,8 +241,8 @@ class VeiligThuisEngagement(models.Model):
     recorded_at = models.DateTimeField(auto_now_add=True)
     engaged_on = models.DateField(_("ingeschakeld op"))
     safety_concerns = models.BooleanField(_("er zijn zorgen over de veiligheid van het kind"), default=False)
-    reference = models.CharField(_("kenmerk bij Veilig Thuis"), max_length=50, blank=True)
-    note = models.TextField(_("toelichting"), blank=True)
+    reference = models.CharField(_("kenmerk bij Veilig Thuis"), max_length=REFERENCE, blank=True)
+    note = models.TextField(_("toelichting"), blank=True, **text_limit(NOTE))
 
     class Meta:
         ordering = ["recorded_at", "pk"]

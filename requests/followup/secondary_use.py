@@ -15,9 +15,8 @@ from requests.core.events import RequestEventKind
 from requests.core.models import DeviationKind, InformationRequest
 from requests.core.objects import move_object, parse_date, record_deviation, save_version
 from requests.core.plumbing import (
-    blank,
-    clean_text,
     enforce,
+    limited_text,
     log_step,
     service,
 )
@@ -27,6 +26,7 @@ from requests.followup.services import _locked_request
 from requests.followup.workflow import SecondaryUseStatus
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
+from toolkid.limits import ANSWER, MOTIVATION
 
 
 @service(RequestAuditCode.SECONDARY_USE_SUBMITTED, AuditAction.CREATE)
@@ -40,15 +40,17 @@ def secondary_use_submit(
     errors: dict[str, str] = {}
     if purpose not in SecondaryPurpose.values:
         errors["purpose"] = _("Kies waarvoor u de informatie wilt gebruiken.")
-    if blank(description):
+    description = limited_text(description, "description", errors, MOTIVATION)
+    if not description:
         errors["description"] = _("Beschrijf hoe u de informatie wilt gebruiken.")
+    text = limited_text(text, "text", errors, ANSWER)
     if errors:
         raise Incomplete(errors)
     use = SecondaryUse.objects.create(
         request=req,
         purpose=purpose,
-        description=description.strip(),
-        text=clean_text(text),
+        description=description,
+        text=text,
         submitted_by=actor.user,
         organisation=actor.organisation,
     )
@@ -67,12 +69,16 @@ def secondary_use_reply(*, actor: Actor, use: SecondaryUse, agree: bool, comment
     req = _locked_request(use.request_id, actor)
     locked = SecondaryUse.objects.select_for_update().get(pk=use.pk)
     enforce(followup_policy.may_reply_secondary_use(actor, req, locked))
-    if not agree and blank(comments):
-        raise Incomplete({"comments": _("Licht uw bezwaar toe (R28).")})
+    errors: dict[str, str] = {}
+    comments = limited_text(comments, "comments", errors, MOTIVATION)
+    if not agree and not comments:
+        errors["comments"] = _("Licht uw bezwaar toe (R28).")
+    if errors:
+        raise Incomplete(errors)
     transition = move_object(actor, locked, "agree" if agree else "object_to")
     locked.replied_by = actor.user
     locked.replied_at = timezone.now()
-    locked.reply_comments = clean_text(comments)
+    locked.reply_comments = comments
     save_version(actor, locked)
     log_step(
         actor,
@@ -96,7 +102,8 @@ def secondary_use_mark_sent(
     errors: dict[str, str] = {}
     day = parse_date(sent_on, "sent_on", errors, label=_("Vul in wanneer u de informatie verstuurde."))
     objected = locked.status == SecondaryUseStatus.OBJECTED
-    if objected and blank(motivation):
+    motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
+    if objected and not motivation:
         errors["motivation"] = _(
             "De zorgverlener heeft bezwaar. Motiveer waarom u de informatie toch verstuurt (R5, R8)."
         )
@@ -106,7 +113,7 @@ def secondary_use_mark_sent(
     locked.sent_by = actor.user
     locked.sent_at = timezone.now()
     locked.sent_on = day
-    locked.sent_motivation = clean_text(motivation)
+    locked.sent_motivation = motivation
     save_version(actor, locked)
     if objected:
         record_deviation(

@@ -48,10 +48,9 @@ from requests.core.models import (
 )
 from requests.core.objects import parse_date, record_deviation, save_version
 from requests.core.plumbing import (
-    blank,
-    clean_text,
     enforce,
     forbidden,
+    limited_text,
     local_today,
     lock,
     log_step,
@@ -75,6 +74,7 @@ from requests.followup.models import (
 )
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
+from toolkid.limits import MOTIVATION, NOTE, REFERENCE
 
 S = RequestStatus
 
@@ -115,8 +115,12 @@ def deviation_record(
     if request is not None:
         request = _locked_request(request, actor)
         enforce(followup_policy.may_record_deviation(actor, request))
-    if blank(motivation):
-        raise Incomplete({"motivation": _("Motiveer waarom u afwijkt van de afspraken (R5).")})
+    errors: dict[str, str] = {}
+    motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
+    if not motivation:
+        errors["motivation"] = _("Motiveer waarom u afwijkt van de afspraken (R5).")
+    if errors:
+        raise Incomplete(errors)
     return record_deviation(actor, kind=kind, motivation=motivation, request=request)
 
 
@@ -197,13 +201,14 @@ def duty_complete(
             "Bevestig dat u in het dossier hebt genoteerd dat het contact nog niet met de ouder is "
             "besproken (R36)."
         )
+    note = limited_text(note, "note", errors, NOTE)
     if errors:
         raise Incomplete(errors)
     locked.status = DutyStatus.DONE
     locked.done_by = actor.user
     locked.done_at = timezone.now()
     locked.done_on = day
-    locked.note = clean_text(note)
+    locked.note = note
     locked.not_discussed_with_parent = on_hold_record
     save_version(actor, locked)
     log_step(
@@ -227,12 +232,16 @@ def duty_skip(*, actor: Actor, duty: Duty, motivation: str) -> Duty:
     teamleider). The feedback that closes a path-C request (R38) cannot be skipped."""
     req, locked = _locked_duty(actor, duty)
     enforce(followup_policy.may_skip_duty(actor, locked))
-    if blank(motivation):
-        raise Incomplete({"motivation": _("Motiveer waarom u deze taak niet uitvoert (R5).")})
+    errors: dict[str, str] = {}
+    motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
+    if not motivation:
+        errors["motivation"] = _("Motiveer waarom u deze taak niet uitvoert (R5).")
+    if errors:
+        raise Incomplete(errors)
     locked.status = DutyStatus.SKIPPED
     locked.done_by = actor.user
     locked.done_at = timezone.now()
-    locked.note = motivation.strip()
+    locked.note = motivation
     save_version(actor, locked)
     record_deviation(
         actor,
@@ -270,9 +279,11 @@ def feedback_give(
     req = _locked_request(request, actor)
     enforce(followup_policy.may_give_feedback(actor, req))
     errors: dict[str, str] = {}
-    if blank(what_was_done):
+    what_was_done = limited_text(what_was_done, "what_was_done", errors, MOTIVATION)
+    if not what_was_done:
         errors["what_was_done"] = _("Beschrijf wat er met de informatie is gedaan (R38).")
-    if blank(what_follows):
+    what_follows = limited_text(what_follows, "what_follows", errors, MOTIVATION)
+    if not what_follows:
         errors["what_follows"] = _("Beschrijf wat er verder gebeurt (R38).")
     if errors:
         raise Incomplete(errors)
@@ -280,8 +291,8 @@ def feedback_give(
         request=req,
         given_by=actor.user,
         organisation=actor.organisation,
-        what_was_done=what_was_done.strip(),
-        what_follows=what_follows.strip(),
+        what_was_done=what_was_done,
+        what_follows=what_follows,
     )
     event = log_step(
         actor,
@@ -314,7 +325,11 @@ def filing_approve(*, actor: Actor, request: InformationRequest, note: str = "")
     requester sees the mark."""
     req = _locked_request(request, actor)
     enforce(followup_policy.may_approve_filing(actor, req))
-    approval = ApprovedFiling.objects.create(request=req, approved_by=actor.user, note=clean_text(note))
+    errors: dict[str, str] = {}
+    note = limited_text(note, "note", errors, NOTE)
+    if errors:
+        raise Incomplete(errors)
+    approval = ApprovedFiling.objects.create(request=req, approved_by=actor.user, note=note)
     log_step(
         actor,
         req,
@@ -353,6 +368,8 @@ def veilig_thuis_record(
         errors["safety_concerns"] = _(
             "Veilig Thuis wordt ingeschakeld bij zorgen over de veiligheid van het kind (R2)."
         )
+    reference = limited_text(reference, "reference", errors, REFERENCE)
+    note = limited_text(note, "note", errors, NOTE)
     if errors:
         raise Incomplete(errors)
     engagement = VeiligThuisEngagement.objects.create(
@@ -361,8 +378,8 @@ def veilig_thuis_record(
         organisation=actor.organisation,
         engaged_on=day,
         safety_concerns=True,
-        reference=clean_text(reference)[:50],
-        note=clean_text(note),
+        reference=reference,
+        note=note,
     )
     log_step(
         actor,

@@ -18,8 +18,8 @@ from requests.core.models import (
 )
 from requests.core.plumbing import (
     check_seen,
-    clean_text,
     enforce,
+    limited_text,
     lock,
     log_step,
     move,
@@ -32,26 +32,34 @@ from requests.core.plumbing import (
 from requests.core.workflow import RequestStatus as S
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
+from toolkid.limits import ANSWER
 
 
 def _write_answer(actor: Actor, req: InformationRequest, topics: dict[str, dict[str, Any]]) -> None:
     """Write the answer fields of the requested topics on the locked ``req`` (R15–R18), with
-    the ``answer_saved`` event. A topic that was not asked about is ``Incomplete`` before
-    anything is written."""
+    the ``answer_saved`` event. A topic that was not asked about, or a text over its limit, is
+    ``Incomplete`` before anything is written."""
     for values in topics.values():
         reject_unknown(values, frozenset(rules.ANSWER_FIELDS), "topics")
     requested = {t.topic: t for t in req.topics.all()}
-    errors = {
+    errors: dict[str, str] = {
         f"topics-{letter}": _("Naar dit onderwerp is niet gevraagd.")
         for letter in topics
         if letter not in requested
     }
+    texts = {
+        letter: {
+            name: limited_text(value, f"topics-{letter}-{name}", errors, ANSWER)
+            for name, value in values.items()
+        }
+        for letter, values in topics.items()
+    }
     if errors:
         raise Incomplete(errors)
-    for letter, values in topics.items():
+    for letter, values in texts.items():
         row = requested[letter]
         for name, value in values.items():
-            setattr(row, name, clean_text(value))
+            setattr(row, name, value)
         row._history_user = actor.user
         row.save()
     save(actor, req, fields=())

@@ -19,7 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from requests.core import rules
 from requests.core.forms import ActionForm
 from requests.core.models import ConsentPath, Decision, LegalFramework, ParentConsultationOutcome
-from toolkid.forms import DateInput, text_area
+from toolkid.forms import DateInput, LimitedTextField, text_area
+from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE
 from toolkid.models import User
 
 # --------------------------------------------------------------------------------------------
@@ -28,7 +29,7 @@ from toolkid.models import User
 
 
 class AssignForm(ActionForm):
-    service_required = ("clinician",)
+    service_required = ("clinician")
     clinician = forms.ModelChoiceField(
         label=_("Zorgverlener"), queryset=None, required=False, empty_label=_("Kies een zorgverlener"),
         error_messages={"invalid_choice": _("Kies een actieve zorgverlener van uw organisatie.")},
@@ -42,8 +43,9 @@ class AssignForm(ActionForm):
 
 
 class ReturnForm(ActionForm):
-    service_required = ("suggestion",)
-    suggestion = forms.CharField(
+    service_required = ("suggestion")
+    suggestion = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Welke vraag kan wel beantwoord worden?"), required=False, widget=text_area(5),
         help_text=_(
             "Nee… maar wat kan dan wel (R7): help de aanvrager een passende vraag te stellen. "
@@ -60,30 +62,35 @@ class ParentConsultationForm(ActionForm):
         label=_("Uitkomst"), choices=ParentConsultationOutcome.choices, required=False,
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(label=_("Toelichting"), required=False, widget=text_area(3))
+    note = LimitedTextField(max_length=NOTE, label=_("Toelichting"), required=False, widget=text_area(3))
 
 
 class InternalConsultationForm(ActionForm):
     service_required = ("with_whom", "date", "conclusion")
-    with_whom = forms.CharField(
-        label=_("Met wie overlegde u?"), required=False, max_length=200,
+    with_whom = LimitedTextField(
+        max_length=NAME,
+        label=_("Met wie overlegde u?"), required=False,
         help_text=_("Bijvoorbeeld de zorgdirecteur, de geneesheer-directeur of een collega."),
     )
     date = forms.DateField(label=_("Datum van het intern overleg"), required=False, widget=DateInput())
-    conclusion = forms.CharField(label=_("Conclusie"), required=False, widget=text_area(4))
+    conclusion = LimitedTextField(
+        max_length=MOTIVATION, label=_("Conclusie"), required=False, widget=text_area(4)
+    )
 
 
 class AskLegalAdviceForm(ActionForm):
-    service_required = ("question",)
-    question = forms.CharField(
+    service_required = ("question")
+    question = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Uw vraag aan de juridisch adviseur"), required=False, widget=text_area(4),
         help_text=_("Bij twijfel (R31). Het besluit blijft bij u (R8)."),
     )
 
 
 class GiveLegalAdviceForm(ActionForm):
-    service_required = ("advice",)
-    advice = forms.CharField(
+    service_required = ("advice")
+    advice = LimitedTextField(
+        max_length=ANSWER,
         label=_("Uw advies"), required=False, widget=text_area(6),
         help_text=_("Het besluit blijft bij de zorgverlener (R8)."),
     )
@@ -98,18 +105,21 @@ class DecisionForm(ActionForm):
     decision = forms.ChoiceField(
         label=_("Besluit"), choices=Decision.choices, required=False, widget=forms.RadioSelect,
     )
-    decision_motivation = forms.CharField(
+    decision_motivation = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Motivering van het besluit (R39)"), required=False, widget=text_area(5),
         help_text=_("Ook bij verstrekken: waarom, en op welke grond."),
     )
-    weighing = forms.CharField(
+    weighing = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Afweging zwaarwegende omstandigheden (R34)"), required=False, widget=text_area(5),
         help_text=_(
             "Er is geen toestemming gevraagd. Rechtvaardigen zwaarwegende omstandigheden dat u "
             "zonder toestemming verstrekt, of niet?"
         ),
     )
-    ots_not_needed_motivation = forms.CharField(
+    ots_not_needed_motivation = LimitedTextField(
+        max_length=MOTIVATION,
         label=_(
             "Bij niet verstrekken: waarom is de informatie niet nodig voor de uitvoering van de OTS? (R4)"
         ),
@@ -140,31 +150,35 @@ class DecisionForm(ActionForm):
 
 
 class RefusalConfirmForm(ActionForm):
-    note = forms.CharField(
+    note = LimitedTextField(
+        max_length=NOTE,
         label=_("Toelichting bij de bevestiging"), required=False, widget=text_area(3),
         help_text=_("Alleen zichtbaar binnen uw organisatie."),
     )
 
 
 class RefusalRejectForm(ActionForm):
-    service_required = ("note",)
-    note = forms.CharField(
+    service_required = ("note")
+    note = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom is deze weigering niet terecht? (R11)"), required=False, widget=text_area(3),
         help_text=_("Het verzoek gaat terug naar de zorgverlener, die opnieuw besluit."),
     )
 
 
 class ReconsiderForm(ActionForm):
-    service_required = ("motivation",)
-    motivation = forms.CharField(
+    service_required = ("motivation")
+    motivation = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom heroverweegt u het besluit?"), required=False, widget=text_area(4),
         help_text=_("Het verzoek gaat terug naar ‘in behandeling’; daarna legt u een nieuw besluit vast."),
     )
 
 
 class UpholdForm(ActionForm):
-    service_required = ("motivation",)
-    motivation = forms.CharField(
+    service_required = ("motivation")
+    motivation = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom blijft de weigering staan? (R39)"), required=False, widget=text_area(4),
         help_text=_("De aanvrager leest deze motivering."),
     )
@@ -246,7 +260,8 @@ class AnswerForm(ActionForm):
         self.topic_rows = list(req.topics.all()) if req is not None else []
         for row in self.topic_rows:
             for name, (label, hint) in ANSWER_FIELD_TEXT.items():
-                self.fields[answer_field_name(row.topic, name)] = forms.CharField(
+                self.fields[answer_field_name(row.topic, name)] = LimitedTextField(
+                    max_length=ANSWER,
                     label=label, help_text=hint, required=False, widget=text_area(3),
                     initial=getattr(row, name),
                 )

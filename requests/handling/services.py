@@ -26,15 +26,14 @@ from requests.core.models import (
 )
 from requests.core.plumbing import (
     as_date,
-    blank,
     check_expected,
     check_seen,
-    clean_text,
     clear_decision,
     enforce,
     grant_handling,
     is_active_clinician,
     iso,
+    limited_text,
     local_today,
     lock,
     log_step,
@@ -48,6 +47,7 @@ from requests.core.plumbing import (
 from requests.core.workflow import RequestStatus
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
+from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE
 from toolkid.models import User
 
 S = RequestStatus
@@ -149,15 +149,15 @@ def request_return_for_reformulation(
     require_visible(actor, req)
     check_seen(actor, req, expected_status)
     enforce(policy.may_return(actor, req))
-    if blank(suggestion):
-        raise Incomplete(
-            {
-                "suggestion": _(
-                    "Geef aan welke vraag wel beantwoord kan worden (R7: nee… maar wat kan dan wel)."
-                )
-            }
+    errors: dict[str, str] = {}
+    suggestion = limited_text(suggestion, "suggestion", errors, MOTIVATION)
+    if not suggestion:
+        errors["suggestion"] = _(
+            "Geef aan welke vraag wel beantwoord kan worden (R7: nee… maar wat kan dan wel)."
         )
-    req.reformulation_suggestion = suggestion.strip()
+    if errors:
+        raise Incomplete(errors)
+    req.reformulation_suggestion = suggestion
     transition = move(actor, req, "return_for_reformulation")
     save(actor, req)
     clock.clock_paused(actor=actor, request=req)  # R7, R26: the clock stands still
@@ -195,11 +195,12 @@ def request_record_parent_consultation(
         errors["date"] = _("De datum ligt in de toekomst.")
     if outcome not in ParentConsultationOutcome.values:
         errors["outcome"] = _("Geef aan of de ouder akkoord is.")
+    note = limited_text(note, "note", errors, NOTE)
     if errors:
         raise Incomplete(errors)
     req.parent_consultation_date = consulted_on
     req.parent_consultation_outcome = outcome
-    req.parent_consultation_note = clean_text(note)
+    req.parent_consultation_note = note
     save(actor, req)
     log_step(
         actor,
@@ -229,19 +230,21 @@ def request_record_internal_consultation(
     enforce(policy.may_record_internal_consultation(actor, req))
     errors: dict[str, str] = {}
     consulted_on = as_date(date)
-    if blank(with_whom):
+    with_whom = limited_text(with_whom, "with_whom", errors, NAME)
+    if not with_whom:
         errors["with_whom"] = _("Vul in met wie u intern overlegde.")
     if consulted_on is None:
         errors["date"] = _("Vul de datum van het intern overleg in.")
     elif consulted_on > local_today():
         errors["date"] = _("De datum ligt in de toekomst.")
-    if blank(conclusion):
+    conclusion = limited_text(conclusion, "conclusion", errors, MOTIVATION)
+    if not conclusion:
         errors["conclusion"] = _("Vul de conclusie van het intern overleg in.")
     if errors:
         raise Incomplete(errors)
-    req.internal_consultation_with = with_whom.strip()
+    req.internal_consultation_with = with_whom
     req.internal_consultation_date = consulted_on
-    req.internal_consultation_conclusion = conclusion.strip()
+    req.internal_consultation_conclusion = conclusion
     save(actor, req)
     log_step(
         actor,
@@ -267,10 +270,14 @@ def request_ask_legal_advice(
     require_visible(actor, req)
     check_seen(actor, req, expected_status)
     enforce(policy.may_ask_legal_advice(actor, req))
-    if blank(question):
-        raise Incomplete({"question": _("Stel uw vraag aan de juridisch adviseur.")})
+    errors: dict[str, str] = {}
+    question = limited_text(question, "question", errors, MOTIVATION)
+    if not question:
+        errors["question"] = _("Stel uw vraag aan de juridisch adviseur.")
+    if errors:
+        raise Incomplete(errors)
     advice = LegalAdvice.objects.create(
-        request=req, origin=LegalAdviceOrigin.CLINICIAN_DOUBT, question=question.strip(), asked_by=actor.user
+        request=req, origin=LegalAdviceOrigin.CLINICIAN_DOUBT, question=question, asked_by=actor.user
     )
     refer_to_legal(req)
     log_step(
@@ -290,9 +297,13 @@ def legal_advice_give(*, actor: Actor, advice: LegalAdvice, text: str) -> LegalA
     locked_advice = LegalAdvice.objects.select_for_update().get(pk=advice.pk)
     require_visible(actor, req)
     enforce(policy.may_give_legal_advice(actor, req, locked_advice))
-    if blank(text):
-        raise Incomplete({"advice": _("Schrijf uw advies.")})
-    locked_advice.advice = text.strip()
+    errors: dict[str, str] = {}
+    text = limited_text(text, "advice", errors, ANSWER)
+    if not text:
+        errors["advice"] = _("Schrijf uw advies.")
+    if errors:
+        raise Incomplete(errors)
+    locked_advice.advice = text
     locked_advice.advisor = actor.user
     locked_advice.status = LegalAdviceStatus.GIVEN
     locked_advice.advised_at = timezone.now()
@@ -327,18 +338,25 @@ def request_decide(
     enforce(policy.may_decide(actor, req))
     transition_name = "decide_refuse" if decision == Decision.NOT_PROVIDE else "decide_provide"
     require_can(actor, req, transition_name)
-    errors = rules.missing_for_decision(
-        req, decision, motivation, weighing=weighing, ots_not_needed_motivation=ots_not_needed_motivation
+    errors: dict[str, str] = {}
+    motivation = limited_text(motivation, "decision_motivation", errors, MOTIVATION)
+    weighing = limited_text(weighing, "weighing", errors, MOTIVATION)
+    ots_not_needed_motivation = limited_text(
+        ots_not_needed_motivation, "ots_not_needed_motivation", errors, MOTIVATION
     )
+    for key, message in rules.missing_for_decision(
+        req, decision, motivation, weighing=weighing, ots_not_needed_motivation=ots_not_needed_motivation
+    ).items():
+        errors.setdefault(key, message)
     if errors:
         raise Incomplete(errors)
     clear_decision(req)
     req.decision = decision
-    req.decision_motivation = motivation.strip()
-    if not blank(weighing):
-        req.weighing = weighing.strip()
+    req.decision_motivation = motivation
+    if weighing:
+        req.weighing = weighing
     if decision == Decision.NOT_PROVIDE:
-        req.ots_not_needed_motivation = clean_text(ots_not_needed_motivation)
+        req.ots_not_needed_motivation = ots_not_needed_motivation
     req.decided_by = actor.user
     req.decided_at = timezone.now()
     transition = move(actor, req, transition_name)
@@ -370,9 +388,13 @@ def request_confirm_refusal(
     require_visible(actor, req)
     check_seen(actor, req, expected_status)
     enforce(policy.may_confirm_refusal(actor, req))
+    errors: dict[str, str] = {}
+    note = limited_text(note, "note", errors, NOTE)
+    if errors:
+        raise Incomplete(errors)
     req.refusal_confirmed_by = actor.user
     req.refusal_confirmed_at = timezone.now()
-    req.refusal_confirmation_note = clean_text(note)
+    req.refusal_confirmation_note = note
     transition = move(actor, req, "confirm_refusal")
     save(actor, req)
     log_step(
@@ -400,8 +422,12 @@ def request_reject_refusal(
     require_visible(actor, req)
     check_seen(actor, req, expected_status)
     enforce(policy.may_reject_refusal(actor, req))
-    if blank(note):
-        raise Incomplete({"note": _("Licht toe waarom de weigering niet terecht is (R11).")})
+    errors: dict[str, str] = {}
+    note = limited_text(note, "note", errors, MOTIVATION)
+    if not note:
+        errors["note"] = _("Licht toe waarom de weigering niet terecht is (R11).")
+    if errors:
+        raise Incomplete(errors)
     decided_by_id = req.decided_by_id
     clear_decision(req)
     transition = move(actor, req, "reject_refusal")
@@ -411,7 +437,7 @@ def request_reject_refusal(
         req,
         kind=RequestEventKind.REFUSAL_REJECTED,
         transition=transition,
-        motivation=note.strip(),
+        motivation=note,
         data={"decided_by_id": decided_by_id},
     )
     return req
@@ -430,8 +456,12 @@ def request_reconsider(
     require_visible(actor, req)
     check_seen(actor, req, expected_status)
     enforce(policy.may_reconsider(actor, req))
-    if blank(motivation):
-        raise Incomplete({"motivation": _("Licht toe waarom u het besluit heroverweegt (R39).")})
+    errors: dict[str, str] = {}
+    motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
+    if not motivation:
+        errors["motivation"] = _("Licht toe waarom u het besluit heroverweegt (R39).")
+    if errors:
+        raise Incomplete(errors)
     clear_decision(req)
     transition = move(actor, req, "reconsider")
     save(actor, req)
@@ -440,7 +470,7 @@ def request_reconsider(
         req,
         kind=RequestEventKind.RECONSIDERED,
         transition=transition,
-        motivation=motivation.strip(),
+        motivation=motivation,
     )
     return req
 
@@ -461,8 +491,12 @@ def request_uphold_refusal(
     require_visible(actor, req)
     check_seen(actor, req, expected_status)
     enforce(policy.may_uphold_refusal(actor, req))
-    if blank(motivation):
-        raise Incomplete({"motivation": _("Motiveer waarom de weigering blijft staan (R39).")})
+    errors: dict[str, str] = {}
+    motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
+    if not motivation:
+        errors["motivation"] = _("Motiveer waarom de weigering blijft staan (R39).")
+    if errors:
+        raise Incomplete(errors)
     # R11: the upholder is the decider now; the earlier confirmation no longer counts.
     req.decided_by = actor.user
     req.decided_at = timezone.now()
@@ -476,7 +510,7 @@ def request_uphold_refusal(
         req,
         kind=RequestEventKind.REFUSAL_UPHELD,
         transition=transition,
-        motivation=motivation.strip(),
+        motivation=motivation,
     )
     return req
 

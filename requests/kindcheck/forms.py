@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 
 from requests.core.forms import PlainForm, optional_date_field
 from requests.kindcheck.models import KindcheckNextStep
-from toolkid.forms import text_area
+from toolkid.forms import LimitedTextField, text_area
+from toolkid.limits import MOTIVATION, NAME
 
 YES_NO = (("ja", _("Ja")), ("nee", _("Nee")))
 
@@ -26,9 +27,9 @@ _AGES = re.compile(r"\d+")
 
 class KindcheckForm(PlainForm):
     service_required = ("parent_name", "parent_date_of_birth", "checked_on", "cares_for_minors")
-    parent_name = forms.CharField(label=_("Naam van de cliënt"), required=False, max_length=200)
+    parent_name = LimitedTextField(max_length=NAME, label=_("Naam van de cliënt"), required=False)
     parent_date_of_birth = optional_date_field(_("Geboortedatum van de cliënt"))
-    parent_bsn = forms.CharField(label=_("BSN (niet verplicht)"), required=False, max_length=11)
+    parent_bsn = LimitedTextField(max_length=11, label=_("BSN (niet verplicht)"), required=False)
     checked_on = optional_date_field(_("Datum Kindcheck"))
     cares_for_minors = forms.ChoiceField(
         label=_("Zorgt de cliënt voor minderjarige kinderen (eigen kinderen of kinderen in het gezin)?"),
@@ -36,10 +37,10 @@ class KindcheckForm(PlainForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    children_ages = forms.CharField(
+    children_ages = LimitedTextField(
+        max_length=100,
         label=_("Leeftijden van de kinderen"),
         required=False,
-        max_length=100,
         help_text=_("Bijvoorbeeld: 3, 8, 14"),
     )
     is_pregnant = forms.BooleanField(label=_("De cliënt (of de partner) is zwanger"), required=False)
@@ -49,7 +50,9 @@ class KindcheckForm(PlainForm):
         required=False,
         widget=forms.RadioSelect,
     )
-    concerns_note = forms.CharField(label=_("Welke zorgen?"), required=False, widget=text_area(4))
+    concerns_note = LimitedTextField(
+        max_length=MOTIVATION, label=_("Welke zorgen?"), required=False, widget=text_area(4)
+    )
 
     def clean_children_ages(self) -> list[int]:
         text = self.cleaned_data.get("children_ages") or ""
@@ -75,14 +78,15 @@ class KindcheckForm(PlainForm):
 
 
 class KindcheckNextStepsForm(PlainForm):
-    service_required = ("steps",)
+    service_required = ("steps")
     steps = forms.MultipleChoiceField(
         label=_("Welke vervolgstap(pen) zet u?"),
         choices=KindcheckNextStep.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    note = forms.CharField(
+    note = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Toelichting"),
         required=False,
         widget=text_area(3),

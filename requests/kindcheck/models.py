@@ -10,6 +10,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from toolkid.limits import MOTIVATION, text_limit
+
 
 class KindcheckNextStep(models.TextChoices):
     """L4, meldcode step 2 and R3: what the clinician does next when there are concerns."""
@@ -44,9 +46,9 @@ class Kindcheck(models.Model):
     is_pregnant = models.BooleanField(_("zwanger"), default=False)
     children_ages = models.JSONField(_("leeftijden van de kinderen"), default=list, blank=True)
     safety_concerns = models.BooleanField(_("zorgen over de veiligheid van de kinderen"), default=False)
-    concerns_note = models.TextField(_("welke zorgen"), blank=True)
+    concerns_note = models.TextField(_("welke zorgen"), blank=True, **text_limit(MOTIVATION))
     next_steps = models.JSONField(_("vervolgstappen"), default=list, blank=True)
-    next_steps_note = models.TextField(_("toelichting vervolgstappen"), blank=True)
+    next_steps_note = models.TextField(_("toelichting vervolgstappen"), blank=True, **text_limit(MOTIVATION))
     next_steps_recorded_at = models.DateTimeField(null=True, blank=True)
     next_steps_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
                                                related_name="+", null=True, blank=True)

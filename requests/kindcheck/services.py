@@ -19,6 +19,7 @@ from requests.core.plumbing import (
     as_date,
     clean_text,
     enforce,
+    limited_text,
     local_today,
     service,
 )
@@ -28,6 +29,7 @@ from requests.kindcheck import selectors as kindcheck_selectors
 from requests.kindcheck.models import Kindcheck, KindcheckNextStep
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
+from toolkid.limits import MOTIVATION
 
 
 @service(RequestAuditCode.KINDCHECK_RECORDED, AuditAction.CREATE)
@@ -93,6 +95,7 @@ def _kindcheck_errors(
 ) -> dict[str, str]:
     """The Kindcheck's own rules, then the client's (who it is about), in one dict."""
     errors: dict[str, str] = {}
+    limited_text(concerns_note, "concerns_note", errors, MOTIVATION)
     errors.update(
         kindcheck_rules.missing_for_kindcheck(
             checked_on=checked_on,
@@ -133,11 +136,14 @@ def kindcheck_choose_next_steps(
         raise kindcheck_selectors.kindcheck_not_found()
     enforce(kindcheck_policy.may_choose_next_steps(actor, locked))
     chosen = list(dict.fromkeys(steps))
-    errors = kindcheck_rules.missing_for_next_steps(steps=chosen, note=note)
+    errors: dict[str, str] = {}
+    note = limited_text(note, "note", errors, MOTIVATION)
+    for key, message in kindcheck_rules.missing_for_next_steps(steps=chosen, note=note).items():
+        errors.setdefault(key, message)
     if errors:
         raise Incomplete(errors)
     locked.next_steps = chosen
-    locked.next_steps_note = clean_text(note)
+    locked.next_steps_note = note
     locked.next_steps_recorded_at = timezone.now()
     locked.next_steps_recorded_by = actor.user
     save_version(actor, locked)

@@ -11,7 +11,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from requests.core.forms import PlainForm, optional_date_field
-from toolkid.forms import text_area
+from toolkid.forms import LimitedTextField, text_area
+from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE, QUESTION
 from toolkid.models import Organisation, OrganisationKind
 
 
@@ -36,12 +37,15 @@ class ReverseQuestionForm(PlainForm):
     phone_contact_date = optional_date_field(
         _("Datum telefonisch contact"), help_text=_("Spreken gaat voor schrijven: bel eerst (R6).")
     )
-    phone_contact_with = forms.CharField(label=_("Telefonisch contact met"), required=False, max_length=200)
-    parent_name = forms.CharField(label=_("Naam van uw cliënt (de ouder)"), required=False, max_length=200)
+    phone_contact_with = LimitedTextField(max_length=NAME, label=_("Telefonisch contact met"), required=False)
+    parent_name = LimitedTextField(max_length=NAME, label=_("Naam van uw cliënt (de ouder)"), required=False)
     parent_date_of_birth = optional_date_field(_("Geboortedatum van uw cliënt"))
-    parent_bsn = forms.CharField(label=_("BSN van uw cliënt (niet verplicht)"), required=False, max_length=11)
-    child_name_or_initials = forms.CharField(
-        label=_("Naam of initialen van het kind"), required=False, max_length=200
+    parent_bsn = LimitedTextField(
+        max_length=11, label=_("BSN van uw cliënt (niet verplicht)"), required=False
+    )
+    child_name_or_initials = LimitedTextField(
+        max_length=NAME,
+        label=_("Naam of initialen van het kind"), required=False,
     )
     child_date_of_birth = optional_date_field(
         _("Geboortedatum van het kind"), help_text=_("De leeftijd bepaalt wie toestemming geeft (L2).")
@@ -52,12 +56,14 @@ class ReverseQuestionForm(PlainForm):
     asks_kopp_kvo = forms.BooleanField(
         label=_("Zou het kind baat hebben bij een preventief KOPP/KVO-aanbod?"), required=False
     )
-    question = forms.CharField(
+    question = LimitedTextField(
+        max_length=QUESTION,
         label=_("Toelichting op uw vraag (niet verplicht)"), required=False, widget=text_area(4)
     )
     consent_parents = forms.BooleanField(label=_("De ouders met gezag gaven toestemming"), required=False)
     consent_child = forms.BooleanField(label=_("Het kind gaf toestemming"), required=False)
-    consent_note = forms.CharField(
+    consent_note = LimitedTextField(
+        max_length=NOTE,
         label=_("Hoe en wanneer is de toestemming gegeven?"),
         required=False,
         widget=text_area(3),
@@ -96,24 +102,29 @@ class ReverseQuestionForm(PlainForm):
 
 
 class ReverseAnswerForm(PlainForm):
-    interventions = forms.CharField(
+    interventions = LimitedTextField(
+        max_length=ANSWER,
         label=_("Welke interventies worden ingezet?"), required=False, widget=text_area(5)
     )
-    kopp_kvo = forms.CharField(
+    kopp_kvo = LimitedTextField(
+        max_length=ANSWER,
         label=_("Past een preventief KOPP/KVO-aanbod bij het kind?"), required=False, widget=text_area(4)
     )
 
 
 class ReverseDeclineForm(PlainForm):
-    service_required = ("motivation",)
-    motivation = forms.CharField(
+    service_required = ("motivation")
+    motivation = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom beantwoordt u de vraag niet?"), required=False, widget=text_area(4)
     )
 
 
 class ReverseWithdrawForm(PlainForm):
-    service_required = ("reason",)
-    reason = forms.CharField(label=_("Reden van intrekken"), required=False, widget=text_area(3))
+    service_required = ("reason")
+    reason = LimitedTextField(
+        max_length=MOTIVATION, label=_("Reden van intrekken"), required=False, widget=text_area(3)
+    )
 
 
 class ReverseAcknowledgeForm(PlainForm):

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from requests.core.events import ReverseQuestionEventKind
 from requests.reverse.workflow import ReverseStatus, ReverseWorkflow
+from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE, QUESTION, text_limit
 
 
 class ReverseQuestion(ReverseWorkflow, ConcurrentTransitionMixin, models.Model):
@@ -36,30 +37,32 @@ class ReverseQuestion(ReverseWorkflow, ConcurrentTransitionMixin, models.Model):
     )
     # The adult client (ouder) of the asking clinician, owned by the asking organisation.
     parent = models.ForeignKey("requests.Parent", on_delete=models.PROTECT, related_name="reverse_questions")
-    child_name_or_initials = models.CharField(_("naam of initialen van het kind"), max_length=200)
+    child_name_or_initials = models.CharField(_("naam of initialen van het kind"), max_length=NAME)
     child_date_of_birth = models.DateField(_("geboortedatum van het kind"))
     child_age = models.PositiveSmallIntegerField(_("leeftijd bij indienen"))
     phone_contact_date = models.DateField(_("datum telefonisch contact"), null=True, blank=True)
-    phone_contact_with = models.CharField(_("telefonisch contact met"), max_length=200, blank=True)
+    phone_contact_with = models.CharField(_("telefonisch contact met"), max_length=NAME, blank=True)
     asks_interventions = models.BooleanField(_("welke interventies worden ingezet"), default=False)
     asks_kopp_kvo = models.BooleanField(_("past een preventief KOPP/KVO-aanbod"), default=False)
-    question = models.TextField(_("toelichting op de vraag"), blank=True)
+    question = models.TextField(_("toelichting op de vraag"), blank=True, **text_limit(QUESTION))
     # L2: whose consent the age requires; both recorded as given (or not).
     consent_parents = models.BooleanField(_("toestemming van de ouder(s) met gezag"), default=False)
     consent_child = models.BooleanField(_("toestemming van het kind"), default=False)
-    consent_note = models.TextField(_("hoe en wanneer is de toestemming gegeven"), blank=True)
+    consent_note = models.TextField(
+        _("hoe en wanneer is de toestemming gegeven"), blank=True, **text_limit(NOTE)
+    )
     kindcheck = models.ForeignKey("requests.Kindcheck", on_delete=models.SET_NULL,
                                   related_name="reverse_questions", null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(_("uiterste datum"), null=True, blank=True, db_index=True)
     due_explanation = models.JSONField(default=dict, blank=True)
-    answer_interventions = models.TextField(_("ingezette interventies"), blank=True)
-    answer_kopp_kvo = models.TextField(_("past een KOPP/KVO-aanbod"), blank=True)
-    decline_motivation = models.TextField(_("motivering"), blank=True)
+    answer_interventions = models.TextField(_("ingezette interventies"), blank=True, **text_limit(ANSWER))
+    answer_kopp_kvo = models.TextField(_("past een KOPP/KVO-aanbod"), blank=True, **text_limit(ANSWER))
+    decline_motivation = models.TextField(_("motivering"), blank=True, **text_limit(MOTIVATION))
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
                                     null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    withdrawn_reason = models.TextField(blank=True)
+    withdrawn_reason = models.TextField(blank=True, **text_limit(MOTIVATION))
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -93,7 +96,8 @@ class ReverseQuestionEvent(models.Model):
     kind = models.CharField(max_length=50, choices=ReverseQuestionEventKind.choices)
     from_status = models.CharField(max_length=30, blank=True)
     to_status = models.CharField(max_length=30, blank=True)
-    motivation = models.TextField(blank=True)
+    # A copy of the step's motivation: the largest limit of the inputs it copies.
+    motivation = models.TextField(blank=True, **text_limit(MOTIVATION))
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

@@ -21,6 +21,7 @@ from requests.core.plumbing import (
     blank,
     clean_text,
     enforce,
+    limited_text,
     local_today,
     running_code,
     service,
@@ -33,6 +34,7 @@ from requests.reverse import selectors as reverse_selectors
 from requests.reverse.models import ReverseQuestion, ReverseQuestionEvent
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
+from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE, QUESTION
 from toolkid.models import Organisation, OrganisationKind
 from toolkid.workdays import DueDateExplanation
 from toolkid.working_calendar import explain_due_date
@@ -117,6 +119,7 @@ def reverse_question_submit(
         phone_contact_with=phone_contact_with,
         asks_interventions=asks_interventions,
         asks_kopp_kvo=asks_kopp_kvo,
+        question=question,
         consent_parents=consent_parents,
         consent_child=consent_child,
         consent_note=consent_note,
@@ -147,6 +150,22 @@ def _check_may_ask(actor: Actor, kindcheck: Kindcheck | None) -> None:
         raise kindcheck_selectors.kindcheck_not_found()
 
 
+#: The reverse question's texts and how long each may be (``toolkid.limits``).
+TEXT_LIMITS: dict[str, int] = {
+    "child_name_or_initials": NAME,
+    "phone_contact_with": NAME,
+    "question": QUESTION,
+    "consent_note": NOTE,
+}
+
+
+def _too_long(**texts: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for key, value in texts.items():
+        limited_text(value, key, errors, TEXT_LIMITS[key])
+    return errors
+
+
 def _checked_answers(
     actor: Actor,
     parent: Parent | dict[str, Any],
@@ -159,13 +178,18 @@ def _checked_answers(
     phone_contact_with: str,
     asks_interventions: bool,
     asks_kopp_kvo: bool,
+    question: str,
     consent_parents: bool,
     consent_child: bool,
     consent_note: str,
 ) -> dict[str, dt.date | None]:
     """The two dates as dates, once every rule holds; else ``Incomplete`` with every problem
-    (the first message per field: a date that cannot be read is not also "missing")."""
-    errors: dict[str, str] = {}
+    (the first message per field: a date that cannot be read is not also "missing", a text
+    over its limit is not also anything else)."""
+    errors = _too_long(
+        child_name_or_initials=child_name_or_initials, phone_contact_with=phone_contact_with,
+        question=question, consent_note=consent_note,
+    )
     if (
         receiving_organisation is None
         or not receiving_organisation.is_active
@@ -173,7 +197,7 @@ def _checked_answers(
     ):
         errors["receiving_organisation"] = _("Kies de organisatie voor jeugdhulp die u de vraag stelt.")
     if blank(child_name_or_initials):
-        errors["child_name_or_initials"] = _("Vul de naam of initialen van het kind in.")
+        errors.setdefault("child_name_or_initials", _("Vul de naam of initialen van het kind in."))
     dates: dict[str, dt.date | None] = {}
     for key, value in (
         ("child_date_of_birth", child_date_of_birth),
@@ -276,17 +300,21 @@ def reverse_question_answer(
     """R3, R25: youth care answers what was asked, factually."""
     locked = _locked_question(actor, question)
     enforce(reverse_policy.may_answer(actor, locked))
-    errors = reverse_rules.missing_for_reverse_answer(
+    errors: dict[str, str] = {}
+    interventions = limited_text(interventions, "interventions", errors, ANSWER)
+    kopp_kvo = limited_text(kopp_kvo, "kopp_kvo", errors, ANSWER)
+    for key, message in reverse_rules.missing_for_reverse_answer(
         asks_interventions=locked.asks_interventions,
         asks_kopp_kvo=locked.asks_kopp_kvo,
         interventions=interventions,
         kopp_kvo=kopp_kvo,
-    )
+    ).items():
+        errors.setdefault(key, message)
     if errors:
         raise Incomplete(errors)
     transition = move_object(actor, locked, "answer")
-    locked.answer_interventions = clean_text(interventions)
-    locked.answer_kopp_kvo = clean_text(kopp_kvo)
+    locked.answer_interventions = interventions
+    locked.answer_kopp_kvo = kopp_kvo
     locked.answered_by = actor.user
     locked.answered_at = timezone.now()
     save_version(actor, locked)
@@ -305,10 +333,14 @@ def reverse_question_decline(*, actor: Actor, question: ReverseQuestion, motivat
     """R39, L2: youth care does not answer, with a motivation."""
     locked = _locked_question(actor, question)
     enforce(reverse_policy.may_decline(actor, locked))
-    if blank(motivation):
-        raise Incomplete({"motivation": _("Motiveer waarom u de vraag niet beantwoordt (R39).")})
+    errors: dict[str, str] = {}
+    motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
+    if not motivation:
+        errors["motivation"] = _("Motiveer waarom u de vraag niet beantwoordt (R39).")
+    if errors:
+        raise Incomplete(errors)
     transition = move_object(actor, locked, "decline")
-    locked.decline_motivation = motivation.strip()
+    locked.decline_motivation = motivation
     locked.answered_by = actor.user
     locked.answered_at = timezone.now()
     save_version(actor, locked)
@@ -326,10 +358,14 @@ def reverse_question_decline(*, actor: Actor, question: ReverseQuestion, motivat
 def reverse_question_withdraw(*, actor: Actor, question: ReverseQuestion, reason: str) -> ReverseQuestion:
     locked = _locked_question(actor, question)
     enforce(reverse_policy.may_withdraw(actor, locked))
-    if blank(reason):
-        raise Incomplete({"reason": _("Geef aan waarom u de vraag intrekt.")})
+    errors: dict[str, str] = {}
+    reason = limited_text(reason, "reason", errors, MOTIVATION)
+    if not reason:
+        errors["reason"] = _("Geef aan waarom u de vraag intrekt.")
+    if errors:
+        raise Incomplete(errors)
     transition = move_object(actor, locked, "withdraw")
-    locked.withdrawn_reason = reason.strip()
+    locked.withdrawn_reason = reason
     save_version(actor, locked)
     _question_log(
         actor,

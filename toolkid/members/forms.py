@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from toolkid.forms import HintedRadioSelect
+from toolkid.forms import HintedRadioSelect, LimitedTextField
 from toolkid.models import Membership, Organisation, Role, User
 
 #: One line per role, shown beside the choice so a beheerder knows what a role may do.
@@ -23,9 +23,9 @@ ROLE_HINTS: dict[str, str] = {
 class GrantRoleForm(forms.Form):
     """Give an existing user a role in the acting organisation, found by user name."""
 
-    username = forms.CharField(
+    username = LimitedTextField(
         label=_("Gebruikersnaam"),
-        max_length=150,
+        max_length=User._meta.get_field("username").max_length,
         help_text=_("De gebruikersnaam waarmee de medewerker inlogt, bijvoorbeeld j.jansen."),
         error_messages={"required": _("Vul de gebruikersnaam in.")},
         widget=forms.TextInput(

@@ -15,7 +15,8 @@ from consent.selectors import consents_for_parent
 from requests.core import rules
 from requests.core.models import ConsentPath, InformationRequest
 from requests.filing.forms import FilingStep, Preview, StepForm
-from toolkid.forms import HintedRadioSelect, text_area
+from toolkid.forms import HintedRadioSelect, LimitedTextField, text_area
+from toolkid.limits import MOTIVATION
 
 
 def _lower_first(text: str) -> str:
@@ -73,35 +74,40 @@ class ConsentForm(StepForm):
         error_messages={"invalid_choice": _("Kies een toestemmingsverklaring uit de lijst.")},
     )
     # Path B (R30): the protocol's own wording.
-    b_risk_of_serious_harm = forms.CharField(
+    b_risk_of_serious_harm = LimitedTextField(
+        max_length=MOTIVATION,
         label=_(
             "Geef een toelichting waaruit blijkt dat, als u niet kunt beschikken over de gevraagde "
             "informatie, er kans op ernstige schade ontstaat"
         ),
         required=False, widget=text_area(4),
     )
-    b_only_source = forms.CharField(
+    b_only_source = LimitedTextField(
+        max_length=MOTIVATION,
         label=_(
             "Geef een toelichting waaruit blijkt dat de behandelaar de enige is die de gevraagde informatie "
             "kan verschaffen"
         ),
         required=False, widget=text_area(4),
     )
-    b_prevents_harm = forms.CharField(
+    b_prevents_harm = LimitedTextField(
+        max_length=MOTIVATION,
         label=_(
             "Geef een toelichting waaruit blijkt dat met de gevraagde informatie schade aan het kind "
             "voorkomen kan worden"
         ),
         required=False, widget=text_area(4),
     )
-    b_specific_information = forms.CharField(
+    b_specific_information = LimitedTextField(
+        max_length=MOTIVATION,
         label=_(
             "Geef een toelichting waaruit blijkt dat er heel specifieke informatie wordt gevraagd, "
             "bijvoorbeeld in relatie tot de specifieke situatie van het kind of de kinderen"
         ),
         required=False, widget=text_area(4),
     )
-    b_why_still_necessary = forms.CharField(
+    b_why_still_necessary = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom is overleg toch noodzakelijk?"),
         required=False, widget=text_area(4),
     )
@@ -113,7 +119,8 @@ class ConsentForm(StepForm):
         required=False,
     )
     # Path C (R32, R33)
-    c_why_not_asked = forms.CharField(
+    c_why_not_asked = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom is geen toestemming gevraagd?"),
         help_text=_(
             "Alleen bij een zeer ernstige situatie, of een zeer ernstig vermoeden van kindermishandeling of "
@@ -122,7 +129,8 @@ class ConsentForm(StepForm):
         ),
         required=False, widget=text_area(4),
     )
-    c_why_necessary = forms.CharField(
+    c_why_necessary = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom is overleg zonder toestemming noodzakelijk?"),
         required=False, widget=text_area(4),
     )

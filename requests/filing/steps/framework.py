@@ -15,7 +15,8 @@ from requests.core import rules
 from requests.core.models import InformationRequest, LegalFramework
 from requests.core.workflow import RequestStatus
 from requests.filing.forms import FilingStep, Preview, StepForm
-from toolkid.forms import text_area
+from toolkid.forms import LimitedTextField, text_area
+from toolkid.limits import MOTIVATION
 from toolkid.models import Membership, Organisation, OrganisationKind, Role, User
 
 
@@ -41,7 +42,8 @@ class FrameworkForm(StepForm):
             "invalid_choice": _("Kies een van de kaders in de lijst."),
         },
     )
-    framework_change_reason = forms.CharField(
+    framework_change_reason = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Waarom kiest u een ander kader dan voorgesteld?"),
         required=False,
         help_text=_("Verplicht als u een ander kader kiest dan het voorgestelde."),

@@ -16,12 +16,14 @@ from requests.core.bsn import is_valid_bsn, normalise_bsn
 from requests.core.models import InformationRequest, RepresentativeKind
 from requests.filing.forms import MAX_CHILDREN, PERSONAL, PROTOCOL, FilingStep, StepForm, age_on, date_field
 from toolkid.actors import Actor
+from toolkid.forms import LimitedTextField
+from toolkid.limits import NAME
 
 
 class ParentForm(StepForm):
-    parent_name = forms.CharField(
+    parent_name = LimitedTextField(
+        max_length=NAME,
         label=_("Naam van de ouder"),
-        max_length=200,
         widget=forms.TextInput(attrs=PERSONAL),
         error_messages={"required": _("Vul de naam van de ouder in.")},
     )
@@ -29,10 +31,10 @@ class ParentForm(StepForm):
         _("Geboortedatum van de ouder"),
         required_message=_("Vul de geboortedatum van de ouder in."),
     )
-    parent_bsn = forms.CharField(
+    parent_bsn = LimitedTextField(
+        max_length=14,
         label=_("BSN van de ouder"),
         required=False,
-        max_length=14,
         help_text=_(
             "Burgerservicenummer: negen cijfers. Niet verplicht; wel handig om de juiste ouder te vinden."
         ),
@@ -57,10 +59,10 @@ class ParentForm(StepForm):
         ),
         error_messages={"invalid_choice": _("Kies een van de vertegenwoordigers in de lijst.")},
     )
-    parent_representative_name = forms.CharField(
+    parent_representative_name = LimitedTextField(
+        max_length=NAME,
         label=_("Naam van de vertegenwoordiger"),
         required=False,
-        max_length=200,
         help_text=_("Verplicht als de ouder wilsonbekwaam is."),
         widget=forms.TextInput(attrs=PERSONAL),
     )
@@ -120,9 +122,9 @@ class ParentForm(StepForm):
 
 
 class ChildForm(StepForm):
-    name_or_initials = forms.CharField(
+    name_or_initials = LimitedTextField(
+        max_length=NAME,
         label=_("Naam of initialen"),
-        max_length=200,
         widget=forms.TextInput(attrs=PERSONAL),
         error_messages={"required": _("Vul de naam of initialen van het kind in.")},
     )

@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests.filing.forms import PERSONAL, FilingStep, StepForm, date_field
+from toolkid.forms import LimitedTextField
+from toolkid.limits import NAME
 
 
 class PhoneContactForm(StepForm):
@@ -19,10 +21,10 @@ class PhoneContactForm(StepForm):
         help_text=_("Een schriftelijk verzoek volgt altijd op een telefonisch gesprek met de zorgverlener."),
         required_message=_("Vul de datum van het telefonisch contact in (eerst bellen, dan schrijven)."),
     )
-    phone_contact_with = forms.CharField(
+    phone_contact_with = LimitedTextField(
+        max_length=NAME,
         label=_("Met wie had u telefonisch contact?"),
         help_text=_("Naam en functie, bijvoorbeeld: mevrouw J. Hermans, behandelaar."),
-        max_length=200,
         widget=forms.TextInput(attrs=PERSONAL),
         error_messages={"required": _("Vul in met wie u telefonisch contact had.")},
     )

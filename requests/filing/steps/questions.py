@@ -12,14 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from requests.core.models import Topic
 from requests.filing.forms import ErrorItem, FilingStep, StepForm, field_anchor, form_error_items
-from toolkid.forms import text_area
+from toolkid.forms import LimitedTextField, text_area
+from toolkid.limits import QUESTION
 
 
 class TopicForm(StepForm):
     """One of the six topics of R14: ticked, with the specific question(s)."""
 
     selected = forms.BooleanField(required=False)
-    question = forms.CharField(required=False, widget=text_area(4))
+    question = LimitedTextField(max_length=QUESTION, required=False, widget=text_area(4))
 
     def __init__(self, *args: Any, topic: Topic, **kwargs: Any):
         super().__init__(*args, prefix=f"topics-{topic.value}", **kwargs)

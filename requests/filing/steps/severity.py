@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from requests.core.models import Severity
 from requests.filing.forms import FilingStep, StepForm
-from toolkid.forms import text_area
+from toolkid.forms import LimitedTextField, text_area
+from toolkid.limits import MOTIVATION
 
 
 class SeverityForm(StepForm):
@@ -24,7 +25,8 @@ class SeverityForm(StepForm):
         error_messages={"required": _("Kies de ernst van de situatie."),
                         "invalid_choice": _("Kies een van de mogelijkheden in de lijst.")},
     )
-    reason = forms.CharField(
+    reason = LimitedTextField(
+        max_length=MOTIVATION,
         label=_("Reden van het verzoek"),
         help_text=_(
             "Beschrijf wat u ziet of hoort over de situatie van het kind, en waarom u daarvoor informatie "

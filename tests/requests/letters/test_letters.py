@@ -385,7 +385,8 @@ def test_the_documents_section_links_what_each_side_may_have(
 
 
 def test_a_long_request_runs_over_pages_with_page_numbers(filed_request):
-    long_reason = " ".join(["Signalen van school over verzuim, vermoeidheid en onverzorgd uiterlijk."] * 60)
+    # Just under the limit of a reason (toolkid.limits.MOTIVATION): 54 × 73 characters.
+    long_reason = " ".join(["Signalen van school over verzuim, vermoeidheid en onverzorgd uiterlijk."] * 54)
     req = filed_request("B", topics=("a", "b", "c", "d", "e", "f"), fields={"reason": long_reason})
     text = pdf_text(download(req.requester, LetterKind.REQUEST, req).content)
     pages = text.pages
