@@ -29,7 +29,7 @@ supervise() {
     fi
     child=$!
     code=0
-    wait "$child" || code=$?
+    wait "$child" 2>/dev/null || code=$?  # (no "Killed" job report: our line says it)
     line="$name gestopt (code $code), opnieuw gestart over $pause s"
     echo "$line" >&2
     if [ "$log" != "-" ]; then echo "$line" >>"$log"; fi
