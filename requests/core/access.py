@@ -134,6 +134,12 @@ def visibility_filter(actor: Actor) -> Q | None:
     return combined
 
 
+def sees_refusals_to_confirm(actor: Actor) -> bool:
+    """R11: who reads the list of refusals waiting for a second person (the teamleider and the
+    juridisch adviseur of the receiving organisation)."""
+    return is_acting(actor) and actor.has_role(*REFUSAL_CONFIRMER_ROLES)
+
+
 def is_visible_to(actor: Actor, request: InformationRequest) -> bool:
     """The per-object twin of :func:`visibility_filter`, for one loaded (or locked) row."""
     if not is_acting(actor):

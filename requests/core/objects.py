@@ -23,6 +23,7 @@ from requests.core.plumbing import (
     limited_text,
     local_today,
 )
+from requests.core.policy import object_not_now
 from toolkid.actors import Actor
 from toolkid.errors import IllegalMove
 from toolkid.limits import NAME
@@ -39,10 +40,8 @@ def move_object(actor: Actor, obj: Any, transition_name: str) -> tuple[str, str]
     try:
         getattr(obj, transition_name)()
     except TransitionNotAllowed:
-        raise IllegalMove(
-            _("Dit kan niet meer: de status is ‘%(status)s’.") % {"status": obj.get_status_display()},
-            code="illegal_move",
-        ) from None
+        refused = object_not_now(obj)
+        raise IllegalMove(refused.reason, code=refused.code) from None
     return str(before), str(obj.status)
 
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,6 +112,20 @@ def is_handler(actor: Actor, req: InformationRequest) -> bool:
     return on_receiving_side(actor, req, (Role.ZORGVERLENER,)) and actor.user.has_perm(
         f"requests.{access.HANDLE_PERMISSION}", req
     )
+
+
+def object_not_now(obj: Any) -> Decision:
+    """A row beside the request (a release, a secondary use, a reverse question) is past the
+    moment for this: named by its state."""
+    return deny(
+        _("Dit kan niet meer: de status is ‘%(status)s’.") % {"status": obj.get_status_display()},
+        "illegal_move",
+    )
+
+
+def object_can(obj: Any, transition: str) -> Decision | None:
+    """None when ``obj``'s state machine allows ``transition`` now, else why not."""
+    return None if can_proceed(getattr(obj, transition)) else object_not_now(obj)
 
 
 def _can(req: InformationRequest, transition: str) -> bool:

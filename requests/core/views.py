@@ -36,7 +36,7 @@ def after_success(request: HttpRequest, req: InformationRequest) -> HttpResponse
         return redirect(target)
     if access.requests_visible_to(actor).filter(pk=req.pk).exists():
         return redirect("requests:detail", public_id=req.public_id)
-    if actor.has_role(*access.REFUSAL_CONFIRMER_ROLES):
+    if access.sees_refusals_to_confirm(actor):
         return redirect("requests:refusals")
     return redirect("home")
 

@@ -15,7 +15,6 @@ from requests.core.models import (
     InformationRequest,
 )
 from requests.core.page import ActionSpec
-from requests.core.workflow import RequestStatus
 from requests.deadlines.actions import ACTION_LABELS as DEADLINE_LABELS
 from requests.deadlines.actions import ACTIONS as DEADLINE_ACTIONS
 from requests.deadlines.actions import CONTEST_EXTENSION, EXTEND
@@ -42,8 +41,6 @@ from requests.handling.actions import (
 )
 from requests.handling.actions import FORMLESS as HANDLING_FORMLESS
 from toolkid.actors import Actor
-
-S = RequestStatus
 
 ACTIONS: dict[str, ActionSpec] = {**FILING_ACTIONS, **HANDLING_ACTIONS, **DEADLINE_ACTIONS}
 ACTIONS_BY_SLUG: dict[str, ActionSpec] = {spec.slug: spec for spec in ACTIONS.values()}

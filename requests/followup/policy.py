@@ -21,6 +21,7 @@ from requests.core.policy import (
     first_refusal,
     is_handler,
     not_the_handler,
+    object_can,
     on_requesting_side,
     refusal,
     wrong_role,
@@ -187,22 +188,12 @@ def may_send_secondary_use(actor: Actor, req: InformationRequest, use: Secondary
             _("Wacht op de reactie van de zorgverlener; pas daarna kunt u de informatie versturen (R28)."),
             "reply_pending",
         ) if use.status == SecondaryUseStatus.SUBMITTED else None,
-        lambda: None if use.status in (SecondaryUseStatus.AGREED, SecondaryUseStatus.OBJECTED) else deny(
-            _("Dit kan niet meer: de status is ‘%(status)s’.") % {"status": use.get_status_display()},
-            "illegal_move",
-        ),
+        lambda: object_can(use, "mark_sent"),
     )
 
 
 def may_withdraw_secondary_use(actor: Actor, req: InformationRequest, use: SecondaryUse) -> Decision:
-    open_states = (SecondaryUseStatus.SUBMITTED, SecondaryUseStatus.AGREED, SecondaryUseStatus.OBJECTED)
-    return first_refusal(
-        lambda: _jeugdhulpverlener(actor, req),
-        lambda: None if use.status in open_states else deny(
-            _("Dit kan niet meer: de status is ‘%(status)s’.") % {"status": use.get_status_display()},
-            "illegal_move",
-        ),
-    )
+    return first_refusal(lambda: _jeugdhulpverlener(actor, req), lambda: object_can(use, "withdraw"))
 
 
 def may_approve_filing(actor: Actor, req: InformationRequest) -> Decision:

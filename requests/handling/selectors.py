@@ -7,9 +7,9 @@ from datetime import date
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
+from requests.core import access
 from requests.core.access import (
     PROVIDER_ROLES,
-    REFUSAL_CONFIRMER_ROLES,
     deny_list,
     is_acting,
     list_queryset,
@@ -68,7 +68,7 @@ def inbox_for(
 def refusals_to_confirm(actor: Actor) -> QuerySet[InformationRequest]:
     """R11: refusals of the actor's organisation waiting for a second person, oldest first.
     The actor's own decisions are left out: nobody confirms their own "no"."""
-    if not (is_acting(actor) and actor.has_role(*REFUSAL_CONFIRMER_ROLES)):
+    if not access.sees_refusals_to_confirm(actor):
         raise deny_list(actor, RequestAuditCode.REFUSALS_LISTED, {})
     qs = (
         InformationRequest.objects.filter(receiving_organisation=actor.organisation, status=S.REFUSAL_PENDING)

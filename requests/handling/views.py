@@ -38,7 +38,6 @@ from requests.handling.actions import (
 )
 from toolkid.actors import Actor
 from toolkid.errors import Conflict, IllegalMove, Incomplete
-from toolkid.models import Role
 
 S = RequestStatus
 
@@ -92,14 +91,14 @@ def give_advice(
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor
+    team = provider_clinicians(actor)
     filter_form = f.InboxFilterForm(
         request.GET or None,
-        clinicians=provider_clinicians(actor),
+        clinicians=team,
         states=[s for s in S if s in VISIBLE_TO_PROVIDER],
     )
     # The selector checks the role (PermissionDenied, logged) and logs the search (L5).
     requests_ = list(handling_selectors.inbox_for(actor, **filter_form.filters()))
-    clinicians = list(provider_clinicians(actor)) if actor.has_role(Role.TEAMLEIDER) else []
     calendar = DueCalendar()
     rows = []
     for req in requests_:
@@ -120,7 +119,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "rows": rows,
         "filter_form": filter_form,
         "filtered": any(v for v in filter_form.filters().values()),
-        "clinicians": clinicians,
+        # The assign menu's choices, only where the policy lets the actor assign a row.
+        "clinicians": list(team) if any(row["can_assign"] for row in rows) else [],
         "overdue_count": sum(1 for row in rows if row["overdue"]),
     }
     return render(request, "requests/handling/inbox.html", context)

@@ -5,10 +5,9 @@ and the question's page offer exactly what they allow."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django_fsm import can_proceed
 
 from requests.core import access
-from requests.core.policy import ALLOWED, Decision, deny, first_refusal, wrong_role
+from requests.core.policy import ALLOWED, Decision, deny, first_refusal, object_can, wrong_role
 from requests.reverse import selectors as reverse_selectors
 from requests.reverse.models import ReverseQuestion
 from toolkid.actors import Actor
@@ -24,15 +23,6 @@ def may_ask(actor: Actor) -> Decision:
     return ALLOWED
 
 
-def _moment(question: ReverseQuestion, transition: str) -> Decision | None:
-    if can_proceed(getattr(question, transition)):
-        return None
-    return deny(
-        _("Dit kan niet meer: de status is ‘%(status)s’.") % {"status": question.get_status_display()},
-        "illegal_move",
-    )
-
-
 def _receiver(actor: Actor, question: ReverseQuestion) -> Decision | None:
     """A jeugdhulpverlener of the youth-care organisation the question went to."""
     receiver = reverse_selectors.reverse_is_receiver(actor, question)
@@ -46,20 +36,20 @@ def _asker(actor: Actor, question: ReverseQuestion) -> Decision | None:
 
 
 def may_answer(actor: Actor, question: ReverseQuestion) -> Decision:
-    return first_refusal(lambda: _receiver(actor, question), lambda: _moment(question, "answer"))
+    return first_refusal(lambda: _receiver(actor, question), lambda: object_can(question, "answer"))
 
 
 def may_decline(actor: Actor, question: ReverseQuestion) -> Decision:
     """R39, L2: not answered, with a motivation."""
-    return first_refusal(lambda: _receiver(actor, question), lambda: _moment(question, "decline"))
+    return first_refusal(lambda: _receiver(actor, question), lambda: object_can(question, "decline"))
 
 
 def may_withdraw(actor: Actor, question: ReverseQuestion) -> Decision:
-    return first_refusal(lambda: _asker(actor, question), lambda: _moment(question, "withdraw"))
+    return first_refusal(lambda: _asker(actor, question), lambda: object_can(question, "withdraw"))
 
 
 def may_acknowledge(actor: Actor, question: ReverseQuestion) -> Decision:
-    return first_refusal(lambda: _asker(actor, question), lambda: _moment(question, "acknowledge"))
+    return first_refusal(lambda: _asker(actor, question), lambda: object_can(question, "acknowledge"))
 
 
 #: The actions on a question's page (URL slug → decision), in the order the page shows them.
