@@ -55,9 +55,9 @@ NAV: tuple[NavEntry, ...] = (
     NavEntry("requests:kindcheck_overview", _("Kindchecks (overzicht)"), frozenset({Role.TEAMLEIDER}),
              side=PROVIDER),
     NavEntry("requests:deviations", _("Afwijkingen"), frozenset({Role.TEAMLEIDER})),
-    # R26: the deadline overview (counts, no case content) and the notification centre.
+    # R26: the deadline overview (counts, no case content). The notification centre is not
+    # here: the header links to it with its unread count, once on every page (issue 13).
     NavEntry("requests:overview", _("Overzicht termijnen"), frozenset({Role.TEAMLEIDER, Role.BEHEERDER})),
-    NavEntry("notifications", _("Meldingen"), ALL_ROLES),
     NavEntry("members", _("Gebruikers"), frozenset({Role.BEHEERDER})),
     NavEntry("audit:log", _("Audit"), frozenset({Role.BEHEERDER}), functional_admin=True),
     NavEntry("admin:index", _("Platformbeheer"), frozenset(), functional_admin=True),

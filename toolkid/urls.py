@@ -18,6 +18,7 @@ urlpatterns = [
     path("gereed/", views_health.readiness, name="health_ready"),
     path("organisatie/kiezen/", views.choose_organisation, name="choose_organisation"),
     path("privacy/", views.privacy, name="privacy"),
+    path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("organisatie/gebruikers/", include("toolkid.members.urls")),
     path("account/", include("toolkid.accounts.urls")),
     path("verzoeken/", include("requests.urls")),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,6 +16,9 @@ from audit.events import record_denied
 from audit.models import AuditAction
 from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.middleware import SESSION_ACTING_ORG
+
+#: When the accessibility statement was drawn up; change it with every review of the statement.
+STATEMENT_DATE = datetime.date(2026, 12, 3)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,3 +61,10 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def privacy(request: HttpRequest) -> HttpResponse:
     return render(request, "toolkid/privacy.html")
+
+
+@login_not_required
+def accessibility(request: HttpRequest) -> HttpResponse:
+    """The accessibility statement Dutch public-sector sites must publish (Besluit digitale
+    toegankelijkheid overheid): public, like the privacy statement."""
+    return render(request, "toolkid/accessibility.html", {"statement_date": STATEMENT_DATE})

@@ -102,7 +102,7 @@ def test_the_header_shows_the_acting_organisation_and_the_roles(
     )
     html = verified_client(user).get("/").content.decode()
     top = header(html)
-    assert "Je werkt namens" in top and "<strong>Wijkteam Heerlen</strong>" in top
+    assert "U werkt namens" in top and "<strong>Wijkteam Heerlen</strong>" in top
     assert "Sanne Vermeulen" in top
     assert "Uitloggen" in top
     assert "Welkom, Sanne" in html
