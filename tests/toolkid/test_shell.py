@@ -240,3 +240,46 @@ def test_an_english_browser_still_gets_dutch_until_english_is_chosen(client):
     client.post("/i18n/setlang/", {"language": "en", "next": "/account/inloggen/"})
     response = client.get("/account/inloggen/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
     assert 'lang="en"' in response.content.decode()
+
+
+# --------------------------------------------------------------------------------------------
+# Phones (issue 13): the menu behind a button, Meldingen once
+# --------------------------------------------------------------------------------------------
+
+
+def test_the_menu_has_a_real_button_that_controls_it(verified_client, requester):
+    html = verified_client(requester).get("/").content.decode()
+    top = header(html)
+    button = re.search(r"<button [^>]*data-menu-toggle[^>]*>([^<]*)</button>", top)
+    assert button and button.group(1) == "Menu"
+    attributes = button.group(0)
+    assert 'type="button"' in attributes and 'aria-controls="hoofdmenu"' in attributes
+    assert 'aria-expanded="true"' in attributes  # the menu is open until the script folds it
+    # Without JavaScript the button is useless, so it is hidden; the menu never is.
+    assert " hidden" in attributes
+    menu = re.search(r'<ul id="hoofdmenu"[^>]*>', top)
+    assert menu and "hidden" not in menu.group(0)
+    assert '<script src="/static/js/menu.js" defer></script>' in html
+
+
+def test_the_menu_script_folds_the_menu_on_a_narrow_screen_only():
+    path = finders.find("js/menu.js")
+    assert path
+    script = open(path, encoding="utf-8").read()
+    assert "matchMedia" in script and "48em" in script
+    assert "aria-expanded" in script and "menu.hidden" in script and "Escape" in script
+    css = open(finders.find("css/toolkid.css"), encoding="utf-8").read()
+    assert "@media (max-width: 48em)" in css and ".site-nav ul[hidden]" in css
+
+
+def test_no_menu_button_without_a_menu(client):
+    html = client.get(reverse("login")).content.decode()
+    assert "data-menu-toggle" not in html and 'id="hoofdmenu"' not in html
+
+
+def test_meldingen_is_in_the_header_once_and_not_in_the_menu(verified_client, make_user, mondriaan):
+    user = make_user((mondriaan, Role.ZORGVERLENER))
+    html = verified_client(user).get("/").content.decode()
+    assert "Meldingen" not in nav_labels(html)
+    assert header(html).count('<a href="/meldingen/">Meldingen') == 1
+    assert html.count(">Meldingen") == 1
