@@ -48,7 +48,11 @@ PAGES = {
     ],
 }
 
-#: Lists whose rows are requests: the first cell of a card is the request's reference, a link.
+#: Lists whose rows each open a page: the first cell of a card is the link.
+LINKED_LISTS = {
+    "Mijn verzoeken", "Binnengekomen verzoeken", "Mijn taken", "Kindcheck", "Vragen over kinderen",
+}
+#: Lists whose rows are requests: that link is the request's reference.
 REQUEST_LISTS = {"Mijn verzoeken", "Binnengekomen verzoeken"}
 REFERENCE = re.compile(r"^TK-\d{4}-\d{6}$")
 
@@ -79,15 +83,18 @@ def assert_first_card_opens_by_its_link(page: Page, label: str) -> None:
     rows = page.locator("main table.table--cards > tbody > tr")
     if rows.count() == 0:
         return
-    link = rows.first.locator(":scope > :first-child a").first
-    expect(link).to_be_visible()
-    box = link.bounding_box()
-    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], f"{label}: link off screen {box}"
-    if label in REQUEST_LISTS:
-        assert REFERENCE.match(link.inner_text().strip()), link.inner_text()
     # The column headers are out of sight; each value says which column it is in.
     head = page.locator("main table.table--cards > thead").first
     assert head.bounding_box()["height"] <= 1
+    if label not in LINKED_LISTS:
+        return
+    link = rows.first.locator(":scope > :first-child a").first
+    expect(link).to_be_visible()
+    box = link.bounding_box()
+    on_screen = box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    assert on_screen, f"{label}: the link is off screen: {box}"
+    if label in REQUEST_LISTS:
+        assert REFERENCE.match(link.inner_text().strip()), link.inner_text()
 
 
 def open_menu_item(page: Page, item: str, title: str) -> None:
@@ -142,6 +149,9 @@ def test_each_role_on_a_phone(login_as, username):
 
     for item, title in PAGES[username]:
         open_menu_item(page, item, title)
+        if item == "Audit":  # the events show after a search
+            page.get_by_role("main").get_by_role("button", name="Zoeken").click()
+            expect(page.get_by_role("heading", name="Gebeurtenissen")).to_be_visible()
         assert_no_sideways_scroll(page, item)
         assert_first_card_opens_by_its_link(page, item)
         axe_check(page, f"{item} (390 px)")
