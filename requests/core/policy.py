@@ -357,15 +357,24 @@ def may_answer(actor: Actor, req: InformationRequest) -> Decision:
     consent was revoked or expired: the requester decides the path again first."""
     return first_refusal(
         lambda: refusal(_handler_in(actor, req, (S.ANSWERING,))),
-        lambda: deny(
-            _(
-                "U kunt nu niet antwoorden: de toestemming van de ouder is ingetrokken of verlopen. "
-                "De aanvrager bepaalt eerst opnieuw of en hoe om toestemming wordt gevraagd."
-            ),
-            "consent_needs_redecision",
+        lambda: deny(_consent_gone(req), CONSENT_NEEDS_REDECISION) if consent_needs_redecision(req) else None,
+    )
+
+
+#: The code of an answer refused because path A's consent was revoked or expired (R29).
+CONSENT_NEEDS_REDECISION = "consent_needs_redecision"
+
+
+def _consent_gone(req: InformationRequest) -> str:
+    declaration = req.consent_declaration
+    if declaration is None or declaration.is_revoked:
+        return _(
+            "U kunt nu niet antwoorden: de ouder heeft de toestemming ingetrokken. De aanvrager "
+            "bepaalt eerst opnieuw hoe het verzoek verdergaat."
         )
-        if consent_needs_redecision(req)
-        else None,
+    return _(
+        "U kunt nu niet antwoorden: de toestemming van de ouder is verlopen. De aanvrager "
+        "bepaalt eerst opnieuw hoe het verzoek verdergaat."
     )
 
 
