@@ -254,7 +254,7 @@ def answer_letter_context(req: InformationRequest, kind: str, **common: Any) -> 
         "refusal_confirmed_on": timezone.localdate(req.refusal_confirmed_at)
         if refusal and req.refusal_confirmed_at
         else None,
-        # R31b, R39: provided although the parent did not agree (templates/requests/handling/_answer_basis.html).
+        # R31b, R39: provided although the parent did not agree (handling/_answer_basis.html).
         "answer_basis": None if refusal else basis.answer_basis(req),
     }
 

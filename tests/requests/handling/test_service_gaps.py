@@ -47,7 +47,9 @@ TYPED = "Vader vertelde zelf dat hij sinds april weer drinkt."
 
 def _answer_topics(request, text: str = TYPED) -> dict[str, dict[str, str]]:
     # R17: no facts that lessen the concern are known, said explicitly.
-    return {t.topic: {"own_observations": text, "no_weakening_facts_known": True} for t in request.topics.all()}
+    return {
+        t.topic: {"own_observations": text, "no_weakening_facts_known": True} for t in request.topics.all()
+    }
 
 
 # --- (a) save and send in one call -----------------------------------------------------------
