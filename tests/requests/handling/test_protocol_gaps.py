@@ -125,7 +125,9 @@ def pending_with_advice(filed_request, clinician_actor):
     return req, advice
 
 
-def test_r8_confirming_with_open_advice_needs_the_reason_why_not_waiting(pending_with_advice, teamleider_actor):
+def test_r8_confirming_with_open_advice_needs_the_reason_why_not_waiting(
+    pending_with_advice, teamleider_actor
+):
     req, advice = pending_with_advice
     assert_refused(
         lambda: request_confirm_refusal(actor=teamleider_actor, request=req),
@@ -155,7 +157,10 @@ def test_r8_the_confirmer_sees_the_open_advice_and_is_asked_why(
 ):
     req, _advice = pending_with_advice
     client = verified_client(teamleider)
-    for url in (reverse("requests:refusals"), reverse("requests:detail", kwargs={"public_id": req.public_id})):
+    for url in (
+        reverse("requests:refusals"),
+        reverse("requests:detail", kwargs={"public_id": req.public_id}),
+    ):
         html = client.get(url).content.decode()
         assert "Er staat nog een vraag om juridisch advies open over dit verzoek." in html
         assert QUESTION in html
@@ -167,14 +172,19 @@ def test_r8_the_confirmer_sees_the_open_advice_and_is_asked_why(
     assert fresh(req).status == S.REFUSAL_PENDING
 
     done = _post(
-        client, req, vh.CONFIRM_REFUSAL, {"expected_status": S.REFUSAL_PENDING, "without_advice_reason": REASON}
+        client,
+        req,
+        vh.CONFIRM_REFUSAL,
+        {"expected_status": S.REFUSAL_PENDING, "without_advice_reason": REASON},
     )
     assert done.status_code == 302
     assert fresh(req).status == S.REFUSED
     assert req.legal_advice.get().status == LegalAdviceStatus.OPEN
 
 
-def test_r11_without_open_advice_no_reason_is_asked(filed_request, clinician_actor, teamleider, teamleider_actor):
+def test_r11_without_open_advice_no_reason_is_asked(
+    filed_request, clinician_actor, teamleider, teamleider_actor
+):
     req = decide(filed_request("C"), clinician_actor, provide=False)
     html = render_to_string(
         "requests/handling/actions/confirm_refusal.html",
@@ -199,8 +209,12 @@ def test_r29_after_revocation_the_answer_is_not_offered_and_a_post_is_refused(
     client = verified_client(clinician)
     assert "Antwoord versturen" in _page(client, req).content.decode()
 
-    consent_revoke(actor=requester_actor, declaration=fresh(req).consent_declaration,
-                   revoked_on=timezone.localdate(), note="Moeder trekt toestemming in.")
+    consent_revoke(
+        actor=requester_actor,
+        declaration=fresh(req).consent_declaration,
+        revoked_on=timezone.localdate(),
+        note="Moeder trekt toestemming in.",
+    )
     req = fresh(req)
     decision = policy.may_answer(clinician_actor, req)
     assert not decision and REVOKED in decision.reason
@@ -260,7 +274,9 @@ def test_r17_an_answer_without_the_statement_is_refused_per_topic_and_the_text_k
 
 def test_r17_facts_and_the_statement_together_are_refused(filed_request, clinician_actor):
     req = decide(filed_request("A", topics=("a",)), clinician_actor, provide=True)
-    topics = {"a": {"own_observations": TYPED_A, "weakening_facts": "Stabiel.", "no_weakening_facts_known": True}}
+    topics = {
+        "a": {"own_observations": TYPED_A, "weakening_facts": "Stabiel.", "no_weakening_facts_known": True}
+    }
     with pytest.raises(Incomplete) as caught:
         answer_services.request_send_answer(
             actor=clinician_actor, request=req, topics=topics, confirmations=ALL_CONFIRMED
@@ -273,7 +289,7 @@ def test_r17_facts_and_the_statement_together_are_refused(filed_request, clinici
 def test_r17_the_form_offers_the_statement_right_after_the_facts(filed_request, clinician_actor):
     req = decide(filed_request("A", topics=("a",)), actor_for(clinician_actor.user), provide=True)
     form = vh.ACTIONS[vh.ANSWER].form_class(prefix=vh.ANSWER, request=req)
-    (_row, fields), = form.topic_groups()
+    ((_row, fields),) = form.topic_groups()
     names = [field.name for field in fields]
     assert names.index("topics-a-no_weakening_facts_known") == names.index("topics-a-weakening_facts") + 1
     assert fields[names.index("topics-a-no_weakening_facts_known")].label == (
