@@ -46,3 +46,11 @@ def test_a_letter_on_the_parents_agreement_says_nothing_of_it(filed_request, cli
     text = pdf_text(download(req.requester, LetterKind.ANSWER, req).content)
     assert NOT_AGREED not in text
     assert "Verstrekt zonder instemming van de ouder" not in text
+
+
+def test_r17_the_letter_states_that_no_facts_lessen_the_concern(filed_request, clinician_actor):
+    req = decide(filed_request("A", topics=("a",)), clinician_actor, provide=True)
+    topics = {"a": {"own_observations": "Gezien op 2 mei.", "no_weakening_facts_known": True}}
+    req = request_send_answer(actor=clinician_actor, request=req, topics=topics, confirmations=ALL_CONFIRMED)
+    text = pdf_text(download(req.requester, LetterKind.ANSWER, req).content)
+    assert "Er zijn ons geen feiten bekend die de zorg verminderen." in text
