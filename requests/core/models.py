@@ -287,6 +287,15 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
     def audit_ref(self) -> str:
         return self.parent.audit_ref if self.parent_id else ""
 
+    @property
+    def provided_against_parent_wish(self) -> bool:
+        """R31b: path B, the parent did not agree, and the clinician decided to provide anyway."""
+        return (
+            self.consent_path == ConsentPath.B
+            and self.parent_consultation_outcome == ParentConsultationOutcome.DISAGREES
+            and self.decision == Decision.PROVIDE
+        )
+
 
 class RequestUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(InformationRequest, on_delete=models.CASCADE)
@@ -331,6 +340,10 @@ class RequestedTopic(models.Model):
         _("feiten die de zorg versterken"), blank=True, **text_limit(ANSWER)
     )
     weakening_facts = models.TextField(_("feiten die de zorg ontkrachten"), blank=True, **text_limit(ANSWER))
+    # R17: no weakening facts is said out loud, never left as an empty box.
+    no_weakening_facts_known = models.BooleanField(
+        _("er zijn mij geen feiten bekend die de zorg verminderen"), default=False
+    )
     explanation = models.TextField(_("toelichting vanuit deskundigheid"), blank=True, **text_limit(ANSWER))
 
     history = HistoricalRecords()

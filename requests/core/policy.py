@@ -30,7 +30,13 @@ from django.utils.translation import gettext as _
 from django_fsm import can_proceed
 
 from requests.core import access, clock
-from requests.core.models import ConsentPath, InformationRequest, LegalAdviceOrigin, LegalAdviceStatus
+from requests.core.models import (
+    ConsentPath,
+    InformationRequest,
+    LegalAdvice,
+    LegalAdviceOrigin,
+    LegalAdviceStatus,
+)
 from requests.core.workflow import OPEN_FOR_PROVIDER, WITHDRAWABLE, RequestStatus
 from toolkid.actors import Actor
 from toolkid.models import Role
@@ -347,8 +353,29 @@ def may_decide(actor: Actor, req: InformationRequest) -> Decision:
 
 
 def may_answer(actor: Actor, req: InformationRequest) -> Decision:
-    """R25: the handling clinician writes and sends the factual answer."""
-    return _handler_in(actor, req, (S.ANSWERING,))
+    """R25: the handling clinician writes and sends the factual answer. R29: not while path A's
+    consent was revoked or expired: the requester decides the path again first."""
+    return first_refusal(
+        lambda: refusal(_handler_in(actor, req, (S.ANSWERING,))),
+        lambda: deny(_consent_gone(req), CONSENT_NEEDS_REDECISION) if consent_needs_redecision(req) else None,
+    )
+
+
+#: The code of an answer refused because path A's consent was revoked or expired (R29).
+CONSENT_NEEDS_REDECISION = "consent_needs_redecision"
+
+
+def _consent_gone(req: InformationRequest) -> str:
+    declaration = req.consent_declaration
+    if declaration is None or declaration.is_revoked:
+        return _(
+            "U kunt nu niet antwoorden: de ouder heeft de toestemming ingetrokken. De aanvrager "
+            "bepaalt eerst opnieuw hoe het verzoek verdergaat."
+        )
+    return _(
+        "U kunt nu niet antwoorden: de toestemming van de ouder is verlopen. De aanvrager "
+        "bepaalt eerst opnieuw hoe het verzoek verdergaat."
+    )
 
 
 def _second_person(actor: Actor, req: InformationRequest, message: str) -> Decision:
@@ -361,8 +388,42 @@ def _second_person(actor: Actor, req: InformationRequest, message: str) -> Decis
     )
 
 
-def may_confirm_refusal(actor: Actor, req: InformationRequest) -> Decision:
-    return _second_person(actor, req, _("Een weigering moet door een tweede persoon worden bevestigd."))
+#: The code of a confirmation refused because legal advice is open and no reason was given.
+ADVICE_OPEN = "advice_open"
+#: R8, R11: advice about the "no" itself (not about an extension of the term).
+_REFUSAL_ADVICE = (LegalAdviceOrigin.CLINICIAN_DOUBT, LegalAdviceOrigin.CONTESTED_REFUSAL)
+
+
+def open_refusal_advice(req: InformationRequest) -> list[LegalAdvice]:
+    """The legal advice on the request that is still open (R8, R11), oldest first."""
+    return list(
+        req.legal_advice.filter(status=LegalAdviceStatus.OPEN, origin__in=_REFUSAL_ADVICE)
+        .select_related("asked_by")
+        .order_by("asked_at", "pk")
+    )
+
+
+def may_confirm_refusal(
+    actor: Actor, req: InformationRequest, *, without_advice_reason: str | None = None
+) -> Decision:
+    """R11: a second person confirms the "no". R8: while legal advice on it is open, the
+    confirmer waits for it or records why not (``without_advice_reason``). Without the argument
+    (the page asking what to offer) the action is offered: its form then asks for the reason."""
+    return first_refusal(
+        lambda: refusal(
+            _second_person(actor, req, _("Een weigering moet door een tweede persoon worden bevestigd."))
+        ),
+        lambda: deny(
+            _(
+                "Er staat nog een vraag om juridisch advies open. Wacht op het advies, of leg uit "
+                "waarom u de weigering nu al bevestigt."
+            ),
+            ADVICE_OPEN,
+        )
+        if without_advice_reason is not None and not without_advice_reason.strip()
+        and open_refusal_advice(req)
+        else None,
+    )
 
 
 def may_reject_refusal(actor: Actor, req: InformationRequest) -> Decision:

@@ -27,6 +27,7 @@ from requests.core.models import (
     InformationRequest,
     LegalFramework,
     ParentConsultationOutcome,
+    RequestedTopic,
     Topic,
 )
 from toolkid.models import OrganisationKind, Role
@@ -61,6 +62,8 @@ ANSWER_FIELDS: tuple[str, ...] = (
     "weakening_facts",
     "explanation",
 )
+#: R17: per topic, the explicit statement that no facts lessen the concern (a tick, not text).
+NO_WEAKENING_FACTS_KNOWN = "no_weakening_facts_known"
 
 #: L3: a legal ground that belongs to one kind of requesting organisation.
 _FRAMEWORK_OWNER_KIND: dict[str, str] = {
@@ -416,6 +419,7 @@ def missing_for_answer(request: InformationRequest, *, today: date | None = None
             )
         if not blank(topic.others_observations) and blank(topic.others_sources):
             errors[f"{prefix}-others_sources"] = _("Noem de bron van waarnemingen van anderen (R16).")
+        errors.update(_missing_weakening_facts(topic, prefix))
 
     messages = {
         "confirmed_factual": _("Bevestig dat u feitelijke informatie geeft, geen interpretaties (R25)."),
@@ -443,6 +447,21 @@ def missing_for_answer(request: InformationRequest, *, today: date | None = None
         elif declaration.valid_until < _today(today):
             errors["consent_path"] = consent_expired_message()
     return errors
+
+
+def _missing_weakening_facts(topic: RequestedTopic, prefix: str) -> Errors:
+    """R17: be complete: facts that lessen the concern, or the explicit statement that none are
+    known; not both."""
+    known = bool(getattr(topic, NO_WEAKENING_FACTS_KNOWN))
+    if blank(topic.weakening_facts) and not known:
+        return {f"{prefix}-weakening_facts": _(
+            "Noem de feiten die de zorg verminderen, of vink aan dat u er geen kent."
+        )}
+    if not blank(topic.weakening_facts) and known:
+        return {f"{prefix}-{NO_WEAKENING_FACTS_KNOWN}": _(
+            "U noemt feiten die de zorg verminderen: vink dan niet aan dat u er geen kent."
+        )}
+    return {}
 
 
 # --------------------------------------------------------------------------------------------

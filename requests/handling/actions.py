@@ -156,7 +156,9 @@ ACTIONS: dict[str, HandlingAction] = {
                            "Het concept is opgeslagen; het antwoord is nog niet verstuurd.")}),
         HandlingAction(CONFIRM_REFUSAL, "weigering-bevestigen", f.RefusalConfirmForm,
                        lambda a, r, fm: handling_services.request_confirm_refusal(
-                           actor=a, request=r, note=_text(fm, "note"), expected_status=fm.expected),
+                           actor=a, request=r, note=_text(fm, "note"),
+                           without_advice_reason=_text(fm, "without_advice_reason"),
+                           expected_status=fm.expected),
                        gettext_lazy("De weigering is bevestigd. De aanvrager ziet hem nu.")),
         HandlingAction(REJECT_REFUSAL, "weigering-afwijzen", f.RefusalRejectForm,
                        lambda a, r, fm: handling_services.request_reject_refusal(

@@ -40,7 +40,7 @@ def _write_answer(actor: Actor, req: InformationRequest, topics: dict[str, dict[
     the ``answer_saved`` event. A topic that was not asked about, or a text over its limit, is
     ``Incomplete`` before anything is written."""
     for values in topics.values():
-        reject_unknown(values, frozenset(rules.ANSWER_FIELDS), "topics")
+        reject_unknown(values, frozenset((*rules.ANSWER_FIELDS, rules.NO_WEAKENING_FACTS_KNOWN)), "topics")
     requested = {t.topic: t for t in req.topics.all()}
     errors: dict[str, str] = {
         f"topics-{letter}": _("Naar dit onderwerp is niet gevraagd.")
@@ -49,7 +49,8 @@ def _write_answer(actor: Actor, req: InformationRequest, topics: dict[str, dict[
     }
     texts = {
         letter: {
-            name: limited_text(value, f"topics-{letter}-{name}", errors, ANSWER)
+            name: bool(value) if name == rules.NO_WEAKENING_FACTS_KNOWN
+            else limited_text(value, f"topics-{letter}-{name}", errors, ANSWER)
             for name, value in values.items()
         }
         for letter, values in topics.items()

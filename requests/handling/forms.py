@@ -16,8 +16,8 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from requests.core import rules
-from requests.core.forms import ActionForm
+from requests.core import policy, rules
+from requests.core.forms import ActionForm, mark_service_required
 from requests.core.models import ConsentPath, Decision, LegalFramework, ParentConsultationOutcome
 from toolkid.forms import DateInput, LimitedTextField, text_area
 from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE
@@ -150,11 +150,29 @@ class DecisionForm(ActionForm):
 
 
 class RefusalConfirmForm(ActionForm):
+    """R11; R8: while legal advice on the request is open, the confirmer sees it and says why
+    they do not wait for it (``without_advice_reason``, only then on the form)."""
+
     note = LimitedTextField(
         max_length=NOTE,
         label=_("Toelichting bij de bevestiging"), required=False, widget=text_area(3),
         help_text=_("Alleen zichtbaar binnen uw organisatie."),
     )
+    without_advice_reason = LimitedTextField(
+        max_length=NOTE,
+        label=_("Waarom bevestigt u de weigering zonder op het juridisch advies te wachten?"),
+        required=False, widget=text_area(3),
+        help_text=_("Het advies blijft openstaan. Alleen zichtbaar binnen uw organisatie."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        req = self.information_request
+        self.open_advice = policy.open_refusal_advice(req) if req is not None else []
+        if self.open_advice:
+            mark_service_required(self.fields, ("without_advice_reason",))
+        else:
+            del self.fields["without_advice_reason"]
 
 
 class RefusalRejectForm(ActionForm):
@@ -219,6 +237,9 @@ ANSWER_FIELD_TEXT: dict[str, tuple[Promise, Promise]] = {
     ),
 }
 
+#: R17: the explicit statement instead of facts that lessen the concern.
+NO_WEAKENING_FACTS_TEXT = _("Er zijn mij geen feiten bekend die de zorg verminderen")
+
 CONFIRMATION_TEXT: dict[str, Promise] = {
     "confirmed_factual": _("Ik geef feitelijke informatie, geen interpretaties (R25)."),
     "confirmed_no_parenting_judgement": _(
@@ -238,6 +259,11 @@ CONFIRMATION_TEXT_PATH_C = _(
     "nog niet met de ouder is besproken (R36)."
 )
 
+#: The fields of one topic as the clinician fills them in: the R17 tick after the weakening facts.
+_TOPIC_ORDER: tuple[str, ...] = (
+    "own_observations", "others_observations", "others_sources", "strengthening_facts",
+    "weakening_facts", rules.NO_WEAKENING_FACTS_KNOWN, "explanation",
+)
 SAVE = "opslaan"
 SEND = "versturen"
 
@@ -265,6 +291,9 @@ class AnswerForm(ActionForm):
                     label=label, help_text=hint, required=False, widget=text_area(3),
                     initial=getattr(row, name),
                 )
+            self.fields[answer_field_name(row.topic, rules.NO_WEAKENING_FACTS_KNOWN)] = forms.BooleanField(
+                label=NO_WEAKENING_FACTS_TEXT, required=False, initial=row.no_weakening_facts_known,
+            )
         for name, text in CONFIRMATION_TEXT.items():
             if name == "confirmed_recorded_in_file" and req is not None and req.consent_path == ConsentPath.C:
                 text = CONFIRMATION_TEXT_PATH_C
@@ -272,11 +301,10 @@ class AnswerForm(ActionForm):
             self.fields[name].service_required = True  # for sending; not for "Concept opslaan"
 
     def topic_groups(self) -> list[tuple[Any, list[forms.BoundField]]]:
-        """For the template: each requested topic with its six bound fields, in order."""
-        return [
-            (row, [self[answer_field_name(row.topic, name)] for name in ANSWER_FIELD_TEXT])
-            for row in self.topic_rows
-        ]
+        """For the template: each requested topic with its six bound fields, in order, and the
+        R17 tick right after the facts that lessen the concern."""
+        return [(row, [self[answer_field_name(row.topic, name)] for name in _TOPIC_ORDER])
+                for row in self.topic_rows]
 
     def confirmation_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in rules.ANSWER_CONFIRMATIONS]
@@ -285,8 +313,10 @@ class AnswerForm(ActionForm):
         data = self.cleaned_data
         return {
             row.topic: {
-                name: data.get(answer_field_name(row.topic, name)) or ""
-                for name in ANSWER_FIELD_TEXT
+                **{name: data.get(answer_field_name(row.topic, name)) or "" for name in ANSWER_FIELD_TEXT},
+                rules.NO_WEAKENING_FACTS_KNOWN: bool(
+                    data.get(answer_field_name(row.topic, rules.NO_WEAKENING_FACTS_KNOWN))
+                ),
             }
             for row in self.topic_rows
         }

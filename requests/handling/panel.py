@@ -11,6 +11,7 @@ from requests.core.models import Decision, InformationRequest, LegalAdviceStatus
 from requests.core.page import PageState
 from requests.core.workflow import RequestStatus
 from requests.handling import forms as f
+from requests.handling import selectors
 from requests.handling.actions import GIVE_LEGAL_ADVICE, RECONSIDER, UPHOLD_REFUSAL
 from toolkid.actors import Actor
 
@@ -38,7 +39,16 @@ def panel(
         "advices": advices,
         "contest_advice_open": provider and req.status == S.CONTESTED
         and UPHOLD_REFUSAL not in actions and RECONSIDER in actions,
+        # R31b: provided against the parent's wish; templates/requests/handling/_answer_basis.html.
+        "answer_basis": _answer_basis(req, provider),
     }
+
+
+def _answer_basis(req: InformationRequest, provider: bool) -> Any:
+    """The provider from the decision on; the requester once the answer was sent (R31b, R30)."""
+    if not (provider or req.answered_at is not None):
+        return None
+    return selectors.answer_basis(req)
 
 
 def _advices(req: InformationRequest, actions: list[str], state: PageState) -> list[dict[str, Any]]:

@@ -7,7 +7,7 @@ from datetime import date
 
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 
-from requests.core import access
+from requests.core import access, basis
 from requests.core.access import (
     PROVIDER_ROLES,
     deny_list,
@@ -101,3 +101,10 @@ def legal_queue(actor: Actor, *, include_given: bool = False) -> QuerySet[LegalA
         "asked_by",
         "advisor",
     ).order_by(open_first, "asked_at", "pk")
+
+
+def answer_basis(req: InformationRequest) -> basis.AnswerBasis | None:
+    """R31b, R39: provided against the parent's wish: that the parent did not agree, the
+    internal consultation (with whom, when) and the motivation for providing anyway; None
+    when the information was not provided that way. Reads only the request (already logged)."""
+    return basis.answer_basis(req)

@@ -380,32 +380,55 @@ def request_confirm_refusal(
     actor: Actor,
     request: InformationRequest,
     note: str = "",
+    without_advice_reason: str = "",
     expected_status: str | None = None,
 ) -> InformationRequest:
     """R11: a team leader or legal advisor other than the decider confirms the refusal; only
-    now the requester sees it (with the Veilig Thuis option, R2)."""
+    now the requester sees it (with the Veilig Thuis option, R2). R8: while legal advice on it
+    is open, only with ``without_advice_reason`` (why not wait); the advice stays open."""
     req = lock(request)
     require_visible(actor, req)
     check_seen(actor, req, expected_status)
-    enforce(policy.may_confirm_refusal(actor, req))
     errors: dict[str, str] = {}
+    reason = limited_text(without_advice_reason, "without_advice_reason", errors, NOTE)
+    decision = policy.may_confirm_refusal(actor, req, without_advice_reason=reason)
+    if decision.code == policy.ADVICE_OPEN:
+        errors["without_advice_reason"] = decision.reason
+    else:
+        enforce(decision)
     note = limited_text(note, "note", errors, NOTE)
     if errors:
         raise Incomplete(errors)
+    open_advice_ids = [advice.pk for advice in policy.open_refusal_advice(req)]
     req.refusal_confirmed_by = actor.user
     req.refusal_confirmed_at = timezone.now()
     req.refusal_confirmation_note = note
     transition = move(actor, req, "confirm_refusal")
     save(actor, req)
+    data: dict[str, object] = {"decided_by_id": req.decided_by_id}
+    if open_advice_ids:
+        # R8: confirmed before the advice came in; the ids, the reason stays in the event's text.
+        data["open_legal_advice_ids"] = open_advice_ids
     log_step(
         actor,
         req,
         kind=RequestEventKind.REFUSAL_CONFIRMED,
         transition=transition,
-        motivation=req.refusal_confirmation_note,
-        data={"decided_by_id": req.decided_by_id},
+        motivation=_confirmation_text(note, reason if open_advice_ids else ""),
+        data=data,
     )
     return req
+
+
+def _confirmation_text(note: str, without_advice_reason: str) -> str:
+    """The confirmation's text in the request's history: the note, and why the confirmer did
+    not wait for the open legal advice (R8)."""
+    if not without_advice_reason:
+        return note
+    reason = _("Bevestigd zonder het open juridisch advies af te wachten, omdat: %(reason)s") % {
+        "reason": without_advice_reason
+    }
+    return f"{note}\n\n{reason}" if note else reason
 
 
 @service(RequestAuditCode.REFUSAL_REJECTED)

@@ -116,6 +116,7 @@ TOPIC_ANSWER_FIELDS: tuple[str, ...] = (
     "others_sources",
     "strengthening_facts",
     "weakening_facts",
+    "no_weakening_facts_known",  # R17: the explicit "none known"
     "explanation",
 )
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.reports import render_pdf
 from consent.permissions import HOLDER_ROLES
-from requests.core import access
+from requests.core import access, basis
 from requests.core.models import (
     ConsentPath,
     Decision,
@@ -254,6 +254,8 @@ def answer_letter_context(req: InformationRequest, kind: str, **common: Any) -> 
         "refusal_confirmed_on": timezone.localdate(req.refusal_confirmed_at)
         if refusal and req.refusal_confirmed_at
         else None,
+        # R31b, R39: provided although the parent did not agree (handling/_answer_basis.html).
+        "answer_basis": None if refusal else basis.answer_basis(req),
     }
 
 

@@ -44,7 +44,7 @@ from requests.models import (
 from tests.audit.helpers import raw_sql
 from tests.conftest import verify_client
 from toolkid.actors import Actor
-from toolkid.errors import Incomplete
+from toolkid.errors import IllegalMove
 from toolkid.models import (
     ClosureDay,
     DecreeDay,
@@ -350,11 +350,12 @@ def test_the_revoked_consent_blocks_the_answer():
     req = demo_request("toestemming-ingetrokken")
     assert req.status == S.ANSWERING and req.consent_path == ConsentPath.A
     assert req.consent_declaration.is_revoked
-    with pytest.raises(Incomplete) as caught:
+    # The clinician is not offered the answer, and a send is refused with the reason (R29).
+    with pytest.raises(IllegalMove) as caught:
         answer_services.request_send_answer(
             actor=actor("zorg.mondriaan"), request=req, confirmations=ALL_CONFIRMED
         )
-    assert "consent_path" in caught.value.errors
+    assert "de ouder heeft de toestemming ingetrokken" in str(caught.value)
 
 
 def test_the_pending_refusal_had_internal_consultation_and_legal_advice_and_stays_hidden():

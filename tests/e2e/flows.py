@@ -277,8 +277,15 @@ def decide(page: Page, decision: str, motivation: str, weighing: str = "") -> No
     done(page, "Het besluit is vastgelegd.")
 
 
-def answer_and_send(page: Page, answers: dict[str, str]) -> None:
-    """Per topic (by its letter) the own observation, facts both ways; then the checklist."""
+#: R17's explicit statement per topic, instead of facts that lessen the concern.
+NO_WEAKENING_FACTS = re.compile(r"^Er zijn mij geen feiten bekend die de zorg verminderen")
+
+
+def answer_and_send(
+    page: Page, answers: dict[str, str], *, weakening: str | None = "Sinds november stabiel."
+) -> None:
+    """Per topic (by its letter) the own observation, facts both ways (``weakening=None``: tick
+    that none lessen the concern, R17); then the checklist."""
     block = action(page, "answer")
     for letter, observation in answers.items():
         topic = block.locator("fieldset.answer-topic").filter(has_text=re.compile(rf"^\s*{letter}\. "))
@@ -286,8 +293,11 @@ def answer_and_send(page: Page, answers: dict[str, str]) -> None:
         topic.get_by_label(re.compile(r"^Feiten die de zorg versterken")).fill(
             "Twee afspraken afgezegd in oktober."
         )
-        topic.get_by_label(re.compile(r"^Feiten die de zorg ontkrachten")).fill("Sinds november stabiel.")
-    for box in block.get_by_role("checkbox").all():
+        if weakening is None:
+            topic.get_by_label(NO_WEAKENING_FACTS).check()
+        else:
+            topic.get_by_label(re.compile(r"^Feiten die de zorg ontkrachten")).fill(weakening)
+    for box in block.locator("fieldset:not(.answer-topic)").get_by_role("checkbox").all():
         box.check()
     block.get_by_role("button", name="Antwoord versturen").click()
 

@@ -92,7 +92,9 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
         "Het acute risico voor L. weegt zwaarder.",
         weighing="Ernstig vermoeden van huiselijk geweld; zonder informatie geen veiligheidsplan (R34).",
     )
-    flows.answer_and_send(clinician, {"c": "Moeder mist sinds oktober afspraken en meldt spanningen thuis."})
+    flows.answer_and_send(
+        clinician, {"c": "Moeder mist sinds oktober afspraken en meldt spanningen thuis."}, weakening=None
+    )
     flows.done(clinician, "Het antwoord is verstuurd.")
     provider_text = main(clinician).inner_text()
     assert HOLD in provider_text

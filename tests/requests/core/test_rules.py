@@ -458,8 +458,12 @@ def test_r4_ots_refusal_needs_why_not_needed():
 def test_missing_for_answer_lists_topics_and_confirmations(filed_request):
     request = filed_request("C", topics=("b",), submit=False)
     errors = rules.missing_for_answer(request)
-    assert set(errors) == {"topics-b-own_observations", *rules.ANSWER_CONFIRMATIONS}
-    RequestedTopic.objects.filter(request=request).update(own_observations="Gezien op 2 mei.")
+    assert set(errors) == {
+        "topics-b-own_observations", "topics-b-weakening_facts", *rules.ANSWER_CONFIRMATIONS
+    }
+    RequestedTopic.objects.filter(request=request).update(
+        own_observations="Gezien op 2 mei.", no_weakening_facts_known=True
+    )
     InformationRequest.objects.filter(pk=request.pk).update(
         confirmed_factual=True,
         confirmed_no_parenting_judgement=True,

@@ -224,6 +224,7 @@ def test_r16_others_observations_with_their_source_are_enough(filed_request, cli
             "a": {
                 "others_observations": "De huisarts zag blauwe plekken.",
                 "others_sources": "Huisarts, 3 mei",
+                "no_weakening_facts_known": True,
             }
         },
     )

@@ -30,12 +30,25 @@ from ..helpers import (
     fill_answer,
     fresh,
     make_consent,
+    snapshot,
 )
 
 S = RequestStatus
 pytestmark = pytest.mark.django_db
 REVOKED = "De toestemming is ingetrokken; het toestemmingspad moet opnieuw worden bepaald."
+#: The clinician's words when the answer is refused (policy.may_answer).
+ANSWER_REVOKED = "U kunt nu niet antwoorden: de ouder heeft de toestemming ingetrokken."
+ANSWER_EXPIRED = "U kunt nu niet antwoorden: de toestemming van de ouder is verlopen."
 PATH_B_ONLY = {k: v for k, v in PATH_B_FIELDS.items()}
+
+
+def _assert_answer_refused(clinician_actor, request, message: str) -> None:
+    """R29: sending is refused with the Dutch reason, and nothing changed."""
+    before = snapshot(request)
+    with pytest.raises(IllegalMove) as caught:
+        request_send_answer(actor=clinician_actor, request=request, confirmations=ALL_CONFIRMED)
+    assert message in str(caught.value.message)
+    assert snapshot(request) == before
 
 
 def _revoke(request, requester_actor):
@@ -56,12 +69,7 @@ def test_r29_r31_answer_blocked_after_revocation_then_redecided_to_b_consulted_a
     answering, requester_actor, clinician_actor
 ):
     _revoke(fresh(answering), requester_actor)
-    assert_refused(
-        lambda: request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED),
-        answering,
-        "consent_path",
-        REVOKED,
-    )
+    _assert_answer_refused(clinician_actor, answering, ANSWER_REVOKED)
     request = request_redecide_consent_path(
         actor=requester_actor, request=answering, path=ConsentPath.B, fields=PATH_B_ONLY
     )
@@ -126,12 +134,7 @@ def test_r29_revoked_by_a_plain_update_is_caught_too(answering, clinician_actor)
     from consent.models import ConsentDeclaration
 
     ConsentDeclaration.objects.filter(pk=answering.consent_declaration_id).update(status="ingetrokken")
-    assert_refused(
-        lambda: request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED),
-        answering,
-        "consent_path",
-        REVOKED,
-    )
+    _assert_answer_refused(clinician_actor, answering, ANSWER_REVOKED)
 
 
 @pytest.mark.parametrize("name", [*PATH_B_FIELDS])
@@ -273,12 +276,7 @@ def test_expired_consent_blocks_the_answer_and_allows_redeciding(answering, requ
     ConsentDeclaration.objects.filter(pk=answering.consent_declaration_id).update(
         given_on=yesterday - datetime.timedelta(days=10), valid_until=yesterday
     )
-    assert_refused(
-        lambda: request_send_answer(actor=clinician_actor, request=answering, confirmations=ALL_CONFIRMED),
-        answering,
-        "consent_path",
-        "De toestemming is verlopen; het toestemmingspad moet opnieuw worden bepaald.",
-    )
+    _assert_answer_refused(clinician_actor, answering, ANSWER_EXPIRED)
     request = request_redecide_consent_path(
         actor=requester_actor, request=answering, path=ConsentPath.B, fields=PATH_B_FIELDS
     )

@@ -46,7 +46,10 @@ TYPED = "Vader vertelde zelf dat hij sinds april weer drinkt."
 
 
 def _answer_topics(request, text: str = TYPED) -> dict[str, dict[str, str]]:
-    return {t.topic: {"own_observations": text} for t in request.topics.all()}
+    # R17: no facts that lessen the concern are known, said explicitly.
+    return {
+        t.topic: {"own_observations": text, "no_weakening_facts_known": True} for t in request.topics.all()
+    }
 
 
 # --- (a) save and send in one call -----------------------------------------------------------
@@ -140,6 +143,7 @@ def _answer_form_data(request, *, confirmed: dict[str, bool]) -> dict[str, str]:
     data = {"intent": "versturen"}
     for topic in request.topics.all():
         data[f"topics-{topic.topic}-own_observations"] = TYPED
+        data[f"topics-{topic.topic}-no_weakening_facts_known"] = "on"
     data.update({name: "on" for name, given in confirmed.items() if given})
     return data
 
