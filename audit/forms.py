@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -170,7 +171,9 @@ class ParentSearchForm(forms.Form):
     geboortedatum = forms.DateField(label=gettext_lazy("Geboortedatum"), required=False, widget=DateInput())
     bsn = forms.CharField(
         label=gettext_lazy("Of: BSN"),
-        help_text=gettext_lazy("Negen cijfers. Zoekt precies op dit nummer; naam en geboortedatum zijn dan niet nodig."),
+        help_text=gettext_lazy(
+            "Negen cijfers. Zoekt precies op dit nummer; naam en geboortedatum zijn dan niet nodig."
+        ),
         required=False,
         max_length=20,
     )
@@ -183,7 +186,10 @@ class ParentSearchForm(forms.Form):
         value = finder.normalise_bsn(typed)
         if not finder.is_valid_bsn(value):
             raise forms.ValidationError(
-                _("Dit is geen geldig BSN. Een BSN heeft negen cijfers en klopt volgens de elfproef. Controleer het nummer.")
+                _(
+                    "Dit is geen geldig BSN. Een BSN heeft negen cijfers en klopt volgens de elfproef. "
+                    "Controleer het nummer."
+                )
             )
         return value
 

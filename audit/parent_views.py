@@ -1,4 +1,4 @@
-""""Wie heeft gegevens van deze ouder ingezien?": the parent's right of access (R41) on the
+""" "Wie heeft gegevens van deze ouder ingezien?": the parent's right of access (R41) on the
 Audit page of the beheerder and the functional administrator.
 
 The beheerder finds the parent by name and birth date, or by BSN, through a POST form (no
@@ -101,7 +101,9 @@ def parent_search(request: HttpRequest) -> HttpResponse:
         if data["bsn"]:
             matches = finder.by_bsn(scope.organisation, bsn=data["bsn"])
         else:
-            matches = finder.by_name(scope.organisation, name=data["naam"], date_of_birth=data["geboortedatum"])
+            matches = finder.by_name(
+                scope.organisation, name=data["naam"], date_of_birth=data["geboortedatum"]
+            )
         _log_search(actor, scope, form.method, matches)
         context.update(searched=True, matches=matches)
         if len(matches) == 1:

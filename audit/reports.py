@@ -28,8 +28,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from audit import catalogue
-from audit.objects import Described, describe_objects
 from audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from audit.objects import Described, describe_objects
 from toolkid.models import Role
 
 #: Rows fetched per database round trip while streaming.
@@ -106,8 +106,12 @@ class ReportRow:
 
     @property
     def about(self) -> str:
-        parts = (self.object, self.reference if self.reference not in self.object else "", self.parent_ref,
-                 self.ip_address)
+        parts = (
+            self.object,
+            self.reference if self.reference not in self.object else "",
+            self.parent_ref,
+            self.ip_address,
+        )
         return " · ".join(part for part in parts if part) or "—"
 
 

@@ -38,8 +38,19 @@ Describer = Callable[[list[str]], dict[str, Described]]
 
 #: Rows that belong to one request: they read as "<kind> bij <reference>".
 BESIDE_A_REQUEST = (
-    ApprovedFiling, Child, DeadlineNotice, Deviation, DueDateChange, Duty, Feedback, HoldRelease,
-    LegalAdvice, RequestedTopic, RequestEvent, SecondaryUse, VeiligThuisEngagement,
+    ApprovedFiling,
+    Child,
+    DeadlineNotice,
+    Deviation,
+    DueDateChange,
+    Duty,
+    Feedback,
+    HoldRelease,
+    LegalAdvice,
+    RequestedTopic,
+    RequestEvent,
+    SecondaryUse,
+    VeiligThuisEngagement,
 )
 
 
@@ -69,7 +80,10 @@ def _beside_a_request(model: type[models.Model]) -> Describer:
         def words(request_id: int | None, ref: str | None) -> Described:
             if request_id is None:  # a deviation about a Kindcheck or a reverse question
                 return Described(name)
-            text = _("%(name)s bij informatieverzoek %(reference)s") % {"name": name, "reference": _draft_or(ref)}
+            text = _("%(name)s bij informatieverzoek %(reference)s") % {
+                "name": name,
+                "reference": _draft_or(ref),
+            }
             return Described(text, ref or "")
 
         return by_pk(rows, words)

@@ -27,7 +27,6 @@ from consent.audit_codes import ConsentAuditCode
 from demo.audit_codes import DemoAuditCode
 from requests.core.access import request_get_for
 from requests.core.audit_codes import RequestAuditCode
-from tests.requests.conftest import filed_request  # noqa: F401 - the fixture, for these tests
 from toolkid.actors import Actor
 from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.models import Organisation, Role, User
@@ -84,8 +83,7 @@ def unlabelled(catalogues) -> list[str]:
             member.value
             for catalogue_class in catalogues
             for member in catalogue_class
-            if not str(member.label).strip()
-            or str(member.label) in (member.value, _auto_label(member))
+            if not str(member.label).strip() or str(member.label) in (member.value, _auto_label(member))
         ]
 
 
@@ -137,7 +135,10 @@ def test_objects_read_as_their_kind_and_what_the_user_knows_them_by(day_of_work,
     assert (child.text, child.reference) == (f"Kind bij informatieverzoek {ref}", ref)
     # A parent by kind only: no name in the log.
     assert described[("requests.parent", str(day_of_work.parent_id))].text == "Ouder"
-    assert described[("requests.informationrequest", "987654")].text == "Informatieverzoek (verwijderd, nummer 987654)"
+    assert (
+        described[("requests.informationrequest", "987654")].text
+        == "Informatieverzoek (verwijderd, nummer 987654)"
+    )
     assert described[("gone.model", "3")].text == "Object"
 
 
@@ -192,7 +193,9 @@ def test_the_pdf_shows_labels_and_objects_in_words(verified_client, functional_a
     assert_no_raw_codes(text)
 
 
-def test_the_parents_overview_names_the_request_of_each_access(verified_client, functional_admin, day_of_work):
+def test_the_parents_overview_names_the_request_of_each_access(
+    verified_client, functional_admin, day_of_work
+):
     response = verified_client(functional_admin).get(
         reverse("audit:parent_access"), {"ouder": day_of_work.parent.audit_ref}
     )
@@ -213,7 +216,9 @@ def test_the_parents_overview_names_the_request_of_each_access(verified_client, 
 def _events_about_many_objects(actor: Actor, n: int, start: int = 0) -> None:
     """``n`` rounds of events, each naming a new organisation and a new user."""
     for i in range(start, start + n):
-        org = Organisation.objects.create(name=f"Praktijk {i}", kind="volwassenenzorg", municipality="Heerlen")
+        org = Organisation.objects.create(
+            name=f"Praktijk {i}", kind="volwassenenzorg", municipality="Heerlen"
+        )
         user = User.objects.create_user(username=f"lid{i}")
         record(actor=actor, event=AuditLogCode.SEARCHED, action=AuditAction.SEARCH, obj=org)
         record(actor=actor, event=AuditLogCode.SEARCHED, action=AuditAction.SEARCH, obj=user)

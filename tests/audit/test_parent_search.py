@@ -12,9 +12,8 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AuditEvent
-from requests.models import InformationRequest, Parent
-from tests.requests.conftest import filed_request  # noqa: F401 - the fixture, for these tests
 from requests.core.access import request_get_for
+from requests.models import InformationRequest, Parent
 from toolkid.actors import Actor
 from toolkid.models import OrganisationKind, Role
 
@@ -144,7 +143,9 @@ class TestTheForm:
 
 
 class TestLogging:
-    def test_one_event_per_parent_found_without_the_terms(self, verified_client, beheerder, mondriaan, own_request):
+    def test_one_event_per_parent_found_without_the_terms(
+        self, verified_client, beheerder, mondriaan, own_request
+    ):
         search(verified_client(beheerder), **SANNE)
         [event] = searches()
         assert (event.action, event.outcome, event.organisation) == ("search", "allowed", mondriaan)
@@ -166,7 +167,9 @@ class TestLogging:
         assert event.parent_ref == "" and event.payload["found"] == 0
         assert KARIN_BSN not in json.dumps(event.payload)
 
-    def test_the_search_event_has_a_dutch_label_on_the_audit_page(self, verified_client, beheerder, own_request):
+    def test_the_search_event_has_a_dutch_label_on_the_audit_page(
+        self, verified_client, beheerder, own_request
+    ):
         client = verified_client(beheerder)
         search(client, **SANNE)
         content = client.get(reverse("audit:log")).content.decode()
