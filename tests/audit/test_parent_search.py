@@ -79,6 +79,14 @@ class TestFinding:
         # The link to the overview goes by the opaque reference, never by name or BSN.
         assert f"?ouder={quote(own_request.parent.audit_ref)}" in content
 
+    def test_the_next_page_of_the_record_is_the_overview_not_the_search(
+        self, verified_client, beheerder, own_request, monkeypatch
+    ):
+        monkeypatch.setattr("audit.parent_views.PAGE_SIZE", 1)
+        content = search(verified_client(beheerder), **SANNE).content.decode()
+        ref = quote(own_request.parent.audit_ref)
+        assert f'href="{reverse("audit:parent_access")}?ouder={ref}&amp;pagina=2"' in content
+
     def test_by_bsn_with_spaces(self, verified_client, beheerder, own_request):
         response = search(verified_client(beheerder), bsn="1112 22 333")
         content = response.content.decode()
