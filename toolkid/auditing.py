@@ -9,6 +9,8 @@ from collections.abc import Callable
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.objects import Described, by_pk, int_ids, object_name, register_object
 from toolkid.models import ClosureDay, DecreeDay, Membership, Organisation, User
@@ -53,9 +55,6 @@ def register_objects() -> None:
     register_object(Membership, describe=_memberships)
     register_object(ClosureDay, describe=_days(ClosureDay))
     register_object(DecreeDay, describe=_days(DecreeDay))
-    try:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-    except ImportError:  # pragma: no cover - the second factor is part of every install
-        return
-    # Never the secret or the device's own name: what it is is enough.
-    register_object(TOTPDevice, name=gettext_lazy("Authenticator-app (tweede factor)"))
+    # The second factor: never a secret or a device's own name, what it is is enough.
+    register_object(TOTPDevice, name=gettext_lazy("authenticator-app (tweede factor)"))
+    register_object(StaticDevice, name=gettext_lazy("reservecodes (tweede factor)"))

@@ -143,7 +143,7 @@ def test_objects_read_as_their_kind_and_what_the_user_knows_them_by(day_of_work,
 
 
 def test_every_kind_of_object_of_the_project_has_a_dutch_name():
-    ours = ("toolkid", "audit", "consent", "requests")
+    ours = ("toolkid", "audit", "consent", "requests", "otp_totp", "otp_static")
     english = []
     for model in apps.get_models():
         label = model._meta.label_lower
