@@ -17,6 +17,7 @@ class AuditLogCode(models.TextChoices):
     PDF_EXPORTED = "audit.pdf_exported", _("Auditlog gedownload als PDF")
     CHAIN_VERIFIED = "audit.chain_verified", _("Hashketen van de auditlog gecontroleerd")
     # "Wie heeft gegevens van deze ouder ingezien?" (the parent's right of access, R41).
+    PARENT_SEARCHED = "audit.parent_searched", _("Ouder opgezocht voor het inzageoverzicht")
     PARENT_REPORT_VIEWED = "audit.parent_report_viewed", _("Inzageoverzicht van een ouder bekeken")
     PARENT_REPORT_EXPORTED = "audit.parent_report_exported", _(
         "Inzageoverzicht van een ouder gedownload als PDF"

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from audit import catalogue
 from audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from audit.objects import Described, describe_objects
 from toolkid.models import Role
 
 #: Rows fetched per database round trip while streaming.
@@ -58,6 +59,8 @@ ROW_FIELDS: tuple[str, ...] = (
     "payload",
     "hash",
 )
+_OBJECT_TYPE = ROW_FIELDS.index("object_type")
+_OBJECT_ID = ROW_FIELDS.index("object_id")
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,10 @@ class ReportRow:
     event_label: str
     outcome: str
     outcome_code: str
+    #: What the event is about, in words (``audit.objects``): "Informatieverzoek VZ-2026-0012".
     object: str
+    #: The reference of the request the object belongs to, if any.
+    reference: str
     parent_ref: str
     ip_address: str
 
@@ -95,14 +101,18 @@ class ReportRow:
 
     @property
     def what(self) -> str:
-        """The action and the event in words, with the code for finding it in the CSV."""
-        if self.event_label == self.event:
-            return f"{self.action} · {self.event}"
-        return f"{self.action} · {self.event_label} ({self.event})"
+        """The action and the event in words (the code is in the CSV, for scripts)."""
+        return f"{self.action} · {self.event_label}"
 
     @property
     def about(self) -> str:
-        return " · ".join(part for part in (self.object, self.parent_ref, self.ip_address) if part) or "—"
+        parts = (
+            self.object,
+            self.reference if self.reference not in self.object else "",
+            self.parent_ref,
+            self.ip_address,
+        )
+        return " · ".join(part for part in parts if part) or "—"
 
 
 class _Labels:
@@ -123,7 +133,11 @@ class _Labels:
         # A code no app registers any more (retired) still reads as itself.
         return self.events.get(code, code)
 
-    def row(self, values: tuple) -> ReportRow:
+    def objects(self, rows: list[tuple]) -> dict[tuple[str, str], Described]:
+        """What the objects of ``rows`` (``ROW_FIELDS`` tuples) are, in one batch."""
+        return describe_objects((row[_OBJECT_TYPE], row[_OBJECT_ID]) for row in rows)
+
+    def row(self, values: tuple, objects: dict[tuple[str, str], Described]) -> ReportRow:
         (
             seq,
             occurred_at,
@@ -141,6 +155,7 @@ class _Labels:
             _payload,
             _hash,
         ) = values
+        described = objects.get((object_type, object_id)) or Described("")
         return ReportRow(
             seq=seq,
             occurred_at=timezone.localtime(occurred_at),
@@ -153,7 +168,8 @@ class _Labels:
             event_label=self.event(event),
             outcome=self.outcomes.get(outcome, outcome),
             outcome_code=outcome,
-            object=f"{object_type} {object_id}".strip(),
+            object=described.text,
+            reference=described.reference,
             parent_ref=parent_ref,
             ip_address=ip_address or "",
         )
@@ -162,7 +178,9 @@ class _Labels:
 def to_rows(values: Iterable[tuple]) -> list[ReportRow]:
     """Rows of ``values_list(*ROW_FIELDS)`` as :class:`ReportRow` (e.g. one page of them)."""
     labels = _Labels()
-    return [labels.row(row) for row in values]
+    rows = list(values)
+    objects = labels.objects(rows)
+    return [labels.row(row, objects) for row in rows]
 
 
 def report_rows(queryset: QuerySet[AuditEvent], *, limit: int | None = None) -> list[ReportRow]:
@@ -195,8 +213,9 @@ def _cell(value) -> str:
 
 
 def csv_header() -> list[str]:
-    """The columns, in this order. "Gebeurtenis" is the code (stable, for scripts and for
-    searching), "Omschrijving" what it means in the active language."""
+    """The columns, in this order. "Gebeurtenis" says what happened in the active language,
+    "Code" is its code (stable, for scripts and for searching); "Object" names what it was
+    about in words, "Verzoek" the reference of the request that belongs to."""
     return [
         _("Volgnummer"),
         _("Tijdstip"),
@@ -206,10 +225,10 @@ def csv_header() -> list[str]:
         _("Namens"),
         _("Actie"),
         _("Gebeurtenis"),
-        _("Omschrijving"),
+        _("Code"),
         _("Uitkomst"),
-        _("Objecttype"),
-        _("Object-id"),
+        _("Object"),
+        _("Verzoek"),
         _("Ouderreferentie"),
         _("IP-adres"),
         _("Gegevens"),
@@ -228,52 +247,47 @@ def csv_lines(queryset: QuerySet[AuditEvent], *, lines_per_chunk: int = 500) -> 
     labels = _Labels()
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     yield "\ufeff" + writer.writerow(csv_header())
-    batch: list[str] = []
-    rows = queryset.values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK_SIZE)
-    for (
-        seq,
-        occurred_at,
-        username,
-        role,
-        organisation,
-        on_behalf_of,
-        action,
-        event,
-        outcome,
-        object_type,
-        object_id,
-        parent_ref,
-        ip_address,
-        payload,
-        digest,
-    ) in rows:
-        batch.append(
+    batch: list[tuple] = []
+    for values in queryset.values_list(*ROW_FIELDS).iterator(chunk_size=CHUNK_SIZE):
+        batch.append(values)
+        if len(batch) >= lines_per_chunk:
+            yield _csv_chunk(writer, labels, batch)
+            batch.clear()
+    if batch:
+        yield _csv_chunk(writer, labels, batch)
+
+
+def _csv_chunk(writer, labels: _Labels, values: list[tuple]) -> str:
+    """One chunk of lines; the objects of the whole chunk are described in one go (a fixed
+    number of queries per chunk, not per line)."""
+    lines = []
+    objects = labels.objects(values)
+    for v in values:
+        row = labels.row(v, objects)
+        payload, digest = v[-2], v[-1]
+        lines.append(
             writer.writerow(
                 [
-                    seq,
-                    timezone.localtime(occurred_at).isoformat(timespec="seconds"),
-                    _cell(username),
-                    _cell(labels.role(role)),
-                    _cell(organisation),
-                    _cell(on_behalf_of),
-                    labels.actions.get(action, action),
-                    _cell(event),
-                    _cell(labels.event(event)),
-                    labels.outcomes.get(outcome, outcome),
-                    _cell(object_type),
-                    _cell(object_id),
-                    _cell(parent_ref),
-                    _cell(ip_address),
+                    row.seq,
+                    row.occurred_at.isoformat(timespec="seconds"),
+                    _cell(row.username),
+                    _cell(row.role),
+                    _cell(row.organisation),
+                    _cell(row.on_behalf_of),
+                    row.action,
+                    _cell(row.event_label),
+                    _cell(row.event),
+                    row.outcome,
+                    _cell(row.object),
+                    _cell(row.reference),
+                    _cell(row.parent_ref),
+                    _cell(row.ip_address),
                     _cell(json.dumps(payload, sort_keys=True, ensure_ascii=False) if payload else ""),
                     digest,
                 ]
             )
         )
-        if len(batch) >= lines_per_chunk:
-            yield "".join(batch)
-            batch.clear()
-    if batch:
-        yield "".join(batch)
+    return "".join(lines)
 
 
 def csv_response(queryset: QuerySet[AuditEvent], *, filename: str) -> StreamingHttpResponse:

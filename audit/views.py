@@ -1,6 +1,6 @@
 """The Audit page of the beheerder and the functional administrator (UI.md, Administrator):
-search the log, download it as CSV or PDF, check the hash chain, and answer a parent's
-right of access ("Wie heeft gegevens van deze ouder ingezien?").
+search the log, download it as CSV or PDF, check the hash chain. The parent's right of access
+("Wie heeft gegevens van deze ouder ingezien?") has its own pages in :mod:`audit.parent_views`.
 
 Thin: parse, ask :mod:`audit.selectors` (one access rule; anyone else gets a logged 404),
 log what was done (a SEARCH for a page, an EXPORT per download; filters as identifiers,
@@ -9,27 +9,23 @@ never free text), render or hand out the file built by :mod:`audit.reports`.
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from audit import reports
 from audit.audit_codes import AuditLogCode
 from audit.chain import verify_chain
+from audit.forms import AuditFilterForm, ParentSearchForm
 from audit.models import AuditAction
 from audit.selectors import (
     AuditScope,
@@ -37,158 +33,18 @@ from audit.selectors import (
     filter_events,
     log_audit_access,
     normalise_parent_ref,
-    parent_access_report,
     scoped_events,
 )
 from toolkid.actors import Actor
-from toolkid.forms import DateInput
-from toolkid.models import User
 
 PAGE_SIZE = 50
-#: The period the page opens with.
-DEFAULT_DAYS = 30
 
 EVENT_SEARCHED = AuditLogCode.SEARCHED
 EVENT_CSV = AuditLogCode.CSV_EXPORTED
 EVENT_PDF = AuditLogCode.PDF_EXPORTED
-EVENT_PARENT_VIEWED = AuditLogCode.PARENT_REPORT_VIEWED
-EVENT_PARENT_EXPORTED = AuditLogCode.PARENT_REPORT_EXPORTED
 EVENT_CHAIN_VERIFIED = AuditLogCode.CHAIN_VERIFIED
 
 FILTER_KEYS = ("van", "tot", "gebruiker", "actie", "ouder")
-
-
-def _parent_ref_field(required: bool) -> forms.CharField:
-    return forms.CharField(
-        label=gettext_lazy("Ouder"),
-        help_text=gettext_lazy(
-            "De referentie uit de auditlog (ouder:…) of de publieke id van de ouder. Geen naam of BSN."
-        ),
-        required=required,
-        max_length=100,
-        error_messages={"required": gettext_lazy("Vul de referentie of de publieke id van de ouder in.")},
-    )
-
-
-def _clean_parent_ref(value: str) -> str:
-    if not value:
-        return ""
-    ref = normalise_parent_ref(value)
-    if ref is None:
-        raise forms.ValidationError(
-            _("Dit is geen ouderreferentie. Gebruik de vorm ouder:… of de publieke id van de ouder.")
-        )
-    return ref
-
-
-class AuditFilterForm(forms.Form):
-    van = forms.DateField(
-        label=gettext_lazy("Van"),
-        required=False,
-        widget=DateInput(),
-    )
-    tot = forms.DateField(
-        label=gettext_lazy("Tot en met"),
-        required=False,
-        widget=DateInput(),
-    )
-    gebruiker = forms.CharField(
-        label=gettext_lazy("Gebruiker"),
-        help_text=gettext_lazy("De gebruikersnaam, precies zoals vastgelegd."),
-        required=False,
-        max_length=150,
-        validators=[UnicodeUsernameValidator()],
-    )
-    actie = forms.ChoiceField(
-        label=gettext_lazy("Actie"),
-        required=False,
-        choices=[("", gettext_lazy("Alle acties")), *AuditAction.choices],
-    )
-    ouder = _parent_ref_field(required=False)
-
-    @classmethod
-    def from_query(cls, query: QueryDict) -> AuditFilterForm:
-        """Bound to the query, with the default period filled in where none was given (so the
-        page shows the period it searched)."""
-        data = query.copy()
-        today = timezone.localdate()
-        if not data.get("van"):
-            data["van"] = (today - dt.timedelta(days=DEFAULT_DAYS)).isoformat()
-        if not data.get("tot"):
-            data["tot"] = today.isoformat()
-        return cls(data)
-
-    def clean_ouder(self) -> str:
-        return _clean_parent_ref(self.cleaned_data.get("ouder", ""))
-
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("van"), cleaned.get("tot")
-        if start and end and start > end:
-            self.add_error("tot", _("De einddatum ligt vóór de begindatum."))
-        return cleaned
-
-    # What the selector gets.
-    def selection(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        return {
-            "date_from": data["van"],
-            "date_to": data["tot"],
-            "user": data["gebruiker"] or None,
-            "action": data["actie"] or None,
-            "parent_ref": data["ouder"] or None,
-        }
-
-    # What the audit event records: identifiers only.
-    def logged_filters(self) -> dict[str, Any]:
-        data = self.cleaned_data
-        filters: dict[str, Any] = {
-            "date_from": data["van"].isoformat() if data["van"] else None,
-            "date_to": data["tot"].isoformat() if data["tot"] else None,
-            "action": data["actie"] or None,
-        }
-        if data["gebruiker"]:
-            user_id = User.objects.filter(username=data["gebruiker"]).values_list("pk", flat=True).first()
-            if user_id is not None:
-                filters["user_id"] = user_id
-            else:
-                filters["user_unknown"] = True
-        return filters
-
-    # The query string of the download links.
-    def query(self) -> str:
-        data = self.cleaned_data
-        values = {
-            "van": data["van"].isoformat() if data["van"] else "",
-            "tot": data["tot"].isoformat() if data["tot"] else "",
-            "gebruiker": data["gebruiker"],
-            "actie": data["actie"],
-            "ouder": data["ouder"],
-        }
-        return urlencode({k: v for k, v in values.items() if v})
-
-    # The filters as words, for the PDF summary.
-    def described(self) -> list[tuple[str, str]]:
-        data = self.cleaned_data
-        everyone = _("alle")
-        period = "{} {} {}".format(
-            date_format(data["van"], "d-m-Y") if data["van"] else "…",
-            _("t/m"),
-            date_format(data["tot"], "d-m-Y") if data["tot"] else "…",
-        )
-        return [
-            (_("Periode"), period),
-            (_("Gebruiker"), data["gebruiker"] or everyone),
-            (_("Actie"), AuditAction(data["actie"]).label if data["actie"] else everyone),
-            (_("Ouder"), data["ouder"] or everyone),
-        ]
-
-
-class ParentReportForm(forms.Form):
-    ouder = _parent_ref_field(required=True)
-
-    def clean_ouder(self) -> str:
-        return _clean_parent_ref(self.cleaned_data.get("ouder", ""))
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -240,7 +96,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "form": form,
         "scope": scope,
         "scope_label": _scope_label(scope),
-        "parent_form": ParentReportForm(auto_id="inzage_%s"),
+        "search_form": ParentSearchForm(auto_id="inzage_%s"),
         "pdf_max_rows": number_format(reports.PDF_MAX_ROWS, force_grouping=True),
     }
     if form.is_valid():
@@ -357,66 +213,3 @@ def chain_check(request: HttpRequest) -> HttpResponse:
     query = QueryDict(request.POST.get("query", ""))
     kept = urlencode({k: query.get(k) for k in FILTER_KEYS if query.get(k)})
     return redirect(f"{reverse('audit:log')}?{kept}" if kept else reverse("audit:log"))
-
-
-@require_GET
-def parent_access(request: HttpRequest) -> HttpResponse:
-    actor = request.actor
-    scope = audit_scope(
-        actor, event=EVENT_PARENT_VIEWED, action=AuditAction.SEARCH, parent_ref=_typed_parent_ref(request)
-    )
-    form = ParentReportForm(request.GET if "ouder" in request.GET else None)
-    context: dict[str, Any] = {"parent_form": form, "scope": scope, "scope_label": _scope_label(scope)}
-    if form.is_bound and form.is_valid():
-        report = parent_access_report(actor, form.cleaned_data["ouder"], purpose=EVENT_PARENT_VIEWED)
-        paginator = Paginator(report.events.values_list(*reports.ROW_FIELDS), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("pagina"))
-        rows = reports.to_rows(page.object_list)
-        log_audit_access(
-            actor,
-            event=EVENT_PARENT_VIEWED,
-            action=AuditAction.SEARCH,
-            scope=scope,
-            filters={"page": page.number},
-            parent_ref=report.parent_ref,
-        )
-        context.update(
-            report=report,
-            page=page,
-            rows=rows,
-            query=urlencode({"ouder": report.parent_ref}),
-        )
-    return render(request, "audit/parent_access.html", context)
-
-
-@require_GET
-def parent_access_pdf(request: HttpRequest) -> HttpResponse:
-    actor = request.actor
-    scope = audit_scope(
-        actor, event=EVENT_PARENT_EXPORTED, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request)
-    )
-    form = ParentReportForm(request.GET)
-    if not form.is_valid():
-        query = urlencode({"ouder": request.GET.get("ouder", "")})
-        return redirect(f"{reverse('audit:parent_access')}?{query}")
-    report = parent_access_report(actor, form.cleaned_data["ouder"], purpose=EVENT_PARENT_EXPORTED)
-    document_id = uuid.uuid4()
-    pdf, total = reports.parent_access_pdf(
-        report.events,
-        parent_ref=report.parent_ref,
-        document_id=document_id,
-        scope_label=_scope_label(scope),
-        generated_by=_generated_by(actor),
-    )
-    log_audit_access(
-        actor,
-        event=EVENT_PARENT_EXPORTED,
-        action=AuditAction.EXPORT,
-        scope=scope,
-        filters={},
-        parent_ref=report.parent_ref,
-        extra={"document_id": str(document_id), "events": total},
-    )
-    return _file_response(
-        pdf, content_type="application/pdf", filename=f"inzage-ouder-{document_id.hex[:8]}.pdf"
-    )

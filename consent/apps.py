@@ -14,3 +14,7 @@ class ConsentConfig(AppConfig):
 
         register(ConsentAuditCode)
         register_source(CONSENT_SOURCE)
+        # How its declarations read in the audit log (audit.objects).
+        from consent.auditing import register_objects
+
+        register_objects()

@@ -26,3 +26,9 @@ class RequestsConfig(AppConfig):
         register(RequestAuditCode)
         for source in SOURCES:
             register_source(source)
+        # How its objects read in the audit log, and how the beheerder finds a parent there.
+        from requests.auditing.objects import register_objects
+        from requests.auditing.parents import register_finder
+
+        register_objects()
+        register_finder()

@@ -12,5 +12,9 @@ class ToolkidConfig(AppConfig):
         from toolkid.audit_codes import ToolkidAuditCode
 
         register(ToolkidAuditCode)
+        # How its organisations, users and days read in the audit log (audit.objects).
+        from toolkid.auditing import register_objects
+
+        register_objects()
         # /gereed/ does not fail on a heartbeat not seen yet during the first minutes.
         health.note_process_start()

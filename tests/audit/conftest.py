@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from audit.catalogue import register
+from tests.requests.conftest import filed_request  # noqa: F401 - requests filed through the services
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role, User
 

@@ -78,8 +78,9 @@ NOT_A_PAGE = {
     "notification_preferences",
     "requests:kindcheck_next_steps",
     "audit:chain_check",
+    "audit:parent_search",
     # A PDF for one parent's reference; without one it redirects to the search form. The PDF
-    # sets its own "private, no-store" (audit/views.py).
+    # sets its own "private, no-store" (audit/parent_views.py).
     "audit:parent_access_pdf",
     # The second step of a login: only between password and code (see the test below).
     "otp_verify",

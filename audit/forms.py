@@ -1,0 +1,212 @@
+"""The forms of the Audit page: the filters of the log, the parent's reference, and the search
+for a parent by name and birth date or by BSN."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.models import AuditAction
+from audit.parents import parent_finder
+from audit.selectors import normalise_parent_ref
+from toolkid.forms import DateInput
+from toolkid.models import User
+
+#: The period the page opens with.
+DEFAULT_DAYS = 30
+
+
+def _parent_ref_field(required: bool) -> forms.CharField:
+    return forms.CharField(
+        label=gettext_lazy("Ouder"),
+        help_text=gettext_lazy(
+            "De referentie uit de auditlog (ouder:…) of de publieke id van de ouder. Geen naam of BSN."
+        ),
+        required=required,
+        max_length=100,
+        error_messages={"required": gettext_lazy("Vul de referentie of de publieke id van de ouder in.")},
+    )
+
+
+def _clean_parent_ref(value: str) -> str:
+    if not value:
+        return ""
+    ref = normalise_parent_ref(value)
+    if ref is None:
+        raise forms.ValidationError(
+            _("Dit is geen ouderreferentie. Gebruik de vorm ouder:… of de publieke id van de ouder.")
+        )
+    return ref
+
+
+class AuditFilterForm(forms.Form):
+    van = forms.DateField(
+        label=gettext_lazy("Van"),
+        required=False,
+        widget=DateInput(),
+    )
+    tot = forms.DateField(
+        label=gettext_lazy("Tot en met"),
+        required=False,
+        widget=DateInput(),
+    )
+    gebruiker = forms.CharField(
+        label=gettext_lazy("Gebruiker"),
+        help_text=gettext_lazy("De gebruikersnaam, precies zoals vastgelegd."),
+        required=False,
+        max_length=150,
+        validators=[UnicodeUsernameValidator()],
+    )
+    actie = forms.ChoiceField(
+        label=gettext_lazy("Actie"),
+        required=False,
+        choices=[("", gettext_lazy("Alle acties")), *AuditAction.choices],
+    )
+    ouder = _parent_ref_field(required=False)
+
+    @classmethod
+    def from_query(cls, query: QueryDict) -> AuditFilterForm:
+        """Bound to the query, with the default period filled in where none was given (so the
+        page shows the period it searched)."""
+        data = query.copy()
+        today = timezone.localdate()
+        if not data.get("van"):
+            data["van"] = (today - dt.timedelta(days=DEFAULT_DAYS)).isoformat()
+        if not data.get("tot"):
+            data["tot"] = today.isoformat()
+        return cls(data)
+
+    def clean_ouder(self) -> str:
+        return _clean_parent_ref(self.cleaned_data.get("ouder", ""))
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("van"), cleaned.get("tot")
+        if start and end and start > end:
+            self.add_error("tot", _("De einddatum ligt vóór de begindatum."))
+        return cleaned
+
+    # What the selector gets.
+    def selection(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "date_from": data["van"],
+            "date_to": data["tot"],
+            "user": data["gebruiker"] or None,
+            "action": data["actie"] or None,
+            "parent_ref": data["ouder"] or None,
+        }
+
+    # What the audit event records: identifiers only.
+    def logged_filters(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        filters: dict[str, Any] = {
+            "date_from": data["van"].isoformat() if data["van"] else None,
+            "date_to": data["tot"].isoformat() if data["tot"] else None,
+            "action": data["actie"] or None,
+        }
+        if data["gebruiker"]:
+            user_id = User.objects.filter(username=data["gebruiker"]).values_list("pk", flat=True).first()
+            if user_id is not None:
+                filters["user_id"] = user_id
+            else:
+                filters["user_unknown"] = True
+        return filters
+
+    # The query string of the download links.
+    def query(self) -> str:
+        data = self.cleaned_data
+        values = {
+            "van": data["van"].isoformat() if data["van"] else "",
+            "tot": data["tot"].isoformat() if data["tot"] else "",
+            "gebruiker": data["gebruiker"],
+            "actie": data["actie"],
+            "ouder": data["ouder"],
+        }
+        return urlencode({k: v for k, v in values.items() if v})
+
+    # The filters as words, for the PDF summary.
+    def described(self) -> list[tuple[str, str]]:
+        data = self.cleaned_data
+        everyone = _("alle")
+        period = "{} {} {}".format(
+            date_format(data["van"], "d-m-Y") if data["van"] else "…",
+            _("t/m"),
+            date_format(data["tot"], "d-m-Y") if data["tot"] else "…",
+        )
+        return [
+            (_("Periode"), period),
+            (_("Gebruiker"), data["gebruiker"] or everyone),
+            (_("Actie"), AuditAction(data["actie"]).label if data["actie"] else everyone),
+            (_("Ouder"), data["ouder"] or everyone),
+        ]
+
+
+class ParentReportForm(forms.Form):
+    ouder = _parent_ref_field(required=True)
+
+    def clean_ouder(self) -> str:
+        return _clean_parent_ref(self.cleaned_data.get("ouder", ""))
+
+
+class ParentSearchForm(forms.Form):
+    """Find a parent by name and birth date, or by BSN. Sent by POST: a name, a birth date or a
+    BSN never ends up in a URL, a browser history or a server log."""
+
+    naam = forms.CharField(
+        label=gettext_lazy("Naam van de ouder"),
+        help_text=gettext_lazy("De achternaam is genoeg. Vul ook de geboortedatum in."),
+        required=False,
+        max_length=100,
+    )
+    geboortedatum = forms.DateField(label=gettext_lazy("Geboortedatum"), required=False, widget=DateInput())
+    bsn = forms.CharField(
+        label=gettext_lazy("Of: BSN"),
+        help_text=gettext_lazy(
+            "Negen cijfers. Zoekt precies op dit nummer; naam en geboortedatum zijn dan niet nodig."
+        ),
+        required=False,
+        max_length=20,
+    )
+
+    def clean_bsn(self) -> str:
+        typed = self.cleaned_data.get("bsn", "")
+        if not typed.strip():
+            return ""
+        finder = parent_finder()
+        value = finder.normalise_bsn(typed)
+        if not finder.is_valid_bsn(value):
+            raise forms.ValidationError(
+                _(
+                    "Dit is geen geldig BSN. Een BSN heeft negen cijfers en klopt volgens de elfproef. "
+                    "Controleer het nummer."
+                )
+            )
+        return value
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors or cleaned.get("bsn"):
+            return cleaned
+        name, born = (cleaned.get("naam") or "").strip(), cleaned.get("geboortedatum")
+        if not name and not born:
+            self.add_error("naam", _("Vul de naam en de geboortedatum van de ouder in, of het BSN."))
+        elif not name:
+            self.add_error("naam", _("Vul ook de naam van de ouder in."))
+        elif not born:
+            self.add_error("geboortedatum", _("Vul ook de geboortedatum van de ouder in."))
+        return cleaned
+
+    @property
+    def method(self) -> str:
+        """How the parent was looked up, for the log (never what was typed)."""
+        return "bsn" if self.cleaned_data.get("bsn") else "naam_geboortedatum"
