@@ -92,7 +92,7 @@ JUDGEMENT_PHRASES: tuple[str, ...] = (
     "kan zij opvoeden", "kan hij opvoeden", "kan moeder opvoeden", "kan vader opvoeden",
     "mag het kind thuis blijven", "mogen de kinderen thuis blijven",
     "uithuisplaatsing", "uit huis plaatsen", "uit huis geplaatst worden",
-    "ondertoezichtstelling nodig", "kinderbeschermingsmaatregel", "gezag beeindigen",
+    "ondertoezichtstelling nodig", "kinderbeschermingsmaatregel", "gezag beeindigen", "gezag te beeindigen",
     "is het kind veilig bij", "zijn de kinderen veilig bij", "uw mening over de ouder",
 )
 
