@@ -106,7 +106,7 @@ def test_duties_open_once_per_kind(refused, requester_actor, clinician_actor):
 
     LegalAdvice.objects.filter(request=request).update(status="gegeven", advice="Weigering is houdbaar.")
     request_uphold_refusal(actor=clinician_actor, request=request, motivation="Het besluit blijft.")
-    assert Duty.objects.filter(request=request).count() == 4  # three after the refusal, plus the parent feedback
+    assert Duty.objects.filter(request=request).count() == 4  # three after a refusal, and R27
 
 
 # --- recording them --------------------------------------------------------------------------
