@@ -2,7 +2,8 @@
 box, at once and without losing what was typed; the buttons read "Vorige" → "Opslaan en
 verder" → "Opslaan als concept"; the menu marks "Nieuw informatieverzoek" while filing; and a
 question that asks for a judgement on parenting is warned about at the question itself (R10).
-axe checks every state (zero serious or critical violations)."""
+axe checks every state (zero serious or critical violations). Without JavaScript ("Toon
+vragen") is covered in tests/requests/filing/test_wizard.py."""
 
 from __future__ import annotations
 
@@ -79,18 +80,3 @@ def test_wizard_ticked_topics_buttons_menu_and_judgement_warning(login_as):
     flows.step_next(page, "Toestemming")
     expect(current).to_have_text("Nieuw informatieverzoek")
 
-
-def test_wizard_without_javascript_shows_questions_after_toon_vragen(login_as):
-    page = login_as("jeugd.heerlen", java_script_enabled=False)
-    flows.start_filing(page)
-    m = main(page)
-    page.get_by_role("navigation", name="Stappen van het verzoek").get_by_role("link", name="Vragen").click()
-    expect(heading(page)).to_have_text("Vragen")
-    expect(m.locator("#id_topics-b-question")).to_be_hidden()
-    m.locator("#id_topics-b-selected").check()
-    button(page, "Toon vragen").click()
-    expect(heading(page)).to_have_text("Vragen")
-    expect(m.locator("#id_topics-b-question")).to_be_visible()
-    expect(m.locator("#id_topics-b-selected")).to_be_checked()
-    expect(m.locator("#id_topics-a-question")).to_be_hidden()
-    expect(page.locator(".error-summary")).to_have_count(0)
