@@ -111,11 +111,9 @@ def judgement_phrases_in(text: str) -> list[str]:
     return [phrase for phrase in JUDGEMENT_PHRASES if f" {normalise_question(phrase)} " in padded]
 
 
-def judgement_warning(text: str, *, audience: str = "requester") -> str:
-    """R10, R19: the warning for a question that seems to ask for a judgement on parenting, worded
-    for whoever reads it; "" when the question asks for facts."""
-    if not judgement_phrases_in(text):
-        return ""
+def judgement_message(audience: str = "requester") -> str:
+    """R10, R19: what a question asking for a judgement on parenting is told, worded for whoever
+    reads it: the requester (ask for facts instead) or the clinician (answer with facts)."""
     if audience == "clinician":
         return _(
             "Deze vraag lijkt te vragen om een oordeel over de ouder als opvoeder. Dat oordeel geeft "
@@ -127,6 +125,11 @@ def judgement_warning(text: str, *, audience: str = "requester") -> str:
         "bij de zorgverlener. Vraag liever naar feiten, bijvoorbeeld: ‘Komt moeder de afspraken over "
         "haar behandeling na?’ of ‘Wat hebt u gezien van de zorg voor de kinderen?’"
     )
+
+
+def judgement_warning(text: str, *, audience: str = "requester") -> str:
+    """:func:`judgement_message` when ``text`` holds a phrase of :data:`JUDGEMENT_PHRASES`; else ""."""
+    return judgement_message(audience) if judgement_phrases_in(text) else ""
 
 
 def consent_revoked_message() -> str:

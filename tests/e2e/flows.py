@@ -172,7 +172,7 @@ def file_with_mouse(page: Page, filing: Filing, *, check: bool = False) -> str:
     with page.expect_navigation():
         button(page, "Opslaan en verder").click()
     if heading(page).inner_text() == "Vragen":  # R10: warned once about a judgement question
-        expect(m.locator(".judgement-warning").first).to_be_visible()
+        expect(m.locator(".judgement-warning:not([hidden])").first).to_be_visible()
         button(page, "Opslaan en verder").click()
     expect(heading(page)).to_have_text("Toestemming")
 

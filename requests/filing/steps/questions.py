@@ -173,4 +173,10 @@ class QuestionsStep(FilingStep):
         }
 
     def context(self) -> dict[str, Any]:
-        return {"form": self.form, "topic_forms": self.topic_forms}
+        return {
+            "form": self.form,
+            "topic_forms": self.topic_forms,
+            # R10: the phrase list and the warning, for the warning while typing (filing-questions.js).
+            "judgement_phrases": list(rules.JUDGEMENT_PHRASES),
+            "judgement_message": rules.judgement_message(),
+        }

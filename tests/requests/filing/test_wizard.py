@@ -29,6 +29,8 @@ from tests.requests.filing.test_views import (
 )
 
 JUDGEMENT = "Is moeder een goede opvoeder?"
+#: A judgement warning that is shown (not the hidden one the script shows while typing).
+SHOWN_WARNING = re.compile(r"data-judgement-warning>")
 
 
 @pytest.fixture
@@ -117,7 +119,9 @@ def test_r10_a_judgement_question_is_warned_about_once_then_goes(client):
     assert response.status_code == 302
     assert fresh(info).topics.get(topic="c").question == JUDGEMENT
     # The warning stays beside the question, on the step and on the review page.
-    assert "Vraag liever naar feiten" in html(client.get(step_url(info, "vragen")))
+    page = html(client.get(step_url(info, "vragen")))
+    assert len(SHOWN_WARNING.findall(page)) == 1
+    assert "Vraag liever naar feiten" in page
     assert "Vraag liever naar feiten" in html(client.get(review_url(info)))
 
 
@@ -132,7 +136,11 @@ def test_a_factual_question_shows_no_warning(client):
     info = start(client)
     response = post_step(client, info, "vragen", QUESTIONS)
     assert response.status_code == 302
-    assert "Vraag liever naar feiten" not in html(client.get(step_url(info, "vragen")))
+    page = html(client.get(step_url(info, "vragen")))
+    assert SHOWN_WARNING.findall(page) == []
+    # Each question box carries the warning hidden, for the script to show while typing.
+    assert page.count("data-judgement-warning hidden") == 6
+    assert 'id="judgement-phrases"' in page
 
 
 def test_l3_path_b_under_the_voluntary_framework_is_flagged_at_review_and_refused(client, framework):
