@@ -10,6 +10,11 @@ Field names are the model's own where there is one. Related data uses form-style
 
 The functions only read (the request, its parent, children, topics, consent declaration, the
 clock); they never write. Pass ``today`` in tests to pin the clock.
+
+Besides: :func:`framework_contradiction` (L3: no consent, yet the consent-based framework) and
+:data:`JUDGEMENT_PHRASES` with :func:`judgement_warning` (R10: a question asking for a judgement
+on parenting), shown in the filing wizard and, through ``requests/templatetags/request_rules.py``,
+to the clinician.
 """
 
 from __future__ import annotations
