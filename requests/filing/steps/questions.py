@@ -23,7 +23,7 @@ class TopicForm(StepForm):
     question = LimitedTextField(max_length=QUESTION, required=False, widget=text_area(4))
     #: R10: the question (normalised) the judgement warning was shown for; asking it again as it
     #: stands is then the requester's informed choice.
-    warned = forms.CharField(required=False, widget=forms.HiddenInput)
+    warned = LimitedTextField(max_length=QUESTION, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, topic: Topic, **kwargs: Any):
         super().__init__(*args, prefix=f"topics-{topic.value}", **kwargs)
