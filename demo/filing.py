@@ -17,6 +17,7 @@ from demo.accounts import Who
 from demo.content import PATH_B, PATH_C
 from demo.direct_writes import mark_draft
 from demo.pdf import demo_consent_pdf
+from requests.core import rules
 from requests.filing import draft as draft_services
 from requests.filing import services as filing_services
 from requests.models import ConsentPath, InformationRequest, Severity
@@ -84,7 +85,7 @@ class Filing:
         req = draft_services.request_draft_update(
             actor=requester,
             request=req,
-            fields=self._fields(play),
+            fields=self._fields(play, requester),
             parent=self.parent.as_data(),
             children=_children(self.children),
             topics=[{"topic": letter, "question": text} for letter, text in self.questions.items()],
@@ -96,7 +97,7 @@ class Filing:
             )
         play.request = filing_services.request_submit(actor=requester, request=req, submit_token=play.key)
 
-    def _fields(self, play: Play) -> dict[str, Any]:
+    def _fields(self, play: Play, requester: Actor) -> dict[str, Any]:
         fields: dict[str, Any] = {
             "receiving_organisation": play.context.provider,
             "phone_contact_date": play.days_ago(self.phone_days_ago),
@@ -110,6 +111,11 @@ class Filing:
         }
         if self.framework is not None:
             fields["legal_framework"], fields["framework_change_reason"] = self.framework
+        else:
+            # L3: the requester takes the suggested ground (a draft's stays empty until chosen).
+            fields["legal_framework"] = rules.suggest_framework(
+                requester.organisation.kind, self.has_ots, self.path
+            )
         if self.path == ConsentPath.B:
             fields.update(PATH_B)
         elif self.path == ConsentPath.C:

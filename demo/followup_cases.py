@@ -252,6 +252,7 @@ FOLLOWUP_CASES: tuple[RequestCase, ...] = (
                 reference="VT-DEMO-0001",
                 note="Advies gevraagd; Veilig Thuis neemt de melding in onderzoek.",
             ),
+            CompleteDuty(KERKRADE, DutyKind.REFUSAL_FOLLOW_UP, note="Veilig Thuis ingeschakeld."),
         ),
         namespace=FOLLOWUP_NAMESPACE,
     ),

@@ -19,5 +19,6 @@ def shell(request: HttpRequest) -> dict:
         "actor": actor,
         "acting_organisation": actor.organisation,
         "acting_choices": getattr(request, "acting_choices", {}),
-        "nav_items": navigation_for(actor, current_path=request.path),
+        # A view may name the menu entry its page belongs to (``request.nav_current_url``).
+        "nav_items": navigation_for(actor, current_path=getattr(request, "nav_current_url", request.path)),
     }

@@ -24,6 +24,15 @@ _DUTY_WORDS = {
         "Terugkoppeling aan de zorgverlener: wat is er met de informatie gedaan en wat volgt er (R38)"
     ),
     "INFORM_PARENT": _("Ouder informeren over het contact (R37)"),
+    "PROVIDER_RECORD_REFUSAL": _(
+        "Het contact en het besluit om niet te verstrekken, met de motivering, vastleggen in het ouderdossier"
+    ),
+    "REQUESTER_RECORD_REFUSAL": _(
+        "Vastleggen in het eigen dossier dat de informatie niet is verstrekt, en waarom"
+    ),
+    "REFUSAL_FOLLOW_UP": _(
+        "Besluiten over het vervolg na de weigering (bijvoorbeeld Veilig Thuis inschakelen)"
+    ),
 }
 _DONE = _("Taak gedaan")
 _SKIPPED = _("Taak overgeslagen (R5)")
@@ -96,6 +105,24 @@ class RequestEventKind(models.TextChoices):
     )
     DUTY_SKIPPED_INFORM_PARENT = "duty_skipped.ouder_informeren", format_lazy(
         "{}: {}", _SKIPPED, _DUTY_WORDS["INFORM_PARENT"]
+    )
+    DUTY_DONE_PROVIDER_RECORD_REFUSAL = "duty_done.vastleggen_weigering_zorgverlener", format_lazy(
+        "{}: {}", _DONE, _DUTY_WORDS["PROVIDER_RECORD_REFUSAL"]
+    )
+    DUTY_DONE_REQUESTER_RECORD_REFUSAL = "duty_done.vastleggen_weigering_aanvrager", format_lazy(
+        "{}: {}", _DONE, _DUTY_WORDS["REQUESTER_RECORD_REFUSAL"]
+    )
+    DUTY_DONE_REFUSAL_FOLLOW_UP = "duty_done.vervolg_na_weigering", format_lazy(
+        "{}: {}", _DONE, _DUTY_WORDS["REFUSAL_FOLLOW_UP"]
+    )
+    DUTY_SKIPPED_PROVIDER_RECORD_REFUSAL = "duty_skipped.vastleggen_weigering_zorgverlener", format_lazy(
+        "{}: {}", _SKIPPED, _DUTY_WORDS["PROVIDER_RECORD_REFUSAL"]
+    )
+    DUTY_SKIPPED_REQUESTER_RECORD_REFUSAL = "duty_skipped.vastleggen_weigering_aanvrager", format_lazy(
+        "{}: {}", _SKIPPED, _DUTY_WORDS["REQUESTER_RECORD_REFUSAL"]
+    )
+    DUTY_SKIPPED_REFUSAL_FOLLOW_UP = "duty_skipped.vervolg_na_weigering", format_lazy(
+        "{}: {}", _SKIPPED, _DUTY_WORDS["REFUSAL_FOLLOW_UP"]
     )
     HOLD_RELEASE_PROPOSED = "hold_release_proposed", _(
         "Voorstel om de afscherming (pad C) op te heffen (R37)"

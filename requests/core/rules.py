@@ -10,10 +10,17 @@ Field names are the model's own where there is one. Related data uses form-style
 
 The functions only read (the request, its parent, children, topics, consent declaration, the
 clock); they never write. Pass ``today`` in tests to pin the clock.
+
+Besides: :func:`framework_contradiction` (L3: no consent, yet the consent-based framework) and
+:data:`JUDGEMENT_PHRASES` with :func:`judgement_warning` (R10: a question asking for a judgement
+on parenting), shown in the filing wizard and, through ``requests/templatetags/request_rules.py``,
+to the clinician.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import date
 
 from django.utils import timezone
@@ -65,12 +72,72 @@ ANSWER_FIELDS: tuple[str, ...] = (
 #: R17: per topic, the explicit statement that no facts lessen the concern (a tick, not text).
 NO_WEAKENING_FACTS_KNOWN = "no_weakening_facts_known"
 
+#: R24: the paths on which the parent's consent is not the ground (refused, or not asked).
+WITHOUT_CONSENT: frozenset[str] = frozenset({ConsentPath.B, ConsentPath.C})
+
 #: L3: a legal ground that belongs to one kind of requesting organisation.
 _FRAMEWORK_OWNER_KIND: dict[str, str] = {
     LegalFramework.OTS: OrganisationKind.GI,
     LegalFramework.RVDK: OrganisationKind.RVDK,
     LegalFramework.VEILIG_THUIS: OrganisationKind.VEILIG_THUIS,
 }
+
+
+#: R10, R19, R20: words in a question that ask the clinician for a judgement on parenting (or on
+#: a child-protection measure) rather than for facts. Data, not code: extend the list as use
+#: shows new phrasings. Matched on whole words after :func:`normalise_question` (lower case, no
+#: accents or punctuation), so "Is moeder een GOEDE opvoeder?" matches "goede opvoeder".
+JUDGEMENT_PHRASES: tuple[str, ...] = (
+    "goede opvoeder", "goede ouder", "goede moeder", "goede vader",
+    "slechte opvoeder", "slechte ouder", "slechte moeder", "slechte vader",
+    "goed opvoeden", "goed voor de kinderen zorgen", "goed voor het kind zorgen",
+    "geschikt als ouder", "geschikt als opvoeder", "geschikt als moeder", "geschikt als vader",
+    "geschikt om op te voeden", "geschiktheid", "ongeschikt",
+    "opvoedcapaciteiten", "opvoedingscapaciteiten", "opvoedvaardigheden", "opvoedingsvaardigheden",
+    "opvoedingsbekwaam", "opvoedbekwaam",
+    "in staat om op te voeden", "in staat de kinderen op te voeden", "in staat het kind op te voeden",
+    "in staat om voor de kinderen te zorgen", "in staat om voor het kind te zorgen",
+    "kan zij opvoeden", "kan hij opvoeden", "kan moeder opvoeden", "kan vader opvoeden",
+    "mag het kind thuis blijven", "mogen de kinderen thuis blijven",
+    "uithuisplaatsing", "uit huis plaatsen", "uit huis geplaatst worden",
+    "ondertoezichtstelling nodig", "kinderbeschermingsmaatregel", "gezag beeindigen", "gezag te beeindigen",
+    "is het kind veilig bij", "zijn de kinderen veilig bij", "uw mening over de ouder",
+)
+
+
+def normalise_question(text: str) -> str:
+    """Lower case, accents off, punctuation to spaces, whitespace collapsed: the form
+    :data:`JUDGEMENT_PHRASES` are matched in."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())
+
+
+def judgement_phrases_in(text: str) -> list[str]:
+    """R10: the phrases of :data:`JUDGEMENT_PHRASES` in ``text`` (whole words), in list order."""
+    padded = f" {normalise_question(text)} "
+    return [phrase for phrase in JUDGEMENT_PHRASES if f" {normalise_question(phrase)} " in padded]
+
+
+def judgement_message(audience: str = "requester") -> str:
+    """R10, R19: what a question asking for a judgement on parenting is told, worded for whoever
+    reads it: the requester (ask for facts instead) or the clinician (answer with facts)."""
+    if audience == "clinician":
+        return _(
+            "Deze vraag lijkt te vragen om een oordeel over de ouder als opvoeder. Dat oordeel geeft "
+            "u niet: beantwoord de vraag met feiten die u hebt waargenomen, of vraag de aanvrager de "
+            "vraag anders te stellen."
+        )
+    return _(
+        "Deze vraag lijkt te vragen om een oordeel over de ouder als opvoeder. Dat oordeel ligt niet "
+        "bij de zorgverlener. Vraag liever naar feiten, bijvoorbeeld: ‘Komt moeder de afspraken over "
+        "haar behandeling na?’ of ‘Wat hebt u gezien van de zorg voor de kinderen?’"
+    )
+
+
+def judgement_warning(text: str, *, audience: str = "requester") -> str:
+    """:func:`judgement_message` when ``text`` holds a phrase of :data:`JUDGEMENT_PHRASES`; else ""."""
+    return judgement_message(audience) if judgement_phrases_in(text) else ""
 
 
 def consent_revoked_message() -> str:
@@ -95,13 +162,14 @@ def _today(today: date | None) -> date:
 # --------------------------------------------------------------------------------------------
 
 
-def suggest_framework(org_kind: str, has_ots: bool) -> LegalFramework:
+def suggest_framework(org_kind: str, has_ots: bool, consent_path: str = "") -> LegalFramework:
     """L3: the ground the form suggests from the requesting organisation's kind and the OTS.
 
     GI with a running OTS → the obligation of Jeugdwet 7.3.11 lid 4; the RvdK → art. 1:240 BW;
     Veilig Thuis → art. 5.2.6 Wmo 2015; everyone else (wijkteam, youth care, a GI without an
-    OTS) → the voluntary framework, i.e. consent. *Conflict van plichten* is never suggested:
-    it is an exceptional ground the requester chooses by hand, with a reason.
+    OTS) → the voluntary framework, i.e. consent; but on path B or C (consent refused, or not
+    asked) consent is no ground, and such an organisation has only the *conflict van plichten*
+    left (L3 iv). Otherwise that exceptional ground is chosen by hand, with a reason.
     """
     if org_kind == OrganisationKind.GI and has_ots:
         return LegalFramework.OTS
@@ -109,7 +177,22 @@ def suggest_framework(org_kind: str, has_ots: bool) -> LegalFramework:
         return LegalFramework.RVDK
     if org_kind == OrganisationKind.VEILIG_THUIS:
         return LegalFramework.VEILIG_THUIS
+    if consent_path in WITHOUT_CONSENT:
+        return LegalFramework.CONFLICT_OF_DUTIES
     return LegalFramework.VOLUNTARY
+
+
+def framework_contradiction(request: InformationRequest) -> str:
+    """L3: the voluntary framework rests on the parent's consent; a request sent without it
+    (path B: refused, path C: not asked) needs one of the grounds L3 i–iv. The message, or ""."""
+    if request.legal_framework != LegalFramework.VOLUNTARY or request.consent_path not in WITHOUT_CONSENT:
+        return ""
+    return _(
+        "U vraagt om informatie zonder toestemming van de ouder, maar als kader staat ‘vrijwillig "
+        "kader (op basis van toestemming)’. Kies het kader dat wel van toepassing is: "
+        "ondertoezichtstelling, onderzoek van de Raad voor de Kinderbescherming, Veilig Thuis of "
+        "conflict van plichten."
+    )
 
 
 def missing_for_submit(request: InformationRequest, *, today: date | None = None) -> Errors:
@@ -223,6 +306,10 @@ def _missing_framework(request: InformationRequest) -> Errors:
     if framework not in LegalFramework.values:
         errors["legal_framework"] = _("Onbekend kader.")
         return errors
+    contradiction = framework_contradiction(request)
+    if contradiction:
+        errors["legal_framework"] = contradiction
+        return errors
     owner_kind = _FRAMEWORK_OWNER_KIND.get(framework)
     org_kind = request.requesting_organisation.kind
     if owner_kind is not None and owner_kind != org_kind:
@@ -231,7 +318,9 @@ def _missing_framework(request: InformationRequest) -> Errors:
         }
     elif framework == LegalFramework.OTS and not request.has_ots:
         errors["legal_framework"] = _("Het kader ondertoezichtstelling vereist een lopende OTS (R4).")
-    suggested = request.suggested_framework or suggest_framework(org_kind, request.has_ots)
+    suggested = request.suggested_framework or suggest_framework(
+        org_kind, request.has_ots, request.consent_path
+    )
     if framework != suggested and blank(request.framework_change_reason):
         errors["framework_change_reason"] = _("U kiest een ander kader dan voorgesteld; licht toe waarom.")
     return errors

@@ -128,8 +128,8 @@ def request_draft_create(*, actor: Actor, start_token: uuid.UUID | None = None) 
     req = InformationRequest(
         requesting_organisation=org,
         requester=actor.user,
+        # L3: suggested, not chosen: the framework stays empty until the requester picks it.
         suggested_framework=suggested,
-        legal_framework=suggested,
         start_token=start_token,
     )
     try:
@@ -179,12 +179,7 @@ def request_draft_update(
             continue
         _apply_draft_field(req, name, value, errors)
 
-    # L3: keep the suggestion current; follow it while the requester has not chosen otherwise.
-    req.suggested_framework = rules.suggest_framework(req.requesting_organisation.kind, req.has_ots)
-    if not req.legal_framework or (
-        "legal_framework" not in fields and req.legal_framework == previous_suggestion
-    ):
-        req.legal_framework = req.suggested_framework
+    _follow_the_suggestion(req, fields, previous_suggestion)
 
     if parent is not None:
         if req.status == S.RETURNED and req.parent_id is None:
@@ -208,6 +203,23 @@ def request_draft_update(
         raise Incomplete(errors)
     log_step(actor, req, kind=RequestEventKind.DRAFT_UPDATED, data=data)
     return req
+
+
+def _follow_the_suggestion(req: InformationRequest, fields: dict[str, Any], previous: str) -> None:
+    """L3: keep the suggestion current (the OTS and the consent path change it). A chosen ground
+    follows a changed OTS only when it was the suggestion and no ground is sent with it; an
+    empty one is never filled in, and a changed consent path never switches the ground
+    silently: the review step flags a contradiction instead."""
+    req.suggested_framework = rules.suggest_framework(
+        req.requesting_organisation.kind, req.has_ots, req.consent_path
+    )
+    if (
+        "has_ots" in fields
+        and "legal_framework" not in fields
+        and req.legal_framework
+        and req.legal_framework == previous
+    ):
+        req.legal_framework = req.suggested_framework
 
 
 def _apply_draft_field(req: InformationRequest, name: str, value: Any, errors: dict[str, str]) -> None:

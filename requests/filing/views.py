@@ -36,6 +36,7 @@ from requests.filing.forms import ErrorItem, FilingStep, SubmitForm
 from requests.filing.sequence import REVIEW_SLUG, REVIEW_TITLE, STEP_BY_SLUG, STEPS, place_of, steps_missing
 from requests.filing.services import request_resubmit, request_submit
 from requests.filing.steps.parent import ParentAndChildrenStep
+from requests.filing.steps.questions import QuestionsStep
 from toolkid import workdays
 from toolkid.errors import Conflict, IllegalMove, Incomplete
 from toolkid.models import ClosureDay
@@ -117,6 +118,13 @@ def _progress(info: InformationRequest, current: str, missing: dict[str, Any]) -
     items.append(ProgressItem(REVIEW_SLUG, str(REVIEW_TITLE), _step_url(info, REVIEW_SLUG),
                               current == REVIEW_SLUG, False))
     return items
+
+
+def _mark_filing_in_menu(request: HttpRequest, info: InformationRequest) -> None:
+    """While filing (or reformulating), the menu marks "Nieuw informatieverzoek" as the current
+    page, not "Mijn verzoeken" whose URL the wizard's pages share (``toolkid.context_processors``)."""
+    if info.status == S.DRAFT:
+        request.nav_current_url = reverse("requests:new")  # type: ignore[attr-defined]
 
 
 def _base_context(info: InformationRequest, current: str) -> dict[str, Any]:
@@ -260,6 +268,7 @@ def _start_token(request: HttpRequest) -> uuid.UUID | None:
 
 
 def _render_step(request: HttpRequest, info: InformationRequest, current: FilingStep) -> HttpResponse:
+    _mark_filing_in_menu(request, info)
     index = STEPS.index(type(current))
     context = {
         **_base_context(info, current.slug),
@@ -293,6 +302,10 @@ def step(request: HttpRequest, public_id: uuid.UUID, step: str) -> HttpResponse:
     if action == "add_child" and step_class is ParentAndChildrenStep:
         # "Nog een kind toevoegen" without JavaScript: the same page, one more row, nothing lost.
         return _render_step(request, info, ParentAndChildrenStep.with_added_child(
+            actor=actor, info=info, data=request.POST))
+    if action == "show_questions" and step_class is QuestionsStep:
+        # "Toon vragen" without JavaScript: the boxes of the ticked topics, nothing lost.
+        return _render_step(request, info, QuestionsStep.showing_questions(
             actor=actor, info=info, data=request.POST))
 
     lenient = action in ("previous", "save", "new_consent")
@@ -360,8 +373,10 @@ def review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     refused = _refuse_if_not_editable(request, info)
     if refused is not None:
         return refused
+    _mark_filing_in_menu(request, info)
     context = _base_context(info, REVIEW_SLUG)
     context.update(
+        framework_contradiction=rules.framework_contradiction(info),
         error_items=_missing_items(info, context["missing"]),
         submit_form=SubmitForm(initial={"submit_token": _submit_token(request, info)}),
         step_urls={step.slug.replace("-", "_"): _step_url(info, step.slug) for step in STEPS},

@@ -21,7 +21,7 @@ from requests.followup import hold as hold_services
 from requests.followup import secondary_use as secondary_use_services
 from requests.followup import selectors as followup_selectors
 from requests.followup import services as followup_services
-from requests.followup.models import DutyKind
+from requests.followup.models import RECORD_DUTIES
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
 
@@ -246,9 +246,7 @@ def make_form(action: str, actor: Actor, req: InformationRequest, item: Any = No
     if item is not None:
         kwargs["auto_id"] = f"id_%s_{item.pk}"
     if action == "duty_done":
-        kwargs["needs_note"] = item.kind in (DutyKind.PROVIDER_RECORD, DutyKind.REQUESTER_RECORD) and (
-            followup_selectors.hold_active(req)
-        )
+        kwargs["needs_note"] = item.kind in RECORD_DUTIES and followup_selectors.hold_active(req)
     return ACTIONS[action].form_class(data, **kwargs)
 
 

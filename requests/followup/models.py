@@ -48,6 +48,17 @@ class DutyKind(models.TextChoices):
     )
     # R37: only after the joint release of the path-C hold.
     INFORM_PARENT = "ouder_informeren", _("Ouder informeren over het contact (R37)")
+    # After a confirmed refusal nothing was provided: R31, R36, R39 record the contact and the
+    # decision not to provide, with its motivation; R2, R8 the requester decides what now.
+    PROVIDER_RECORD_REFUSAL = "vastleggen_weigering_zorgverlener", _(
+        "Het contact en het besluit om niet te verstrekken, met de motivering, vastleggen in het ouderdossier"
+    )
+    REQUESTER_RECORD_REFUSAL = "vastleggen_weigering_aanvrager", _(
+        "Vastleggen in het eigen dossier dat de informatie niet is verstrekt, en waarom"
+    )
+    REFUSAL_FOLLOW_UP = "vervolg_na_weigering", _(
+        "Besluiten over het vervolg na de weigering (bijvoorbeeld Veilig Thuis inschakelen)"
+    )
 
 
 #: Whose task each duty is.
@@ -58,13 +69,19 @@ DUTY_SIDES: dict[str, str] = {
     DutyKind.REQUESTER_RECORD: DutySide.REQUESTER,
     DutyKind.REQUESTER_FEEDBACK: DutySide.REQUESTER,
     DutyKind.INFORM_PARENT: DutySide.PROVIDER,
+    DutyKind.PROVIDER_RECORD_REFUSAL: DutySide.PROVIDER,
+    DutyKind.REQUESTER_RECORD_REFUSAL: DutySide.REQUESTER,
+    DutyKind.REFUSAL_FOLLOW_UP: DutySide.REQUESTER,
 }
 #: Duties that prompt contact with the parent: never while the path-C hold holds (R35, R40).
 PARENT_FACING_DUTIES: frozenset[str] = frozenset(
     {DutyKind.PARENT_FEEDBACK, DutyKind.TELL_PARENT_CONTACT, DutyKind.INFORM_PARENT}
 )
 #: Duties that record the contact in a file: on path C with the note of R36.
-RECORD_DUTIES: frozenset[str] = frozenset({DutyKind.PROVIDER_RECORD, DutyKind.REQUESTER_RECORD})
+RECORD_DUTIES: frozenset[str] = frozenset({
+    DutyKind.PROVIDER_RECORD, DutyKind.REQUESTER_RECORD,
+    DutyKind.PROVIDER_RECORD_REFUSAL, DutyKind.REQUESTER_RECORD_REFUSAL,
+})
 
 
 class DutyStatus(models.TextChoices):

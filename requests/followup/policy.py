@@ -157,10 +157,14 @@ def may_withdraw_release(actor: Actor, req: InformationRequest, release: HoldRel
 
 
 def may_give_feedback(actor: Actor, req: InformationRequest) -> Decision:
-    """R38: the requester tells the clinician what was done with the information (or the "no")."""
+    """R38: the requester tells the clinician what was done with the information: only when
+    information was provided (after a refusal there is none to report on)."""
     return first_refusal(
         lambda: None if on_requesting_side(actor, req) else wrong_role(),
-        lambda: None if req.status in (*ANSWERED_STATES, S.REFUSED, S.CONTESTED) else wrong_state(actor, req),
+        lambda: None if answered(req) else deny(
+            _("Er is geen informatie verstrekt; er is dus niets terug te koppelen over wat ermee is gedaan."),
+            "not_answered",
+        ),
     )
 
 

@@ -24,8 +24,10 @@ request event, in the same transaction; idempotent: one duty per kind per reques
 - answer sent → both sides record the contact in their own file (R31, R36; on path C with the
   note "nog niet besproken met de ouder"); path A/B: the clinician gives feedback to the parent
   at the next contact (R27); path C: the requester reports back to the provider (R38);
-- refusal confirmed (or upheld) → both sides record (R31: with the motivation not to provide);
-  path A/B: feedback to the parent (R27, R12: the parent hears the decision).
+- refusal confirmed (or upheld) → nothing was provided: both sides record the decision not to
+  provide (R31, R36, R39: with its motivation), the requester decides on the follow-up (R2, R8);
+  path A/B: feedback to the parent (R27, R12: the parent hears the decision). No feedback to the
+  provider about "what was done with the information" (R38): there was none.
 """
 
 from __future__ import annotations
@@ -140,7 +142,9 @@ def _duties_for_step(req: InformationRequest, kind: str) -> list[str]:
         return after
     # An upheld refusal (R8) opens them on its confirmation (R11), like any other "no".
     if kind == RequestEventKind.REFUSAL_CONFIRMED:
-        after = [DutyKind.PROVIDER_RECORD, DutyKind.REQUESTER_RECORD]  # R31: with the motivation
+        # Nothing was provided: record the "no" and its motivation (R31, R39), and decide what now.
+        after = [DutyKind.PROVIDER_RECORD_REFUSAL, DutyKind.REQUESTER_RECORD_REFUSAL,
+                 DutyKind.REFUSAL_FOLLOW_UP]
         if path != ConsentPath.C:
             after.append(DutyKind.PARENT_FEEDBACK)  # R27, R12: the parent hears the decision
         return after

@@ -171,6 +171,9 @@ def test_keyboard_filing_then_path_b_refused_after_internal_consultation(login_a
     key_press_button(page, "Opslaan en verder")
 
     expect(heading(page)).to_have_text("Kader en ontvanger")
+    # L3: the parent refused consent, so the voluntary framework is no ground.
+    key_radio(page, "id_legal_framework_0", "Conflict van plichten")
+    key_type(page, "id_framework_change_reason", flows.CONFLICT_OF_DUTIES_REASON)
     key_to_id(page, "id_receiving_organisation")
     page.keyboard.type(f.receiver)  # type-ahead in the closed select
     expect(page.locator("#id_receiving_organisation")).to_have_value(re.compile(r"\d+"))

@@ -188,8 +188,10 @@ def filed_request(
 
         values = complete_fields(path, receiving)
         values["has_ots"] = has_ots
-        if framework and framework != rules.suggest_framework(kind, has_ots):
-            values["legal_framework"] = framework
+        # L3: a draft's framework stays empty until chosen; choose the suggestion unless told.
+        suggested = rules.suggest_framework(kind, has_ots, path)
+        values["legal_framework"] = framework or suggested
+        if framework and framework != suggested:
             values["framework_change_reason"] = "Er is sprake van ernstig gevaar; er is geen andere weg."
         values.update(fields or {})
         parent = parent_data()

@@ -118,6 +118,10 @@ def complete_fields(path: str, receiving: Organisation) -> dict[str, Any]:
         "reason": "School meldt dat Noor vaak alleen thuis is en er moe uitziet.",
         "no_parenting_judgement_confirmed": True,
         "consent_path": path,
+        # L3: consent is the ground on path A only; a wijkteam has the conflict of duties left.
+        "legal_framework": (
+            LegalFramework.VOLUNTARY if path == ConsentPath.A else LegalFramework.CONFLICT_OF_DUTIES
+        ),
         "draft_step": "controle",
     }
     if path == ConsentPath.B:

@@ -84,8 +84,8 @@ class FrameworkForm(StepForm):
             )
         else:
             has_ots = info.has_ots
-        #: L3: the ground suggested from the organisation's kind and the OTS (what is shown now).
-        self.suggested = rules.suggest_framework(org_kind, bool(has_ots))
+        #: L3: the ground suggested from the organisation's kind, the OTS and the consent path.
+        self.suggested = rules.suggest_framework(org_kind, bool(has_ots), info.consent_path)
         # Offer what can apply to this organisation: the voluntary framework, the conflict of
         # duties, and the organisation's own legal ground (what it would be suggested with an
         # OTS); plus whatever is saved, so nothing disappears silently.
@@ -199,8 +199,11 @@ class FrameworkStep(FilingStep):
             lenient=self.lenient,
             initial={
                 "has_ots": info.has_ots,
+                # L3: the suggestion is pre-selected; saved only when the requester goes on.
                 "legal_framework": info.legal_framework
-                or rules.suggest_framework(info.requesting_organisation.kind, info.has_ots),
+                or rules.suggest_framework(
+                    info.requesting_organisation.kind, info.has_ots, info.consent_path
+                ),
                 "framework_change_reason": info.framework_change_reason,
                 "receiving_organisation": info.receiving_organisation_id,
                 "intended_clinician": str(info.intended_clinician_id or ""),

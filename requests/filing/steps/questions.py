@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from requests.core import rules
 from requests.core.models import Topic
 from requests.filing.forms import ErrorItem, FilingStep, StepForm, field_anchor, form_error_items
 from toolkid.forms import LimitedTextField, text_area
@@ -21,6 +21,9 @@ class TopicForm(StepForm):
 
     selected = forms.BooleanField(required=False)
     question = LimitedTextField(max_length=QUESTION, required=False, widget=text_area(4))
+    #: R10: the question (normalised) the judgement warning was shown for; asking it again as it
+    #: stands is then the requester's informed choice.
+    warned = LimitedTextField(max_length=QUESTION, required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, topic: Topic, **kwargs: Any):
         super().__init__(*args, prefix=f"topics-{topic.value}", **kwargs)
@@ -32,14 +35,42 @@ class TopicForm(StepForm):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
-        if cleaned.get("selected") and not cleaned.get("question"):
+        question = cleaned.get("question") or ""
+        if cleaned.get("selected") and not question:
             self.protocol_error("question", _("Stel uw vraag bij dit onderwerp."))
-        if cleaned.get("question") and not cleaned.get("selected"):
-            self.add_error("selected", ValidationError(
-                _("Vink dit onderwerp aan als u deze vraag wilt stellen, of maak het vraagveld leeg."),
-                code="unchecked",
+        # The question of an unticked topic is not asked (the box is hidden, what was typed is
+        # kept in the page only); nothing to check.
+        if (
+            cleaned.get("selected")
+            and rules.judgement_phrases_in(question)
+            and cleaned.get("warned") != rules.normalise_question(question)
+        ):
+            # R10: stop once, at the question itself; asked again unchanged, it goes.
+            self.protocol_error("question", _(
+                "Deze vraag lijkt te vragen om een oordeel over de ouder als opvoeder. Stel de "
+                "vraag anders, of kies nogmaals ‘Opslaan en verder’ als u hem toch zo wilt stellen."
             ))
         return cleaned
+
+    @property
+    def shows_question(self) -> bool:
+        """Only a ticked topic shows its question box (or one with something to say about it)."""
+        return bool(self["selected"].value()) or (self.is_bound and "question" in self.errors)
+
+    @property
+    def current_question(self) -> str:
+        return str(self["question"].value() or "")
+
+    @property
+    def judgement_warning(self) -> str:
+        """R10: the warning shown below the question box (server-side, on every rendering)."""
+        return rules.judgement_warning(self.current_question)
+
+    @property
+    def warned_value(self) -> str:
+        """What the hidden ``warned`` field carries on this rendering: the question the warning
+        is shown for now, so the same question posted again is not stopped twice."""
+        return rules.normalise_question(self.current_question) if self.judgement_warning else ""
 
     def apply_service_error(self, key: str, message: Any) -> bool:
         if key == f"topics-{self.topic.value}-question":
@@ -72,6 +103,26 @@ class QuestionsStep(FilingStep):
     slug = "vragen"
     title = _("Vragen")
     template = "requests/filing/step_questions.html"
+
+    @classmethod
+    def showing_questions(cls, *, actor: Any, info: Any, data: Any) -> QuestionsStep:
+        """"Toon vragen" without JavaScript: the question boxes of the ticked topics, everything
+        as typed, nothing validated yet (the user is not done)."""
+        step = cls(actor=actor, info=info)
+        step.topic_forms = [
+            TopicForm(
+                topic=topic,
+                initial={
+                    "selected": bool(data.get(f"topics-{topic.value}-selected")),
+                    "question": data.get(f"topics-{topic.value}-question", ""),
+                },
+            )
+            for topic in Topic
+        ]
+        step.form = QuestionsForm(initial={
+            "no_parenting_judgement_confirmed": bool(data.get("no_parenting_judgement_confirmed")),
+        })
+        return step
 
     def build(self) -> None:
         saved = {t.topic: t.question for t in self.info.topics.all()}
@@ -122,4 +173,10 @@ class QuestionsStep(FilingStep):
         }
 
     def context(self) -> dict[str, Any]:
-        return {"form": self.form, "topic_forms": self.topic_forms}
+        return {
+            "form": self.form,
+            "topic_forms": self.topic_forms,
+            # R10: the phrase list and the warning, for the warning while typing (filing-questions.js).
+            "judgement_phrases": list(rules.JUDGEMENT_PHRASES),
+            "judgement_message": rules.judgement_message(),
+        }

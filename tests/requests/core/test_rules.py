@@ -56,10 +56,11 @@ def test_l3_suggest_framework(kind, has_ots, expected):
     assert rules.suggest_framework(kind, has_ots) == expected
 
 
-def test_l3_conflict_of_duties_is_never_suggested():
+def test_l3_conflict_of_duties_is_not_suggested_where_consent_may_be_the_ground():
     for kind in K.values:
         for has_ots in (True, False):
-            assert rules.suggest_framework(kind, has_ots) != LegalFramework.CONFLICT_OF_DUTIES
+            for path in ("", "A"):
+                assert rules.suggest_framework(kind, has_ots, path) != LegalFramework.CONFLICT_OF_DUTIES
 
 
 # --- filing: a complete request has nothing missing ------------------------------------------------
@@ -81,10 +82,65 @@ def test_gi_framework_follows_the_ots_until_chosen_by_hand(filed_request):
     assert (request.suggested_framework, request.legal_framework) == (LegalFramework.OTS, LegalFramework.OTS)
     actor = filed_request.requester_of(request)
     request = request_draft_update(actor=actor, request=request, fields={"has_ots": False})
+    # Without the OTS and without consent (path C) only the conflict of duties is left (L3 iv).
     assert (request.suggested_framework, request.legal_framework) == (
-        LegalFramework.VOLUNTARY,
-        LegalFramework.VOLUNTARY,
+        LegalFramework.CONFLICT_OF_DUTIES,
+        LegalFramework.CONFLICT_OF_DUTIES,
     )
+
+
+def test_l3_another_framework_than_suggested_needs_a_reason(filed_request):
+    request = _edit(filed_request("A", submit=False), legal_framework=LegalFramework.CONFLICT_OF_DUTIES)
+    _refuse_submit(
+        request, "framework_change_reason", "U kiest een ander kader dan voorgesteld; licht toe waarom."
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "has_ots", "path", "expected"),
+    [
+        (K.WIJKTEAM, False, "B", LegalFramework.CONFLICT_OF_DUTIES),
+        (K.WIJKTEAM, False, "C", LegalFramework.CONFLICT_OF_DUTIES),
+        (K.WIJKTEAM, False, "A", LegalFramework.VOLUNTARY),
+        (K.GI, False, "B", LegalFramework.CONFLICT_OF_DUTIES),
+        (K.GI, True, "B", LegalFramework.OTS),
+        (K.RVDK, False, "C", LegalFramework.RVDK),
+        (K.VEILIG_THUIS, False, "B", LegalFramework.VEILIG_THUIS),
+    ],
+)
+def test_l3_the_suggestion_takes_the_consent_path_into_account(kind, has_ots, path, expected):
+    assert rules.suggest_framework(kind, has_ots, path) == expected
+
+
+@pytest.mark.parametrize(
+    ("framework", "path", "contradicts"),
+    [
+        (LegalFramework.VOLUNTARY, "B", True),
+        (LegalFramework.VOLUNTARY, "C", True),
+        (LegalFramework.VOLUNTARY, "A", False),
+        (LegalFramework.VOLUNTARY, "", False),
+        (LegalFramework.CONFLICT_OF_DUTIES, "B", False),
+        (LegalFramework.OTS, "C", False),
+        ("", "C", False),
+    ],
+)
+def test_l3_framework_contradiction(framework, path, contradicts):
+    found = rules.framework_contradiction(InformationRequest(legal_framework=framework, consent_path=path))
+    assert bool(found) is contradicts
+    if contradicts:
+        assert "Kies het kader dat wel van toepassing is" in found
+
+
+def test_l3_a_new_draft_has_no_framework_until_chosen(requester_actor):
+    draft = request_draft_create(actor=requester_actor)
+    assert draft.legal_framework == ""
+    draft = request_draft_update(
+        actor=requester_actor, request=draft, fields={"phone_contact_with": "Dhr. P."}
+    )
+    assert draft.legal_framework == "" and draft.suggested_framework == LegalFramework.VOLUNTARY
+    draft = request_draft_update(actor=requester_actor, request=draft, fields={"consent_path": "C"})
+    assert draft.legal_framework == "" and draft.suggested_framework == LegalFramework.CONFLICT_OF_DUTIES
+    assert "Kies het kader" in rules.missing_for_submit(draft)["legal_framework"]
 
 
 def _refuse_submit(request, key, message):
@@ -126,9 +182,10 @@ SUBMIT_CASES = [
         "Kies de organisatie voor volwassenenzorg die u om informatie vraagt.",
     ),
     (
-        {"legal_framework": LegalFramework.CONFLICT_OF_DUTIES},
-        "framework_change_reason",
-        "U kiest een ander kader dan voorgesteld; licht toe waarom.",
+        # L3: path C goes out without consent; the voluntary framework rests on it.
+        {"legal_framework": LegalFramework.VOLUNTARY},
+        "legal_framework",
+        "U vraagt om informatie zonder toestemming van de ouder, maar als kader staat ‘vrijwillig",
     ),
     (
         {"legal_framework": LegalFramework.RVDK, "framework_change_reason": "x"},

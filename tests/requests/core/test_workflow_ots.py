@@ -86,7 +86,14 @@ def test_l3_other_grounds_are_suggested_from_the_organisation_kind(filed_request
 
 
 def test_l3_conflict_of_duties_is_chosen_by_hand_with_a_reason(filed_request):
-    request = filed_request("C", framework=LegalFramework.CONFLICT_OF_DUTIES)
+    # With consent (path A) the voluntary framework is suggested; the conflict of duties is a choice.
+    request = filed_request("A", framework=LegalFramework.CONFLICT_OF_DUTIES)
     assert request.suggested_framework == LegalFramework.VOLUNTARY
     assert request.legal_framework == LegalFramework.CONFLICT_OF_DUTIES
     assert request.framework_change_reason
+
+
+def test_l3_without_consent_a_wijkteam_is_suggested_the_conflict_of_duties(filed_request):
+    request = filed_request("C")
+    assert request.suggested_framework == request.legal_framework == LegalFramework.CONFLICT_OF_DUTIES
+    assert request.framework_change_reason == ""

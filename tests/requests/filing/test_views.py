@@ -131,6 +131,19 @@ def fill_steps_1_to_5(client, info, framework):
                 assert value in page, (slug, key)
 
 
+def choose_the_ground_that_applies(client, info, framework) -> None:
+    """L3: without consent (path B, C) the voluntary framework chosen at step 3 contradicts; the
+    review step sends the requester back to choose the ground that applies."""
+    review = html(client.get(review_url(info)))
+    assert "Kies het kader dat wel van toepassing is" in review
+    assert "Verzoek versturen" not in review
+    page = html(client.get(step_url(info, "kader-en-ontvanger")))
+    assert "Conflict van plichten — voorgesteld" in page  # the suggestion follows the consent path
+    response = post_step(client, info, "kader-en-ontvanger",
+                         {**framework, "legal_framework": LegalFramework.CONFLICT_OF_DUTIES})
+    assert response.status_code == 302, html(response)
+
+
 def submit_token_of(client, info) -> str:
     return client.session[SESSION_SUBMIT_TOKENS][str(info.public_id)]
 
@@ -167,6 +180,8 @@ def test_happy_path_files_exactly_one_request_and_shows_the_due_date(
     response = post_step(client, info, "toestemming", consent)
     assert response.status_code == 302, html(response)
     assert response.url == review_url(info)
+    if path != "A":
+        choose_the_ground_that_applies(client, info, framework)
 
     review = client.get(review_url(info))
     page = html(review)
@@ -203,6 +218,7 @@ def test_double_submit_with_the_same_token_files_one_request(client, framework):
     info = start(client)
     fill_steps_1_to_5(client, info, framework)
     post_step(client, info, "toestemming", CONSENT_C)
+    choose_the_ground_that_applies(client, info, framework)
     client.get(review_url(info))
     token = submit_token_of(client, info)
 
@@ -390,7 +406,7 @@ def test_step_3_another_framework_needs_a_reason(client, framework):
     data = {**framework, "legal_framework": LegalFramework.CONFLICT_OF_DUTIES}
     response = post_step(client, info, "kader-en-ontvanger", data)
     assert_refused_with(response, "U kiest een ander kader dan voorgesteld; licht toe waarom.")
-    assert fresh(info).legal_framework == LegalFramework.VOLUNTARY
+    assert fresh(info).legal_framework == ""  # L3: empty until chosen
     assert fresh(info).receiving_organisation is None
 
     data["framework_change_reason"] = "Acuut gevaar."
@@ -444,8 +460,10 @@ def test_step_5_requires_a_topic_with_its_question_and_the_confirmation(client):
         "topics-e-question": "Een vraag zonder vinkje",
     })
     assert_refused_with(response, "Stel uw vraag bij dit onderwerp.", "Wat ziet u aan klachten?",
-                        "Een vraag zonder vinkje", "Vink dit onderwerp aan",
                         "Bevestig dat u de zorgverlener niet vraagt te oordelen over het ouderschap.")
+    # The question of an unticked topic is kept in the page (its box hidden), not asked.
+    page = html(response)
+    assert "Een vraag zonder vinkje" in page and "Vink dit onderwerp aan" not in page
     assert fresh(info).topics.count() == 0
 
 

@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from requests.filing.services import request_contest_refusal
+from requests.followup import policy as followup_policy
+from requests.followup import services as followup_services
 from requests.followup.selectors import deviations_for
 from requests.followup.services import duty_complete, duty_skip
 from requests.handling.services import request_uphold_refusal
@@ -69,9 +71,27 @@ def test_path_c_answer_opens_no_parent_duty_but_the_feedback_r38(answered):
     assert duty(request, K.REQUESTER_FEEDBACK).side == DutySide.REQUESTER
 
 
-def test_refusal_opens_the_records_and_on_a_b_the_feedback_to_the_parent(refused):
-    assert kinds(refused("A")) == {K.PARENT_FEEDBACK, K.PROVIDER_RECORD, K.REQUESTER_RECORD}
-    assert kinds(refused("C")) == {K.PROVIDER_RECORD, K.REQUESTER_RECORD}
+def test_refusal_opens_the_refusal_records_and_on_a_b_the_feedback_to_the_parent(refused):
+    # Nothing was provided: no "record what was provided", no feedback on what was done with it.
+    after_refusal = {K.PROVIDER_RECORD_REFUSAL, K.REQUESTER_RECORD_REFUSAL, K.REFUSAL_FOLLOW_UP}
+    assert kinds(refused("A")) == after_refusal | {K.PARENT_FEEDBACK}
+    assert kinds(refused("C")) == after_refusal
+    request = refused("B")
+    assert duty(request, K.REFUSAL_FOLLOW_UP).side == DutySide.REQUESTER
+    assert duty(request, K.REQUESTER_RECORD_REFUSAL).assignee == request.requester
+    assert duty(request, K.PROVIDER_RECORD_REFUSAL).side == DutySide.PROVIDER
+    assert K.REQUESTER_FEEDBACK not in kinds(request) and K.REQUESTER_RECORD not in kinds(request)
+
+
+def test_after_a_refusal_no_feedback_on_what_was_done_with_the_information(refused, requester_actor):
+    request = refused("C")
+    decision = followup_policy.may_give_feedback(requester_actor, request)
+    assert not decision and "Er is geen informatie verstrekt" in decision.reason
+    with pytest.raises(IllegalMove):
+        followup_services.feedback_give(
+            actor=requester_actor, request=request, what_was_done="Niets", what_follows="Niets"
+        )
+    assert not request.feedback.exists()
 
 
 def test_nothing_before_the_exchange(filed_request):
@@ -86,7 +106,7 @@ def test_duties_open_once_per_kind(refused, requester_actor, clinician_actor):
 
     LegalAdvice.objects.filter(request=request).update(status="gegeven", advice="Weigering is houdbaar.")
     request_uphold_refusal(actor=clinician_actor, request=request, motivation="Het besluit blijft.")
-    assert Duty.objects.filter(request=request).count() == 3
+    assert Duty.objects.filter(request=request).count() == 4  # three after a refusal, and R27
 
 
 # --- recording them --------------------------------------------------------------------------
