@@ -86,6 +86,9 @@ class RequestAuditCode(models.TextChoices):
     FRAMEWORK_DEPARTURES_LISTED = "deviation.framework_listed", _(
         "Verzoeken met een ander kader dan voorgesteld bekeken"
     )
+    # A parent shown on a list page or on Vandaag: one READ per parent (NEN 7513: lists are reads).
+    PARENT_SHOWN_IN_LIST = "request.parent_shown_in_list", _("Ouder gezien in een lijst met verzoeken")
+    TODAY_LISTED = "request.today_listed", _("Vandaag bekeken")
     # Letters (PDF downloads: EXPORT).
     LETTER_REQUEST_DOWNLOADED = "letter.request_downloaded", _("Brief opvragen informatie gedownload")
     LETTER_ANSWER_DOWNLOADED = "letter.answer_downloaded", _("Antwoordbrief gedownload")
