@@ -15,7 +15,7 @@ from requests.handling.services import (
     request_ask_legal_advice,
     request_return_for_reformulation,
 )
-from tests.requests.helpers import actor_for, decide, take
+from tests.requests.helpers import decide, take
 from tests.requests.today.pages import blocks
 from toolkid.models import Role
 
