@@ -100,3 +100,23 @@ def test_kindcheck_reverse_and_task_lists_log_nothing_when_empty(verified_client
                       (requester, "/verzoeken/taken/")):
         assert verified_client(user).get(url).status_code == 200
     assert not AuditEvent.objects.filter(event=SHOWN).exists()
+
+
+def test_kindcheck_reverse_and_task_lists_log_the_parents_they_show(
+    verified_client, clinician, clinician_actor, requester, wijkteam
+):
+    from tests.requests.kindcheck.test_text_limits import record as record_kindcheck
+    from tests.requests.reverse.test_text_limits import ask
+
+    check = record_kindcheck(clinician_actor)
+    question = ask(clinician_actor, wijkteam)
+    verified_client(clinician).get("/verzoeken/kindcheck/")
+    verified_client(clinician).get("/verzoeken/vragen-over-kinderen/")
+    verified_client(requester).get("/verzoeken/taken/")
+
+    def listed(user, ref: str, code: str) -> bool:
+        return AuditEvent.objects.filter(event=SHOWN, user=user, parent_ref=ref, payload__list=code).exists()
+
+    assert listed(clinician, check.parent.audit_ref, RequestAuditCode.KINDCHECKS_LISTED)
+    assert listed(clinician, question.parent.audit_ref, RequestAuditCode.REVERSE_QUESTIONS_LISTED)
+    assert listed(requester, question.parent.audit_ref, RequestAuditCode.TASKS_LISTED)
