@@ -51,7 +51,7 @@ def test_one_read_per_parent_not_per_row(verified_client, clinician, filed_reque
     assert events.count() == (1 if same_parent else 2)
 
 
-def test_a_parent_not_on_the_page_is_not_logged(verified_client, clinician, outsider_clinician, filed_request):
+def test_a_parent_not_on_the_page_is_not_logged(verified_client, outsider_clinician, filed_request):
     req = filed_request()  # to Mondriaan: not on the other provider's inbox
     verified_client(outsider_clinician).get("/verzoeken/binnengekomen/")
     assert not AuditEvent.objects.filter(event=SHOWN, parent_ref=req.audit_ref).exists()
