@@ -1,4 +1,4 @@
-"""DEMO DATA ONLY: the two writes the demo makes outside the services, each saying why. Never use
+"""DEMO DATA ONLY: the writes the demo makes outside the services, each saying why. Never use
 these for anything but demo data."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.utils import timezone
 from audit.events import record
 from audit.models import AuditAction
 from demo.audit_codes import DemoAuditCode
-from requests.core.workflow import RequestStatus
+from requests.core.workflow import OPEN_FOR_PROVIDER, RequestStatus
 from requests.models import InformationRequest, RequestEvent
 from toolkid.actors import Actor
 from toolkid.working_calendar import explain_due_date
@@ -56,3 +56,30 @@ def mark_draft(req: InformationRequest, key: uuid.UUID) -> InformationRequest:
     the form later replaces the token (the form brings its own), as for any draft."""
     InformationRequest.objects.filter(pk=req.pk, status=RequestStatus.DRAFT).update(submit_token=key)
     return InformationRequest.objects.get(pk=req.pk)
+
+
+def _submitted_for_due(req: InformationRequest, today: dt.date) -> dt.date:
+    """The latest earlier day whose answer term (in the receiving organisation's calendar) ends
+    today; on a day that is no working day, the one whose term ends first after today."""
+    best: tuple[dt.date, dt.date] | None = None
+    for back in range(1, 31):
+        day = today - dt.timedelta(days=back)
+        due = explain_due_date(req.receiving_organisation, day).due
+        if due == today:
+            return day
+        if due > today and (best is None or due < best[0]):
+            best = (due, day)
+    return best[1] if best else today - dt.timedelta(days=7)
+
+
+def keep_due_today_for_demo(req: InformationRequest, today: dt.date) -> InformationRequest:
+    """DEMO DATA ONLY: the demo's "vandaag" request is due today whenever the demo is loaded, so
+    the clinician's Vandaag shows a request due today (and not one that went overdue since the
+    last load). Backdated like the overdue case (:func:`backdate_submission_for_demo`, with its
+    audit event); left alone once answered, refused or withdrawn."""
+    if req.status not in OPEN_FOR_PROVIDER:
+        return req
+    submitted_on = _submitted_for_due(req, today)
+    if req.submitted_at and timezone.localtime(req.submitted_at).date() == submitted_on:
+        return req
+    return backdate_submission_for_demo(req, submitted_on=submitted_on)

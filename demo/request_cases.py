@@ -23,6 +23,9 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import replace
 
+from django.db import transaction
+from django.utils import timezone
+
 from consent.models import ConsentGiver
 from demo.accounts import (
     BJZ,
@@ -40,6 +43,7 @@ from demo.accounts import (
     ZORG2,
     Who,
 )
+from demo.direct_writes import keep_due_today_for_demo
 from demo.filing import Client, Draft, Filing
 from demo.runner import DemoRow, RequestCase, Step, play_request_cases
 from demo.steps import (
@@ -51,6 +55,7 @@ from demo.steps import (
     ConsultParent,
     ContestRefusal,
     Decide,
+    DueToday,
     GiveLegalAdvice,
     ReturnForReformulation,
     RevokeConsent,
@@ -464,9 +469,34 @@ CASES: tuple[RequestCase, ...] = (
             RevokeConsent(HEERLEN, "Moeder trekt haar toestemming in na een gesprek met haar partner."),
         ),
     ),
+    RequestCase(
+        "vandaag",
+        "zorg.mondriaan",
+        "in behandeling, uiterlijk vandaag te beantwoorden (blijft bij elke load_demo vandaag)",
+        Filing(
+            by=MONDRIAAN_JEUGD,
+            path=A,
+            parent=Client("Linda Bessems", dt.date(1988, 8, 18)),
+            children=(("K.B.", dt.date(2016, 6, 6)),),
+            questions={"e": "Welk eigen netwerk heeft moeder om haar te helpen met K.?"},
+            reason="K. wordt vaak door wisselende buren van school gehaald; moeder is uitgeput.",
+            phone_days_ago=9,
+            consent_days_ago=10,
+        ),
+        steps=(Take(ZORG), DueToday()),
+    ),
 )
 
 
+#: Cases that are due today whenever the demo is loaded (Vandaag shows them as due today).
+DUE_TODAY_SLUGS = frozenset({"vandaag"})
+
+
 def load_demo_requests(organisations: dict[str, Organisation]) -> Iterator[DemoRow]:
-    """Make every case that does not exist yet, each in its own transaction."""
-    return play_request_cases(organisations, CASES)
+    """Make every case that does not exist yet, each in its own transaction; a "due today" case
+    made on an earlier day is made due today again."""
+    for row in play_request_cases(organisations, CASES):
+        if row.case.slug in DUE_TODAY_SLUGS and row.request is not None and not row.created:
+            with transaction.atomic():
+                row = replace(row, request=keep_due_today_for_demo(row.request, timezone.localdate()))
+        yield row

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from consent.services import consent_revoke
 from demo.accounts import Who
 from demo.content import ALL_CONFIRMED, ANSWERS
-from demo.direct_writes import backdate_submission_for_demo
+from demo.direct_writes import backdate_submission_for_demo, keep_due_today_for_demo
 from requests.filing import services as filing_services
 from requests.handling import answer as answer_services
 from requests.handling import services as handling_services
@@ -237,3 +237,14 @@ class Backdate:
 
     def play(self, play: Play) -> None:
         play.request = backdate_submission_for_demo(play.request, submitted_on=play.days_ago(self.days_ago))
+
+
+@dataclass(frozen=True)
+class DueToday:
+    """DEMO DATA ONLY: the request is due today (see
+    :func:`demo.direct_writes.keep_due_today_for_demo`); done by the demo, not a user."""
+
+    by: ClassVar[None] = None
+
+    def play(self, play: Play) -> None:
+        play.request = keep_due_today_for_demo(play.request, play.today)

@@ -21,9 +21,13 @@ class RequestsConfig(AppConfig):
         from requests.core.plumbing import on_step
         from requests.followup.services import open_duties_after
         from requests.retention import SOURCES
+        from requests.today.blocks import today_blocks
+        from toolkid import today
 
         on_step(open_duties_after)
         register(RequestAuditCode)
+        # Vandaag, the home page: toolkid shows what the apps register (it imports none).
+        today.register("requests", today_blocks)
         for source in SOURCES:
             register_source(source)
         # How its objects read in the audit log, and how the beheerder finds a parent there.

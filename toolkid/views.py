@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from audit.events import record_denied
 from audit.models import AuditAction
+from toolkid import today
 from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.middleware import SESSION_ACTING_ORG
 
@@ -24,7 +25,9 @@ STATEMENT_DATE = datetime.date(2026, 12, 3)
 def home(request: HttpRequest) -> HttpResponse:
     if request.actor.organisation is None and len(request.acting_choices) > 1:
         return redirect("choose_organisation")
-    return render(request, "toolkid/home.html")
+    # Vandaag: what waits for the user, from the blocks the apps register (toolkid.today).
+    blocks = today.blocks_for(request.actor) if request.actor.organisation is not None else []
+    return render(request, "toolkid/home.html", {"blocks": blocks})
 
 
 @require_http_methods(["GET", "POST"])

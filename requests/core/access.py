@@ -20,13 +20,14 @@ decision or its motivation until the refusal is confirmed (:func:`decision_visib
 provider-internal step on the timeline (:func:`timeline_for`).
 
 Access is logged (L5, R41): :func:`request_get_for` writes one READ event per detail view,
-denied or allowed; every list selector writes one SEARCH event per list (not one per row).
+denied or allowed; every list selector writes one SEARCH event per list, and the list's view
+one READ per parent it shows (:func:`record_parents_shown`).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -368,6 +369,48 @@ def record_list(actor: Actor, event: str, filters: dict[str, Any]) -> None:
         action=AuditAction.SEARCH,
         payload={"filters": {k: audit_value(v) for k, v in filters.items()}},
     )
+
+
+def _shown_parent(item: Any) -> tuple[Any, str]:
+    """The parent a list row shows, and the row's own reference: a request, or anything that
+    holds a ``parent`` (Kindcheck, reverse question) or a ``request`` (legal advice, duty)."""
+    if item is None:
+        return None, ""
+    if isinstance(item, InformationRequest):
+        return (item.parent if item.parent_id else None), item.reference or ""
+    parent = getattr(item, "parent", None)
+    if parent is not None:
+        return parent, str(getattr(item, "reference", "") or "")
+    request = getattr(item, "request", None)
+    return _shown_parent(request) if isinstance(request, InformationRequest) else (None, "")
+
+
+def record_parents_shown(actor: Actor, event: str, shown: Iterable[Any]) -> None:
+    """NEN 7513 (L5, R41): a list that shows cases is a read of each parent on it. Writes one
+    READ per parent shown (``parent_ref`` set, so "wie heeft gegevens van deze ouder ingezien"
+    finds it), naming the list (``event``, its SEARCH code) and the references shown. Call
+    it with the rows the page renders, after the list's own SEARCH event."""
+    parents: dict[str, tuple[Any, list[str]]] = {}
+    for item in shown:
+        parent, reference = _shown_parent(item)
+        if parent is None:
+            continue
+        _obj, references = parents.setdefault(parent.audit_ref, (parent, []))
+        if reference and reference not in references:
+            references.append(reference)
+    for ref, (parent, references) in parents.items():
+        record(
+            actor=actor,
+            event=RequestAuditCode.PARENT_SHOWN_IN_LIST,
+            action=AuditAction.READ,
+            obj=parent,
+            parent_ref=ref,
+            payload={"list": str(event), "references": references[:_MAX_REFERENCES]},
+        )
+
+
+#: Enough to find the request(s) back; a parent seldom has more on one page.
+_MAX_REFERENCES = 20
 
 
 # --------------------------------------------------------------------------------------------

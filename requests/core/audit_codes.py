@@ -3,7 +3,8 @@ and PDF reports and the "wie heeft ingezien" overview show.
 
 A service names its code once, as a member (``RequestAuditCode.SUBMITTED``): the decorator that
 logs a refused call and the ``record(...)`` of the allowed one use the same member. Reads write
-one READ per detail view and one SEARCH per list (not one per row).
+one READ per detail view; a list one SEARCH, plus one READ per parent it shows
+(``PARENT_SHOWN_IN_LIST``, NEN 7513: a list is a read too).
 
 These are not the steps on a request's own timeline (:mod:`requests.core.events`): that timeline
 is part of the case file and shown to the people on the case; these codes are the NEN 7513
@@ -86,6 +87,9 @@ class RequestAuditCode(models.TextChoices):
     FRAMEWORK_DEPARTURES_LISTED = "deviation.framework_listed", _(
         "Verzoeken met een ander kader dan voorgesteld bekeken"
     )
+    # A parent shown on a list page or on Vandaag: one READ per parent (NEN 7513: lists are reads).
+    PARENT_SHOWN_IN_LIST = "request.parent_shown_in_list", _("Ouder gezien in een lijst met verzoeken")
+    TODAY_LISTED = "request.today_listed", _("Vandaag bekeken")
     # Letters (PDF downloads: EXPORT).
     LETTER_REQUEST_DOWNLOADED = "letter.request_downloaded", _("Brief opvragen informatie gedownload")
     LETTER_ANSWER_DOWNLOADED = "letter.answer_downloaded", _("Antwoordbrief gedownload")

@@ -161,6 +161,8 @@ class OverdueItem:
     due_date: dt.date
     working_days_late: int
     assigned: bool
+    #: Not shown: the parent whose request is listed, for the access log (L5).
+    parent: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -212,7 +214,7 @@ def overview_for(actor: Actor, *, today: dt.date | None = None) -> Overview:
     counterpart_field = "requesting_organisation" if provider else "receiving_organisation"
 
     base = InformationRequest.objects.filter(own, receiving_organisation__isnull=False).select_related(
-        "requesting_organisation", "receiving_organisation"
+        "requesting_organisation", "receiving_organisation", "parent"
     )
     open_requests = base.filter(status__in=OPEN_FOR_PROVIDER, due_date__isnull=False)
     answered = base.filter(Q(answered_at__gte=since_moment) | Q(refusal_confirmed_at__gte=since_moment))
@@ -282,6 +284,7 @@ class _Tally:
                     due_date=req.due_date,
                     working_days_late=max(-left, 0),
                     assigned=req.assigned_clinician_id is not None,
+                    parent=req.parent,
                 )
             )
         elif left <= DUE_SOON_WORKING_DAYS:

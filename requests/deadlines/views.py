@@ -12,6 +12,8 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.views.decorators.http import require_GET
 
+from requests.core.access import record_parents_shown
+from requests.core.audit_codes import RequestAuditCode
 from requests.deadlines import selectors as selectors_deadlines
 from toolkid.working_calendar import ANSWER_TERM_WORKING_DAYS
 
@@ -65,6 +67,7 @@ def _chart(rows: list[selectors_deadlines.OverviewRow]) -> dict | None:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     data = selectors_deadlines.overview_for(request.actor)
+    record_parents_shown(request.actor, RequestAuditCode.OVERVIEW_LISTED, data.overdue_items)  # L5
     context = {
         "overview": data,
         "chart": _chart(data.rows),

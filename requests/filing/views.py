@@ -28,6 +28,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from requests.core import access, policy, rules
+from requests.core.audit_codes import RequestAuditCode
 from requests.core.models import InformationRequest
 from requests.core.workflow import OPEN_FOR_PROVIDER, RequestStatus
 from requests.filing import selectors as filing_selectors
@@ -205,6 +206,7 @@ def _draft_url(info: InformationRequest) -> str:
 def outgoing(request: HttpRequest) -> HttpResponse:
     actor = request.actor
     found = list(filing_selectors.outgoing_for(actor))  # PermissionDenied (logged) for other roles
+    access.record_parents_shown(actor, RequestAuditCode.OUTGOING_LISTED, found)  # L5: a list is a read
     chips = _due_chips(found, timezone.localdate())
     rows = []
     for info in found:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from requests.core import access, policy
+from requests.core.audit_codes import RequestAuditCode as Code
 from requests.core.due import DueCalendar
 from requests.core.forms import add_service_errors
 from requests.core.page import PageState, Problem, RenderPage
@@ -99,6 +100,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     # The selector checks the role (PermissionDenied, logged) and logs the search (L5).
     requests_ = list(handling_selectors.inbox_for(actor, **filter_form.filters()))
+    access.record_parents_shown(actor, Code.INBOX_LISTED, requests_)  # L5: a list is a read
     calendar = DueCalendar()
     rows = []
     for req in requests_:
@@ -135,7 +137,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def refusals(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor
     items = []
-    for req in handling_selectors.refusals_to_confirm(actor):
+    found = list(handling_selectors.refusals_to_confirm(actor))
+    access.record_parents_shown(actor, Code.REFUSALS_LISTED, found)
+    for req in found:
         items.append({
             "req": req,
             "confirm_form": f.RefusalConfirmForm(prefix=CONFIRM_REFUSAL, request=req,
@@ -159,7 +163,9 @@ def _render_legal_queue(
     bound = bound or {}
     items = []
     error_form = None
-    for advice in handling_selectors.legal_queue(actor, include_given=include_given):
+    found = list(handling_selectors.legal_queue(actor, include_given=include_given))
+    access.record_parents_shown(actor, Code.LEGAL_QUEUE_LISTED, found)
+    for advice in found:
         form = None
         if policy.may_give_legal_advice(actor, advice.request, advice):
             form = bound.get(advice.pk) or f.GiveLegalAdviceForm(

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from requests.core.access import record_parents_shown
+from requests.core.audit_codes import RequestAuditCode
 from requests.core.forms import add_service_errors
 from requests.core.plumbing import enforce
 from requests.kindcheck import forms as kf
@@ -30,6 +32,7 @@ from toolkid.errors import IllegalMove, Incomplete
 @require_GET
 def kindcheck_list(request: HttpRequest) -> HttpResponse:
     checks = list(kindcheck_selectors.kindchecks_for(request.actor)[:200])
+    record_parents_shown(request.actor, RequestAuditCode.KINDCHECKS_LISTED, checks)  # L5: a list is a read
     return render(request, "requests/kindcheck/list.html", {"checks": checks})
 
 

@@ -17,6 +17,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from requests.core.access import record_parents_shown
+from requests.core.audit_codes import RequestAuditCode
 from requests.core.due import due_chip
 from requests.core.forms import add_service_errors
 from requests.core.plumbing import enforce
@@ -52,6 +54,7 @@ def reverse_list(request: HttpRequest) -> HttpResponse:
         {"q": q, "asked": q.asking_organisation_id == actor.organisation.pk, "chip": _due_chip(q)}
         for q in reverse_selectors.reverse_questions_for(actor)[:200]
     ]
+    record_parents_shown(actor, RequestAuditCode.REVERSE_QUESTIONS_LISTED, [row["q"] for row in rows])
     may_ask = bool(reverse_policy.may_ask(actor))
     return render(request, "requests/reverse/list.html", {"rows": rows, "may_ask": may_ask})
 

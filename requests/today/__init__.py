@@ -1,0 +1,1 @@
+"""*Vandaag*: the blocks the requests app adds to every role's home page (``toolkid.today``)."""
