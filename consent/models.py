@@ -46,7 +46,8 @@ class ConsentDeclaration(ConsentWorkflow, ConcurrentTransitionMixin, models.Mode
                                 default=ConsentGiver.PARENT)
     representative_name = models.CharField(_("naam vertegenwoordiger"), max_length=NAME, blank=True)
     topics = models.JSONField(_("onderwerpen"), default=list,
-                              help_text=_("Letters a–f van de onderwerpen waarvoor toestemming geldt (R14)."))
+                              # R14
+                              help_text=_("Letters a–f van de onderwerpen waarvoor toestemming geldt."))
     recipient = models.ForeignKey(
         "toolkid.Organisation", on_delete=models.PROTECT, related_name="consents_received",
         verbose_name=_("ontvangende organisatie"),

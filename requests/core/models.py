@@ -82,7 +82,7 @@ class Decision(models.TextChoices):
 class ParentConsultationOutcome(models.TextChoices):
     """R31: the provider consults the parent on path B."""
 
-    AGREES = "akkoord", _("Ouder is akkoord met verstrekken (R31a)")
+    AGREES = "akkoord", _("Ouder is akkoord met verstrekken")  # R31a
     DISAGREES = "niet_akkoord", _("Ouder is niet akkoord met verstrekken")
 
 
@@ -529,8 +529,8 @@ class DeviationKind(models.TextChoices):
 
     DUTY_SKIPPED = "taak_overgeslagen", _("Taak na het antwoord overgeslagen")
     SECONDARY_USE_DESPITE_OBJECTION = "ander_doel_ondanks_bezwaar", _(
-        "Informatie voor een ander doel verstuurd ondanks bezwaar van de zorgverlener (R28)"
-    )
+        "Informatie voor een ander doel verstuurd ondanks bezwaar van de zorgverlener"
+    )  # R28
     KINDCHECK_NO_NEXT_STEP = "kindcheck_geen_vervolgstap", _(
         "Kindcheck: zorgen over de veiligheid, geen vervolgstap"
     )

@@ -35,8 +35,8 @@ class ContestForm(ActionForm):
         label=_("Waarom maakt u bezwaar tegen de weigering?"), required=False, widget=text_area(5),
         help_text=_(
             "Een juridisch adviseur van de zorgaanbieder geeft advies; het besluit blijft bij "
-            "de zorgverlener (R8)."
-        ),
+            "de zorgverlener."
+        ),  # R8
     )
 
 
@@ -78,17 +78,17 @@ class RedecideConsentPathForm(ActionForm):
     )
     b_will_inform_parent = forms.BooleanField(
         label=_(
-            "Ik vertel de ouder bij het volgende contact dat er contact was met de zorgverlener (R30)."
-        ),
+            "Ik vertel de ouder bij het volgende contact dat er contact was met de zorgverlener."
+        ),  # R30
         required=False,
     )
     c_why_not_asked = LimitedTextField(
         max_length=MOTIVATION,
-        label=_("Waarom geen toestemming is gevraagd (R32)"), required=False, widget=text_area(3),
+        label=_("Waarom geen toestemming is gevraagd"), required=False, widget=text_area(3),  # R32
     )
     c_why_necessary = LimitedTextField(
         max_length=MOTIVATION,
-        label=_("Waarom overleg zonder toestemming noodzakelijk is (R33)"), required=False,
+        label=_("Waarom overleg zonder toestemming noodzakelijk is"), required=False,  # R33
         widget=text_area(3),
     )
 
