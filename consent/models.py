@@ -6,6 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 from simple_history.models import HistoricalRecords
@@ -78,6 +80,15 @@ class ConsentDeclaration(ConsentWorkflow, ConcurrentTransitionMixin, models.Mode
 
     def __str__(self) -> str:
         return f"{_('Toestemmingsverklaring')} {self.short_id}"
+
+    @property
+    def display_name(self) -> str:
+        """How people name the declaration: by its parent and date, e.g. "Verklaring van Sanne de
+        Vries, 3 maart 2026". ``__str__`` keeps the short id: it may end up in logs, a name must not."""
+        return gettext("Verklaring van %(parent)s, %(date)s") % {
+            "parent": self.parent.name,
+            "date": formats.date_format(self.given_on, "j F Y"),
+        }
 
     @property
     def is_revoked(self) -> bool:

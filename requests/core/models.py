@@ -67,11 +67,12 @@ class Severity(models.TextChoices):
 
 
 class ConsentPath(models.TextChoices):
-    """R24: was consent asked, and given?"""
+    """R24: was consent asked, and given? Each label answers the filing question "Wat is de
+    situatie rond toestemming van de ouder?" in a whole sentence (issue 13)."""
 
-    A = "A", _("Toestemming gegeven")
-    B = "B", _("Toestemming geweigerd")
-    C = "C", _("Geen toestemming gevraagd")
+    A = "A", _("De ouder heeft toestemming gegeven")  # R29
+    B = "B", _("De ouder is om toestemming gevraagd en heeft geweigerd")  # R30
+    C = "C", _("De ouder is niet om toestemming gevraagd vanwege ernstig gevaar")  # R32, R33
 
 
 class Decision(models.TextChoices):

@@ -257,7 +257,7 @@ def missing_for_consent_path(request: InformationRequest, *, today: date | None 
     errors: Errors = {}
     path = request.consent_path
     if blank(path):
-        errors["consent_path"] = _("Geef aan of toestemming is gevraagd en gegeven.")
+        errors["consent_path"] = _("Geef aan wat de situatie rond toestemming van de ouder is.")
     elif path not in ConsentPath.values:
         errors["consent_path"] = _("Onbekend toestemmingspad.")
     elif path == ConsentPath.A:

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentDeclaration
@@ -101,10 +102,9 @@ class RedecideConsentPathForm(ActionForm):
         if declarations is None:
             declarations = ConsentDeclaration.objects.none()
         field.queryset = declarations
-        field.label_from_instance = lambda d: _("%(id)s, gegeven op %(given)s, geldig t/m %(until)s") % {
-            "id": d.short_id,
-            "given": d.given_on.strftime("%d-%m-%Y"),
-            "until": d.valid_until.strftime("%d-%m-%Y"),
+        field.label_from_instance = lambda d: _("%(name)s, geldig tot en met %(until)s") % {
+            "name": d.display_name,
+            "until": formats.date_format(d.valid_until, "j F Y"),
         }
 
     def service_arguments(self) -> dict[str, Any]:

@@ -186,7 +186,7 @@ class _Words:
             elif isinstance(obj, User):
                 text = _person(obj)
             elif isinstance(obj, ConsentDeclaration):
-                text = _("Verklaring %(id)s") % {"id": obj.short_id}
+                text = obj.display_name
             else:
                 text = str(obj)
             self._cache[key] = text

@@ -135,7 +135,7 @@ SUBMIT_CASES = [
         "legal_framework",
         "Dit kader geldt alleen voor verzoeken van een Raad voor de Kinderbescherming.",
     ),
-    ({"consent_path": ""}, "consent_path", "Geef aan of toestemming is gevraagd en gegeven."),
+    ({"consent_path": ""}, "consent_path", "Geef aan wat de situatie rond toestemming van de ouder is."),
 ]
 
 
