@@ -129,7 +129,9 @@ class TestDetail:
             assert text in page
         assert AuditEvent.objects.filter(event="consent.read", action="read", user_id=requester.pk).exists()
 
-    def test_the_heading_names_the_parent_and_the_date_not_an_id(self, verified_client, requester, declaration):
+    def test_the_heading_names_the_parent_and_the_date_not_an_id(
+        self, verified_client, requester, declaration
+    ):
         page = body(verified_client(requester).get(url("detail", declaration)))
         given_on = date_format(declaration.given_on, "j F Y")
         heading = re.search(r"<h1>(.*?)</h1>", page, re.DOTALL).group(1).strip()

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 #: The path-C hold as both sides see it on the request's page (R35, R40).
 HOLD = "Er gaat niets naar de ouder: geen bericht, geen brief, geen taak (R35, R40)."
 #: The provider's task that exists only after the joint release of the hold (R37).
-INFORM_PARENT = "Ouder informeren over het contact (R37)"
+INFORM_PARENT = "Ouder informeren over het contact"
 RELEASE_REASON = "Moeder werkt mee aan het veiligheidsplan; bespreken geeft geen risico meer voor L."
 FEEDBACK_DONE = "Met de informatie is een veiligheidsplan gemaakt; L. blijft thuis wonen."
 
@@ -32,7 +32,7 @@ def test_path_a_consent_given_answered_and_read(login_as):
     f = flows.Filing(path="A", parent_name="Ria Janssen")
     requester = login_as("jeugd.heerlen")
     reference = flows.file_with_mouse(requester, f, check=True)
-    expect(main(requester)).to_contain_text("Toestemming gegeven")
+    expect(main(requester)).to_contain_text("De ouder heeft toestemming gegeven")
 
     clinician = login_as("zorg2.mondriaan")
     flows.open_from_inbox(clinician, reference)
@@ -48,7 +48,7 @@ def test_path_a_consent_given_answered_and_read(login_as):
     flows.answer_and_send(clinician, {"c": "Moeder komt sinds september elke week op haar afspraak."})
     flows.done(clinician, "Het antwoord is verstuurd.")
     expect(flows.status(clinician)).to_contain_text("Beantwoord")
-    expect(main(clinician)).to_contain_text("Terugkoppeling aan de ouder bij het volgende contact (R27)")
+    expect(main(clinician)).to_contain_text("Terugkoppeling aan de ouder bij het volgende contact")
 
     requester.reload()
     expect(flows.status(requester)).to_contain_text("Beantwoord")
@@ -79,7 +79,7 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
     )
     requester = login_as("vt.zuidlimburg")
     reference = flows.file_with_mouse(requester, f)
-    expect(main(requester)).to_contain_text("Geen toestemming gevraagd")
+    expect(main(requester)).to_contain_text("De ouder is niet om toestemming gevraagd vanwege ernstig gevaar")
     expect(main(requester)).to_contain_text(HOLD)  # R35: the parent is told nothing
 
     clinician = login_as("zorg.mondriaan")

@@ -80,5 +80,5 @@ def test_r39_motivation_is_required_on_path_c_too(filed_request, clinician_actor
         ),
         request,
         "decision_motivation",
-        "Motiveer uw besluit (R39).",
+        "Motiveer uw besluit.",
     )

@@ -91,7 +91,7 @@ def test_r29_r31_answer_blocked_after_revocation_then_redecided_to_b_consulted_a
         ),
         request,
         "parent_consultation",
-        "Leg eerst het overleg met de ouder vast (R31).",
+        "Leg eerst het overleg met de ouder vast.",
     )
     consult_parent(request, clinician_actor, agrees=True)
     request = request_decide(
@@ -156,7 +156,7 @@ def test_r32_r33_redecided_to_path_c(answering, requester_actor, clinician_actor
         ),
         answering,
         "c_why_not_asked",
-        "Dit is verplicht als geen toestemming is gevraagd (R32, R33).",
+        "Dit is verplicht als geen toestemming is gevraagd.",
     )
     request = request_redecide_consent_path(
         actor=requester_actor, request=answering, path=ConsentPath.C, fields=PATH_C_FIELDS
@@ -169,7 +169,7 @@ def test_r32_r33_redecided_to_path_c(answering, requester_actor, clinician_actor
         ),
         request,
         "weighing",
-        "(R34)",
+        "zwaarwegende omstandigheden",
     )
     request = request_decide(
         actor=clinician_actor,
