@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -147,6 +148,6 @@ def test_no_word_is_broken_mid_word():
 @pytest.mark.django_db
 def test_the_login_page_says_u(client):
     with translation.override("nl"):
-        page = client.get("/inloggen/").content.decode()
+        page = client.get(reverse("login")).content.decode()
     assert "Inloggen" in page
     assert not INFORMAL.search(re.sub(r"<[^>]+>", " ", page))
