@@ -61,6 +61,7 @@ GETTEXT_NAMES = {
 _COMMENT = re.compile(r"{#.*?#}|{%\s*comment\s*%}.*?{%\s*endcomment\s*%}|<!--.*?-->", re.DOTALL)
 _WHY = re.compile(r'{%\s*include\s+"includes/why\.html".*?%}', re.DOTALL)
 _VARIABLE = re.compile(r"{{.*?}}", re.DOTALL)
+_LITERAL = re.compile(r"""_\((?:"([^"]*)"|'([^']*)')\)""")
 
 
 def _python_modules():
@@ -97,10 +98,11 @@ def _templates():
 
 
 def _readable(source: str) -> str:
-    """The template with comments, the "Waarom?" disclosure and variables blanked out."""
-    for pattern in (_COMMENT, _WHY, _VARIABLE):
+    """The template with comments, the "Waarom?" disclosure and variables blanked out; of a
+    variable only its translated literals stay (``|default:_("Geen genoemd.")``)."""
+    for pattern in (_COMMENT, _WHY):
         source = pattern.sub(" ", source)
-    return source
+    return _VARIABLE.sub(lambda m: " ".join(a or b for a, b in _LITERAL.findall(m.group(0))) or " ", source)
 
 
 def _findings(pattern: re.Pattern, *, python: bool = True, templates: bool = True) -> list[str]:
@@ -127,6 +129,7 @@ def test_the_scan_sees_gettext_strings_and_template_text():
     assert "Inloggen" in login
     why = '{% include "includes/why.html" with text=_("x") rule="R15" %}'
     assert "R15" not in _readable(why)
+    assert _readable('{{ x|default:_("Geen genoemd.") }}').strip() == "Geen genoemd."
     assert RULE_CODE.search("Eigen waarneming (R15)") and RULE_CODE.search("Grondslag (L3)")
     assert not RULE_CODE.search("Stap 3 van 6, ROTS, L10n")
 
