@@ -125,7 +125,7 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
 
     # ... the clinician finds the proposal in Mijn taken; before agreeing, still nothing.
     flows.go_to(clinician, "Mijn taken")
-    proposals = main(clinician).locator("h2", has_text="Voorstellen om de afscherming op te heffen (R37)")
+    proposals = main(clinician).locator("h2", has_text="Voorstellen om de afscherming op te heffen")
     expect(proposals).to_be_visible()
     rows_of_this_request = main(clinician).get_by_role("row").filter(has_text=reference)
     expect(rows_of_this_request.filter(has_text=INFORM_PARENT)).to_have_count(0)
