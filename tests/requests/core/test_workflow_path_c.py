@@ -64,7 +64,7 @@ def test_r34_weighing_is_required(filed_request, clinician_actor, decision):
         request,
         "weighing",
         "Leg de afweging vast of zwaarwegende omstandigheden verstrekken "
-        "zonder toestemming rechtvaardigen (R34).",
+        "zonder toestemming rechtvaardigen.",
     )
 
 

@@ -144,7 +144,7 @@ def test_r30_redecided_path_b_needs_every_explanation(answering, requester_actor
         ),
         answering,
         name,
-        "R30",
+        "contact was met de zorgverlener" if name == "b_will_inform_parent" else "geen toestemming gaf",
     )
 
 
