@@ -307,7 +307,7 @@ def go_to(page: Page, menu_item: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def region(page: Page, title: str) -> Locator:
+def region(page: Page, title: str | re.Pattern[str]) -> Locator:
     """A titled block on the request's page (a <section> labelled by its heading)."""
     block = main(page).get_by_role("region", name=title, exact=True)
     expect(block).to_be_visible()
