@@ -6,6 +6,8 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import formats
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
 from simple_history.models import HistoricalRecords
@@ -46,7 +48,8 @@ class ConsentDeclaration(ConsentWorkflow, ConcurrentTransitionMixin, models.Mode
                                 default=ConsentGiver.PARENT)
     representative_name = models.CharField(_("naam vertegenwoordiger"), max_length=NAME, blank=True)
     topics = models.JSONField(_("onderwerpen"), default=list,
-                              help_text=_("Letters a–f van de onderwerpen waarvoor toestemming geldt (R14)."))
+                              # R14
+                              help_text=_("Letters a–f van de onderwerpen waarvoor toestemming geldt."))
     recipient = models.ForeignKey(
         "toolkid.Organisation", on_delete=models.PROTECT, related_name="consents_received",
         verbose_name=_("ontvangende organisatie"),
@@ -77,6 +80,15 @@ class ConsentDeclaration(ConsentWorkflow, ConcurrentTransitionMixin, models.Mode
 
     def __str__(self) -> str:
         return f"{_('Toestemmingsverklaring')} {self.short_id}"
+
+    @property
+    def display_name(self) -> str:
+        """How people name the declaration: by its parent and date, e.g. "Verklaring van Sanne de
+        Vries, 3 maart 2026". ``__str__`` keeps the short id: it may end up in logs, a name must not."""
+        return gettext("Verklaring van %(parent)s, %(date)s") % {
+            "parent": self.parent.name,
+            "date": formats.date_format(self.given_on, "j F Y"),
+        }
 
     @property
     def is_revoked(self) -> bool:

@@ -162,6 +162,6 @@ class TwoFactorRequiredMiddleware:
             return redirect_to_login(request.get_full_path())
         if not user.is_verified():
             logout(request)
-            messages.warning(request, _("Log opnieuw in met je tweede factor."))
+            messages.warning(request, _("Log opnieuw in met uw tweede factor."))
             return redirect(settings.LOGIN_URL)
         return None

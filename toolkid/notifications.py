@@ -181,8 +181,8 @@ def text_for(notification: Notification) -> str:
         if p.get("veilig_thuis"):
             text += " " + _(
                 "Zijn er zorgen over de veiligheid van het kind? Dan kunt u Veilig Thuis "
-                "inschakelen (R2) en dat vastleggen bij het verzoek, onder ‘Veilig Thuis (R2)’."
-            )
+                "inschakelen en dat vastleggen bij het verzoek, onder ‘Veilig Thuis’."
+            )  # R2
         return text
     if kind == K.DEADLINE_ESCALATION:
         return _(

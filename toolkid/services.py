@@ -96,7 +96,7 @@ def membership_end(*, actor: Actor, membership: Membership) -> Membership:
     if membership.user_id == getattr(actor.user, "pk", None) and membership.role == Role.BEHEERDER:
         # Otherwise an organisation can lock itself out of its own user management.
         raise RuleViolation(
-            _("Je kunt je eigen rol als beheerder niet beëindigen. Vraag een andere beheerder "
+            _("U kunt uw eigen rol als beheerder niet beëindigen. Vraag een andere beheerder "
               "of de functioneel beheerder."),
             code="own_beheerder_role",
         )
@@ -133,7 +133,7 @@ def user_deactivate(*, actor: Actor, user: User) -> int:
     session this misses is dead; deleting them makes it immediate and visible.
     """
     if user.pk == getattr(actor.user, "pk", None):
-        raise RuleViolation(_("Je kunt je eigen account niet deactiveren."), code="own_account")
+        raise RuleViolation(_("U kunt uw eigen account niet deactiveren."), code="own_account")
     if not (actor.is_system or actor.is_functional_admin):
         organisations = {
             m.organisation for m in user.memberships.filter(is_active=True).select_related("organisation")
@@ -145,7 +145,7 @@ def user_deactivate(*, actor: Actor, user: User) -> int:
             # Deactivating is platform-wide: someone who also works for another organisation
             # is not this beheerder's to switch off. End the roles here instead.
             raise RuleViolation(
-                _("Dit account kun je niet deactiveren, omdat de gebruiker ook voor een andere "
+                _("Dit account kunt u niet deactiveren, omdat de gebruiker ook voor een andere "
                   "organisatie werkt."),
                 code="works_elsewhere",
             )

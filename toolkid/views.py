@@ -52,7 +52,7 @@ def choose_organisation(request: HttpRequest) -> HttpResponse:
             )
             raise Http404
         request.session[SESSION_ACTING_ORG] = chosen.pk
-        messages.success(request, _("Je werkt nu namens %(org)s.") % {"org": chosen.name})
+        messages.success(request, _("U werkt nu namens %(org)s.") % {"org": chosen.name})
         target = request.POST.get("next", "")
         if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
             target = "home"

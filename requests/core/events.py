@@ -14,16 +14,16 @@ from django.utils.translation import gettext_lazy as _
 
 #: A duty's words (the same as ``DutyKind``'s labels; the test keeps them equal).
 _DUTY_WORDS = {
-    "PARENT_FEEDBACK": _("Terugkoppeling aan de ouder bij het volgende contact (R27)"),
+    "PARENT_FEEDBACK": _("Terugkoppeling aan de ouder bij het volgende contact"),  # R27
     "TELL_PARENT_CONTACT": _(
-        "De ouder bij het volgende cliëntcontact vertellen dat er contact was met de zorgverlener (R30)"
-    ),
-    "PROVIDER_RECORD": _("Het contact en wat is verstrekt vastleggen in het ouderdossier (R31, R36)"),
-    "REQUESTER_RECORD": _("Het contact en wat is verstrekt vastleggen in het eigen dossier (R36)"),
+        "De ouder bij het volgende cliëntcontact vertellen dat er contact was met de zorgverlener"
+    ),  # R30
+    "PROVIDER_RECORD": _("Het contact en wat is verstrekt vastleggen in het ouderdossier"),  # R31, R36
+    "REQUESTER_RECORD": _("Het contact en wat is verstrekt vastleggen in het eigen dossier"),  # R36
     "REQUESTER_FEEDBACK": _(
-        "Terugkoppeling aan de zorgverlener: wat is er met de informatie gedaan en wat volgt er (R38)"
-    ),
-    "INFORM_PARENT": _("Ouder informeren over het contact (R37)"),
+        "Terugkoppeling aan de zorgverlener: wat is er met de informatie gedaan en wat volgt er"
+    ),  # R38
+    "INFORM_PARENT": _("Ouder informeren over het contact"),  # R37
     "PROVIDER_RECORD_REFUSAL": _(
         "Het contact en het besluit om niet te verstrekken, met de motivering, vastleggen in het ouderdossier"
     ),
@@ -35,7 +35,7 @@ _DUTY_WORDS = {
     ),
 }
 _DONE = _("Taak gedaan")
-_SKIPPED = _("Taak overgeslagen (R5)")
+_SKIPPED = _("Taak overgeslagen")  # R5
 
 
 class RequestEventKind(models.TextChoices):
@@ -125,27 +125,27 @@ class RequestEventKind(models.TextChoices):
         "{}: {}", _SKIPPED, _DUTY_WORDS["REFUSAL_FOLLOW_UP"]
     )
     HOLD_RELEASE_PROPOSED = "hold_release_proposed", _(
-        "Voorstel om de afscherming (pad C) op te heffen (R37)"
-    )
-    HOLD_RELEASE_AGREED = "hold_release_agreed", _("Afscherming gezamenlijk opgeheven (R37)")
+        "Voorstel om de afscherming (pad C) op te heffen"
+    )  # R37
+    HOLD_RELEASE_AGREED = "hold_release_agreed", _("Afscherming gezamenlijk opgeheven")  # R37
     HOLD_RELEASE_DECLINED = "hold_release_declined", _(
         "Voorstel om de afscherming op te heffen: niet akkoord"
     )
     HOLD_RELEASE_WITHDRAWN = "hold_release_withdrawn", _(
         "Voorstel om de afscherming op te heffen ingetrokken"
     )
-    FEEDBACK_GIVEN = "feedback_given", _("Terugkoppeling aan de zorgverlener gegeven (R38)")
-    SECONDARY_USE_SUBMITTED = "secondary_use_submitted", _("Gebruik voor een ander doel voorgelegd (R28)")
+    FEEDBACK_GIVEN = "feedback_given", _("Terugkoppeling aan de zorgverlener gegeven")  # R38
+    SECONDARY_USE_SUBMITTED = "secondary_use_submitted", _("Gebruik voor een ander doel voorgelegd")  # R28
     SECONDARY_USE_AGREED = "secondary_use_agreed", _(
-        "Zorgverlener akkoord met gebruik voor een ander doel (R28)"
-    )
+        "Zorgverlener akkoord met gebruik voor een ander doel"
+    )  # R28
     SECONDARY_USE_OBJECTED = "secondary_use_objected", _(
-        "Zorgverlener heeft bezwaar tegen gebruik voor een ander doel (R28)"
-    )
-    SECONDARY_USE_SENT = "secondary_use_sent", _("Informatie voor een ander doel verstuurd (R28)")
+        "Zorgverlener heeft bezwaar tegen gebruik voor een ander doel"
+    )  # R28
+    SECONDARY_USE_SENT = "secondary_use_sent", _("Informatie voor een ander doel verstuurd")  # R28
     SECONDARY_USE_WITHDRAWN = "secondary_use_withdrawn", _("Gebruik voor een ander doel ingetrokken")
-    FILING_APPROVED = "filing_approved", _("Goedgekeurd als informatie voor het dossier (R28)")
-    VEILIG_THUIS_ENGAGED = "veilig_thuis_engaged", _("Veilig Thuis ingeschakeld (R2)")
+    FILING_APPROVED = "filing_approved", _("Goedgekeurd als informatie voor het dossier")  # R28
+    VEILIG_THUIS_ENGAGED = "veilig_thuis_engaged", _("Veilig Thuis ingeschakeld")  # R2
 
     @classmethod
     def duty_done(cls, duty_kind: str) -> RequestEventKind:

@@ -67,11 +67,12 @@ class Severity(models.TextChoices):
 
 
 class ConsentPath(models.TextChoices):
-    """R24: was consent asked, and given?"""
+    """R24: was consent asked, and given? Each label answers the filing question "Wat is de
+    situatie rond toestemming van de ouder?" in a whole sentence (issue 13)."""
 
-    A = "A", _("Toestemming gegeven")
-    B = "B", _("Toestemming geweigerd")
-    C = "C", _("Geen toestemming gevraagd")
+    A = "A", _("De ouder heeft toestemming gegeven")  # R29
+    B = "B", _("De ouder is om toestemming gevraagd en heeft geweigerd")  # R30
+    C = "C", _("De ouder is niet om toestemming gevraagd vanwege ernstig gevaar")  # R32, R33
 
 
 class Decision(models.TextChoices):
@@ -82,7 +83,7 @@ class Decision(models.TextChoices):
 class ParentConsultationOutcome(models.TextChoices):
     """R31: the provider consults the parent on path B."""
 
-    AGREES = "akkoord", _("Ouder is akkoord met verstrekken (R31a)")
+    AGREES = "akkoord", _("Ouder is akkoord met verstrekken")  # R31a
     DISAGREES = "niet_akkoord", _("Ouder is niet akkoord met verstrekken")
 
 
@@ -542,8 +543,8 @@ class DeviationKind(models.TextChoices):
 
     DUTY_SKIPPED = "taak_overgeslagen", _("Taak na het antwoord overgeslagen")
     SECONDARY_USE_DESPITE_OBJECTION = "ander_doel_ondanks_bezwaar", _(
-        "Informatie voor een ander doel verstuurd ondanks bezwaar van de zorgverlener (R28)"
-    )
+        "Informatie voor een ander doel verstuurd ondanks bezwaar van de zorgverlener"
+    )  # R28
     KINDCHECK_NO_NEXT_STEP = "kindcheck_geen_vervolgstap", _(
         "Kindcheck: zorgen over de veiligheid, geen vervolgstap"
     )

@@ -197,7 +197,7 @@ def may_file(actor: Actor) -> Decision:
         return wrong_role()
     org = actor.organisation
     if not org.is_requester or not org.is_active:
-        return deny(_("Alleen organisaties aan de jeugdkant kunnen een informatieverzoek indienen (R1)."))
+        return deny(_("Alleen organisaties aan de jeugdkant kunnen een informatieverzoek indienen."))  # R1
     return ALLOWED
 
 
@@ -446,7 +446,7 @@ def may_uphold_refusal(actor: Actor, req: InformationRequest) -> Decision:
     """R8: the clinician upholds the refusal, only once the legal advice on the contest is in."""
     return first_refusal(
         lambda: refusal(_handler_may(actor, req, "uphold_refusal")),
-        lambda: deny(_("Het juridisch advies over het bezwaar is nog niet gegeven (R8)."), "advice_open")
+        lambda: deny(_("Het juridisch advies over het bezwaar is nog niet gegeven."), "advice_open")  # R8
         if open_advice(req, LegalAdviceOrigin.CONTESTED_REFUSAL)
         else None,
     )

@@ -282,8 +282,8 @@ def _missing_receiver(request: InformationRequest) -> Errors:
         return errors
     if receiver.kind != OrganisationKind.VOLWASSENENZORG or not receiver.is_active:
         errors["receiving_organisation"] = _(
-            "Informatie wordt gevraagd aan een organisatie voor volwassenenzorg (R1)."
-        )
+            "Informatie wordt gevraagd aan een organisatie voor volwassenenzorg."
+        )  # R1
         return errors
     clinician = request.intended_clinician
     if clinician is not None and not (
@@ -317,7 +317,7 @@ def _missing_framework(request: InformationRequest) -> Errors:
             "kind": OrganisationKind(owner_kind).label
         }
     elif framework == LegalFramework.OTS and not request.has_ots:
-        errors["legal_framework"] = _("Het kader ondertoezichtstelling vereist een lopende OTS (R4).")
+        errors["legal_framework"] = _("Het kader ondertoezichtstelling vereist een lopende OTS.")  # R4
     suggested = request.suggested_framework or suggest_framework(
         org_kind, request.has_ots, request.consent_path
     )
@@ -349,7 +349,7 @@ def missing_for_consent_path(request: InformationRequest, *, today: date | None 
     errors: Errors = {}
     path = request.consent_path
     if blank(path):
-        errors["consent_path"] = _("Geef aan of toestemming is gevraagd en gegeven.")
+        errors["consent_path"] = _("Geef aan wat de situatie rond toestemming van de ouder is.")
     elif path not in ConsentPath.values:
         errors["consent_path"] = _("Onbekend toestemmingspad.")
     elif path == ConsentPath.A:
@@ -357,16 +357,16 @@ def missing_for_consent_path(request: InformationRequest, *, today: date | None 
     elif path == ConsentPath.B:
         for name in PATH_B_EXPLANATIONS:
             if blank(getattr(request, name)):
-                errors[name] = _("Dit is verplicht als de ouder geen toestemming gaf (R30).")
+                errors[name] = _("Dit is verplicht als de ouder geen toestemming gaf.")  # R30
         if not request.b_will_inform_parent:
             errors["b_will_inform_parent"] = _(
                 "Bevestig dat u de ouder bij het volgende contact vertelt "
-                "dat er contact was met de zorgverlener (R30)."
-            )
+                "dat er contact was met de zorgverlener."
+            )  # R30
     elif path == ConsentPath.C:
         for name in PATH_C_EXPLANATIONS:
             if blank(getattr(request, name)):
-                errors[name] = _("Dit is verplicht als geen toestemming is gevraagd (R32, R33).")
+                errors[name] = _("Dit is verplicht als geen toestemming is gevraagd.")  # R32, R33
     return errors
 
 
@@ -374,7 +374,7 @@ def _missing_consent_declaration(request: InformationRequest, today: date) -> Er
     """R24, R29: the written consent travels with the request, and must cover it."""
     declaration = request.consent_declaration
     if declaration is None:
-        return {"consent_declaration": _("Voeg de toestemmingsverklaring toe (R24).")}
+        return {"consent_declaration": _("Voeg de toestemmingsverklaring toe.")}  # R24
     if declaration.is_revoked:
         return {"consent_declaration": consent_revoked_message()}
     if declaration.organisation_id != request.requesting_organisation_id:
@@ -393,8 +393,8 @@ def _missing_consent_declaration(request: InformationRequest, today: date) -> Er
     if request.parent.is_incapacitated and declaration.given_by == ConsentGiver.PARENT:
         return {
             "consent_declaration": _(
-                "De ouder is wilsonbekwaam; de toestemming moet door de vertegenwoordiger zijn gegeven (L2)."
-            )
+                "De ouder is wilsonbekwaam; de toestemming moet door de vertegenwoordiger zijn gegeven."
+            )  # L2
         }
     covered = set(declaration.topics or ())
     uncovered = sorted(t.topic for t in request.topics.all() if t.topic not in covered)
@@ -427,7 +427,7 @@ def missing_for_decision(
         return errors
     # R39: every decision carries a written motivation.
     if blank(motivation):
-        errors["decision_motivation"] = _("Motiveer uw besluit (R39).")
+        errors["decision_motivation"] = _("Motiveer uw besluit.")  # R39
     errors.update(_missing_for_path(request, decision, weighing=weighing, today=today))
     # R4, L3 i: under an OTS the information needed for it must be given; a "no" says why not needed.
     if (
@@ -437,8 +437,8 @@ def missing_for_decision(
     ):
         errors["ots_not_needed_motivation"] = _(
             "Bij een ondertoezichtstelling is verstrekken verplicht voor zover nodig voor de OTS; "
-            "licht toe waarom de informatie daarvoor niet nodig is (R4)."
-        )
+            "licht toe waarom de informatie daarvoor niet nodig is."
+        )  # R4
     return errors
 
 
@@ -460,8 +460,8 @@ def _missing_for_path(
         return {
             "weighing": _(
                 "Leg de afweging vast of zwaarwegende omstandigheden verstrekken "
-                "zonder toestemming rechtvaardigen (R34)."
-            )
+                "zonder toestemming rechtvaardigen."
+            )  # R34
         }
     return {}
 
@@ -470,11 +470,11 @@ def _missing_consultation(request: InformationRequest, decision: str) -> Errors:
     """Path B: the provider first consults the parent, and internally when the parent disagrees."""
     # R31: the provider first consults the parent.
     if request.parent_consultation_date is None or blank(request.parent_consultation_outcome):
-        return {"parent_consultation": _("Leg eerst het overleg met de ouder vast (R31).")}
+        return {"parent_consultation": _("Leg eerst het overleg met de ouder vast.")}  # R31
     if request.parent_consultation_outcome == ParentConsultationOutcome.AGREES:
         # R31a: the parent agrees → the information is provided.
         if decision != Decision.PROVIDE:
-            return {"decision": _("De ouder is akkoord; de informatie wordt dan verstrekt (R31a).")}
+            return {"decision": _("De ouder is akkoord; de informatie wordt dan verstrekt.")}  # R31a
         return {}
     if not (
         request.internal_consultation_date
@@ -485,8 +485,8 @@ def _missing_consultation(request: InformationRequest, decision: str) -> Errors:
         return {
             "internal_consultation": _(
                 "De ouder is niet akkoord; leg eerst het intern overleg vast: "
-                "met wie, wanneer en de conclusie (R31)."
-            )
+                "met wie, wanneer en de conclusie."
+            )  # R31
         }
     return {}
 
@@ -504,25 +504,25 @@ def missing_for_answer(request: InformationRequest, *, today: date | None = None
         # R15, R16: own observations first; others' observations only with their source.
         if blank(topic.own_observations) and blank(topic.others_observations):
             errors[f"{prefix}-own_observations"] = _(
-                "Beantwoord de vraag met eigen waarnemingen of waarnemingen van anderen (R15)."
-            )
+                "Beantwoord de vraag met eigen waarnemingen of waarnemingen van anderen."
+            )  # R15
         if not blank(topic.others_observations) and blank(topic.others_sources):
-            errors[f"{prefix}-others_sources"] = _("Noem de bron van waarnemingen van anderen (R16).")
+            errors[f"{prefix}-others_sources"] = _("Noem de bron van waarnemingen van anderen.")  # R16
         errors.update(_missing_weakening_facts(topic, prefix))
 
     messages = {
-        "confirmed_factual": _("Bevestig dat u feitelijke informatie geeft, geen interpretaties (R25)."),
+        "confirmed_factual": _("Bevestig dat u feitelijke informatie geeft, geen interpretaties."),  # R25
         "confirmed_no_parenting_judgement": _(
             "Bevestig dat u geen oordeel geeft over de geschiktheid als ouder "
-            "of over een kinderbeschermingsmaatregel (R19, R20)."
-        ),
+            "of over een kinderbeschermingsmaatregel."
+        ),  # R19, R20
         "confirmed_weighed_criteria": _(
             "Bevestig dat u doelmatigheid, noodzakelijkheid, proportionaliteit "
-            "en subsidiariteit hebt gewogen (R21)."
-        ),
+            "en subsidiariteit hebt gewogen."
+        ),  # R21
         "confirmed_recorded_in_file": _(
-            "Bevestig dat u het contact en wat u verstrekt vastlegt in het ouderdossier (R31, R36)."
-        ),
+            "Bevestig dat u het contact en wat u verstrekt vastlegt in het ouderdossier."
+        ),  # R31, R36
     }
     for name in ANSWER_CONFIRMATIONS:
         if not getattr(request, name):
@@ -570,6 +570,6 @@ def missing_for_close(request: InformationRequest) -> Errors:
     return {
         "feedback": _(
             "Geef eerst terugkoppeling aan de zorgverlener: wat is er met de informatie gedaan en "
-            "wat volgt er (R38). Daarna kunt u het verzoek afsluiten."
-        )
+            "wat volgt er. Daarna kunt u het verzoek afsluiten."
+        )  # R38
     }

@@ -37,5 +37,5 @@ class ContestExtensionForm(ActionForm):
         label=_("Waarom maakt u bezwaar tegen de verlenging?"), required=False,
         widget=text_area(4),
         help_text=_("Een juridisch adviseur van de zorgaanbieder geeft advies; het besluit blijft bij "
-                    "de zorgverlener (R8)."),
+                    "de zorgverlener."),  # R8
     )

@@ -92,7 +92,7 @@ def _text(change: DueDateChange) -> str:
             text += " " + ngettext(
                 "Er was nog %(n)s werkdag over.", "Er waren nog %(n)s werkdagen over.", left
             ) % {"n": left}
-        return text + " " + _("Bij opnieuw indienen begint een nieuwe termijn van vijf werkdagen (R26).")
+        return text + " " + _("Bij opnieuw indienen begint een nieuwe termijn van vijf werkdagen.")  # R26
     if change.kind == ClockEventKind.EXTENDED:
         added = change.working_days or 0
         return ngettext(

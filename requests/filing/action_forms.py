@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from consent.models import ConsentDeclaration
@@ -35,8 +36,8 @@ class ContestForm(ActionForm):
         label=_("Waarom maakt u bezwaar tegen de weigering?"), required=False, widget=text_area(5),
         help_text=_(
             "Een juridisch adviseur van de zorgaanbieder geeft advies; het besluit blijft bij "
-            "de zorgverlener (R8)."
-        ),
+            "de zorgverlener."
+        ),  # R8
     )
 
 
@@ -78,17 +79,17 @@ class RedecideConsentPathForm(ActionForm):
     )
     b_will_inform_parent = forms.BooleanField(
         label=_(
-            "Ik vertel de ouder bij het volgende contact dat er contact was met de zorgverlener (R30)."
-        ),
+            "Ik vertel de ouder bij het volgende contact dat er contact was met de zorgverlener."
+        ),  # R30
         required=False,
     )
     c_why_not_asked = LimitedTextField(
         max_length=MOTIVATION,
-        label=_("Waarom geen toestemming is gevraagd (R32)"), required=False, widget=text_area(3),
+        label=_("Waarom geen toestemming is gevraagd"), required=False, widget=text_area(3),  # R32
     )
     c_why_necessary = LimitedTextField(
         max_length=MOTIVATION,
-        label=_("Waarom overleg zonder toestemming noodzakelijk is (R33)"), required=False,
+        label=_("Waarom overleg zonder toestemming noodzakelijk is"), required=False,  # R33
         widget=text_area(3),
     )
 
@@ -101,10 +102,9 @@ class RedecideConsentPathForm(ActionForm):
         if declarations is None:
             declarations = ConsentDeclaration.objects.none()
         field.queryset = declarations
-        field.label_from_instance = lambda d: _("%(id)s, gegeven op %(given)s, geldig t/m %(until)s") % {
-            "id": d.short_id,
-            "given": d.given_on.strftime("%d-%m-%Y"),
-            "until": d.valid_until.strftime("%d-%m-%Y"),
+        field.label_from_instance = lambda d: _("%(name)s, geldig tot en met %(until)s") % {
+            "name": d.display_name,
+            "until": formats.date_format(d.valid_until, "j F Y"),
         }
 
     def service_arguments(self) -> dict[str, Any]:

@@ -262,7 +262,7 @@ def _apply_path_fields(req: InformationRequest, fields: dict[str, Any]) -> None:
 def _check_path_choice(req: InformationRequest, path: str, declaration: ConsentDeclaration | None) -> None:
     """A known path, and for path A only a declaration of the requesting organisation."""
     if path not in ConsentPath.values:
-        raise Incomplete({"consent_path": _("Geef aan of toestemming is gevraagd en gegeven.")})
+        raise Incomplete({"consent_path": _("Geef aan wat de situatie rond toestemming van de ouder is.")})
     if (
         path == ConsentPath.A
         and declaration is not None

@@ -64,7 +64,7 @@ ACTIONS: dict[str, FollowupAction] = {
         FollowupAction(
             "duty_skip",
             "taak-overslaan",
-            gettext_lazy("Taak niet uitvoeren (afwijken, R5)"),
+            gettext_lazy("Taak niet uitvoeren (afwijken)"),  # R5
             gettext_lazy("Afwijking vastleggen"),
             ff.DutySkipForm,
             lambda a, r, d, f: followup_services.duty_skip(
@@ -119,7 +119,7 @@ ACTIONS: dict[str, FollowupAction] = {
         FollowupAction(
             "feedback",
             "terugkoppeling",
-            gettext_lazy("Terugkoppeling aan de zorgverlener (R38)"),
+            gettext_lazy("Terugkoppeling aan de zorgverlener"),  # R38
             gettext_lazy("Terugkoppeling versturen"),
             ff.FeedbackForm,
             lambda a, r, i, f: followup_services.feedback_give(
@@ -133,7 +133,7 @@ ACTIONS: dict[str, FollowupAction] = {
         FollowupAction(
             "use_submit",
             "ander-doel",
-            gettext_lazy("Informatie gebruiken voor een ander doel (R28)"),
+            gettext_lazy("Informatie gebruiken voor een ander doel"),  # R28
             gettext_lazy("Voorleggen aan de zorgverlener"),
             ff.SecondaryUseForm,
             lambda a, r, i, f: secondary_use_services.secondary_use_submit(
@@ -182,7 +182,7 @@ ACTIONS: dict[str, FollowupAction] = {
         FollowupAction(
             "filing",
             "goedkeuren-dossier",
-            gettext_lazy("Goedkeuren als informatie voor het dossier (R28)"),
+            gettext_lazy("Goedkeuren als informatie voor het dossier"),  # R28
             gettext_lazy("Goedkeuren"),
             ff.FilingApproveForm,
             lambda a, r, i, f: followup_services.filing_approve(actor=a, request=r, note=_text(f, "note")),
@@ -191,7 +191,7 @@ ACTIONS: dict[str, FollowupAction] = {
         FollowupAction(
             "veilig_thuis",
             "veilig-thuis",
-            gettext_lazy("Veilig Thuis ingeschakeld (R2)"),
+            gettext_lazy("Veilig Thuis ingeschakeld"),  # R2
             gettext_lazy("Vastleggen"),
             ff.VeiligThuisForm,
             lambda a, r, i, f: followup_services.veilig_thuis_record(
@@ -207,7 +207,7 @@ ACTIONS: dict[str, FollowupAction] = {
         FollowupAction(
             "deviation",
             "afwijking",
-            gettext_lazy("Afwijking vastleggen (R5)"),
+            gettext_lazy("Afwijking vastleggen"),  # R5
             gettext_lazy("Afwijking vastleggen"),
             ff.DeviationForm,
             lambda a, r, i, f: followup_services.deviation_record(

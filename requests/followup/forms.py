@@ -29,7 +29,7 @@ class DutyCompleteForm(ActionForm):
         max_length=NOTE, label=_("Toelichting (niet verplicht)"), required=False, widget=text_area(3)
     )
     not_discussed_confirmed = forms.BooleanField(
-        label=_("In het dossier staat de aantekening ‘nog niet besproken met de ouder’ (R36)"),
+        label=_("In het dossier staat de aantekening ‘nog niet besproken met de ouder’"),  # R36
         required=False,
     )
 
@@ -46,7 +46,7 @@ class DutySkipForm(ActionForm):
         label=_("Waarom voert u deze taak niet uit?"),
         required=False,
         widget=text_area(3),
-        help_text=_("Afwijken van de afspraken kan alleen met een motivering (R5); de teamleider ziet dit."),
+        help_text=_("Afwijken van de afspraken kan alleen met een motivering; de teamleider ziet dit."),  # R5
     )
 
 
@@ -57,7 +57,7 @@ class ReleaseProposeForm(ActionForm):
         label=_("Waarom geeft bespreken geen risico's meer?"),
         required=False,
         widget=text_area(4),
-        help_text=_("De andere partij moet akkoord geven; pas dan wordt de afscherming opgeheven (R37)."),
+        help_text=_("De andere partij moet akkoord geven; pas dan wordt de afscherming opgeheven."),  # R37
     )
 
 
@@ -123,8 +123,8 @@ class SecondaryUseReplyForm(ActionForm):
         required=False,
         widget=text_area(4),
         help_text=_(
-            "Verplicht bij bezwaar. De aanvrager blijft verantwoordelijk voor het eigen besluit (R8)."
-        ),
+            "Verplicht bij bezwaar. De aanvrager blijft verantwoordelijk voor het eigen besluit."
+        ),  # R8
     )
 
 
@@ -136,7 +136,7 @@ class SecondaryUseSentForm(ActionForm):
         label=_("Motivering"),
         required=False,
         widget=text_area(3),
-        help_text=_("Verplicht als de zorgverlener bezwaar heeft (R5, R8)."),
+        help_text=_("Verplicht als de zorgverlener bezwaar heeft."),  # R5, R8
     )
 
 
@@ -150,7 +150,7 @@ class VeiligThuisForm(ActionForm):
     service_required = ("engaged_on", "safety_concerns")
     engaged_on = optional_date_field(_("Ingeschakeld op"))
     safety_concerns = forms.BooleanField(
-        label=_("Er zijn zorgen over de veiligheid van het kind (R2)"), required=False
+        label=_("Er zijn zorgen over de veiligheid van het kind"), required=False  # R2
     )
     reference = LimitedTextField(
         max_length=REFERENCE,
@@ -168,5 +168,5 @@ class DeviationForm(ActionForm):
         label=_("Waarvan wijkt u af, en waarom?"),
         required=False,
         widget=text_area(3),
-        help_text=_("Afwijken van de afspraken kan alleen met een motivering (R5); de teamleider ziet dit."),
+        help_text=_("Afwijken van de afspraken kan alleen met een motivering; de teamleider ziet dit."),  # R5
     )

@@ -44,8 +44,8 @@ def hold_release_propose(*, actor: Actor, request: InformationRequest, reason: s
     if not reason:
         errors["reason"] = _(
             "Licht toe waarom u vindt dat het contact met de ouder besproken kan worden zonder "
-            "risico's voor de ouder, de professional of het kind (R37)."
-        )
+            "risico's voor de ouder, de professional of het kind."
+        )  # R37
     if errors:
         raise Incomplete(errors)
     release = HoldRelease.objects.create(
@@ -112,7 +112,7 @@ def hold_release_decline(*, actor: Actor, release: HoldRelease, reason: str) -> 
     errors: dict[str, str] = {}
     reason = limited_text(reason, "reason", errors, MOTIVATION)
     if not reason:
-        errors["reason"] = _("Licht toe waarom het nog niet kan (R35).")
+        errors["reason"] = _("Licht toe waarom het nog niet kan.")  # R35
     if errors:
         raise Incomplete(errors)
     move_object(actor, locked, "decline")

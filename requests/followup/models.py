@@ -29,25 +29,25 @@ class DutyKind(models.TextChoices):
     """What the protocol asks of each side after the exchange, outside the system."""
 
     # R27: not on path C (R40); there the provider informs the parent only after R37.
-    PARENT_FEEDBACK = "terugkoppeling_ouder", _("Terugkoppeling aan de ouder bij het volgende contact (R27)")
+    PARENT_FEEDBACK = "terugkoppeling_ouder", _("Terugkoppeling aan de ouder bij het volgende contact")  # R27
     # R30 (path B): the requester tells the parent that there was contact with the provider.
     TELL_PARENT_CONTACT = "ouder_vertellen_contact", _(
-        "De ouder bij het volgende cliëntcontact vertellen dat er contact was met de zorgverlener (R30)"
-    )
+        "De ouder bij het volgende cliëntcontact vertellen dat er contact was met de zorgverlener"
+    )  # R30
     # R31, R36: the provider records the contact and what was (not) provided, with motivation.
     PROVIDER_RECORD = "vastleggen_zorgverlener", _(
-        "Het contact en wat is verstrekt vastleggen in het ouderdossier (R31, R36)"
-    )
+        "Het contact en wat is verstrekt vastleggen in het ouderdossier"
+    )  # R31, R36
     # R36: the requester records the contact and what was provided in its own file.
     REQUESTER_RECORD = "vastleggen_aanvrager", _(
-        "Het contact en wat is verstrekt vastleggen in het eigen dossier (R36)"
-    )
+        "Het contact en wat is verstrekt vastleggen in het eigen dossier"
+    )  # R36
     # R38 (path C, required before closing): what was done with the information, what follows.
     REQUESTER_FEEDBACK = "terugkoppeling_zorgverlener", _(
-        "Terugkoppeling aan de zorgverlener: wat is er met de informatie gedaan en wat volgt er (R38)"
-    )
+        "Terugkoppeling aan de zorgverlener: wat is er met de informatie gedaan en wat volgt er"
+    )  # R38
     # R37: only after the joint release of the path-C hold.
-    INFORM_PARENT = "ouder_informeren", _("Ouder informeren over het contact (R37)")
+    INFORM_PARENT = "ouder_informeren", _("Ouder informeren over het contact")  # R37
     # After a confirmed refusal nothing was provided: R31, R36, R39 record the contact and the
     # decision not to provide, with its motivation; R2, R8 the requester decides what now.
     PROVIDER_RECORD_REFUSAL = "vastleggen_weigering_zorgverlener", _(

@@ -95,7 +95,8 @@ def may_skip_duty(actor: Actor, duty: Duty) -> Decision:
     return first_refusal(
         lambda: refusal(may_act_on_duty(actor, duty)),
         lambda: deny(
-            _("De terugkoppeling aan de zorgverlener is verplicht bij een verzoek zonder toestemming (R38)."),
+            # R38
+            _("De terugkoppeling aan de zorgverlener is verplicht bij een verzoek zonder toestemming."),
             "feedback_required",
         ) if duty.kind == DutyKind.REQUESTER_FEEDBACK else None,
     )
@@ -136,7 +137,7 @@ def may_answer_release(actor: Actor, req: InformationRequest, release: HoldRelea
     return first_refusal(
         lambda: _hold_voice(actor, req),
         lambda: deny(
-            _("De afscherming wordt alleen samen opgeheven: de andere partij moet akkoord geven (R37)."),
+            _("De afscherming wordt alleen samen opgeheven: de andere partij moet akkoord geven."),  # R37
             "other_side_required",
         ) if release.proposed_by_organisation_id == actor.organisation.pk else None,
     )
@@ -189,7 +190,7 @@ def may_send_secondary_use(actor: Actor, req: InformationRequest, use: Secondary
     return first_refusal(
         lambda: _jeugdhulpverlener(actor, req),
         lambda: deny(
-            _("Wacht op de reactie van de zorgverlener; pas daarna kunt u de informatie versturen (R28)."),
+            _("Wacht op de reactie van de zorgverlener; pas daarna kunt u de informatie versturen."),  # R28
             "reply_pending",
         ) if use.status == SecondaryUseStatus.SUBMITTED else None,
         lambda: object_can(use, "mark_sent"),
@@ -227,8 +228,8 @@ def may_record_veilig_thuis(actor: Actor, req: InformationRequest) -> Decision:
             _(
                 "Veilig Thuis inschakelen wordt hier vastgelegd als de zorgverlener de informatie niet "
                 "kon verstrekken: na een bevestigde weigering, of als het verzoek na de uiterste datum "
-                "nog niet is beantwoord (R2)."
-            ),
+                "nog niet is beantwoord."
+            ),  # R2
             "not_refused",
         ),
     )

@@ -72,7 +72,7 @@ def secondary_use_reply(*, actor: Actor, use: SecondaryUse, agree: bool, comment
     errors: dict[str, str] = {}
     comments = limited_text(comments, "comments", errors, MOTIVATION)
     if not agree and not comments:
-        errors["comments"] = _("Licht uw bezwaar toe (R28).")
+        errors["comments"] = _("Licht uw bezwaar toe.")  # R28
     if errors:
         raise Incomplete(errors)
     transition = move_object(actor, locked, "agree" if agree else "object_to")
@@ -105,8 +105,8 @@ def secondary_use_mark_sent(
     motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
     if objected and not motivation:
         errors["motivation"] = _(
-            "De zorgverlener heeft bezwaar. Motiveer waarom u de informatie toch verstuurt (R5, R8)."
-        )
+            "De zorgverlener heeft bezwaar. Motiveer waarom u de informatie toch verstuurt."
+        )  # R5, R8
     if errors:
         raise Incomplete(errors)
     move_object(actor, locked, "mark_sent")

@@ -120,7 +120,7 @@ def deviation_record(
     errors: dict[str, str] = {}
     motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
     if not motivation:
-        errors["motivation"] = _("Motiveer waarom u afwijkt van de afspraken (R5).")
+        errors["motivation"] = _("Motiveer waarom u afwijkt van de afspraken.")  # R5
     if errors:
         raise Incomplete(errors)
     return record_deviation(actor, kind=kind, motivation=motivation, request=request)
@@ -203,8 +203,8 @@ def duty_complete(
     if on_hold_record and not not_discussed_confirmed:
         errors["not_discussed_confirmed"] = _(
             "Bevestig dat u in het dossier hebt genoteerd dat het contact nog niet met de ouder is "
-            "besproken (R36)."
-        )
+            "besproken."
+        )  # R36
     note = limited_text(note, "note", errors, NOTE)
     if errors:
         raise Incomplete(errors)
@@ -239,7 +239,7 @@ def duty_skip(*, actor: Actor, duty: Duty, motivation: str) -> Duty:
     errors: dict[str, str] = {}
     motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
     if not motivation:
-        errors["motivation"] = _("Motiveer waarom u deze taak niet uitvoert (R5).")
+        errors["motivation"] = _("Motiveer waarom u deze taak niet uitvoert.")  # R5
     if errors:
         raise Incomplete(errors)
     locked.status = DutyStatus.SKIPPED
@@ -285,10 +285,10 @@ def feedback_give(
     errors: dict[str, str] = {}
     what_was_done = limited_text(what_was_done, "what_was_done", errors, MOTIVATION)
     if not what_was_done:
-        errors["what_was_done"] = _("Beschrijf wat er met de informatie is gedaan (R38).")
+        errors["what_was_done"] = _("Beschrijf wat er met de informatie is gedaan.")  # R38
     what_follows = limited_text(what_follows, "what_follows", errors, MOTIVATION)
     if not what_follows:
-        errors["what_follows"] = _("Beschrijf wat er verder gebeurt (R38).")
+        errors["what_follows"] = _("Beschrijf wat er verder gebeurt.")  # R38
     if errors:
         raise Incomplete(errors)
     feedback = Feedback.objects.create(
@@ -370,8 +370,8 @@ def veilig_thuis_record(
     )
     if not safety_concerns:
         errors["safety_concerns"] = _(
-            "Veilig Thuis wordt ingeschakeld bij zorgen over de veiligheid van het kind (R2)."
-        )
+            "Veilig Thuis wordt ingeschakeld bij zorgen over de veiligheid van het kind."
+        )  # R2
     reference = limited_text(reference, "reference", errors, REFERENCE)
     note = limited_text(note, "note", errors, NOTE)
     if errors:

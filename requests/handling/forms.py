@@ -48,9 +48,9 @@ class ReturnForm(ActionForm):
         max_length=MOTIVATION,
         label=_("Welke vraag kan wel beantwoord worden?"), required=False, widget=text_area(5),
         help_text=_(
-            "Nee… maar wat kan dan wel (R7): help de aanvrager een passende vraag te stellen. "
+            "Nee… maar wat kan dan wel: help de aanvrager een passende vraag te stellen. "
             "De termijn staat stil tot het verzoek opnieuw is ingediend."
-        ),
+        ),  # R7
     )
 
 
@@ -83,7 +83,7 @@ class AskLegalAdviceForm(ActionForm):
     question = LimitedTextField(
         max_length=MOTIVATION,
         label=_("Uw vraag aan de juridisch adviseur"), required=False, widget=text_area(4),
-        help_text=_("Bij twijfel (R31). Het besluit blijft bij u (R8)."),
+        help_text=_("Vraag advies als u twijfelt. Het besluit blijft bij u."),  # R31, R8
     )
 
 
@@ -92,7 +92,7 @@ class GiveLegalAdviceForm(ActionForm):
     advice = LimitedTextField(
         max_length=ANSWER,
         label=_("Uw advies"), required=False, widget=text_area(6),
-        help_text=_("Het besluit blijft bij de zorgverlener (R8)."),
+        help_text=_("Het besluit blijft bij de zorgverlener."),  # R8
     )
 
 
@@ -107,12 +107,12 @@ class DecisionForm(ActionForm):
     )
     decision_motivation = LimitedTextField(
         max_length=MOTIVATION,
-        label=_("Motivering van het besluit (R39)"), required=False, widget=text_area(5),
+        label=_("Motivering van het besluit"), required=False, widget=text_area(5),  # R39
         help_text=_("Ook bij verstrekken: waarom, en op welke grond."),
     )
     weighing = LimitedTextField(
         max_length=MOTIVATION,
-        label=_("Afweging zwaarwegende omstandigheden (R34)"), required=False, widget=text_area(5),
+        label=_("Afweging zwaarwegende omstandigheden"), required=False, widget=text_area(5),  # R34
         help_text=_(
             "Er is geen toestemming gevraagd. Rechtvaardigen zwaarwegende omstandigheden dat u "
             "zonder toestemming verstrekt, of niet?"
@@ -121,8 +121,8 @@ class DecisionForm(ActionForm):
     ots_not_needed_motivation = LimitedTextField(
         max_length=MOTIVATION,
         label=_(
-            "Bij niet verstrekken: waarom is de informatie niet nodig voor de uitvoering van de OTS? (R4)"
-        ),
+            "Bij niet verstrekken: waarom is de informatie niet nodig voor de uitvoering van de OTS?"
+        ),  # R4
         required=False, widget=text_area(4),
         help_text=_(
             "Onder een ondertoezichtstelling is verstrekken aan de gezinsvoogd verplicht voor "
@@ -179,7 +179,7 @@ class RefusalRejectForm(ActionForm):
     service_required = ("note")
     note = LimitedTextField(
         max_length=MOTIVATION,
-        label=_("Waarom is deze weigering niet terecht? (R11)"), required=False, widget=text_area(3),
+        label=_("Waarom is deze weigering niet terecht?"), required=False, widget=text_area(3),  # R11
         help_text=_("Het verzoek gaat terug naar de zorgverlener, die opnieuw besluit."),
     )
 
@@ -197,7 +197,7 @@ class UpholdForm(ActionForm):
     service_required = ("motivation")
     motivation = LimitedTextField(
         max_length=MOTIVATION,
-        label=_("Waarom blijft de weigering staan? (R39)"), required=False, widget=text_area(4),
+        label=_("Waarom blijft de weigering staan?"), required=False, widget=text_area(4),  # R39
         help_text=_("De aanvrager leest deze motivering."),
     )
 
@@ -209,31 +209,31 @@ class UpholdForm(ActionForm):
 #: The six answer fields per topic: label and hint, each tied to its rule.
 ANSWER_FIELD_TEXT: dict[str, tuple[Promise, Promise]] = {
     "own_observations": (
-        _("Eigen waarneming (R15)"),
+        _("Eigen waarneming"),  # R15
         _("Feiten, gedrag en symptomen die u zelf hebt waargenomen of vastgesteld."),
     ),
     "others_observations": (
-        _("Waarneming van anderen (R16)"),
+        _("Waarneming van anderen"),  # R16
         _("Feiten die anderen hebben waargenomen."),
     ),
     "others_sources": (
-        _("Bron van de waarneming van anderen (R16)"),
+        _("Bron van de waarneming van anderen"),  # R16
         _("Wie nam het waar? Verplicht als u waarnemingen van anderen noemt."),
     ),
     "strengthening_facts": (
-        _("Feiten die de zorg versterken (R17)"),
+        _("Feiten die de zorg versterken"),  # R17
         _("Wees volledig: noem ook wat de zorg versterkt."),
     ),
     "weakening_facts": (
-        _("Feiten die de zorg ontkrachten (R17)"),
+        _("Feiten die de zorg ontkrachten"),  # R17
         _("Wees volledig: noem ook wat de zorg ontkracht."),
     ),
     "explanation": (
-        _("Toelichting vanuit deskundigheid (R18)"),
+        _("Toelichting vanuit deskundigheid"),  # R18
         _(
             "Licht feiten toe vanuit uw deskundigheid waar dat nodig is. Het oordeel over het "
-            "ouderschap laat u aan de bevoegde instanties (R19)."
-        ),
+            "ouderschap laat u aan de bevoegde instanties."
+        ),  # R19
     ),
 }
 
@@ -241,23 +241,23 @@ ANSWER_FIELD_TEXT: dict[str, tuple[Promise, Promise]] = {
 NO_WEAKENING_FACTS_TEXT = _("Er zijn mij geen feiten bekend die de zorg verminderen")
 
 CONFIRMATION_TEXT: dict[str, Promise] = {
-    "confirmed_factual": _("Ik geef feitelijke informatie, geen interpretaties (R25)."),
+    "confirmed_factual": _("Ik geef feitelijke informatie, geen interpretaties."),  # R25
     "confirmed_no_parenting_judgement": _(
         "Ik geef geen oordeel over de geschiktheid als ouder of over een "
         "kinderbeschermingsmaatregel; ik beschrijf alleen, binnen mijn deskundigheid, welke "
-        "gevolgen de problematiek heeft of kan hebben voor de veiligheid van het kind (R19, R20)."
-    ),
+        "gevolgen de problematiek heeft of kan hebben voor de veiligheid van het kind."
+    ),  # R19, R20
     "confirmed_weighed_criteria": _(
-        "Ik heb doelmatigheid, noodzakelijkheid, proportionaliteit en subsidiariteit gewogen (R21)."
-    ),
+        "Ik heb doelmatigheid, noodzakelijkheid, proportionaliteit en subsidiariteit gewogen."
+    ),  # R21
     "confirmed_recorded_in_file": _(
-        "Ik leg het contact en wat ik verstrek vast in het ouderdossier, met de motivering (R31)."
-    ),
+        "Ik leg het contact en wat ik verstrek vast in het ouderdossier, met de motivering."
+    ),  # R31
 }
 CONFIRMATION_TEXT_PATH_C = _(
     "Ik leg het contact en wat ik verstrek vast in het ouderdossier, met de aantekening dat het "
-    "nog niet met de ouder is besproken (R36)."
-)
+    "nog niet met de ouder is besproken."
+)  # R36
 
 #: The fields of one topic as the clinician fills them in: the R17 tick after the weakening facts.
 _TOPIC_ORDER: tuple[str, ...] = (

@@ -153,8 +153,8 @@ def request_return_for_reformulation(
     suggestion = limited_text(suggestion, "suggestion", errors, MOTIVATION)
     if not suggestion:
         errors["suggestion"] = _(
-            "Geef aan welke vraag wel beantwoord kan worden (R7: nee… maar wat kan dan wel)."
-        )
+            "Geef aan welke vraag wel beantwoord kan worden (nee… maar wat kan dan wel)."
+        )  # R7
     if errors:
         raise Incomplete(errors)
     req.reformulation_suggestion = suggestion
@@ -448,7 +448,7 @@ def request_reject_refusal(
     errors: dict[str, str] = {}
     note = limited_text(note, "note", errors, MOTIVATION)
     if not note:
-        errors["note"] = _("Licht toe waarom de weigering niet terecht is (R11).")
+        errors["note"] = _("Licht toe waarom de weigering niet terecht is.")  # R11
     if errors:
         raise Incomplete(errors)
     decided_by_id = req.decided_by_id
@@ -482,7 +482,7 @@ def request_reconsider(
     errors: dict[str, str] = {}
     motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
     if not motivation:
-        errors["motivation"] = _("Licht toe waarom u het besluit heroverweegt (R39).")
+        errors["motivation"] = _("Licht toe waarom u het besluit heroverweegt.")  # R39
     if errors:
         raise Incomplete(errors)
     clear_decision(req)
@@ -517,7 +517,7 @@ def request_uphold_refusal(
     errors: dict[str, str] = {}
     motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
     if not motivation:
-        errors["motivation"] = _("Motiveer waarom de weigering blijft staan (R39).")
+        errors["motivation"] = _("Motiveer waarom de weigering blijft staan.")  # R39
     if errors:
         raise Incomplete(errors)
     # R11: the upholder is the decider now; the earlier confirmation no longer counts.

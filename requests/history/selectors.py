@@ -125,9 +125,9 @@ _LABELS: dict[str, Any] = {
     "parent": gettext_lazy("Ouder"),
     "consent_declaration": gettext_lazy("Toestemmingsverklaring"),
     "no_parenting_judgement_confirmed": gettext_lazy(
-        "Geen vraag naar een oordeel over ouderschap (R10, R19)"
-    ),
-    "b_will_inform_parent": gettext_lazy("De ouder wordt geïnformeerd (R30)"),
+        "Geen vraag naar een oordeel over ouderschap"
+    ),  # R10, R19
+    "b_will_inform_parent": gettext_lazy("De ouder wordt geïnformeerd"),  # R30
     "parent_consultation_outcome": gettext_lazy("Uitkomst overleg met ouder"),
     "decided_by": gettext_lazy("Besloten door"),
     "refusal_confirmed_by": gettext_lazy("Weigering bevestigd door"),
@@ -187,7 +187,7 @@ class _Words:
             elif isinstance(obj, User):
                 text = _person(obj)
             elif isinstance(obj, ConsentDeclaration):
-                text = _("Verklaring %(id)s") % {"id": obj.short_id}
+                text = obj.display_name
             else:
                 text = str(obj)
             self._cache[key] = text

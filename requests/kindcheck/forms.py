@@ -90,7 +90,7 @@ class KindcheckNextStepsForm(PlainForm):
         label=_("Toelichting"),
         required=False,
         widget=text_area(3),
-        help_text=_("Verplicht als u geen vervolgstap zet (R5)."),
+        help_text=_("Verplicht als u geen vervolgstap zet."),  # R5
     )
 
 

@@ -18,7 +18,7 @@ class KindcheckNextStep(models.TextChoices):
 
     COLLEAGUE = "collega", _("Een collega raadplegen")
     VEILIG_THUIS = "veilig_thuis", _("Veilig Thuis raadplegen")
-    REVERSE_QUESTION = "vraag_jeugdhulp", _("Een vraag stellen aan de jeugdhulp over de kinderen (R3)")
+    REVERSE_QUESTION = "vraag_jeugdhulp", _("Een vraag stellen aan de jeugdhulp over de kinderen")  # R3
     # R5: no next step despite concerns is a deviation and needs a motivation.
     NONE = "geen", _("Geen vervolgstap (met motivering)")
 

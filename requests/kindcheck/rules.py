@@ -61,5 +61,5 @@ def missing_for_next_steps(*, steps: Iterable[str], note: str) -> Errors:
     elif KindcheckNextStep.NONE in chosen and len(chosen) > 1:
         errors["steps"] = _("‘Geen vervolgstap’ gaat niet samen met een andere vervolgstap.")
     elif KindcheckNextStep.NONE in chosen and blank(note):
-        errors["note"] = _("Er zijn zorgen over de veiligheid; motiveer waarom u geen vervolgstap zet (R5).")
+        errors["note"] = _("Er zijn zorgen over de veiligheid; motiveer waarom u geen vervolgstap zet.")  # R5
     return errors

@@ -35,7 +35,7 @@ class ReverseQuestionForm(PlainForm):
         empty_label=_("Kies een organisatie"),
     )
     phone_contact_date = optional_date_field(
-        _("Datum telefonisch contact"), help_text=_("Spreken gaat voor schrijven: bel eerst (R6).")
+        _("Datum telefonisch contact"), help_text=_("Spreken gaat voor schrijven: bel eerst.")  # R6
     )
     phone_contact_with = LimitedTextField(max_length=NAME, label=_("Telefonisch contact met"), required=False)
     parent_name = LimitedTextField(max_length=NAME, label=_("Naam van uw cliënt (de ouder)"), required=False)
@@ -48,7 +48,7 @@ class ReverseQuestionForm(PlainForm):
         label=_("Naam of initialen van het kind"), required=False,
     )
     child_date_of_birth = optional_date_field(
-        _("Geboortedatum van het kind"), help_text=_("De leeftijd bepaalt wie toestemming geeft (L2).")
+        _("Geboortedatum van het kind"), help_text=_("De leeftijd bepaalt wie toestemming geeft.")  # L2
     )
     asks_interventions = forms.BooleanField(
         label=_("Welke interventies worden voor het kind ingezet?"), required=False
@@ -69,8 +69,8 @@ class ReverseQuestionForm(PlainForm):
         widget=text_area(3),
         help_text=_(
             "Jonger dan 12: de ouders met gezag. 12 tot en met 15: het kind én de ouders. "
-            "16 en ouder: het kind zelf (L2)."
-        ),
+            "16 en ouder: het kind zelf."
+        ),  # L2
     )
 
     def __init__(self, *args: Any, fixed_parent: bool = False, **kwargs: Any):

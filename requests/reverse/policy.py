@@ -19,7 +19,7 @@ def may_ask(actor: Actor) -> Decision:
     if not access.is_acting(actor) or not actor.has_role(Role.ZORGVERLENER):
         return wrong_role()
     if not actor.organisation.is_provider:
-        return deny(_("Deze vraag stelt een zorgverlener van de volwassenenzorg aan de jeugdhulp (R3)."))
+        return deny(_("Deze vraag stelt een zorgverlener van de volwassenenzorg aan de jeugdhulp."))  # R3
     return ALLOWED
 
 

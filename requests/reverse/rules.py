@@ -42,10 +42,10 @@ def child_consent_text(age: int) -> str:
     """The L2 rule for this age, in words (shown on the form and the question)."""
     required = child_consent_required(age)
     if required == {CONSENT_PARENTS}:
-        return _("Het kind is jonger dan 12: de ouders met gezag geven toestemming (L2).")
+        return _("Het kind is jonger dan 12: de ouders met gezag geven toestemming.")  # L2
     if required == {CONSENT_PARENTS, CONSENT_CHILD}:
-        return _("Het kind is 12 tot en met 15: het kind én de ouders met gezag geven toestemming (L2).")
-    return _("Het kind is 16 of ouder: het kind geeft zelf toestemming (L2).")
+        return _("Het kind is 12 tot en met 15: het kind én de ouders met gezag geven toestemming.")  # L2
+    return _("Het kind is 16 of ouder: het kind geeft zelf toestemming.")  # L2
 
 
 def missing_for_reverse_question(
@@ -72,8 +72,8 @@ def missing_for_reverse_question(
         errors["phone_contact_with"] = _("Vul in met wie u telefonisch contact had.")
     if not (asks_interventions or asks_kopp_kvo):
         errors["asks_interventions"] = _(
-            "Kies wat u vraagt: de ingezette interventies, of een KOPP/KVO-aanbod, of beide (R3)."
-        )
+            "Kies wat u vraagt: de ingezette interventies, of een KOPP/KVO-aanbod, of beide."
+        )  # R3
     if child_date_of_birth is None:
         errors["child_date_of_birth"] = _("Vul de geboortedatum van het kind in.")
         return errors
@@ -90,14 +90,15 @@ def missing_for_reverse_question(
     if CONSENT_PARENTS in required and not consent_parents:
         errors["consent_parents"] = _(
             "Voor informatie over een kind van %(age)s jaar is toestemming van de ouders met gezag "
-            "nodig (L2)."
-        ) % {"age": age}
+            "nodig."
+        ) % {"age": age}  # L2
     if CONSENT_CHILD in required and not consent_child:
         errors["consent_child"] = _(
-            "Een kind van %(age)s jaar geeft zelf toestemming voor informatie over zichzelf (L2)."
-        ) % {"age": age}
+            "Een kind van %(age)s jaar geeft zelf toestemming voor informatie over zichzelf."
+        ) % {"age": age}  # L2
     if CONSENT_CHILD not in required and consent_child and not consent_parents:
-        errors["consent_parents"] = _("Onder de 12 jaar beslissen de ouders met gezag over toestemming (L2).")
+        # L2
+        errors["consent_parents"] = _("Onder de 12 jaar beslissen de ouders met gezag over toestemming.")
     if blank(consent_note):
         errors["consent_note"] = _("Leg vast hoe en wanneer de toestemming is gegeven.")
     return errors

@@ -336,7 +336,7 @@ def reverse_question_decline(*, actor: Actor, question: ReverseQuestion, motivat
     errors: dict[str, str] = {}
     motivation = limited_text(motivation, "motivation", errors, MOTIVATION)
     if not motivation:
-        errors["motivation"] = _("Motiveer waarom u de vraag niet beantwoordt (R39).")
+        errors["motivation"] = _("Motiveer waarom u de vraag niet beantwoordt.")  # R39
     if errors:
         raise Incomplete(errors)
     transition = move_object(actor, locked, "decline")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from audit.models import AuditEvent
 from consent.models import ConsentDeclaration, ConsentStatus
@@ -127,6 +128,15 @@ class TestDetail:
         ):
             assert text in page
         assert AuditEvent.objects.filter(event="consent.read", action="read", user_id=requester.pk).exists()
+
+    def test_the_heading_names_the_parent_and_the_date_not_an_id(
+        self, verified_client, requester, declaration
+    ):
+        page = body(verified_client(requester).get(url("detail", declaration)))
+        given_on = date_format(declaration.given_on, "j F Y")
+        heading = re.search(r"<h1>(.*?)</h1>", page, re.DOTALL).group(1).strip()
+        assert heading == f"Verklaring van Sanne de Vries, {given_on}"
+        assert declaration.public_id.hex[:8] not in re.sub(r"<[^>]+>", " ", page)  # only in links
 
 
 class TestRevokeView:

@@ -185,13 +185,17 @@ def file_with_mouse(page: Page, filing: Filing, *, check: bool = False) -> str:
 
 def fill_consent_step(page: Page, filing: Filing, *, check: bool = False) -> None:
     m = main(page)
-    labels = {"A": "Toestemming gegeven", "B": "Toestemming geweigerd", "C": "Geen toestemming gevraagd"}
+    labels = {
+        "A": "De ouder heeft toestemming gegeven",
+        "B": "De ouder is om toestemming gevraagd en heeft geweigerd",
+        "C": "De ouder is niet om toestemming gevraagd vanwege ernstig gevaar",
+    }
     m.get_by_role("radio", name=labels[filing.path]).check()
     if filing.path == "A":
         button(page, "Nieuwe toestemmingsverklaring vastleggen").click()
         record_consent_declaration(page, filing, check=check)
         expect(heading(page)).to_have_text("Toestemming")
-        expect(m.get_by_role("radio", name="Toestemming gegeven")).to_be_checked()
+        expect(m.get_by_role("radio", name=labels["A"])).to_be_checked()
         declaration = m.get_by_role("radio", name=re.compile("^Gegeven door de ouder zelf"))
         expect(declaration).to_be_checked()  # the new declaration is proposed
     elif filing.path == "B":
@@ -326,7 +330,7 @@ def go_to(page: Page, menu_item: str) -> None:
 # --------------------------------------------------------------------------------------------
 
 
-def region(page: Page, title: str) -> Locator:
+def region(page: Page, title: str | re.Pattern[str]) -> Locator:
     """A titled block on the request's page (a <section> labelled by its heading)."""
     block = main(page).get_by_role("region", name=title, exact=True)
     expect(block).to_be_visible()

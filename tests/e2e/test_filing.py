@@ -193,7 +193,7 @@ def test_keyboard_filing_then_path_b_refused_after_internal_consultation(login_a
     key_press_button(page, "Opslaan en verder")
 
     expect(heading(page)).to_have_text("Toestemming")
-    key_radio(page, "id_consent_path_0", "Toestemming geweigerd")
+    key_radio(page, "id_consent_path_0", "De ouder is om toestemming gevraagd en heeft geweigerd")
     expect(page.locator("#pad-B")).to_be_visible()  # filing.js shows the chosen path only
     expect(page.locator("#pad-C")).to_be_hidden()
     for name, text in zip(

@@ -119,11 +119,11 @@ def test_login_pages_are_dutch_and_wrong_password_is_explained(new_context, serv
     page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Inloggen").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Tweestapsverificatie")
-    expect(page.get_by_label("Code uit je authenticator-app")).to_be_visible()
+    expect(page.get_by_label("Code uit uw authenticator-app")).to_be_visible()
     axe_check(page, "Tweestapsverificatie")
     shot(page, "tweestapsverificatie")
 
-    page.get_by_label("Code uit je authenticator-app").fill("000000")
+    page.get_by_label("Code uit uw authenticator-app").fill("000000")
     page.get_by_role("button", name="Controleren").click()
     expect(page.locator(".error-summary")).to_be_visible()
     axe_check(page, "Tweestapsverificatie (fout)")
@@ -165,8 +165,8 @@ def test_each_role_sees_its_own_navigation(login_as, url_names, username):
 
 def test_user_of_two_organisations_chooses_one(login_as):
     page = login_as("flex.parkstad")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Voor welke organisatie werk je nu?")
-    axe_check(page, "Kies je organisatie")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Voor welke organisatie werkt u nu?")
+    axe_check(page, "Kies uw organisatie")
     shot(page, "kies-organisatie")
 
     page.get_by_role("radio", name=re.compile("Wijkteam Brunssum")).check()

@@ -23,7 +23,7 @@ pytestmark = pytest.mark.e2e
 #: The path-C hold as both sides see it on the request's page (R35, R40).
 HOLD = "Er gaat niets naar de ouder: geen bericht, geen brief, geen taak (R35, R40)."
 #: The provider's task that exists only after the joint release of the hold (R37).
-INFORM_PARENT = "Ouder informeren over het contact (R37)"
+INFORM_PARENT = "Ouder informeren over het contact"
 RELEASE_REASON = "Moeder werkt mee aan het veiligheidsplan; bespreken geeft geen risico meer voor L."
 FEEDBACK_DONE = "Met de informatie is een veiligheidsplan gemaakt; L. blijft thuis wonen."
 
@@ -32,7 +32,7 @@ def test_path_a_consent_given_answered_and_read(login_as):
     f = flows.Filing(path="A", parent_name="Ria Janssen")
     requester = login_as("jeugd.heerlen")
     reference = flows.file_with_mouse(requester, f, check=True)
-    expect(main(requester)).to_contain_text("Toestemming gegeven")
+    expect(main(requester)).to_contain_text("De ouder heeft toestemming gegeven")
 
     clinician = login_as("zorg2.mondriaan")
     flows.open_from_inbox(clinician, reference)
@@ -48,7 +48,7 @@ def test_path_a_consent_given_answered_and_read(login_as):
     flows.answer_and_send(clinician, {"c": "Moeder komt sinds september elke week op haar afspraak."})
     flows.done(clinician, "Het antwoord is verstuurd.")
     expect(flows.status(clinician)).to_contain_text("Beantwoord")
-    expect(main(clinician)).to_contain_text("Terugkoppeling aan de ouder bij het volgende contact (R27)")
+    expect(main(clinician)).to_contain_text("Terugkoppeling aan de ouder bij het volgende contact")
 
     requester.reload()
     expect(flows.status(requester)).to_contain_text("Beantwoord")
@@ -79,7 +79,7 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
     )
     requester = login_as("vt.zuidlimburg")
     reference = flows.file_with_mouse(requester, f)
-    expect(main(requester)).to_contain_text("Geen toestemming gevraagd")
+    expect(main(requester)).to_contain_text("De ouder is niet om toestemming gevraagd vanwege ernstig gevaar")
     expect(main(requester)).to_contain_text(HOLD)  # R35: the parent is told nothing
 
     clinician = login_as("zorg.mondriaan")
@@ -127,7 +127,7 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
 
     # ... the clinician finds the proposal in Mijn taken; before agreeing, still nothing.
     flows.go_to(clinician, "Mijn taken")
-    proposals = main(clinician).locator("h2", has_text="Voorstellen om de afscherming op te heffen (R37)")
+    proposals = main(clinician).locator("h2", has_text="Voorstellen om de afscherming op te heffen")
     expect(proposals).to_be_visible()
     rows_of_this_request = main(clinician).get_by_role("row").filter(has_text=reference)
     expect(rows_of_this_request.filter(has_text=INFORM_PARENT)).to_have_count(0)
@@ -168,7 +168,8 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
     expect(main(requester)).to_contain_text("Geef eerst terugkoppeling aan de zorgverlener")
     expect(flows.status(requester)).to_contain_text("Beantwoord")  # not closed without R38
     shot(requester, "pad-c-afsluiten-zonder-terugkoppeling")
-    feedback = flows.region(requester, "Terugkoppeling aan de zorgverlener (R38)")
+    # The block's title may still carry its rule code until the request page is rewritten.
+    feedback = flows.region(requester, re.compile(r"^Terugkoppeling aan de zorgverlener"))
     feedback.get_by_label("Wat is er met de informatie gedaan?").fill(FEEDBACK_DONE)
     feedback.get_by_label("Wat volgt er?").fill("Een veiligheidsplan met moeder; evaluatie over zes weken.")
     feedback.get_by_role("button", name="Terugkoppeling versturen").click()

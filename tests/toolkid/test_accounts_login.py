@@ -188,8 +188,8 @@ def test_wrong_password_gives_one_generic_dutch_error(client, user, django_user_
 
 def test_empty_fields_show_errors_next_to_the_fields(client):
     page = html(client.post(LOGIN, {"username": "", "password": ""}))
-    assert "Vul je gebruikersnaam in." in page
-    assert "Vul je wachtwoord in." in page
+    assert "Vul uw gebruikersnaam in." in page
+    assert "Vul uw wachtwoord in." in page
     assert 'id="id_username_error"' in page
     assert 'aria-describedby="id_username_error"' in page
     assert 'href="#id_password"' in page
@@ -400,14 +400,14 @@ def test_logout_by_post_ends_the_session(client, user, device, clock):
 
     confirm = client.get(LOGOUT)
     assert confirm.status_code == 200
-    assert "Wil je uitloggen" in html(confirm)
+    assert "Wilt u uitloggen" in html(confirm)
     assert client.get(HOME).status_code == 200  # GET does not log out
 
     response = client.post(LOGOUT)
     assert response.status_code == 302
     assert response.url == LOGIN
     assert not Session.objects.filter(session_key=key).exists()
-    assert "Je bent uitgelogd." in html(client.get(LOGIN))
+    assert "U bent uitgelogd." in html(client.get(LOGIN))
     assert client.get(HOME).status_code == 302
     assert events("auth.logout").filter(user=user, outcome=AuditOutcome.ALLOWED).exists()
 
@@ -563,7 +563,7 @@ def test_stopping_halfway_ends_the_pending_login(client, user, device, clock):
     password_step(client)
     response = client.post(LOGOUT)
     assert response.url == LOGIN
-    assert "Je bent gestopt met inloggen." in html(client.get(LOGIN))
+    assert "U bent gestopt met inloggen." in html(client.get(LOGIN))
     assert client.post(VERIFY, {"code": code_now(device)}).url == LOGIN
     assert not events("auth.logout").exists()
 

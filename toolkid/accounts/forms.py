@@ -47,14 +47,14 @@ class LoginForm(AccessibleFormMixin, forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
-        error_messages={"required": _("Vul je gebruikersnaam in.")},
+        error_messages={"required": _("Vul uw gebruikersnaam in.")},
     )
     password = forms.CharField(
         label=_("Wachtwoord"),
         strip=False,
         # Never sent back to the browser, also not after an error.
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}, render_value=False),
-        error_messages={"required": _("Vul je wachtwoord in.")},
+        error_messages={"required": _("Vul uw wachtwoord in.")},
     )
 
     error_messages = {
@@ -100,7 +100,7 @@ class SecondFactorForm(AccessibleFormMixin, forms.Form):
     the service accepts either kind of code in both modes.
     """
 
-    code = forms.CharField(label=_("Code uit je authenticator-app"), max_length=32, strip=True)
+    code = forms.CharField(label=_("Code uit uw authenticator-app"), max_length=32, strip=True)
 
     def __init__(self, *args, use_backup: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,7 +121,7 @@ class SecondFactorForm(AccessibleFormMixin, forms.Form):
         field.error_messages["required"] = (
             _("Vul een reservecode in.")
             if use_backup
-            else _("Vul de code uit je authenticator-app in.")
+            else _("Vul de code uit uw authenticator-app in.")
         )
 
     def clean_code(self) -> str:
@@ -129,7 +129,7 @@ class SecondFactorForm(AccessibleFormMixin, forms.Form):
         if code.isdigit():
             if len(code) != 6:
                 raise forms.ValidationError(
-                    _("Vul de 6 cijfers uit je authenticator-app in."), code="format"
+                    _("Vul de 6 cijfers uit uw authenticator-app in."), code="format"
                 )
         elif len(code) != BACKUP_CODE_LENGTH or not code.isalnum():
             if self.use_backup:
@@ -139,7 +139,7 @@ class SecondFactorForm(AccessibleFormMixin, forms.Form):
                     code="format",
                 )
             raise forms.ValidationError(
-                _("Vul de 6 cijfers uit je authenticator-app in."), code="format"
+                _("Vul de 6 cijfers uit uw authenticator-app in."), code="format"
             )
         return code
 
@@ -148,18 +148,18 @@ class EnrolmentForm(AccessibleFormMixin, forms.Form):
     """The first code from the newly added app: proves the app holds the secret."""
 
     code = forms.CharField(
-        label=_("Code uit je authenticator-app"),
-        help_text=_("De 6 cijfers die de app toont nadat je de QR-code hebt gescand."),
+        label=_("Code uit uw authenticator-app"),
+        help_text=_("De 6 cijfers die de app toont nadat u de QR-code hebt gescand."),
         max_length=16,
         strip=True,
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
-        error_messages={"required": _("Vul de code uit je authenticator-app in.")},
+        error_messages={"required": _("Vul de code uit uw authenticator-app in.")},
     )
 
     def clean_code(self) -> str:
         code = normalise_code(self.cleaned_data["code"])
         if not (code.isdigit() and len(code) == 6):
             raise forms.ValidationError(
-                _("Vul de 6 cijfers uit je authenticator-app in."), code="format"
+                _("Vul de 6 cijfers uit uw authenticator-app in."), code="format"
             )
         return code

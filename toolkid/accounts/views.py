@@ -124,7 +124,7 @@ def _no_pending(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated and request.user.is_verified():
         # Already logged in (e.g. the back button after login): nothing to finish.
         return redirect("home")
-    messages.warning(request, _("Je inlogpoging is verlopen. Log opnieuw in."))
+    messages.warning(request, _("Uw inlogpoging is verlopen. Log opnieuw in."))
     return redirect("login")
 
 
@@ -146,7 +146,7 @@ def _complete_login(request: HttpRequest, user, device: Device, state: dict) -> 
 def _qr_svg(device: TOTPDevice) -> str:
     """The enrolment QR code as inline SVG, made here: the secret never leaves the server
     for an image service."""
-    title = _("QR-code om toolKID toe te voegen aan je authenticator-app")
+    title = _("QR-code om toolKID toe te voegen aan uw authenticator-app")
     svg = segno.make(device.config_url, error="m").svg_inline(
         # A white quiet zone whatever the page colour: scanners need the contrast.
         scale=4,
@@ -233,7 +233,7 @@ def _wrong_code(
         form.add_error(
             "code",
             _(
-                "Onjuiste code. Kijk of je de code van toolKID in de app gebruikt en "
+                "Onjuiste code. Kijk of u de code van toolKID in de app gebruikt en "
                 "probeer het opnieuw."
             ),
         )
@@ -383,7 +383,7 @@ def backup_codes(request: HttpRequest) -> HttpResponse:
         request.session[SESSION_FRESH_CODES] = {"codes": codes, "next": ""}
         messages.success(
             request,
-            _("Je nieuwe reservecodes zijn gemaakt. De oude reservecodes werken niet meer."),
+            _("Uw nieuwe reservecodes zijn gemaakt. De oude reservecodes werken niet meer."),
         )
         return redirect("backup_codes")
     fresh = request.session.pop(SESSION_FRESH_CODES, None) or {}
@@ -410,9 +410,9 @@ def logout_view(request: HttpRequest) -> HttpResponse:
         # Also ends a pending login ("Stoppen met inloggen").
         logout(request)
         if was_logged_in:
-            messages.success(request, _("Je bent uitgelogd."))
+            messages.success(request, _("U bent uitgelogd."))
         else:
-            messages.info(request, _("Je bent gestopt met inloggen."))
+            messages.info(request, _("U bent gestopt met inloggen."))
         return redirect("login")
     if not request.user.is_authenticated:
         return redirect("login")

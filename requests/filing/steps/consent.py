@@ -39,12 +39,11 @@ class ConsentChoiceField(forms.ModelChoiceField):
 
 PATH_HINTS = {
     ConsentPath.A: _(
-        "De ouder (of de vertegenwoordiger) gaf schriftelijk toestemming. De toestemmingsverklaring gaat mee "
-        "met het verzoek."
+        "Schriftelijk, door de ouder of de vertegenwoordiger. De toestemmingsverklaring gaat mee met het "
+        "verzoek."
     ),
     ConsentPath.B: _(
-        "De ouder is om toestemming gevraagd en gaf die niet. U legt uit waarom overleg toch noodzakelijk "
-        "is."
+        "U legt uit waarom overleg toch noodzakelijk is."
     ),
     ConsentPath.C: _(
         "Alleen bij een zeer ernstige situatie, waarin vragen om toestemming acute risico's geeft voor de "
@@ -55,10 +54,10 @@ PATH_HINTS = {
 
 class ConsentForm(StepForm):
     consent_path = forms.ChoiceField(
-        label=_("Is de ouder om toestemming gevraagd?"),
+        label=_("Wat is de situatie rond toestemming van de ouder?"),
         choices=ConsentPath.choices,
         widget=HintedRadioSelect(hints=PATH_HINTS),
-        error_messages={"required": _("Geef aan of toestemming is gevraagd en gegeven."),
+        error_messages={"required": _("Geef aan wat de situatie rond toestemming van de ouder is."),
                         "invalid_choice": _("Kies een van de mogelijkheden in de lijst.")},
     )
     consent_declaration = ConsentChoiceField(

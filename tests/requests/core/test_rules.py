@@ -192,7 +192,7 @@ SUBMIT_CASES = [
         "legal_framework",
         "Dit kader geldt alleen voor verzoeken van een Raad voor de Kinderbescherming.",
     ),
-    ({"consent_path": ""}, "consent_path", "Geef aan of toestemming is gevraagd en gegeven."),
+    ({"consent_path": ""}, "consent_path", "Geef aan wat de situatie rond toestemming van de ouder is."),
 ]
 
 
@@ -207,7 +207,7 @@ def test_r1_receiving_organisation_is_adult_care(filed_request, other_wijkteam):
     _refuse_submit(
         request,
         "receiving_organisation",
-        "Informatie wordt gevraagd aan een organisatie voor volwassenenzorg (R1).",
+        "Informatie wordt gevraagd aan een organisatie voor volwassenenzorg.",
     )
 
 
@@ -224,7 +224,7 @@ def test_l3_ots_framework_needs_a_running_ots(filed_request):
     request = filed_request("C", ots=True, submit=False)
     request = _edit(request, has_ots=False, legal_framework=LegalFramework.OTS, framework_change_reason="x")
     _refuse_submit(
-        request, "legal_framework", "Het kader ondertoezichtstelling vereist een lopende OTS (R4)."
+        request, "legal_framework", "Het kader ondertoezichtstelling vereist een lopende OTS."
     )
 
 
@@ -245,7 +245,7 @@ def test_r30_path_b_needs_every_explanation(filed_request, name):
     message = (
         "vertelt dat er contact was"
         if name == "b_will_inform_parent"
-        else "Dit is verplicht als de ouder geen toestemming gaf (R30)."
+        else "Dit is verplicht als de ouder geen toestemming gaf."
     )
     _refuse_submit(request, name, message)
 
@@ -253,12 +253,12 @@ def test_r30_path_b_needs_every_explanation(filed_request, name):
 @pytest.mark.parametrize("name", rules.PATH_C_EXPLANATIONS)
 def test_r32_r33_path_c_needs_both_explanations(filed_request, name):
     request = _edit(filed_request("C", submit=False), **{name: ""})
-    _refuse_submit(request, name, "Dit is verplicht als geen toestemming is gevraagd (R32, R33).")
+    _refuse_submit(request, name, "Dit is verplicht als geen toestemming is gevraagd.")
 
 
 def test_r24_path_a_needs_the_declaration(filed_request):
     request = _edit(filed_request("A", submit=False), consent_declaration=None)
-    _refuse_submit(request, "consent_declaration", "Voeg de toestemmingsverklaring toe (R24).")
+    _refuse_submit(request, "consent_declaration", "Voeg de toestemmingsverklaring toe.")
 
 
 def test_r29_path_a_revoked_declaration(filed_request):
@@ -341,7 +341,7 @@ def test_l2_consent_of_an_incapacitated_parent_comes_from_the_representative(fil
     _refuse_submit(
         request,
         "consent_declaration",
-        "De ouder is wilsonbekwaam; de toestemming moet door de vertegenwoordiger zijn gegeven (L2).",
+        "De ouder is wilsonbekwaam; de toestemming moet door de vertegenwoordiger zijn gegeven.",
     )
 
 
@@ -458,7 +458,7 @@ def _unsaved(path: str, **fields) -> InformationRequest:
 
 def test_r39_motivation_always():
     errors = rules.missing_for_decision(_unsaved("C"), Decision.PROVIDE, "", weighing="x")
-    assert errors == {"decision_motivation": "Motiveer uw besluit (R39)."}
+    assert errors == {"decision_motivation": "Motiveer uw besluit."}
 
 
 def test_unknown_decision():
@@ -467,7 +467,7 @@ def test_unknown_decision():
 
 def test_r31_path_b_needs_the_parent_consultation_first():
     errors = rules.missing_for_decision(_unsaved("B"), Decision.PROVIDE, "x")
-    assert errors == {"parent_consultation": "Leg eerst het overleg met de ouder vast (R31)."}
+    assert errors == {"parent_consultation": "Leg eerst het overleg met de ouder vast."}
 
 
 def test_r31a_parent_agrees_only_provide():
@@ -478,7 +478,7 @@ def test_r31a_parent_agrees_only_provide():
     )
     assert rules.missing_for_decision(request, Decision.PROVIDE, "x") == {}
     assert rules.missing_for_decision(request, Decision.NOT_PROVIDE, "x") == {
-        "decision": "De ouder is akkoord; de informatie wordt dan verstrekt (R31a)."
+        "decision": "De ouder is akkoord; de informatie wordt dan verstrekt."
     }
 
 

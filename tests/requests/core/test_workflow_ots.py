@@ -36,7 +36,7 @@ def test_r4_ots_refusal_needs_why_the_information_is_not_needed(filed_request, c
         ),
         request,
         "ots_not_needed_motivation",
-        "licht toe waarom de informatie daarvoor niet nodig is (R4).",
+        "licht toe waarom de informatie daarvoor niet nodig is.",
     )
     request = request_decide(
         actor=clinician_actor,

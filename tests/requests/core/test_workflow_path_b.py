@@ -67,7 +67,7 @@ def test_r31a_parent_agrees_refusal_is_not_an_option(filed_request, clinician_ac
         lambda: _decide(request, clinician_actor, Decision.NOT_PROVIDE),
         request,
         "decision",
-        "De ouder is akkoord; de informatie wordt dan verstrekt (R31a).",
+        "De ouder is akkoord; de informatie wordt dan verstrekt.",
     )
 
 
@@ -118,7 +118,7 @@ def test_r31bc_internal_consultation_before_any_decision_against_the_parent(
         request,
         "internal_consultation",
         "De ouder is niet akkoord; leg eerst het intern overleg vast: "
-        "met wie, wanneer en de conclusie (R31).",
+        "met wie, wanneer en de conclusie.",
     )
 
 
@@ -128,7 +128,7 @@ def test_r31_parent_is_consulted_before_deciding(filed_request, clinician_actor)
         lambda: _decide(request, clinician_actor, Decision.PROVIDE),
         request,
         "parent_consultation",
-        "Leg eerst het overleg met de ouder vast (R31).",
+        "Leg eerst het overleg met de ouder vast.",
     )
 
 

@@ -64,7 +64,7 @@ def test_r34_weighing_is_required(filed_request, clinician_actor, decision):
         request,
         "weighing",
         "Leg de afweging vast of zwaarwegende omstandigheden verstrekken "
-        "zonder toestemming rechtvaardigen (R34).",
+        "zonder toestemming rechtvaardigen.",
     )
 
 
@@ -80,5 +80,5 @@ def test_r39_motivation_is_required_on_path_c_too(filed_request, clinician_actor
         ),
         request,
         "decision_motivation",
-        "Motiveer uw besluit (R39).",
+        "Motiveer uw besluit.",
     )

@@ -128,7 +128,7 @@ def test_no_notification_kind_tells_anyone_to_inform_the_parent(filed_request, r
     # And the check itself bites: the phrases R40 forbids are found.
     for phrase in ("U kunt nu de ouder informeren.", "Informeer de ouder over het contact.",
                    "Breng de ouder op de hoogte van het verzoek.", "Neem contact op met de ouder.",
-                   "Ouder informeren over het contact (R37)", "Please inform the parent."):
+                   "Ouder informeren over het contact", "Please inform the parent."):
         assert tells_to_contact_parent(phrase), phrase
 
 

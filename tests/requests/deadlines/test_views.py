@@ -109,8 +109,8 @@ def test_a_clinician_not_handling_the_request_is_not_offered_the_extension(
 
 
 VT_OPTION = (
-    "Zijn er zorgen over de veiligheid van het kind? Dan kunt u Veilig Thuis inschakelen (R2) en "
-    "dat vastleggen bij het verzoek, onder ‘Veilig Thuis (R2)’."
+    "Zijn er zorgen over de veiligheid van het kind? Dan kunt u Veilig Thuis inschakelen en "
+    "dat vastleggen bij het verzoek, onder ‘Veilig Thuis’."
 )
 
 
@@ -132,7 +132,7 @@ def test_the_overdue_notice_offers_veilig_thuis_and_leads_to_where_it_is_recorde
         assert note.target_url == detail_url(request) + VEILIG_THUIS_ANCHOR == (
             f"/verzoeken/{request.public_id}/#veilig-thuis-ingeschakeld"
         )
-        assert "Veilig Thuis inschakelen (R2)" in client.get(f"/meldingen/{note.public_id}/").content.decode()
+        assert "Veilig Thuis inschakelen" in client.get(f"/meldingen/{note.public_id}/").content.decode()
         response = client.post(f"/meldingen/{note.public_id}/gelezen/", {"open": "1"})
         assert (response.status_code, response["Location"]) == (302, note.target_url)
 

@@ -99,7 +99,7 @@ def test_r29_r31_answer_blocked_after_revocation_then_redecided_to_b_consulted_a
         ),
         request,
         "parent_consultation",
-        "Leg eerst het overleg met de ouder vast (R31).",
+        "Leg eerst het overleg met de ouder vast.",
     )
     consult_parent(request, clinician_actor, agrees=True)
     request = request_decide(
@@ -147,7 +147,7 @@ def test_r30_redecided_path_b_needs_every_explanation(answering, requester_actor
         ),
         answering,
         name,
-        "R30",
+        "contact was met de zorgverlener" if name == "b_will_inform_parent" else "geen toestemming gaf",
     )
 
 
@@ -159,7 +159,7 @@ def test_r32_r33_redecided_to_path_c(answering, requester_actor, clinician_actor
         ),
         answering,
         "c_why_not_asked",
-        "Dit is verplicht als geen toestemming is gevraagd (R32, R33).",
+        "Dit is verplicht als geen toestemming is gevraagd.",
     )
     request = request_redecide_consent_path(
         actor=requester_actor, request=answering, path=ConsentPath.C, fields=PATH_C_FIELDS
@@ -172,7 +172,7 @@ def test_r32_r33_redecided_to_path_c(answering, requester_actor, clinician_actor
         ),
         request,
         "weighing",
-        "(R34)",
+        "zwaarwegende omstandigheden",
     )
     request = request_decide(
         actor=clinician_actor,

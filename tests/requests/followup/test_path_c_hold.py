@@ -372,7 +372,7 @@ def test_r38_path_c_cannot_close_before_the_feedback(answered, requester_actor):
     request = answered("C")
     with pytest.raises(Incomplete) as caught:
         request_acknowledge(actor=requester_actor, request=request)
-    assert "R38" in str(caught.value.errors["feedback"])
+    assert "terugkoppeling aan de zorgverlener" in str(caught.value.errors["feedback"])  # R38
     assert request.__class__.objects.get(pk=request.pk).status == S.ANSWERED
     with pytest.raises(Incomplete):
         feedback_give(actor=requester_actor, request=request, what_was_done="Gelezen.", what_follows="")

@@ -100,7 +100,7 @@ def test_l2_the_question_needs_the_consent_the_age_requires(
         with pytest.raises(Incomplete) as caught:
             ask(clinician_actor, wijkteam, age=age, consent_parents=parents, consent_child=child)
         assert set(caught.value.errors) == missing
-        assert "(L2)" in str(next(iter(caught.value.errors.values())))
+        assert "toestemming" in str(next(iter(caught.value.errors.values())))  # L2
         assert not ReverseQuestion.objects.exists()
     else:
         question = ask(clinician_actor, wijkteam, age=age, consent_parents=parents, consent_child=child)

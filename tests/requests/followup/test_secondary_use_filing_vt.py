@@ -203,7 +203,7 @@ def test_r2_not_when_information_was_provided(answered, requester_actor):
 NOT_YET = (
     "Veilig Thuis inschakelen wordt hier vastgelegd als de zorgverlener de informatie niet kon "
     "verstrekken: na een bevestigde weigering, of als het verzoek na de uiterste datum nog niet is "
-    "beantwoord (R2)."
+    "beantwoord."
 )
 
 

@@ -107,7 +107,7 @@ def test_r7_suggestion_is_required(filed_request, clinician_actor):
         lambda: request_return_for_reformulation(actor=clinician_actor, request=request, suggestion=" "),
         request,
         "suggestion",
-        "Geef aan welke vraag wel beantwoord kan worden (R7: nee… maar wat kan dan wel).",
+        "Geef aan welke vraag wel beantwoord kan worden (nee… maar wat kan dan wel).",
     )
 
 

@@ -120,7 +120,7 @@ def test_r11_rejected_refusal_goes_back_and_never_reaches_the_requester(
         lambda: request_reject_refusal(actor=teamleider_actor, request=pending, note=""),
         pending,
         "note",
-        "Licht toe waarom de weigering niet terecht is (R11).",
+        "Licht toe waarom de weigering niet terecht is.",
     )
     request = request_reject_refusal(
         actor=teamleider_actor, request=pending, note="Gedeeltelijk verstrekken kan wel."
@@ -184,7 +184,7 @@ def test_r8_contest_asks_legal_advice_and_the_clinician_decides(
         lambda: request_uphold_refusal(actor=clinician_actor, request=refused, motivation=""),
         refused,
         "motivation",
-        "Motiveer waarom de weigering blijft staan (R39).",
+        "Motiveer waarom de weigering blijft staan.",
     )
     request = request_uphold_refusal(actor=clinician_actor, request=refused, motivation="Advies gevolgd.")
     # R11: the upheld "no" waits for a second person too.
@@ -245,7 +245,7 @@ def test_r8_reconsider_after_contest(refused, requester_actor, clinician_actor):
         lambda: request_reconsider(actor=clinician_actor, request=refused, motivation=" "),
         refused,
         "motivation",
-        "Licht toe waarom u het besluit heroverweegt (R39).",
+        "Licht toe waarom u het besluit heroverweegt.",
     )
     request = request_reconsider(
         actor=clinician_actor, request=refused, motivation="Nieuwe feiten van school."

@@ -80,7 +80,7 @@ def test_inbox_chips_in_words_and_overdue_highlighted(filed_request, clinician):
     assert "1 verzoek is te laat." in html
     assert f'<td data-label="Ouder">{req.parent.initials_and_year}</td>' in html  # initials and birth year only
     assert "Sanne de Vries" not in html
-    assert "Niet toegewezen" in html and "Toestemming gegeven" in html
+    assert "Niet toegewezen" in html and "De ouder heeft toestemming gegeven" in html
 
 
 def test_inbox_unassigned_first_filters_and_empty_state(filed_request, clinician, teamleider):

@@ -187,7 +187,7 @@ def test_a_checkbox_ticked_while_drafting_is_a_fill_in_unticking_an_edit(filed_r
     req = filed_request("B", submit=False)  # b_will_inform_parent was ticked while filling in
     request_draft_update(actor=requester_actor, request=req, fields={"b_will_inform_parent": False})
     found = changes(history_for(requester_actor, fresh(req)))
-    assert found == {("Verzoek", "De ouder wordt geïnformeerd (R30)"): ("Ja", "Nee")}
+    assert found == {("Verzoek", "De ouder wordt geïnformeerd"): ("Ja", "Nee")}
 
 
 # --- the provider's view ---------------------------------------------------------------------
