@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('requests', '0007_text_limits'),
+        ('requests', '0008_plain_dutch_labels'),
     ]
 
     operations = [
