@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol
 
+from django import forms
 from django.http import HttpRequest, HttpResponse
 
 from requests.core import access
@@ -86,3 +87,17 @@ class RenderPage(Protocol):
         self, request: HttpRequest, req: InformationRequest, state: PageState | None = None, *,
         status: int = 200,
     ) -> HttpResponse: ...
+
+
+def typed_values(form: Any) -> list[tuple[str, str]]:
+    """The text the user typed in a form that can no longer be sent (the action is not allowed
+    any more after a colleague's action): shown on the action's page so nothing is lost."""
+    if form is None or not form.is_bound:
+        return []
+    typed = []
+    for field in form.visible_fields():
+        value = field.value()
+        if isinstance(field.field.widget, (forms.Textarea, forms.TextInput)) and isinstance(value, str) \
+                and value.strip():
+            typed.append((str(field.label), value))
+    return typed

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from requests.core import access
 from requests.core.models import InformationRequest
-from requests.core.page import ActionSpec, Problem
+from requests.core.page import ActionSpec, Problem, typed_values
 from requests.core.views import safe_next, who
 from requests.detail.actions import ACTION_LABELS, DECISIONS
 from requests.detail.summary import next_step
@@ -61,16 +60,3 @@ def carry_over(spec: ActionSpec, actor: Actor, req: InformationRequest, data: An
     fresh = data.copy()
     fresh[f"{spec.name}-expected_status"] = access.status_for(actor, req).value
     return spec.make_form(actor, req, data=fresh)
-
-
-def typed_values(form: Any) -> list[tuple[str, str]]:
-    """The text the user typed in a form that can no longer be sent (so nothing is lost)."""
-    if form is None or not form.is_bound:
-        return []
-    typed = []
-    for field in form.visible_fields():
-        value = field.value()
-        if isinstance(field.field.widget, (forms.Textarea, forms.TextInput)) and isinstance(value, str) \
-                and value.strip():
-            typed.append((str(field.label), value))
-    return typed

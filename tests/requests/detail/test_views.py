@@ -36,6 +36,7 @@ from tests.conftest import verify_client
 from tests.requests.helpers import ALL_CONFIRMED, actor_for, decide, fill_answer, fresh, take
 from tests.requests.pages import (
     action_forms,
+    action_page,
     action_url,
     csrf_client,
     csrf_token,
@@ -84,7 +85,8 @@ def test_detail_shows_only_the_actions_allowed_now(filed_request, requester, cli
 
     # A clinician of the receiving organisation may pick up a submitted request (or send it back).
     assert action_forms(clinician_page) == slugs(ha.TAKE, ha.RETURN)
-    assert ">Oppakken</button>" in clinician_page
+    assert ">Oppakken</a>" in clinician_page  # a link to the action's own page
+    assert ">Oppakken</button>" in action_page(csrf_client(clinician), req, ha.TAKE)
     # The team leader assigns; the requester may only withdraw.
     assert action_forms(leader_page) == slugs(ha.ASSIGN, ha.RETURN)
     assert action_forms(requester_page) == slugs(fa.WITHDRAW)
@@ -135,7 +137,7 @@ def test_path_a_answered_end_to_end_and_acknowledged(filed_request, requester, c
     })
     assert response.status_code == 302
     assert fresh(req).status == S.ANSWERING
-    html = page(zorg, detail_url(req))
+    html = action_page(zorg, req, ha.ANSWER)
     assert "Eigen waarneming (R15)" in html and "Bron van de waarneming van anderen (R16)" in html
     assert "Feiten die de zorg versterken (R17)" in html and "Toelichting vanuit deskundigheid (R18)" in html
 
@@ -342,13 +344,13 @@ def test_decision_form_fits_the_path_and_framework(filed_request, make_user):
     ots = filed_request("B", "ots")
     gi_clinician = make_user((ots.receiving_organisation, Role.ZORGVERLENER), username="zorg.ots")
     take(ots, actor_for(gi_clinician))
-    html = page(csrf_client(gi_clinician), detail_url(ots))
+    html = action_page(csrf_client(gi_clinician), ots, ha.DECIDE)
     assert "waarom is de informatie niet nodig voor de uitvoering van de OTS? (R4)" in html
     assert "Afweging zwaarwegende omstandigheden (R34)" not in html
 
     path_c = filed_request("C")
     take(path_c, actor_for(gi_clinician))
-    html = page(csrf_client(gi_clinician), detail_url(path_c))
+    html = action_page(csrf_client(gi_clinician), path_c, ha.DECIDE)
     assert "Afweging zwaarwegende omstandigheden (R34)" in html
     assert "uitvoering van de OTS? (R4)" not in html
 
@@ -403,7 +405,8 @@ def test_a_stale_second_answer_post_conflicts_and_changes_nothing(filed_request,
     html = response.content.decode()
     assert CONFLICT in html
     assert "Het verzoek heeft nu de status ‘Beantwoord’." in html
-    assert "Er is op dit moment niets voor u te doen aan dit verzoek." in html
+    assert "Wat u had ingevuld" in html and "Een andere tekst." in html  # nothing typed is lost
+    assert "Antwoord versturen</button>" not in html  # no form that can only fail
     assert fresh(req).status == S.ANSWERED
     assert set(RequestedTopic.objects.filter(request=req).values_list("own_observations", flat=True)) == {
         OWN_OBSERVATION
