@@ -146,7 +146,7 @@ def test_path_a_answered_end_to_end_and_acknowledged(filed_request, requester, c
     assert response.status_code == 302
     assert fresh(req).status == S.ANSWERING
     assert OWN_OBSERVATION not in page(jeugd, detail_url(req))
-    assert OWN_OBSERVATION in page(zorg, detail_url(req))
+    assert OWN_OBSERVATION in action_page(zorg, req, ha.ANSWER)  # the concept, to go on with
 
     response = post_action(zorg, req, ha.ANSWER, answer_data(req, intent="versturen",
                                                             confirmations=ALL_CONFIRMED))
