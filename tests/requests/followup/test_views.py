@@ -5,6 +5,8 @@ are in ``tests/requests/kindcheck/test_views.py``."""
 
 from __future__ import annotations
 
+import re
+
 import html as html_lib
 
 import pytest
@@ -49,8 +51,11 @@ def test_path_c_on_the_page_hold_release_and_inform(answered, requester, clinici
         assert "De afscherming geldt." in page_html
         assert INFORM_LABEL not in page_html
         assert "Terugkoppeling aan de ouder bij het volgende contact" not in page_html
-    # The record duty on path C asks for the note of R36.
-    assert "nog niet besproken met de ouder" in get(clinician_client, detail_url(req))
+    # The record duty on path C asks for the note of R36 (on the duty's own page).
+    duty_pages = re.findall(r'href="(/verzoeken/[0-9a-f-]+/vervolg/taak-gedaan/\d+/)"',
+                            get(clinician_client, detail_url(req)))
+    assert duty_pages
+    assert any("nog niet besproken met de ouder" in get(clinician_client, url) for url in duty_pages)
 
     # An empty reason: the form again, the Dutch message beside the field (400).
     response = post_followup(
@@ -307,11 +312,14 @@ def test_r5_a_deviation_recorded_on_the_request_page_is_listed_for_the_teamleide
     form_url = reverse("requests:followup_action", kwargs={"public_id": req.public_id, "action": "afwijking"})
     for user in (clinician, requester):
         page_html = get(client_for(user), detail_url(req))
-        assert "Afwijking vastleggen (R5)" in page_html and f'action="{form_url}"' in page_html
+        assert "Afwijking vastleggen (R5)" in page_html and f'href="{form_url}"' in page_html
+        assert f'action="{form_url}"' in get(client_for(user), form_url)  # the step's own page
     # A colleague who does not handle the request is not offered it, and is refused.
     colleague = client_for(clinician2)
     page_html = get(colleague, detail_url(req))
-    assert f'action="{form_url}"' not in page_html
+    assert f'href="{form_url}"' not in page_html
+    refused_page = get(colleague, form_url, status=403)  # its page says why, without a form
+    assert f'action="{form_url}"' not in refused_page
     response = colleague.post(
         form_url, {"csrfmiddlewaretoken": token(page_html), "deviation-motivation": "Ik wijk af."}
     )
