@@ -21,7 +21,7 @@ from toolkid import workdays
 pytestmark = pytest.mark.e2e
 
 #: The path-C hold as both sides see it on the request's page (R35, R40).
-HOLD = "Er gaat niets naar de ouder: geen bericht, geen brief, geen taak (R35, R40)."
+HOLD = "Er gaat niets naar de ouder: geen bericht, geen brief, geen taak."
 #: The provider's task that exists only after the joint release of the hold (R37).
 INFORM_PARENT = "Ouder informeren over het contact (R37)"
 RELEASE_REASON = "Moeder werkt mee aan het veiligheidsplan; bespreken geeft geen risico meer voor L."
@@ -144,7 +144,7 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
     agree.get_by_label("Toelichting (niet verplicht)").fill("Besproken met de behandelaar van moeder.")
     agree.get_by_role("button", name="Akkoord", exact=True).click()
     flows.done(clinician, "De afscherming is gezamenlijk opgeheven.")
-    expect(main(clinician)).to_contain_text("De afscherming is gezamenlijk opgeheven (R37).")
+    expect(main(clinician)).to_contain_text("De afscherming is gezamenlijk opgeheven.")
     expect(main(clinician)).not_to_contain_text(HOLD)
     expect(flows.duty(clinician, INFORM_PARENT)).to_contain_text("status: Open")
     axe_check(clinician, "Verzoek (zorgverlener, afscherming opgeheven)")
@@ -160,7 +160,7 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
 
     # --- R38: the requester reports back; only then the request closes ------------------------
     requester.reload()
-    expect(main(requester)).to_contain_text("De afscherming is gezamenlijk opgeheven (R37).")
+    expect(main(requester)).to_contain_text("De afscherming is gezamenlijk opgeheven.")
     expect(main(requester)).to_contain_text("terugkoppeling verplicht voordat u het verzoek kunt afsluiten")
     flows.action(requester, "acknowledge").get_by_role("button", name="Gelezen en afsluiten").click()
     expect(main(requester)).to_contain_text("Geef eerst terugkoppeling aan de zorgverlener")

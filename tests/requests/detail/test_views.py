@@ -51,7 +51,7 @@ S = RequestStatus
 pytestmark = pytest.mark.django_db
 
 CONFLICT = "Een collega heeft dit verzoek zojuist behandeld."
-VEILIG_THUIS = "Dan kan Veilig Thuis worden ingeschakeld (R2)."
+VEILIG_THUIS = "Dan kan Veilig Thuis worden ingeschakeld."
 OWN_OBSERVATION = "Moeder kwam op 3 juni onverzorgd naar het gesprek en sliep slecht."
 REFUSAL_MOTIVATION = "Na intern overleg: de gevraagde informatie is niet nodig voor de veiligheid."
 
@@ -198,7 +198,7 @@ def test_path_b_refusal_hidden_from_requester_until_confirmed(
     # The legal advisor sees the referral and advises; the decision stays with the clinician.
     jurist = csrf_client(legal_advisor)
     queue = page(jurist, reverse("requests:legal_queue"))
-    assert "Het besluit blijft bij de zorgverlener (R8)." in queue
+    assert "Het besluit blijft bij de zorgverlener." in queue
     assert req.reference in queue
     advice = LegalAdvice.objects.get(request=req)
     response = jurist.post(

@@ -98,7 +98,7 @@ def test_path_c_on_the_page_hold_release_and_inform(answered, requester, clinici
     )
     assert response.status_code == 302
     page_html = get(clinician_client, detail_url(req))
-    assert "De afscherming is gezamenlijk opgeheven (R37)." in page_html
+    assert "De afscherming is gezamenlijk opgeheven." in page_html
     assert INFORM_LABEL in page_html
     inform = Duty.objects.get(request=req, kind=DutyKind.INFORM_PARENT)
     response = post_followup(
@@ -219,7 +219,7 @@ def test_the_page_shows_the_real_duties_of_both_sides(answered, requester, clini
         for kind in (DutyKind.PARENT_FEEDBACK, DutyKind.PROVIDER_RECORD, DutyKind.REQUESTER_RECORD):
             assert str(kind.label) in page_html
     # The R28 duty to ask first before another use is the follow-up's own section.
-    assert "Gebruik voor een ander doel (R28)" in get(client_for(requester), detail_url(req))
+    assert "Gebruik voor een ander doel" in get(client_for(requester), detail_url(req))
 
 
 def test_veilig_thuis_offered_after_a_refusal(refused, requester):
