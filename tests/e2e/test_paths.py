@@ -37,10 +37,10 @@ def test_path_a_consent_given_answered_and_read(login_as):
     clinician = login_as("zorg2.mondriaan")
     flows.open_from_inbox(clinician, reference)
     flows.take(clinician)
-    expect(main(clinician)).to_contain_text("verstrekken kan op grond van de toestemmingsverklaring")
     # The declaration travels with the request (R29).
     declaration = main(clinician).get_by_role("link", name=re.compile(r"^Verklaring .* bekijken$"))
     expect(declaration).to_be_visible()
+    expect(flows.action(clinician, "decide")).to_contain_text("verstrekken kan op grond van de toestemmingsverklaring")
     flows.decide(clinician, "Informatie verstrekken", "De ouder gaf schriftelijk toestemming (R29).")
     expect(flows.status(clinician)).to_contain_text("Antwoord in voorbereiding")
     axe_check(clinician, "Verzoek (zorgverlener, antwoord opstellen)")
@@ -164,6 +164,7 @@ def test_path_c_no_consent_asked_parent_not_told(login_as):
     expect(main(requester)).to_contain_text("terugkoppeling verplicht voordat u het verzoek kunt afsluiten")
     flows.action(requester, "acknowledge").get_by_role("button", name="Gelezen en afsluiten").click()
     expect(main(requester)).to_contain_text("Geef eerst terugkoppeling aan de zorgverlener")
+    main(requester).get_by_role("link", name=f"Terug naar verzoek {reference}").click()
     expect(flows.status(requester)).to_contain_text("Beantwoord")  # not closed without R38
     shot(requester, "pad-c-afsluiten-zonder-terugkoppeling")
     feedback = flows.region(requester, "Terugkoppeling aan de zorgverlener (R38)")

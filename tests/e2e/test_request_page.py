@@ -41,6 +41,8 @@ def test_summary_is_short_with_actions_as_links_and_an_action_round_trip(login_a
     links = summary.locator(".request-actions a")
     expect(links.filter(has_text="Oppakken")).to_be_visible()
     assert main(clinician).locator("form[action*='/actie/']").count() == 0  # no stacked forms
+    actions = summary.locator(".request-actions").bounding_box()
+    assert actions and actions["y"] + actions["height"] < DESKTOP["height"]  # on the first screen
     height = clinician.evaluate("document.documentElement.scrollHeight")
     assert height < 3000, f"the request's page is {height} px high at 1366 px"
     axe_check(clinician, "Verzoek: samenvatting (zorgverlener)")
