@@ -29,8 +29,8 @@ from requests.core import access
 from requests.core.forms import add_service_errors
 from requests.core.page import Problem
 from requests.core.views import after_success, problem_for, reload
-from requests.detail.actions import ACTIONS_BY_SLUG
 from requests.detail.action_page import carry_over, render_action_page
+from requests.detail.actions import ACTIONS_BY_SLUG
 from requests.detail.page import render_page
 from toolkid.actors import Actor
 from toolkid.errors import Conflict, IllegalMove, Incomplete

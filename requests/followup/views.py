@@ -24,8 +24,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from requests.core import access
 from requests.core.forms import add_service_errors
 from requests.core.models import InformationRequest
-from requests.followup import selectors as followup_selectors
 from requests.core.page import typed_values
+from requests.followup import selectors as followup_selectors
 from requests.followup.actions import ACTIONS_BY_SLUG, FollowupAction, action_url, make_form
 from requests.followup.actions import decision as followup_decision
 from requests.followup.models import Duty, HoldRelease, SecondaryUse

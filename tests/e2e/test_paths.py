@@ -40,7 +40,8 @@ def test_path_a_consent_given_answered_and_read(login_as):
     # The declaration travels with the request (R29).
     declaration = main(clinician).get_by_role("link", name=re.compile(r"^Verklaring .* bekijken$"))
     expect(declaration).to_be_visible()
-    expect(flows.action(clinician, "decide")).to_contain_text("verstrekken kan op grond van de toestemmingsverklaring")
+    decide_page = flows.action(clinician, "decide")
+    expect(decide_page).to_contain_text("verstrekken kan op grond van de toestemmingsverklaring")
     flows.decide(clinician, "Informatie verstrekken", "De ouder gaf schriftelijk toestemming (R29).")
     expect(flows.status(clinician)).to_contain_text("Antwoord in voorbereiding")
     axe_check(clinician, "Verzoek (zorgverlener, antwoord opstellen)")

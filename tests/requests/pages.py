@@ -1,7 +1,7 @@
 """Using the requests pages in tests as a browser would: a client that enforces CSRF, the page's
 HTML, its CSRF token, the actions the request's page offers (links to their own pages), and a
-POST of one action from its own page (the prefixed fields and the state the page was rendered in). Shared by the view tests of ``detail``, ``handling``,
-``followup`` and ``kindcheck``."""
+POST of one action from its own page (the prefixed fields and the state the page was rendered
+in). Shared by the view tests of ``detail``, ``handling``, ``followup`` and ``kindcheck``."""
 
 from __future__ import annotations
 

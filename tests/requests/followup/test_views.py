@@ -5,9 +5,8 @@ are in ``tests/requests/kindcheck/test_views.py``."""
 
 from __future__ import annotations
 
-import re
-
 import html as html_lib
+import re
 
 import pytest
 from django.test import Client

@@ -456,9 +456,10 @@ def test_a_requesters_page_never_conflicts_on_a_pending_refusal(filed_request, a
     client = verify_client(Client(), requester)
     html = client.get(reverse("requests:detail", kwargs={"public_id": request.public_id})).content.decode()
     assert S.REFUSAL_PENDING.value not in html
-    html = client.get(
-        reverse("requests:action", kwargs={"public_id": request.public_id, "action": vh.ACTIONS[vh.WITHDRAW].slug})
-    ).content.decode()
+    withdraw_url = reverse(
+        "requests:action", kwargs={"public_id": request.public_id, "action": vh.ACTIONS[vh.WITHDRAW].slug}
+    )
+    html = client.get(withdraw_url).content.decode()
     assert S.REFUSAL_PENDING.value not in html
     assert f'name="withdraw-expected_status" value="{S.IN_PROGRESS.value}"' in html
 

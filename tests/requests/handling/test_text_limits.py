@@ -22,7 +22,7 @@ from requests.handling.services import (
 )
 from requests.models import Decision, LegalAdvice, RequestedTopic
 from tests.requests.helpers import ALL_CONFIRMED, actor_for, assert_refused, decide, fresh, take
-from tests.requests.pages import action_url, csrf_client, detail_url, page, post_action
+from tests.requests.pages import action_url, csrf_client, page, post_action
 from toolkid.errors import Incomplete
 from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE
 
