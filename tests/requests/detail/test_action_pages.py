@@ -140,3 +140,24 @@ def test_every_state_has_a_next_step_for_both_sides():
             if status == S.DRAFT and provider:
                 continue  # a draft is the requester's alone
             assert next_step(status, provider=provider), (status, provider)
+
+
+def test_legal_advice_has_its_own_page(filed_request, clinician, legal_advisor):
+    from django.urls import reverse
+
+    from requests.models import LegalAdvice
+
+    req = take(filed_request("A"), actor_for(clinician))
+    post_action(csrf_client(clinician), req, ha.ASK_LEGAL_ADVICE, {"question": "Mag dit zonder toestemming?"})
+    advice = LegalAdvice.objects.get(request=req)
+    url = reverse("requests:advise", kwargs={"public_id": req.public_id, "advice_id": advice.pk})
+    jurist = csrf_client(legal_advisor)
+    assert f'href="{url}"' in page(jurist, detail_url(req))  # a link, not a form
+    html = page(jurist, url)
+    assert "Mag dit zonder toestemming?" in html and f'action="{url}"' in html
+    response = jurist.post(url, {"csrfmiddlewaretoken": csrf_token(html), "advise-advice": "Het mag niet."})
+    assert response.status_code == 302 and response.url == detail_url(req)
+    again = page(jurist, url, status=409)  # given: the page says so, without a form
+    assert f'action="{url}"' not in again
+    # The clinician asked; advising is not theirs.
+    assert f'action="{url}"' not in page(csrf_client(clinician), url, status=403)
