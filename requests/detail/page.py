@@ -6,8 +6,8 @@ children, the questions, the consent) and its timeline; each sub-domain adds its
 (the legal advice, the decision: ``requests/handling/panel.py``), the answer clock
 (``requests/deadlines``), the follow-up after the answer (``requests/followup/panel.py``), the
 letters (``requests/letters/panel.py``) and the earlier versions (``requests/history``).
-Nothing in a sub-domain imports this package; an endpoint that shows the page again after a
-refused action gets :func:`render_page` passed in (``requests/urls.py``).
+Nothing in a sub-domain imports this package: each action has a page of its own (this package's
+``action_page.py``, ``requests/handling/views.give_advice``, ``requests/followup/views.action``).
 """
 
 from __future__ import annotations
