@@ -208,7 +208,8 @@ def test_reformulation_sent_back_and_filed_again(login_as):
     expect(main(requester)).to_contain_text("Over geschiktheid als ouder oordelen wij niet")
     axe_check(requester, "Verzoek (aanvrager, teruggestuurd)")
     shot(requester, "aanvrager-teruggestuurd")
-    flows.action(requester, "edit").get_by_role("link", name="Verzoek aanpassen").click()
+    # "Aanpassen" in the summary opens the filing steps again.
+    main(requester).locator('.request-actions a[data-action="edit"]').click()
     expect(heading(requester)).to_have_text("Telefonisch contact")
     expect(main(requester)).to_contain_text(f"Verzoek {reference} herformuleren")
     axe_check(requester, "Stap Telefonisch contact (herformuleren)")
