@@ -2,16 +2,14 @@
 
 Grouped by side: the requester's filing pages (``requests/filing``) first, then the pages of a
 single request (``requests/detail``, composed from each sub-domain's panel) and the provider's
-pages. This module is where the sub-domains meet the request's page: an endpoint of a
-sub-domain that shows the page again after a refused action gets ``render_page`` passed in
-(Django's extra view arguments), so no sub-domain imports ``requests/detail``.
+pages. Every action has a page of its own (``actie/``, ``advies/``, ``vervolg/``); the request's
+page links to them, so no sub-domain imports ``requests/detail``.
 """
 
 from django.urls import path
 
 from requests.deadlines import views as deadline_views
 from requests.detail import views as detail_views
-from requests.detail.page import render_page
 from requests.filing import views as filing_views
 from requests.followup import views as followup_views
 from requests.handling import views as handling_views
@@ -39,8 +37,7 @@ urlpatterns = [
     path("overzicht/", deadline_views.overview, name="overview"),
     path("<uuid:public_id>/", detail_views.detail, name="detail"),
     path("<uuid:public_id>/actie/<slug:action>/", detail_views.action, name="action"),
-    path("<uuid:public_id>/advies/<int:advice_id>/", handling_views.give_advice,
-         {"render_page": render_page}, name="advise"),
+    path("<uuid:public_id>/advies/<int:advice_id>/", handling_views.give_advice, name="advise"),
     # --- Follow-up after the answer (requests/followup): duties, the path-C hold,
     # feedback, secondary use, Veilig Thuis on a request; Mijn taken (requests/worklist); the Kindcheck (L4,
     # requests/kindcheck); the reverse direction (R3, requests/reverse); the teamleider's

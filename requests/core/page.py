@@ -5,19 +5,19 @@ something on it and ``requests/detail``, which composes and renders it.
   calls, the message after it). ``requests/handling/actions.py`` and
   ``requests/deadlines/actions.py`` each declare theirs; ``requests/detail/actions.py`` puts
   them in one table.
-- :class:`PageState` and :class:`Problem`: what an endpoint hands back to the page after a
-  refused action (the bound form with its messages, or the problem on top).
-- :class:`RenderPage`: how an endpoint of a sub-domain renders the page again without importing
-  ``requests/detail`` (the URL configuration passes ``requests.detail.page.render_page``).
+- :class:`PageState` and :class:`Problem`: what the request's page shows of a problem (on top),
+  and a refused action's problem on its own page.
+- :func:`typed_values`: what was typed in a form that can no longer be sent, for an action's
+  own page after a colleague's action made it impossible (nothing typed is lost).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
-from django.http import HttpRequest, HttpResponse
+from django import forms
 
 from requests.core import access
 from requests.core.forms import ActionForm
@@ -79,10 +79,15 @@ class PageState:
     problem: Problem | None = None
 
 
-class RenderPage(Protocol):
-    """``requests.detail.page.render_page``: the request's page with ``state``."""
-
-    def __call__(
-        self, request: HttpRequest, req: InformationRequest, state: PageState | None = None, *,
-        status: int = 200,
-    ) -> HttpResponse: ...
+def typed_values(form: Any) -> list[tuple[str, str]]:
+    """The text the user typed in a form that can no longer be sent (the action is not allowed
+    any more after a colleague's action): shown on the action's page so nothing is lost."""
+    if form is None or not form.is_bound:
+        return []
+    typed = []
+    for bound in form.visible_fields():
+        value = bound.value()
+        if isinstance(bound.field.widget, (forms.Textarea, forms.TextInput)) and isinstance(value, str) \
+                and value.strip():
+            typed.append((str(bound.label), value))
+    return typed

@@ -1,12 +1,13 @@
 """The request's page (both sides), composed from what each sub-domain shows on it.
 
-The page itself shows the request (status, due date, parent and children, the questions, the
-consent) and its timeline; each sub-domain adds its panel: handling (the action forms, the
-legal advice, the decision: ``requests/handling/panel.py``), the answer clock
+The page itself shows a summary on top (status, due date, who handles it, what happens next:
+``summary.py``, and the allowed actions as links to their own pages), the request (parent and
+children, the questions, the consent) and its timeline; each sub-domain adds its panel: handling
+(the legal advice, the decision: ``requests/handling/panel.py``), the answer clock
 (``requests/deadlines``), the follow-up after the answer (``requests/followup/panel.py``), the
 letters (``requests/letters/panel.py``) and the earlier versions (``requests/history``).
-Nothing in a sub-domain imports this package; an endpoint that shows the page again after a
-refused action gets :func:`render_page` passed in (``requests/urls.py``).
+Nothing in a sub-domain imports this package: each action has a page of its own (this package's
+``action_page.py``, ``requests/handling/views.give_advice``, ``requests/followup/views.action``).
 """
 
 from __future__ import annotations
@@ -27,9 +28,12 @@ from requests.core.models import InformationRequest
 from requests.core.page import PageState
 from requests.core.workflow import RequestStatus
 from requests.deadlines import panel as deadline_panel
+from requests.detail import summary as detail_summary
 from requests.detail.actions import ACTION_LABELS, ACTIONS, FORMLESS, allowed_actions
+from requests.filing.actions import EDIT
 from requests.followup import panel as followup_panel
 from requests.handling import panel as handling_panel
+from requests.handling.actions import GIVE_LEGAL_ADVICE
 from requests.history import selectors as selectors_history
 from requests.history import timeline
 from requests.letters import panel as letters_panel
@@ -41,30 +45,33 @@ S = RequestStatus
 def render_page(
     request: HttpRequest, req: InformationRequest, state: PageState | None = None, *, status: int = 200
 ) -> HttpResponse:
-    """The request's page; ``state`` carries a refused action's bound form or problem."""
+    """The request's page: the summary on top (status, due date, who handles it, what happens
+    next, what the actor can do now as links), then the request, its answer and its history.
+    No action forms: each action has a page of its own (``views.action``). ``state`` carries a
+    problem to show on top (a sub-domain's refused step)."""
     actor: Actor = request.actor
     state = state or PageState()
     provider = access.is_provider_side(actor, req)
     visible_status = access.status_for(actor, req)
     actions = allowed_actions(actor, req)
-    blocks = _action_blocks(actor, req, actions, state)
     timeline_rows = _timeline(actor, req)
     handling = handling_panel.panel(actor, req, actions=actions, state=state, provider=provider)
+    followup = followup_panel.panel(actor, req)  # after the answer: templates/requests/followup/
     context = {
         "req": req,
         "provider": provider,
         "status_label": visible_status.label,
         "status": visible_status,
         "S": {s.name: s.value for s in S},
-        "blocks": blocks,
-        "action_links": [(name, ACTION_LABELS[name]) for name in actions],
-        "error_form": _error_form(blocks, handling["advices"]),
+        "action_links": action_links(req, actions, handling["advices"]),
+        "followup_links": followup_links(followup),
         "problem": state.problem,
         **handling,
         **_request_summary(req, resubmitted=_resubmitted(timeline_rows)),
+        **detail_summary.summary(actor, req),
         **deadline_panel.panel(actor, req),  # R26: the answer clock
         "timeline": timeline_rows,
-        "followup": followup_panel.panel(actor, req),  # after the answer: templates/requests/followup/
+        "followup": followup,
         # The letters the actor can download (R22, R28), and the earlier versions of edited fields (R41).
         **letters_panel.panel(actor, req),
         "history": selectors_history.history_for(actor, req),
@@ -72,35 +79,51 @@ def render_page(
     return render(request, "requests/detail/detail.html", context, status=status)
 
 
-def _action_blocks(
-    actor: Actor, req: InformationRequest, actions: list[str], state: PageState
+def action_url(req: InformationRequest, name: str) -> str:
+    return reverse("requests:action", kwargs={"public_id": req.public_id, "action": ACTIONS[name].slug})
+
+
+def action_links(
+    req: InformationRequest, actions: list[str], advices: list[dict[str, Any]]
 ) -> list[dict[str, Any]]:
-    """One block per offered action: its label, its partial and its form (bound after a refusal)."""
-    blocks = []
+    """One link per offered action, to its own page (an open referral: to its advice page)."""
+    links = []
     for name in actions:
-        if name in FORMLESS:
-            if FORMLESS[name]:
-                blocks.append({"name": name, "label": ACTION_LABELS[name],
-                               "partial": FORMLESS[name], "form": None, "url": ""})
-            continue
-        spec = ACTIONS[name]
-        form = state.bound.get(name) or spec.make_form(actor, req)
-        blocks.append({
-            "name": name,
-            "label": ACTION_LABELS[name],
-            "partial": spec.partial,
-            "form": form,
-            "url": reverse("requests:action", kwargs={"public_id": req.public_id, "action": spec.slug}),
-        })
-    return blocks
+        if name == GIVE_LEGAL_ADVICE:
+            links.extend(
+                {"name": name, "label": ACTION_LABELS[name], "url": reverse(
+                    "requests:advise", kwargs={"public_id": req.public_id, "advice_id": item["advice"].pk})}
+                for item in advices if item["form"] is not None
+            )
+        elif name in FORMLESS:
+            if name == EDIT:
+                links.append({"name": name, "label": ACTION_LABELS[name], "url": reverse(
+                    "requests:step", kwargs={"public_id": req.public_id, "step": "telefonisch-contact"})})
+        else:
+            links.append({"name": name, "label": ACTION_LABELS[name], "url": action_url(req, name)})
+    return links
 
 
-def _error_form(blocks: list[dict[str, Any]], advices: list[dict[str, Any]]) -> Any:
-    """The first form with errors (the error summary on top links to its fields)."""
-    for item in (*blocks, *advices):
-        if item["form"] is not None and item["form"].errors:
-            return item["form"]
-    return None
+def followup_links(followup: dict[str, Any]) -> list[dict[str, Any]]:
+    """The follow-up steps the actor may take now (``requests/followup/panel.py`` offers exactly
+    those its policy allows), as links to their own pages; a step on a task names the task."""
+    if not followup.get("visible"):
+        return []
+    links = [_link(block) for block in (followup["hold"]["blocks"] if followup.get("hold") else [])]
+    for row in followup["duties"]:
+        links.extend(_link(block, row["duty"].get_kind_display()) for block in row["blocks"])
+    for row in followup["uses"]:
+        links.extend(_link(block, row["use"].get_purpose_display()) for block in row["blocks"])
+    links.extend(
+        _link(followup[key]) for key in ("feedback_block", "filing_block", "use_block", "vt_block",
+                                         "deviation_block") if followup.get(key)
+    )
+    return links
+
+
+def _link(block: dict[str, Any], about: str = "") -> dict[str, Any]:
+    label = f"{block['title']}: {about}" if about else str(block["title"])
+    return {"name": block["name"], "label": label, "url": block["url"]}
 
 
 def _request_summary(req: InformationRequest, *, resubmitted: bool) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from requests.core import access
 from requests.core.models import DeviationKind, InformationRequest
 from requests.followup import forms as ff
 from requests.followup import hold as hold_services
+from requests.followup import policy as followup_policy
 from requests.followup import secondary_use as secondary_use_services
 from requests.followup import selectors as followup_selectors
 from requests.followup import services as followup_services
@@ -220,6 +221,30 @@ ACTIONS: dict[str, FollowupAction] = {
 
 
 ACTIONS_BY_SLUG = {a.slug: a for a in ACTIONS.values()}
+
+#: The one decision behind each step (``policy.py``): ``panel.py`` offers a step's link when it
+#: allows it, the step's own page shows its form only then, and the services enforce the same.
+_DECISIONS: dict[str, Callable[[Actor, InformationRequest, Any], Any]] = {
+    "duty_done": lambda a, r, i: followup_policy.may_complete_duty(a, i),
+    "duty_skip": lambda a, r, i: followup_policy.may_skip_duty(a, i),
+    "release_propose": lambda a, r, i: followup_policy.may_propose_release(a, r),
+    "release_agree": followup_policy.may_answer_release,
+    "release_decline": followup_policy.may_answer_release,
+    "release_withdraw": followup_policy.may_withdraw_release,
+    "feedback": lambda a, r, i: followup_policy.may_give_feedback(a, r),
+    "use_submit": lambda a, r, i: followup_policy.may_submit_secondary_use(a, r),
+    "use_reply": followup_policy.may_reply_secondary_use,
+    "use_sent": followup_policy.may_send_secondary_use,
+    "use_withdraw": followup_policy.may_withdraw_secondary_use,
+    "filing": lambda a, r, i: followup_policy.may_approve_filing(a, r),
+    "veilig_thuis": lambda a, r, i: followup_policy.may_record_veilig_thuis(a, r),
+    "deviation": lambda a, r, i: followup_policy.may_record_deviation(a, r),
+}
+
+
+def decision(action: str, actor: Actor, req: InformationRequest, item: Any = None) -> Any:
+    """Whether ``actor`` may take the step ``action`` (on ``item``) now: the policy's Decision."""
+    return _DECISIONS[action](actor, req, item)
 
 
 def _reply_agrees(form: Any) -> bool:

@@ -1,6 +1,6 @@
 """Handling's pages of their own: the provider's inbox (*Binnengekomen verzoeken*), the refusals
-waiting for a second person (R11) and the legal advisor's referrals (R8, R31), with the endpoint
-that answers a referral.
+waiting for a second person (R11) and the legal advisor's referrals (R8, R31), with the page
+that answers one referral.
 
 Views are thin: parse a form, call one selector or service, render. The actions on a request's
 page are declared in ``actions.py`` and posted to ``requests.detail.views.action``; the services
@@ -17,13 +17,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods
 
 from requests.core import access, policy
 from requests.core.audit_codes import RequestAuditCode as Code
 from requests.core.due import DueCalendar
 from requests.core.forms import add_service_errors
-from requests.core.page import PageState, Problem, RenderPage
+from requests.core.page import Problem, typed_values
 from requests.core.views import after_success
 from requests.core.workflow import VISIBLE_TO_PROVIDER, RequestStatus
 from requests.handling import forms as f
@@ -47,20 +47,20 @@ S = RequestStatus
 # --------------------------------------------------------------------------------------------
 
 
-@require_POST
-def give_advice(
-    request: HttpRequest, public_id, advice_id: int, *, render_page: RenderPage
-) -> HttpResponse:
-    """The legal advisor answers a referral (R31, R8); from the request's page or the queue.
-    A refused answer shows the page it came from again: the queue, or the request's page
-    (``render_page``, given by ``requests/urls.py``: handling does not import the page)."""
+@require_http_methods(["GET", "POST"])
+def give_advice(request: HttpRequest, public_id, advice_id: int) -> HttpResponse:
+    """The legal advisor answers a referral (R31, R8) on a page of its own, or from the queue.
+    GET shows the question and the one form (or why it cannot be answered now); a refused POST
+    shows the page it came from again (the queue, or this page) with the reason and the text."""
     actor: Actor = request.actor
     req = access.request_get_for(actor=actor, pk_or_public_id=public_id, purpose="legal_advice")
     advice = req.legal_advice.filter(pk=advice_id).first()
     if advice is None:
         raise Http404
-    form = f.GiveLegalAdviceForm(request.POST, prefix="advise", request=req,
-                                 auto_id=f"id_%s_{advice.pk}")
+    form = f.GiveLegalAdviceForm(request.POST if request.method == "POST" else None, prefix="advise",
+                                 request=req, auto_id=f"id_%s_{advice.pk}")
+    if request.method == "GET":
+        return _render_advice(request, req, advice, form)
     from_queue = request.POST.get("from") == "queue"
     problem = None
     if form.is_valid():
@@ -80,8 +80,25 @@ def give_advice(
     if from_queue:
         return _render_legal_queue(request, bound={advice.pk: form}, problem=problem,
                                    status=409 if problem else 400)
-    return render_page(request, req, PageState(advice_forms={advice.pk: form}, problem=problem),
-                       status=409 if problem else 400)
+    return _render_advice(request, req, advice, form, problem=problem, status=409 if problem else 400)
+
+
+def _render_advice(
+    request: HttpRequest, req: Any, advice: Any, form: Any, *, problem: Problem | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The referral's page: the question, who asked it, and the form while it can be answered."""
+    actor: Actor = request.actor
+    decision = policy.may_give_legal_advice(actor, req, advice)
+    if not decision and problem is None:
+        problem = Problem(decision.reason or _("Dit kan op dit moment niet."))
+        status = 403 if decision.forbidden else 409
+    return render(request, "requests/handling/advise.html", {
+        "req": req, "advice": advice, "form": form, "problem": problem, "allowed": bool(decision),
+        "typed": [] if decision else typed_values(form),
+        "status_label": access.status_for(actor, req).label,
+        "action_url": reverse("requests:advise", kwargs={"public_id": req.public_id, "advice_id": advice.pk}),
+    }, status=status)
 
 
 # --------------------------------------------------------------------------------------------

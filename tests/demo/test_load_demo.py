@@ -376,7 +376,7 @@ def test_the_refused_request_shows_the_veilig_thuis_sentence_to_the_requester():
     assert req.status == S.REFUSED and req.refusal_confirmed_by.username == "teamleider.mondriaan"
     client = verify_client(Client(), User.objects.get(username="jeugd.xonar"))
     html = client.get(reverse("requests:detail", kwargs={"public_id": req.public_id})).content.decode()
-    assert "Dan kan Veilig Thuis worden ingeschakeld (R2)." in html
+    assert "Dan kan Veilig Thuis worden ingeschakeld." in html
 
 
 def test_path_a_consent_declarations_carry_a_real_pdf():

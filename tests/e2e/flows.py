@@ -46,8 +46,8 @@ def long_date_nl(day: dt.date) -> str:
 
 
 def due_date(page: Page) -> Locator:
-    """The due date under "Termijn" on the request's page ("Uiterste datum: ...")."""
-    return main(page).locator("h2:text-is('Termijn') + p")
+    """The due date in the request's summary ("Uiterste datum: ...")."""
+    return main(page).locator("[data-due-date] > p").first
 
 
 def due_date_shown(page: Page) -> str:
@@ -265,8 +265,11 @@ def open_from_inbox(page: Page, reference: str, *, check: bool = False) -> None:
 
 
 def action(page: Page, name: str) -> Locator:
-    """The block of one action on the request's page (``#actie-<name>``)."""
+    """Open one action from the request's summary (its link) and return its form's block on the
+    action's own page (``#actie-<name>``); after the form is sent, the summary is shown again."""
     block = page.locator(f"#actie-{name}")
+    if not block.count():  # not on the action's page yet
+        main(page).locator(f'.request-actions a[data-action="{name}"]').click()
     expect(block).to_be_visible()
     return block
 
@@ -331,10 +334,11 @@ def go_to(page: Page, menu_item: str) -> None:
 
 
 def region(page: Page, title: str | re.Pattern[str]) -> Locator:
-    """A titled block on the request's page (a <section> labelled by its heading)."""
-    block = main(page).get_by_role("region", name=title, exact=True)
-    expect(block).to_be_visible()
-    return block
+    """Open a follow-up step by its link on the request's page; its own page (titled by the
+    step) holds its one form."""
+    main(page).get_by_role("link", name=title, exact=True).first.click()
+    expect(heading(page)).to_have_text(title)
+    return main(page)
 
 
 def duty(page: Page, kind: str) -> Locator:
@@ -346,10 +350,12 @@ def complete_duty(page: Page, kind: str, note: str = "") -> None:
     """Record a task as done (it happened outside the system): today, with a note."""
     task = duty(page, kind)
     expect(task).to_contain_text("status: Open")
-    task.locator("summary", has_text="Taak vastleggen als gedaan").click()
-    task.get_by_label("Wanneer deed u dit?").fill(app_today().isoformat())
+    task.get_by_role("link", name="Taak vastleggen als gedaan").click()
+    form = main(page)
+    expect(heading(page)).to_have_text("Taak vastleggen als gedaan")
+    form.get_by_label("Wanneer deed u dit?").fill(app_today().isoformat())
     if note:
-        task.get_by_label("Toelichting (niet verplicht)").first.fill(note)
-    task.get_by_role("button", name="Vastleggen", exact=True).click()
+        form.get_by_label("Toelichting (niet verplicht)").first.fill(note)
+    form.get_by_role("button", name="Vastleggen", exact=True).click()
     done(page, "De taak is vastgelegd.")
     expect(duty(page, kind)).to_contain_text("status: Gedaan")

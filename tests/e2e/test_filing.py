@@ -304,6 +304,6 @@ def test_keyboard_filing_then_path_b_refused_after_internal_consultation(login_a
     expect(main(page)).to_contain_text("Informatie niet verstrekken")
     expect(main(page)).to_contain_text("verstrekken tegen de wil van moeder is niet noodzakelijk")
     expect(page.locator("#veilig-thuis")).to_contain_text("Veilig Thuis")  # R2
-    expect(page.locator("#actie-acknowledge")).to_be_visible()
+    expect(page.locator('.request-actions a[data-action="acknowledge"]')).to_be_visible()
     axe_check(page, "Verzoek (aanvrager, geweigerd)")
     shot(page, "aanvrager-ziet-weigering")

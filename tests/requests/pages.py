@@ -1,7 +1,7 @@
 """Using the requests pages in tests as a browser would: a client that enforces CSRF, the page's
-HTML, its CSRF token, and a POST of one action on the request's page (the prefixed fields and the
-state the page was rendered in). Shared by the view tests of ``detail``, ``handling``,
-``followup`` and ``kindcheck``."""
+HTML, its CSRF token, the actions the request's page offers (links to their own pages), and a
+POST of one action from its own page (the prefixed fields and the state the page was rendered
+in). Shared by the view tests of ``detail``, ``handling``, ``followup`` and ``kindcheck``."""
 
 from __future__ import annotations
 
@@ -46,15 +46,23 @@ def csrf_token(html: str) -> str:
     return found.group(1)
 
 
+def action_page(client: Client, req: InformationRequest, name: str, status: int = 200) -> str:
+    """The page of one action (GET ``verzoeken/<id>/actie/<slug>/``), as the summary links to it."""
+    return page(client, action_url(req, name), status)
+
+
 def post_action(client: Client, req: InformationRequest, name: str, data: dict | None = None,
                 *, expected: str | None = None, from_page: str | None = None):
-    """POST one action as the page's form would: CSRF token, the prefixed fields and the state
-    the page was rendered in."""
-    html = page(client, from_page or detail_url(req))
+    """POST one action as its page's form would: open the action's page first (as a user follows
+    the summary's link), then send the CSRF token, the prefixed fields and the state that page
+    was rendered in. An action the page does not offer (a GET that explains why not) is posted
+    with the state as the provider knows it, to prove the service refuses it too."""
+    response = client.get(from_page or action_url(req, name))
+    html = response.content.decode()
+    if "csrfmiddlewaretoken" not in html:
+        html = page(client, detail_url(req))
     payload = {"csrfmiddlewaretoken": csrf_token(html)}
     if expected is None:
-        # The state the page's form carries, as a browser would send it (fallback: the state
-        # as the provider knows it, for a POST the page does not offer).
         shown = re.search(rf'name="{name}-expected_status" value="([^"]*)"', html)
         expected = shown.group(1) if shown else fresh(req).status
     payload[f"{name}-expected_status"] = expected
@@ -63,9 +71,23 @@ def post_action(client: Client, req: InformationRequest, name: str, data: dict |
     return client.post(action_url(req, name), payload)
 
 
+_ACTION_LINK = r'href="/verzoeken/[0-9a-f-]+/actie/([a-z-]+)/"'
+
+
 def action_forms(html: str) -> set[str]:
-    """The action URLs (slugs) the page offers as forms."""
-    return set(re.findall(r'action="/verzoeken/[0-9a-f-]+/actie/([a-z-]+)/"', html))
+    """The actions (slugs) the request's page offers: its links to the actions' own pages. (The
+    name is older than the summary: the page offered forms before each action had a page.)"""
+    return set(re.findall(_ACTION_LINK, html))
+
+
+def offered_actions(client: Client, req: InformationRequest) -> set[str]:
+    """The actions (slugs) the request's page offers ``client``'s user now."""
+    return action_forms(page(client, detail_url(req)))
+
+
+def followup_links(html: str) -> set[str]:
+    """The follow-up steps (slugs) the request's page links to."""
+    return set(re.findall(r'href="/verzoeken/[0-9a-f-]+/vervolg/([a-z-]+)/(?:\d+/)?"', html))
 
 
 def slugs(*names: str) -> set[str]:

@@ -38,7 +38,7 @@ def test_the_clinician_extends_from_the_request_page(taken, clinician, requester
     client = verified_client(clinician)
     with at(2026, 5, 12):
         page = client.get(detail_url(taken)).content.decode()
-        assert 'id="actie-extend"' in page and "Verlenging aanvragen" in page
+        assert 'data-action="extend"' in page and "Verlenging aanvragen" in page
         response = client.post(action_url(taken, "verlengen"), {
             "extend-expected_status": "in_behandeling",
             "extend-new_due_date": "2026-05-27",
@@ -54,8 +54,8 @@ def test_the_clinician_extends_from_the_request_page(taken, clinician, requester
     assert REASON in page
     assert "Verlengd van woensdag 20 mei 2026 tot woensdag 27 mei 2026: 4 werkdagen erbij." in page
     assert "Hoe is deze datum berekend?" in page
-    assert 'id="actie-contest_extension"' in page
-    assert 'id="actie-extend"' not in page
+    assert 'data-action="contest_extension"' in page
+    assert 'data-action="extend"' not in page
 
 
 def test_an_incomplete_extension_explains_beside_the_field(taken, clinician, verified_client):
@@ -87,7 +87,7 @@ def test_the_requester_contests_from_the_request_page(taken, clinician_actor, re
     with at(2026, 5, 12, 11):
         page = verified_client(requester).get(detail_url(taken)).content.decode()
     assert "Bezwaar gemaakt tegen de verlenging" in page  # the timeline
-    assert 'id="actie-contest_extension"' not in page
+    assert 'data-action="contest_extension"' not in page
 
 
 def test_a_clinician_not_handling_the_request_is_not_offered_the_extension(
@@ -100,7 +100,7 @@ def test_a_clinician_not_handling_the_request_is_not_offered_the_extension(
             "extend-new_due_date": "2026-05-27",
             "extend-reason": REASON,
         })
-    assert 'id="actie-extend"' not in page
+    assert 'data-action="extend"' not in page
     assert response.status_code == 403
     assert not DueDateChange.objects.filter(request=taken, kind=ClockEventKind.EXTENDED).exists()
 
@@ -140,7 +140,8 @@ def test_the_overdue_notice_offers_veilig_thuis_and_leads_to_where_it_is_recorde
         page = client.get(detail_url(request)).content.decode()
         assert 'id="veilig-thuis-ingeschakeld"' in page
         form_url = f"/verzoeken/{request.public_id}/vervolg/veilig-thuis/"
-        assert f'action="{form_url}"' in page
+        assert f'href="{form_url}"' in page  # a link to the step's own page, with its form
+        assert f'action="{form_url}"' in client.get(form_url).content.decode()
         response = client.post(form_url, {
             "veilig_thuis-expected_status": "ingediend",
             "veilig_thuis-engaged_on": after.isoformat(),

@@ -36,6 +36,7 @@ from tests.conftest import verify_client
 from tests.requests.helpers import ALL_CONFIRMED, actor_for, decide, fill_answer, fresh, take
 from tests.requests.pages import (
     action_forms,
+    action_page,
     action_url,
     csrf_client,
     csrf_token,
@@ -50,7 +51,7 @@ S = RequestStatus
 pytestmark = pytest.mark.django_db
 
 CONFLICT = "Een collega heeft dit verzoek zojuist behandeld."
-VEILIG_THUIS = "Dan kan Veilig Thuis worden ingeschakeld (R2)."
+VEILIG_THUIS = "Dan kan Veilig Thuis worden ingeschakeld."
 OWN_OBSERVATION = "Moeder kwam op 3 juni onverzorgd naar het gesprek en sliep slecht."
 REFUSAL_MOTIVATION = "Na intern overleg: de gevraagde informatie is niet nodig voor de veiligheid."
 
@@ -84,7 +85,8 @@ def test_detail_shows_only_the_actions_allowed_now(filed_request, requester, cli
 
     # A clinician of the receiving organisation may pick up a submitted request (or send it back).
     assert action_forms(clinician_page) == slugs(ha.TAKE, ha.RETURN)
-    assert ">Oppakken</button>" in clinician_page
+    assert ">Oppakken</a>" in clinician_page  # a link to the action's own page
+    assert ">Oppakken</button>" in action_page(csrf_client(clinician), req, ha.TAKE)
     # The team leader assigns; the requester may only withdraw.
     assert action_forms(leader_page) == slugs(ha.ASSIGN, ha.RETURN)
     assert action_forms(requester_page) == slugs(fa.WITHDRAW)
@@ -135,7 +137,7 @@ def test_path_a_answered_end_to_end_and_acknowledged(filed_request, requester, c
     })
     assert response.status_code == 302
     assert fresh(req).status == S.ANSWERING
-    html = page(zorg, detail_url(req))
+    html = action_page(zorg, req, ha.ANSWER)
     assert "Eigen waarneming" in html and "Bron van de waarneming van anderen" in html
     assert "Feiten die de zorg versterken" in html and "Toelichting vanuit deskundigheid" in html
 
@@ -144,7 +146,7 @@ def test_path_a_answered_end_to_end_and_acknowledged(filed_request, requester, c
     assert response.status_code == 302
     assert fresh(req).status == S.ANSWERING
     assert OWN_OBSERVATION not in page(jeugd, detail_url(req))
-    assert OWN_OBSERVATION in page(zorg, detail_url(req))
+    assert OWN_OBSERVATION in action_page(zorg, req, ha.ANSWER)  # the concept, to go on with
 
     response = post_action(zorg, req, ha.ANSWER, answer_data(req, intent="versturen",
                                                             confirmations=ALL_CONFIRMED))
@@ -196,7 +198,7 @@ def test_path_b_refusal_hidden_from_requester_until_confirmed(
     # The legal advisor sees the referral and advises; the decision stays with the clinician.
     jurist = csrf_client(legal_advisor)
     queue = page(jurist, reverse("requests:legal_queue"))
-    assert "Het besluit blijft bij de zorgverlener (R8)." in queue
+    assert "Het besluit blijft bij de zorgverlener." in queue
     assert req.reference in queue
     advice = LegalAdvice.objects.get(request=req)
     response = jurist.post(
@@ -342,13 +344,13 @@ def test_decision_form_fits_the_path_and_framework(filed_request, make_user):
     ots = filed_request("B", "ots")
     gi_clinician = make_user((ots.receiving_organisation, Role.ZORGVERLENER), username="zorg.ots")
     take(ots, actor_for(gi_clinician))
-    html = page(csrf_client(gi_clinician), detail_url(ots))
+    html = action_page(csrf_client(gi_clinician), ots, ha.DECIDE)
     assert "waarom is de informatie niet nodig voor de uitvoering van de OTS?" in html
     assert "Afweging zwaarwegende omstandigheden" not in html
 
     path_c = filed_request("C")
     take(path_c, actor_for(gi_clinician))
-    html = page(csrf_client(gi_clinician), detail_url(path_c))
+    html = action_page(csrf_client(gi_clinician), path_c, ha.DECIDE)
     assert "Afweging zwaarwegende omstandigheden" in html
     assert "uitvoering van de OTS?" not in html
 
@@ -403,7 +405,8 @@ def test_a_stale_second_answer_post_conflicts_and_changes_nothing(filed_request,
     html = response.content.decode()
     assert CONFLICT in html
     assert "Het verzoek heeft nu de status ‘Beantwoord’." in html
-    assert "Er is op dit moment niets voor u te doen aan dit verzoek." in html
+    assert "Wat u had ingevuld" in html and "Een andere tekst." in html  # nothing typed is lost
+    assert "Antwoord versturen</button>" not in html  # no form that can only fail
     assert fresh(req).status == S.ANSWERED
     assert set(RequestedTopic.objects.filter(request=req).values_list("own_observations", flat=True)) == {
         OWN_OBSERVATION

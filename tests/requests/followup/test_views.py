@@ -6,6 +6,7 @@ are in ``tests/requests/kindcheck/test_views.py``."""
 from __future__ import annotations
 
 import html as html_lib
+import re
 
 import pytest
 from django.test import Client
@@ -49,8 +50,11 @@ def test_path_c_on_the_page_hold_release_and_inform(answered, requester, clinici
         assert "De afscherming geldt." in page_html
         assert INFORM_LABEL not in page_html
         assert "Terugkoppeling aan de ouder bij het volgende contact" not in page_html
-    # The record duty on path C asks for the note of R36.
-    assert "nog niet besproken met de ouder" in get(clinician_client, detail_url(req))
+    # The record duty on path C asks for the note of R36 (on the duty's own page).
+    duty_pages = re.findall(r'href="(/verzoeken/[0-9a-f-]+/vervolg/taak-gedaan/\d+/)"',
+                            get(clinician_client, detail_url(req)))
+    assert duty_pages
+    assert any("nog niet besproken met de ouder" in get(clinician_client, url) for url in duty_pages)
 
     # An empty reason: the form again, the Dutch message beside the field (400).
     response = post_followup(
@@ -93,7 +97,7 @@ def test_path_c_on_the_page_hold_release_and_inform(answered, requester, clinici
     )
     assert response.status_code == 302
     page_html = get(clinician_client, detail_url(req))
-    assert "De afscherming is gezamenlijk opgeheven (R37)." in page_html
+    assert "De afscherming is gezamenlijk opgeheven." in page_html
     assert INFORM_LABEL in page_html
     inform = Duty.objects.get(request=req, kind=DutyKind.INFORM_PARENT)
     response = post_followup(
@@ -214,7 +218,7 @@ def test_the_page_shows_the_real_duties_of_both_sides(answered, requester, clini
         for kind in (DutyKind.PARENT_FEEDBACK, DutyKind.PROVIDER_RECORD, DutyKind.REQUESTER_RECORD):
             assert str(kind.label) in page_html
     # The R28 duty to ask first before another use is the follow-up's own section.
-    assert "Gebruik voor een ander doel (R28)" in get(client_for(requester), detail_url(req))
+    assert "Gebruik voor een ander doel" in get(client_for(requester), detail_url(req))
 
 
 def test_veilig_thuis_offered_after_a_refusal(refused, requester):
@@ -307,11 +311,14 @@ def test_r5_a_deviation_recorded_on_the_request_page_is_listed_for_the_teamleide
     form_url = reverse("requests:followup_action", kwargs={"public_id": req.public_id, "action": "afwijking"})
     for user in (clinician, requester):
         page_html = get(client_for(user), detail_url(req))
-        assert "Afwijking vastleggen" in page_html and f'action="{form_url}"' in page_html
+        assert "Afwijking vastleggen" in page_html and f'href="{form_url}"' in page_html
+        assert f'action="{form_url}"' in get(client_for(user), form_url)  # the step's own page
     # A colleague who does not handle the request is not offered it, and is refused.
     colleague = client_for(clinician2)
     page_html = get(colleague, detail_url(req))
-    assert f'action="{form_url}"' not in page_html
+    assert f'href="{form_url}"' not in page_html
+    refused_page = get(colleague, form_url, status=403)  # its page says why, without a form
+    assert f'action="{form_url}"' not in refused_page
     response = colleague.post(
         form_url, {"csrfmiddlewaretoken": token(page_html), "deviation-motivation": "Ik wijk af."}
     )

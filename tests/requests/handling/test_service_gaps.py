@@ -457,11 +457,13 @@ def test_a_requesters_page_never_conflicts_on_a_pending_refusal(filed_request, a
     """R11: the requester's page carries "in behandeling" while a refusal waits for a second
     person; the services compare with that, so nothing reveals the pending refusal."""
     request = _refusal_pending(filed_request, actors)
-    html = (
-        verify_client(Client(), requester)
-        .get(reverse("requests:detail", kwargs={"public_id": request.public_id}))
-        .content.decode()
+    client = verify_client(Client(), requester)
+    html = client.get(reverse("requests:detail", kwargs={"public_id": request.public_id})).content.decode()
+    assert S.REFUSAL_PENDING.value not in html
+    withdraw_url = reverse(
+        "requests:action", kwargs={"public_id": request.public_id, "action": vh.ACTIONS[vh.WITHDRAW].slug}
     )
+    html = client.get(withdraw_url).content.decode()
     assert S.REFUSAL_PENDING.value not in html
     assert f'name="withdraw-expected_status" value="{S.IN_PROGRESS.value}"' in html
 
@@ -512,7 +514,9 @@ def test_a_requesters_stale_page_conflicts_in_the_browser(
 ):
     request = prepare(filed_request, actors)
     client = _csrf_client(requester)
-    page = client.get(reverse("requests:detail", kwargs={"public_id": request.public_id})).content.decode()
+    page = client.get(
+        reverse("requests:action", kwargs={"public_id": request.public_id, "action": vh.ACTIONS[name].slug})
+    ).content.decode()
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     shown = re.search(rf'name="{name}-expected_status" value="([^"]*)"', page).group(1)
     move_on(fresh(request), actors)

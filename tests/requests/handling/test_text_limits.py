@@ -22,7 +22,7 @@ from requests.handling.services import (
 )
 from requests.models import Decision, LegalAdvice, RequestedTopic
 from tests.requests.helpers import ALL_CONFIRMED, actor_for, assert_refused, decide, fresh, take
-from tests.requests.pages import csrf_client, detail_url, page, post_action
+from tests.requests.pages import action_url, csrf_client, page, post_action
 from toolkid.errors import Incomplete
 from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE
 
@@ -62,7 +62,7 @@ def test_a_suggestion_one_over_the_limit_is_refused_beside_the_field_and_kept(fi
 def test_an_answer_field_one_over_the_limit_is_refused_and_nothing_is_saved(filed_request, clinician):
     req = decide(filed_request("A"), actor_for(clinician), provide=True)
     client = csrf_client(clinician)
-    assert 'maxlength="10000"' in page(client, detail_url(req))  # the answer fields, made per topic
+    assert 'maxlength="10000"' in page(client, action_url(req, ha.ANSWER))  # the answer fields, per topic
     typed = text(ANSWER + 1)
     before = answers(req)
     response = post_action(client, req, ha.ANSWER, {"intent": "opslaan", "topics-a-own_observations": typed})

@@ -49,7 +49,7 @@ def test_empty_advice_from_the_queue_is_an_error_beside_the_field(filed_request,
     assert response.status_code == 400
     html = response.content.decode()
     assert "Schrijf uw advies." in html and f'id="id_advise-advice_{advice.pk}_error"' in html
-    assert "Het besluit blijft bij de zorgverlener (R8)." in html
+    assert "Het besluit blijft bij de zorgverlener." in html
 
 
 def test_legal_advisor_sees_only_referred_requests(filed_request, legal_advisor, clinician):
