@@ -51,7 +51,7 @@ class RequestAuditCode(models.TextChoices):
     DEADLINE_NOTICE_SENT = "request.deadline_notice_sent", _("Termijnmelding verstuurd")
     # Follow-up (R2, R5, R27-R38).
     DUTY_DONE = "request.duty_done", _("Vervolgtaak gedaan")
-    DUTY_SKIPPED = "request.duty_skipped", _("Vervolgtaak overgeslagen (R5)")
+    DUTY_SKIPPED = "request.duty_skipped", _("Vervolgtaak overgeslagen")  # R5
     HOLD_RELEASE_PROPOSED = "request.hold_release_proposed", _(
         "Voorstel gedaan om de afscherming (pad C) op te heffen"
     )

@@ -343,7 +343,7 @@ class RequestedTopic(models.Model):
     weakening_facts = models.TextField(_("feiten die de zorg ontkrachten"), blank=True, **text_limit(ANSWER))
     # R17: no weakening facts is said out loud, never left as an empty box.
     no_weakening_facts_known = models.BooleanField(
-        _("er zijn mij geen feiten bekend die de zorg verminderen"), default=False
+        _("er zijn mij geen feiten bekend die de zorg ontkrachten"), default=False
     )
     explanation = models.TextField(_("toelichting vanuit deskundigheid"), blank=True, **text_limit(ANSWER))
 

@@ -544,11 +544,11 @@ def _missing_weakening_facts(topic: RequestedTopic, prefix: str) -> Errors:
     known = bool(getattr(topic, NO_WEAKENING_FACTS_KNOWN))
     if blank(topic.weakening_facts) and not known:
         return {f"{prefix}-weakening_facts": _(
-            "Noem de feiten die de zorg verminderen, of vink aan dat u er geen kent."
+            "Noem de feiten die de zorg ontkrachten, of vink aan dat u er geen kent."
         )}
     if not blank(topic.weakening_facts) and known:
         return {f"{prefix}-{NO_WEAKENING_FACTS_KNOWN}": _(
-            "U noemt feiten die de zorg verminderen: vink dan niet aan dat u er geen kent."
+            "U noemt feiten die de zorg ontkrachten: vink dan niet aan dat u er geen kent."
         )}
     return {}
 

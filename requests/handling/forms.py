@@ -238,7 +238,7 @@ ANSWER_FIELD_TEXT: dict[str, tuple[Promise, Promise]] = {
 }
 
 #: R17: the explicit statement instead of facts that lessen the concern.
-NO_WEAKENING_FACTS_TEXT = _("Er zijn mij geen feiten bekend die de zorg verminderen")
+NO_WEAKENING_FACTS_TEXT = _("Er zijn mij geen feiten bekend die de zorg ontkrachten")
 
 CONFIRMATION_TEXT: dict[str, Promise] = {
     "confirmed_factual": _("Ik geef feitelijke informatie, geen interpretaties."),  # R25

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='historicalrequestedtopic',
             name='no_weakening_facts_known',
-            field=models.BooleanField(default=False, verbose_name='er zijn mij geen feiten bekend die de zorg verminderen'),
+            field=models.BooleanField(default=False, verbose_name='er zijn mij geen feiten bekend die de zorg ontkrachten'),
         ),
         migrations.AddField(
             model_name='requestedtopic',
             name='no_weakening_facts_known',
-            field=models.BooleanField(default=False, verbose_name='er zijn mij geen feiten bekend die de zorg verminderen'),
+            field=models.BooleanField(default=False, verbose_name='er zijn mij geen feiten bekend die de zorg ontkrachten'),
         ),
     ]

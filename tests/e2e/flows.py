@@ -298,7 +298,7 @@ def decide(page: Page, decision: str, motivation: str, weighing: str = "") -> No
 
 
 #: R17's explicit statement per topic, instead of facts that lessen the concern.
-NO_WEAKENING_FACTS = re.compile(r"^Er zijn mij geen feiten bekend die de zorg verminderen")
+NO_WEAKENING_FACTS = re.compile(r"^Er zijn mij geen feiten bekend die de zorg ontkrachten")
 
 
 def answer_and_send(

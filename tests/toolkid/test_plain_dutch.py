@@ -20,29 +20,6 @@ ROOT = Path(__file__).resolve().parents[2]
 APPS = ("toolkid", "audit", "consent", "requests")
 TEMPLATES = ROOT / "templates"
 
-#: Templates another helper rewrites at the same time (issue 13, "page", "audit", "today",
-#: "phone"): excluded here so the branches merge cleanly. The lead empties this set at merge,
-#: after rewording what the scan then finds.
-STILL_TO_MERGE: frozenset[str] = frozenset(
-    {
-        "requests/detail/*",
-        "requests/handling/actions/*",
-        "requests/deadlines/*",
-        "requests/filing/actions/*",
-        "requests/followup/_on_detail.html",
-        "requests/followup/_deviation.html",
-        "requests/followup/deviations.html",
-        "requests/handling/legal_queue.html",
-        "requests/handling/refusals.html",
-        "audit/*",
-        "toolkid/home*",
-        "base.html",
-    }
-)
-
-#: Python modules owned by another helper at the same time: the audit labels ("audit") need
-#: their English entries, which the lead regenerates at merge. The lead empties this set then.
-MODULES_STILL_TO_MERGE: frozenset[str] = frozenset({"requests/core/audit_codes.py"})
 
 RULE_CODE = re.compile(r"\b(R\d+[a-z]?|L[1-7])\b")
 INFORMAL = re.compile(r"\b(je|jij|jou|jouw|jezelf|jullie)\b", re.IGNORECASE)
@@ -73,8 +50,6 @@ def _python_modules():
         for path in sorted((ROOT / app).rglob("*.py")):
             if "migrations" in path.parts or "tests" in path.parts:
                 continue
-            if path.relative_to(ROOT).as_posix() in MODULES_STILL_TO_MERGE:
-                continue
             yield path
 
 
@@ -92,15 +67,9 @@ def _gettext_strings(path: Path):
                 yield node.lineno, arg.value
 
 
-def _still_to_merge(relative: str) -> bool:
-    return any(Path(relative).match(pattern) for pattern in STILL_TO_MERGE)
-
-
 def _templates():
     for path in sorted(TEMPLATES.rglob("*.html")) + sorted(TEMPLATES.rglob("*.txt")):
-        relative = path.relative_to(TEMPLATES).as_posix()
-        if not _still_to_merge(relative):
-            yield relative, path
+        yield path.relative_to(TEMPLATES).as_posix(), path
 
 
 def _readable(source: str) -> str:

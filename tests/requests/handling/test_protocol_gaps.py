@@ -234,7 +234,7 @@ def test_r29_after_revocation_the_answer_is_not_offered_and_a_post_is_refused(
 
 # --- R17: facts that lessen the concern, or the statement that none are known -----------------
 
-R17_MISSING = "Noem de feiten die de zorg verminderen, of vink aan dat u er geen kent."
+R17_MISSING = "Noem de feiten die de zorg ontkrachten, of vink aan dat u er geen kent."
 TYPED_A = "Moeder komt sinds september elke week op haar afspraak."
 TYPED_B = "Zij vertelt open over haar klachten."
 
@@ -293,5 +293,5 @@ def test_r17_the_form_offers_the_statement_right_after_the_facts(filed_request, 
     names = [field.name for field in fields]
     assert names.index("topics-a-no_weakening_facts_known") == names.index("topics-a-weakening_facts") + 1
     assert fields[names.index("topics-a-no_weakening_facts_known")].label == (
-        "Er zijn mij geen feiten bekend die de zorg verminderen"
+        "Er zijn mij geen feiten bekend die de zorg ontkrachten"
     )

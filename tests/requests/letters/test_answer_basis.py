@@ -53,4 +53,4 @@ def test_r17_the_letter_states_that_no_facts_lessen_the_concern(filed_request, c
     topics = {"a": {"own_observations": "Gezien op 2 mei.", "no_weakening_facts_known": True}}
     req = request_send_answer(actor=clinician_actor, request=req, topics=topics, confirmations=ALL_CONFIRMED)
     text = pdf_text(download(req.requester, LetterKind.ANSWER, req).content)
-    assert "Er zijn ons geen feiten bekend die de zorg verminderen." in text
+    assert "Er zijn ons geen feiten bekend die de zorg ontkrachten." in text
