@@ -36,7 +36,7 @@ def _on_side(actor: Actor, side: str) -> bool:
     return organisation.is_requester if side == REQUESTER else organisation.is_provider
 
 NAV: tuple[NavEntry, ...] = (
-    NavEntry("home", _("Overzicht"), ALL_ROLES, functional_admin=True),
+    NavEntry("home", _("Vandaag"), ALL_ROLES, functional_admin=True),
     NavEntry("requests:outgoing", _("Mijn verzoeken"), frozenset({Role.JEUGDHULPVERLENER, Role.TEAMLEIDER}),
              side=REQUESTER),
     NavEntry("requests:new", _("Nieuw informatieverzoek"), frozenset({Role.JEUGDHULPVERLENER}),

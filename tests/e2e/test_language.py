@@ -38,7 +38,7 @@ def test_switch_to_english_and_back(new_context, server):
     page.get_by_role("button", name="Check").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Welcome, Thijs")
     labels = page.get_by_role("navigation", name="Main menu").get_by_role("link").all_inner_texts()
-    assert "Overview" in [label.strip() for label in labels], labels
+    assert "Today" in [label.strip() for label in labels], labels
     expect(page.get_by_role("button", name="Log out")).to_be_visible()
     axe_check(page, "Overview (English)")
     shot(page, "overview-english")
@@ -46,7 +46,7 @@ def test_switch_to_english_and_back(new_context, server):
     switch_language(page, "Language", "nl", "Change language")
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.get_by_role("heading", level=1)).to_have_text("Welkom, Thijs")
-    assert "Overzicht" in nav_labels(page)
+    assert "Vandaag" in nav_labels(page)
     expect(page.get_by_role("button", name="Uitloggen")).to_be_visible()
     shot(page, "overzicht-terug-in-het-nederlands")
 

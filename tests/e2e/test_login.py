@@ -26,7 +26,7 @@ ROLE_NAV = {
     "jeugd.heerlen": {
         "organisation": "Wijkteam Heerlen",
         "shown": {
-            "Overzicht": "home",
+            "Vandaag": "home",
             "Mijn verzoeken": "requests:outgoing",
             "Nieuw informatieverzoek": "requests:new",
         },
@@ -41,7 +41,7 @@ ROLE_NAV = {
     },
     "zorg.mondriaan": {
         "organisation": "Mondriaan",
-        "shown": {"Overzicht": "home", "Binnengekomen verzoeken": "requests:inbox"},
+        "shown": {"Vandaag": "home", "Binnengekomen verzoeken": "requests:inbox"},
         "hidden": [
             "Mijn verzoeken",
             "Nieuw informatieverzoek",
@@ -55,7 +55,7 @@ ROLE_NAV = {
     "teamleider.mondriaan": {
         "organisation": "Mondriaan",
         "shown": {
-            "Overzicht": "home",
+            "Vandaag": "home",
             "Binnengekomen verzoeken": "requests:inbox",
             "Te bevestigen weigeringen": "requests:refusals",
         },
@@ -64,7 +64,7 @@ ROLE_NAV = {
     "jurist.mondriaan": {
         "organisation": "Mondriaan",
         "shown": {
-            "Overzicht": "home",
+            "Vandaag": "home",
             "Adviesvragen": "requests:legal_queue",
             "Te bevestigen weigeringen": "requests:refusals",
         },
@@ -78,7 +78,7 @@ ROLE_NAV = {
     },
     "beheer.heerlen": {
         "organisation": "Wijkteam Heerlen",
-        "shown": {"Overzicht": "home", "Gebruikers": "members", "Audit": "audit:log"},
+        "shown": {"Vandaag": "home", "Gebruikers": "members", "Audit": "audit:log"},
         "hidden": ["Mijn verzoeken", "Nieuw informatieverzoek", "Binnengekomen verzoeken", "Platformbeheer"],
     },
 }

@@ -138,7 +138,7 @@ def check_menu_with_keyboard(page: Page) -> None:
 def test_each_role_on_a_phone(login_as, username):
     page = login_as(username, viewport=PHONE)
     expect(heading(page)).to_contain_text("Welkom")
-    assert_no_sideways_scroll(page, "Overzicht")
+    assert_no_sideways_scroll(page, "Vandaag")
     # The header (with the folded menu) leaves most of the screen to the page.
     header = page.locator("header.site-header").bounding_box()
     assert header["height"] <= 0.3 * PHONE["height"], f"the header is {header['height']} px high"

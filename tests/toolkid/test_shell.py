@@ -44,7 +44,7 @@ LEGAL = ("requests:legal_queue", "Adviesvragen")
 MEMBERS = ("members", "Gebruikers")
 AUDIT = ("audit:log", "Audit")
 PLATFORM = ("admin:index", "Platformbeheer")
-HOME = ("home", "Overzicht")
+HOME = ("home", "Vandaag")
 ALL = (HOME, MY_REQUESTS, NEW_REQUEST, INBOX, REFUSALS, LEGAL, MEMBERS, AUDIT, PLATFORM)
 
 SEES = {
@@ -88,7 +88,7 @@ def test_the_dashboard_has_a_card_for_each_nav_item_but_the_overview(
     html = verified_client(user).get("/").content.decode()
     cards = re.findall(r'<a class="card__link" href="([^"]+)">([^<]+)</a>', html)
     assert ("/organisatie/gebruikers/", "Gebruikers") in cards
-    assert all(label != "Overzicht" for _url, label in cards)
+    assert all(label != "Vandaag" for _url, label in cards)
 
 
 def test_the_header_shows_the_acting_organisation_and_the_roles(
@@ -186,7 +186,7 @@ def test_switching_to_english_shows_english_navigation(verified_client, requeste
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
-    assert "Overview" in nav_labels(html)
+    assert "Today" in nav_labels(html)
     assert "Skip to content" in html
     assert "Log out" in html
     if url_exists("requests:outgoing"):

@@ -127,7 +127,7 @@ def test_acknowledge_on_path_c_waits_for_the_feedback(answered, requester):
         {"csrfmiddlewaretoken": token(page_html), "acknowledge-expected_status": "beantwoord"},
     )
     assert response.status_code == 400
-    assert "R38" in html_lib.unescape(response.content.decode())
+    assert "Geef eerst terugkoppeling aan de zorgverlener" in html_lib.unescape(response.content.decode())
     response = post_followup(
         client,
         req,

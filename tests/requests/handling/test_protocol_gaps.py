@@ -53,6 +53,10 @@ def _page(client, req):
     return client.get(reverse("requests:detail", kwargs={"public_id": req.public_id}))
 
 
+def _action_url(req, name: str) -> str:
+    return reverse("requests:action", kwargs={"public_id": req.public_id, "action": vh.ACTIONS[name].slug})
+
+
 def _post(client, req, name: str, data: dict[str, Any]):
     payload = {f"{name}-{key}": value for key, value in data.items()}
     return client.post(
@@ -159,7 +163,7 @@ def test_r8_the_confirmer_sees_the_open_advice_and_is_asked_why(
     client = verified_client(teamleider)
     for url in (
         reverse("requests:refusals"),
-        reverse("requests:detail", kwargs={"public_id": req.public_id}),
+        _action_url(req, vh.CONFIRM_REFUSAL),  # the confirmation's own page, linked from the summary
     ):
         html = client.get(url).content.decode()
         assert "Er staat nog een vraag om juridisch advies open over dit verzoek." in html
@@ -207,7 +211,8 @@ def test_r29_after_revocation_the_answer_is_not_offered_and_a_post_is_refused(
 ):
     req = fill_answer(decide(filed_request("A"), clinician_actor, provide=True), clinician_actor)
     client = verified_client(clinician)
-    assert "Antwoord versturen" in _page(client, req).content.decode()
+    assert _action_url(req, vh.ANSWER) in _page(client, req).content.decode()  # offered on the summary
+    assert "Antwoord versturen" in client.get(_action_url(req, vh.ANSWER)).content.decode()
 
     consent_revoke(
         actor=requester_actor,
@@ -219,7 +224,9 @@ def test_r29_after_revocation_the_answer_is_not_offered_and_a_post_is_refused(
     decision = policy.may_answer(clinician_actor, req)
     assert not decision and REVOKED in decision.reason
     assert vh.ANSWER not in vh.allowed_actions(clinician_actor, req)
-    assert "Antwoord versturen" not in _page(client, req).content.decode()
+    assert _action_url(req, vh.ANSWER) not in _page(client, req).content.decode()
+    explained = client.get(_action_url(req, vh.ANSWER)).content.decode()
+    assert "Antwoord versturen" not in explained and REVOKED in explained
 
     before = snapshot(req)
     data = {"expected_status": S.ANSWERING, "intent": "versturen", **{k: "on" for k in ALL_CONFIRMED}}
