@@ -150,7 +150,7 @@ def test_each_role_on_a_phone(login_as, username):
     for item, title in PAGES[username]:
         open_menu_item(page, item, title)
         if item == "Audit":  # the events show after a search
-            page.get_by_role("main").get_by_role("button", name="Zoeken").click()
+            page.get_by_role("main").get_by_role("button", name="Zoeken", exact=True).click()
             expect(page.get_by_role("heading", name="Gebeurtenissen")).to_be_visible()
         assert_no_sideways_scroll(page, item)
         assert_first_card_opens_by_its_link(page, item)
