@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .purposes import Purpose
+
 
 class AuditLogCode(models.TextChoices):
     # The Audit page and its downloads (audit.views).
@@ -24,3 +26,16 @@ class AuditLogCode(models.TextChoices):
     )
     # The retention run (L6; audit.retention): what outlived its term was deleted.
     RETENTION_DELETED = "retention.deleted", _("Bewaartermijn verstreken: gegevens verwijderd")
+
+
+#: The purpose of use of each code (audit.catalogue.register).
+AUDIT_PURPOSES: dict[str, str] = {
+    AuditLogCode.SEARCHED: Purpose.AUDIT,
+    AuditLogCode.CSV_EXPORTED: Purpose.AUDIT,
+    AuditLogCode.PDF_EXPORTED: Purpose.AUDIT,
+    AuditLogCode.CHAIN_VERIFIED: Purpose.AUDIT,
+    AuditLogCode.PARENT_SEARCHED: Purpose.PARENT_ACCESS,
+    AuditLogCode.PARENT_REPORT_VIEWED: Purpose.PARENT_ACCESS,
+    AuditLogCode.PARENT_REPORT_EXPORTED: Purpose.PARENT_ACCESS,
+    AuditLogCode.RETENTION_DELETED: Purpose.AUDIT,
+}

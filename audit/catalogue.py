@@ -14,20 +14,45 @@ PDF reports and the "wie heeft ingezien" overview show, and registers it from it
         register(ConsentAuditCode)
 
 A service then names its code once, as ``ConsentAuditCode.CREATED``.
+
+Every code also carries a default purpose of use (:mod:`audit.purposes`), given at registration
+as ``register(ConsentAuditCode, purposes={ConsentAuditCode.CREATED: Purpose.FILING, ...})``; an
+app may add a rule that refines it for the actor's side or role
+(:func:`register_purpose_rule`). :func:`audit.events.record` refuses a code without a purpose.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
-__all__ = ["codes", "is_registered", "label", "register"]
+from .purposes import Purpose
+
+__all__ = [
+    "codes",
+    "default_purpose",
+    "is_registered",
+    "label",
+    "purpose_for",
+    "register",
+    "register_purpose_rule",
+]
+
+#: ``rule(actor, obj, payload)`` -> a :class:`Purpose` value, or ``None`` to keep the default.
+PurposeRule = Callable[[Any, Any, Mapping], "str | None"]
 
 _labels: dict[str, object] = {}
 _owner: dict[str, str] = {}
+_purposes: dict[str, str] = {}
+_rules: dict[str, PurposeRule] = {}
 
 
-def register(catalogue: type[models.TextChoices]) -> None:
+def register(
+    catalogue: type[models.TextChoices], purposes: Mapping[str, str] | None = None
+) -> None:
     """Add an app's codes. Registering the same class again (tests, autoreload) is harmless; two
     classes claiming one code is a configuration error, because the label would depend on the
     order in which apps load."""
@@ -38,6 +63,36 @@ def register(catalogue: type[models.TextChoices]) -> None:
             raise ImproperlyConfigured(f"audit code {code!r} is claimed by {_owner[code]} and {owner}")
         _labels[code] = member.label
         _owner[code] = owner
+    for code, purpose in (purposes or {}).items():
+        code = str(code)
+        if _owner.get(code) != owner:
+            raise ImproperlyConfigured(f"purpose for {code!r}, which {owner} does not declare")
+        if purpose not in Purpose.values or purpose == Purpose.UNKNOWN:
+            raise ImproperlyConfigured(f"{code!r}: {purpose!r} is not a purpose of use")
+        _purposes[code] = str(purpose)
+
+
+def register_purpose_rule(codes: Iterable[str], rule: PurposeRule) -> None:
+    """Refine the default purpose of these codes by who acts on what (e.g. a read of a request
+    by the requesting side is "indienen en volgen", by the providing side "behandelen")."""
+    for code in codes:
+        _rules[str(code)] = rule
+
+
+def default_purpose(code: str) -> str:
+    """The purpose registered with a code, or empty when its app gave it none."""
+    return _purposes.get(str(code), "")
+
+
+def purpose_for(code: str, *, actor: Any, obj: Any, payload: Mapping) -> str:
+    """The purpose of one event: the code's rule when it has one and it decides, else its
+    default. Empty when the code has no purpose (record() refuses it)."""
+    rule = _rules.get(str(code))
+    if rule is not None:
+        refined = rule(actor, obj, payload)
+        if refined:
+            return str(refined)
+    return default_purpose(code)
 
 
 def is_registered(code: str) -> bool:

@@ -10,7 +10,10 @@ database verifies after a dump/restore into another:
 - timestamps in UTC, ISO 8601 with microseconds;
 - foreign keys and ``seq`` as strings (``null`` when empty);
 - IP addresses in their normalised text form (PostgreSQL's ``inet`` rewrites
-  ``2001:DB8::0001`` as ``2001:db8::1``; both must hash the same).
+  ``2001:DB8::0001`` as ``2001:db8::1``; both must hash the same);
+- the fields added later (:data:`OPTIONAL_FIELDS`: purpose, audit source, site) only when they
+  are not empty, so an event written before they existed hashes exactly as it did then, and
+  a purpose, source or site set on a newer event is covered by its hash.
 """
 
 from __future__ import annotations
@@ -47,7 +50,13 @@ HASHED_FIELDS: tuple[str, ...] = (
     "ip_address",
     "payload",
     "prev_hash",
+    "purpose",
+    "audit_source",
+    "site",
 )
+
+#: Hashed only when not empty: older events lack them (see the module docs).
+OPTIONAL_FIELDS: frozenset[str] = frozenset({"purpose", "audit_source", "site"})
 
 
 def normalise_ip(value: str | None) -> str | None:
@@ -74,13 +83,13 @@ def _id(value) -> str | None:
 def canonical_json(event_fields: dict) -> str:
     """The canonical serialisation of an event's hashed fields."""
     keys = set(event_fields)
-    expected = set(HASHED_FIELDS)
-    if keys != expected:
+    required = set(HASHED_FIELDS) - OPTIONAL_FIELDS
+    if not required <= keys <= set(HASHED_FIELDS):
         raise ValueError(
-            f"hashed fields mismatch: missing {sorted(expected - keys)}, "
-            f"unexpected {sorted(keys - expected)}"
+            f"hashed fields mismatch: missing {sorted(required - keys)}, "
+            f"unexpected {sorted(keys - set(HASHED_FIELDS))}"
         )
-    data = dict(event_fields)
+    data = {k: v for k, v in event_fields.items() if k not in OPTIONAL_FIELDS or v}
     data["seq"] = _id(data["seq"])
     data["occurred_at"] = _timestamp(data["occurred_at"])
     data["user_id"] = _id(data["user_id"])

@@ -27,12 +27,14 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from .catalogue import is_registered
+from .catalogue import is_registered, purpose_for
 from .chain import HASHED_FIELDS, compute_hash, normalise_ip
 from .models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from .purposes import Purpose
 
 if TYPE_CHECKING:
     from toolkid.actors import Actor
@@ -87,6 +89,7 @@ def record(
     username: str = "",
     ip_address: str | None = None,
     on_behalf_of: str = "",
+    purpose: str = "",
 ) -> AuditEvent:
     """Append one event to the audit trail, in the caller's transaction.
 
@@ -101,6 +104,11 @@ def record(
     - ``parent_ref``: the parent concerned, from :func:`parent_ref_for`.
     - ``payload``: identifiers only (see :data:`MAX_PAYLOAD_STRING`).
     - ``ip_address``: overrides the actor's address when given.
+    - ``purpose``: a :class:`audit.purposes.Purpose`; by default the one the code's app
+      registered, refined by its rule for this actor and object (:mod:`audit.catalogue`).
+
+    The installation (``settings.TOOLKID_AUDIT_SOURCE``) and the acting organisation (site) are
+    recorded with every event.
 
     Raises ``ValueError`` for anything malformed; nothing is written then.
     """
@@ -118,6 +126,11 @@ def record(
         ip_address=ip_address,
         on_behalf_of=on_behalf_of,
     )
+    values["purpose"] = _purpose(
+        values["event"], purpose, actor=actor, obj=obj, payload=values["payload"]
+    )
+    values["audit_source"] = _audit_source()
+    values["site"] = str(actor.organisation.pk) if actor is not None and actor.organisation else ""
     # Nests in the caller's transaction (a savepoint) or opens one when there is none.
     with transaction.atomic():
         head = _lock_head()
@@ -145,6 +158,7 @@ def record_denied(
     username: str = "",
     ip_address: str | None = None,
     on_behalf_of: str = "",
+    purpose: str = "",
 ) -> AuditEvent:
     """:func:`record` with outcome *geweigerd*. Mind the rollback note in the module docs."""
     return record(
@@ -160,7 +174,30 @@ def record_denied(
         username=username,
         ip_address=ip_address,
         on_behalf_of=on_behalf_of,
+        purpose=purpose,
     )
+
+
+def _purpose(event: str, purpose: str, *, actor, obj, payload: dict) -> str:
+    """The purpose of use of a new event: as passed, or derived from the code's registration.
+    Never empty and never "onbekend": that is for events written before purposes existed."""
+    if not purpose:
+        purpose = purpose_for(event, actor=actor, obj=obj, payload=payload)
+    if not purpose:
+        raise ValueError(
+            f"audit code {event!r} has no purpose of use: register one with the app's codes "
+            "(audit.catalogue.register(..., purposes=...))"
+        )
+    if purpose not in Purpose.values or purpose == Purpose.UNKNOWN:
+        raise ValueError(f"{purpose!r} is not a purpose of use; use audit.purposes.Purpose")
+    return str(purpose)
+
+
+def _audit_source() -> str:
+    source = str(getattr(settings, "TOOLKID_AUDIT_SOURCE", "") or "")
+    if not source or len(source) > 100 or _CONTROL_CHARS.search(source):
+        raise ValueError("settings.TOOLKID_AUDIT_SOURCE must name this installation (≤ 100 characters)")
+    return source
 
 
 def _lock_head() -> AuditChainHead:

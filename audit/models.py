@@ -234,6 +234,13 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("IP-adres"), null=True, blank=True)
     # Extra identifiers (e.g. from/to state); never free text. Validated by audit.events.
     payload = models.JSONField(_("gegevens"), default=dict, blank=True)
+    # NEN 7513 purpose of use (audit.purposes.Purpose); empty on events written before it was
+    # recorded, shown as "onbekend (vóór registratie)".
+    purpose = models.CharField(_("doel"), max_length=40, blank=True, default="", db_default="", db_index=True)
+    # The installation that wrote the event (settings.TOOLKID_AUDIT_SOURCE) and the acting
+    # organisation's identifier at that moment (empty for anonymous and system actors).
+    audit_source = models.CharField(_("bron"), max_length=100, blank=True, default="", db_default="")
+    site = models.CharField(_("locatie"), max_length=64, blank=True, default="", db_default="")
     prev_hash = models.CharField(_("vorige hash"), max_length=64, editable=False)
     hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
 

@@ -9,10 +9,10 @@ class ConsentConfig(AppConfig):
     def ready(self):
         from audit.catalogue import register
         from audit.retention import register_source
-        from consent.audit_codes import ConsentAuditCode
+        from consent.audit_codes import CONSENT_PURPOSES, ConsentAuditCode
         from consent.retention import CONSENT_SOURCE
 
-        register(ConsentAuditCode)
+        register(ConsentAuditCode, purposes=CONSENT_PURPOSES)
         register_source(CONSENT_SOURCE)
         # How its declarations read in the audit log (audit.objects).
         from consent.auditing import register_objects

@@ -9,6 +9,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.purposes import Purpose
+
 
 class ConsentAuditCode(models.TextChoices):
     CREATED = "consent.created", _("Toestemmingsverklaring vastgelegd")
@@ -17,3 +19,7 @@ class ConsentAuditCode(models.TextChoices):
     REVOKED = "consent.revoked", _("Toestemming ingetrokken")
     # The parent shown on the form for a new declaration (consent.selectors.parent_for_consent).
     PARENT_READ = "parent.read", _("Gegevens van de ouder ingezien")
+
+
+#: The youth-care worker records and uses the parent's consent to file a request (R24, R29).
+CONSENT_PURPOSES: dict[str, str] = {code: Purpose.FILING for code in ConsentAuditCode.values}

@@ -25,7 +25,10 @@ class RequestsConfig(AppConfig):
         from toolkid import today
 
         on_step(open_duties_after)
-        register(RequestAuditCode)
+        from requests.auditing.purposes import REQUEST_PURPOSES, register_purposes
+
+        register(RequestAuditCode, purposes=REQUEST_PURPOSES)
+        register_purposes()
         # Vandaag, the home page: toolkid shows what the apps register (it imports none).
         today.register("requests", today_blocks)
         for source in SOURCES:

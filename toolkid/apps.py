@@ -9,9 +9,9 @@ class ToolkidConfig(AppConfig):
     def ready(self):
         from audit.catalogue import register
         from toolkid import health
-        from toolkid.audit_codes import ToolkidAuditCode
+        from toolkid.audit_codes import TOOLKID_PURPOSES, ToolkidAuditCode
 
-        register(ToolkidAuditCode)
+        register(ToolkidAuditCode, purposes=TOOLKID_PURPOSES)
         # How its organisations, users and days read in the audit log (audit.objects).
         from toolkid.auditing import register_objects
 

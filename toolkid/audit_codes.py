@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.purposes import Purpose
+
 
 class ToolkidAuditCode(models.TextChoices):
     # Logging in: password first, then the second factor (toolkid.accounts).
@@ -44,3 +46,17 @@ class ToolkidAuditCode(models.TextChoices):
     MEMBERSHIP_ENDED = "membership.ended", _("Rol beëindigd")
     USER_DEACTIVATED = "user.deactivated", _("Account gedeactiveerd")
     # Not here: "user.created", written only by the demo loader, is the demo app's code.
+
+
+def _purpose(code: str) -> str:
+    if code.startswith("auth."):
+        return Purpose.SECURITY
+    if code.startswith("calendar."):
+        # Closure and decree days move the answer terms.
+        return Purpose.DEADLINES
+    return Purpose.ACCESS_MANAGEMENT
+
+
+#: The purpose of use of each code (audit.catalogue.register): logging in is security; the
+#: organisations, roles and accounts are access management; the calendar serves the terms.
+TOOLKID_PURPOSES: dict[str, str] = {code: _purpose(code) for code in ToolkidAuditCode.values}

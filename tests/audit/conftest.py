@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from audit.catalogue import register
+from audit.purposes import Purpose
 from tests.requests.conftest import filed_request  # noqa: F401 - requests filed through the services
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role, User
@@ -16,7 +17,7 @@ from .helpers import TestAuditCode
 @pytest.fixture(autouse=True, scope="session")
 def _test_audit_codes() -> None:
     """The codes only these tests write: ``record`` refuses a code nobody registered."""
-    register(TestAuditCode)
+    register(TestAuditCode, purposes={code: Purpose.SYSTEM for code in TestAuditCode.values})
 
 
 @pytest.fixture

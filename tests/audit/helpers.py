@@ -91,6 +91,9 @@ def insert_events(actor, n: int, *, batch: int = 5000) -> None:
                 "ip_address": actor.ip_address,
                 "payload": {"n": i},
                 "prev_hash": prev,
+                "purpose": "behandelen",
+                "audit_source": "toolkid-test",
+                "site": str(actor.organisation.pk),
             }
             prev = values["hash"] = compute_hash({k: values[k] for k in HASHED_FIELDS}, prev)
             rows.append([fields[c].get_db_prep_save(values[c], connection) for c in columns])

@@ -240,6 +240,8 @@ else:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 TOOLKID_SWEEP_SECONDS = E.SWEEP_SECONDS
+#: Which installation wrote an audit line (NEN 7513 audit source id; audit.events.record).
+TOOLKID_AUDIT_SOURCE = E.AUDIT_SOURCE
 CELERY_BEAT_SCHEDULE = {
     # Lets operators (and the integration tests) see that worker and beat are alive.
     "heartbeat": {"task": "toolkid.tasks.heartbeat", "schedule": timedelta(seconds=E.SWEEP_SECONDS)},

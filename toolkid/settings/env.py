@@ -50,6 +50,9 @@ DEFAULT_FROM_EMAIL: str = env.str("DEFAULT_FROM_EMAIL", default="toolKID <norepl
 #: SITE_URL — absolute base for links in e-mails (they carry a link, never content).
 SITE_URL: str = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
+#: TOOLKID_AUDIT_SOURCE — this installation's id on every audit line (NEN 7513 audit source), so
+#: logs of several installations can be merged and told apart.
+AUDIT_SOURCE: str = env.str("TOOLKID_AUDIT_SOURCE", default="toolkid-dev")
 #: TOOLKID_SWEEP_SECONDS — how often Celery beat runs the deadline sweep.
 SWEEP_SECONDS: int = env.int("TOOLKID_SWEEP_SECONDS", default=60)
 
