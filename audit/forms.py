@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction
+from audit.purposes import Purpose
 from audit.parents import parent_finder
 from audit.selectors import normalise_parent_ref
 from toolkid.forms import DateInput
@@ -71,6 +72,11 @@ class AuditFilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Alle acties")), *AuditAction.choices],
     )
+    doel = forms.ChoiceField(
+        label=gettext_lazy("Doel"),
+        required=False,
+        choices=[("", gettext_lazy("Alle doelen")), *Purpose.choices],
+    )
     ouder = _parent_ref_field(required=False)
 
     @classmethod
@@ -104,6 +110,7 @@ class AuditFilterForm(forms.Form):
             "user": data["gebruiker"] or None,
             "action": data["actie"] or None,
             "parent_ref": data["ouder"] or None,
+            "purpose_of_use": data["doel"] or None,
         }
 
     # What the audit event records: identifiers only.
@@ -113,6 +120,7 @@ class AuditFilterForm(forms.Form):
             "date_from": data["van"].isoformat() if data["van"] else None,
             "date_to": data["tot"].isoformat() if data["tot"] else None,
             "action": data["actie"] or None,
+            "purpose_of_use": data["doel"] or None,
         }
         if data["gebruiker"]:
             user_id = User.objects.filter(username=data["gebruiker"]).values_list("pk", flat=True).first()
@@ -130,6 +138,7 @@ class AuditFilterForm(forms.Form):
             "tot": data["tot"].isoformat() if data["tot"] else "",
             "gebruiker": data["gebruiker"],
             "actie": data["actie"],
+            "doel": data["doel"],
             "ouder": data["ouder"],
         }
         return urlencode({k: v for k, v in values.items() if v})
@@ -147,6 +156,7 @@ class AuditFilterForm(forms.Form):
             (_("Periode"), period),
             (_("Gebruiker"), data["gebruiker"] or everyone),
             (_("Actie"), AuditAction(data["actie"]).label if data["actie"] else everyone),
+            (_("Doel"), Purpose(data["doel"]).label if data["doel"] else everyone),
             (_("Ouder"), data["ouder"] or everyone),
         ]
 

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from audit import catalogue
 from audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
 from audit.objects import Described, describe_objects
+from audit.purposes import UNKNOWN_LABEL, Purpose, source_label
 from toolkid.models import Role
 
 #: Rows fetched per database round trip while streaming.
@@ -56,6 +57,9 @@ ROW_FIELDS: tuple[str, ...] = (
     "object_id",
     "parent_ref",
     "ip_address",
+    "purpose",
+    "audit_source",
+    "site",
     "payload",
     "hash",
 )
@@ -85,6 +89,10 @@ class ReportRow:
     reference: str
     parent_ref: str
     ip_address: str
+    #: Why (NEN 7513 purpose of use), in words; "onbekend (vóór registratie)" for old rows.
+    purpose: str = ""
+    #: Which installation and organisation's site wrote the line ("bron").
+    source: str = ""
 
     # Merged columns for the PDF (four cells a row, with the number and time, and the action
     # and outcome, side by side in the template): WeasyPrint's cost is per element — the
@@ -101,8 +109,8 @@ class ReportRow:
 
     @property
     def what(self) -> str:
-        """The action and the event in words (the code is in the CSV, for scripts)."""
-        return f"{self.action} · {self.event_label}"
+        """The action, the event and its purpose in words (the code is in the CSV)."""
+        return f"{self.action} · {self.event_label} · {self.purpose}"
 
     @property
     def about(self) -> str:
@@ -125,6 +133,8 @@ class _Labels:
         self.roles = {value: str(label) for value, label in Role.choices}
         self.roles["functioneel_beheerder"] = _("Functioneel beheerder")
         self.roles["systeem"] = _("Systeem")
+        self.purposes = {value: str(label) for value, label in Purpose.choices}
+        self.unknown = str(UNKNOWN_LABEL)
 
     def role(self, value: str) -> str:
         return ", ".join(self.roles.get(code, code) for code in value.split(",") if code)
@@ -152,6 +162,9 @@ class _Labels:
             object_id,
             parent_ref,
             ip_address,
+            purpose,
+            audit_source,
+            site,
             _payload,
             _hash,
         ) = values
@@ -172,6 +185,8 @@ class _Labels:
             reference=described.reference,
             parent_ref=parent_ref,
             ip_address=ip_address or "",
+            purpose=self.purposes.get(purpose, purpose) if purpose else self.unknown,
+            source=source_label(audit_source, site),
         )
 
 
@@ -226,11 +241,13 @@ def csv_header() -> list[str]:
         _("Actie"),
         _("Gebeurtenis"),
         _("Code"),
+        _("Doel"),
         _("Uitkomst"),
         _("Object"),
         _("Verzoek"),
         _("Ouderreferentie"),
         _("IP-adres"),
+        _("Bron"),
         _("Gegevens"),
         _("Hash"),
     ]
@@ -277,11 +294,13 @@ def _csv_chunk(writer, labels: _Labels, values: list[tuple]) -> str:
                     row.action,
                     _cell(row.event_label),
                     _cell(row.event),
+                    row.purpose,
                     row.outcome,
                     _cell(row.object),
                     _cell(row.reference),
                     _cell(row.parent_ref),
                     _cell(row.ip_address),
+                    _cell(row.source),
                     _cell(json.dumps(payload, sort_keys=True, ensure_ascii=False) if payload else ""),
                     digest,
                 ]

@@ -27,6 +27,7 @@ from django.utils import timezone
 from audit.audit_codes import AuditLogCode
 from audit.events import _PARENT_REF, PARENT_REF_PREFIX, record, record_denied
 from audit.models import AuditAction, AuditEvent
+from audit.purposes import Purpose
 from toolkid.actors import Actor
 from toolkid.models import Organisation, Role, User
 
@@ -100,6 +101,7 @@ def audit_events_for(
     action: str | None = None,
     parent_ref: str | None = None,
     purpose: str = DENIED_SEARCH,
+    purpose_of_use: str | None = None,
 ) -> QuerySet[AuditEvent]:
     """The events the actor may see, filtered, oldest first (chain order).
 
@@ -116,6 +118,7 @@ def audit_events_for(
         user=user,
         action=action,
         parent_ref=parent_ref,
+        purpose_of_use=purpose_of_use,
     )
 
 
@@ -127,6 +130,7 @@ def filter_events(
     user: str | User | None = None,
     action: str | None = None,
     parent_ref: str | None = None,
+    purpose_of_use: str | None = None,
 ) -> QuerySet[AuditEvent]:
     if date_from is not None:
         events = events.filter(occurred_at__gte=_day_start(date_from))
@@ -139,6 +143,10 @@ def filter_events(
         events = events.filter(action=action)
     if parent_ref:
         events = events.filter(parent_ref=parent_ref)
+    if purpose_of_use:
+        # "onbekend" finds the events written before purposes were recorded (stored empty).
+        stored = "" if purpose_of_use == Purpose.UNKNOWN else purpose_of_use
+        events = events.filter(purpose=stored)
     return events.order_by("seq")
 
 

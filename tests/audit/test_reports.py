@@ -9,6 +9,7 @@ import tracemalloc
 import uuid
 
 import pytest
+from django.conf import settings
 from django.db.models.sql import compiler
 from django.http import StreamingHttpResponse
 from django.urls import reverse
@@ -331,11 +332,13 @@ class TestCsv:
             "Actie",
             "Gebeurtenis",
             "Code",
+            "Doel",
             "Uitkomst",
             "Object",
             "Verzoek",
             "Ouderreferentie",
             "IP-adres",
+            "Bron",
             "Gegevens",
             "Hash",
         ]
@@ -367,6 +370,9 @@ class TestCsv:
         assert row["Verzoek"] == ""
         assert row["Ouderreferentie"] == PARENT_A
         assert row["IP-adres"] == "192.0.2.10"
+        # Why, in words, and which installation and organisation wrote the line.
+        assert row["Doel"] == "Behandelen informatieverzoek"
+        assert row["Bron"] == f"{settings.TOOLKID_AUDIT_SOURCE}/{mondriaan.pk}"
         assert row["Hash"] == event.hash
         assert row["Tijdstip"].startswith(event.occurred_at.astimezone().date().isoformat()[:4])
         by_seq = {int(r[0]): dict(zip(header, r, strict=True)) for r in rows[1:]}
