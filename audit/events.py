@@ -104,11 +104,7 @@ def record(
     - ``parent_ref``: the parent concerned, from :func:`parent_ref_for`.
     - ``payload``: identifiers only (see :data:`MAX_PAYLOAD_STRING`).
     - ``ip_address``: overrides the actor's address when given.
-    - ``purpose``: a :class:`audit.purposes.Purpose`; by default the one the code's app
-      registered, refined by its rule for this actor and object (:mod:`audit.catalogue`).
-
-    The installation (``settings.TOOLKID_AUDIT_SOURCE``) and the acting organisation (site) are
-    recorded with every event.
+    - ``purpose``: a :class:`audit.purposes.Purpose`; by default the code's (see :func:`_provenance`).
 
     Raises ``ValueError`` for anything malformed; nothing is written then.
     """
@@ -126,11 +122,7 @@ def record(
         ip_address=ip_address,
         on_behalf_of=on_behalf_of,
     )
-    values["purpose"] = _purpose(
-        values["event"], purpose, actor=actor, obj=obj, payload=values["payload"]
-    )
-    values["audit_source"] = _audit_source()
-    values["site"] = str(actor.organisation.pk) if actor is not None and actor.organisation else ""
+    values.update(_provenance(values, purpose, actor=actor, obj=obj))
     # Nests in the caller's transaction (a savepoint) or opens one when there is none.
     with transaction.atomic():
         head = _lock_head()
@@ -176,6 +168,16 @@ def record_denied(
         on_behalf_of=on_behalf_of,
         purpose=purpose,
     )
+
+
+def _provenance(values: dict, purpose: str, *, actor, obj) -> dict[str, str]:
+    """Why (the purpose of use), which installation (``settings.TOOLKID_AUDIT_SOURCE``) and which
+    organisation's site (the acting organisation; empty for anonymous and system actors)."""
+    return {
+        "purpose": _purpose(values["event"], purpose, actor=actor, obj=obj, payload=values["payload"]),
+        "audit_source": _audit_source(),
+        "site": str(actor.organisation.pk) if actor is not None and actor.organisation else "",
+    }
 
 
 def _purpose(event: str, purpose: str, *, actor, obj, payload: dict) -> str:

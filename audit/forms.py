@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from audit.models import AuditAction
-from audit.purposes import Purpose
 from audit.parents import parent_finder
+from audit.purposes import Purpose
 from audit.selectors import normalise_parent_ref
 from toolkid.forms import DateInput
 from toolkid.models import User

@@ -7,7 +7,11 @@ import pytest
 
 from audit.catalogue import register
 from audit.purposes import Purpose
-from tests.requests.conftest import filed_request  # noqa: F401 - requests filed through the services
+from tests.requests.conftest import (  # noqa: F401 - requests filed through the services
+    filed_request,
+    legal_advisor,
+    teamleider,
+)
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role, User
 

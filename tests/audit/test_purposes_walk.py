@@ -10,7 +10,6 @@ from audit.models import AuditEvent
 from audit.purposes import Purpose
 from requests.handling.actions import CONFIRM_REFUSAL
 from requests.handling.services import request_confirm_refusal
-from tests.requests.conftest import legal_advisor, teamleider  # noqa: F401 - fixtures
 from tests.requests.helpers import actor_for, decide
 from tests.requests.pages import action_url
 from toolkid.models import Role
