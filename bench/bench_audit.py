@@ -177,6 +177,9 @@ def write_fast(actor, n: int, batch: int = 5000) -> float:
                     "ip_address": "192.0.2.44",
                     "payload": {"n": i},
                     "prev_hash": prev,
+                    "purpose": "behandelen",
+                    "audit_source": "toolkid-bench",
+                    "site": str(actor.organisation.pk),
                 }
                 digest = compute_hash({k: values[k] for k in HASHED_FIELDS}, prev)
                 values["hash"] = digest
