@@ -143,6 +143,9 @@ def write_fast(actor, n: int, batch: int = 5000) -> float:
         "ip_address",
         "payload",
         "prev_hash",
+        "purpose",
+        "audit_source",
+        "site",
         "hash",
     )
     fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
