@@ -68,6 +68,7 @@ def _render_action(
     context = {
         "req": req,
         "title": spec.title,
+        "back_anchor": "#vervolg",
         "form": form,
         "block_form": {"form": form, "url": action_url(req, spec.name, item), "button": spec.button},
         "problem": problem,

@@ -95,6 +95,7 @@ def _render_advice(
         status = 403 if decision.forbidden else 409
     return render(request, "requests/handling/advise.html", {
         "req": req, "advice": advice, "form": form, "problem": problem, "allowed": bool(decision),
+        "title": _("Juridisch advies geven"),
         "typed": [] if decision else typed_values(form),
         "status_label": access.status_for(actor, req).label,
         "action_url": reverse("requests:advise", kwargs={"public_id": req.public_id, "advice_id": advice.pk}),
