@@ -46,7 +46,6 @@ def render_action_page(
         "form": form,
         "partial": spec.partial,
         "action_url": reverse("requests:action", kwargs={"public_id": req.public_id, "action": spec.slug}),
-        "detail_url": reverse("requests:detail", kwargs={"public_id": req.public_id}),
         "problem": problem,
         "typed": [] if decision else typed_values(form),
         "next": safe_next(request),

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import html as html_lib
 from typing import Any
 
 import pytest
@@ -20,7 +21,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from consent.services import consent_revoke
-from requests.core import policy
+from requests.core import policy, rules
 from requests.core.workflow import RequestStatus
 from requests.detail import actions as vh
 from requests.handling import answer as answer_services
@@ -86,8 +87,9 @@ def test_r31b_the_requester_reads_that_the_parent_did_not_agree_and_why_provided
     assert _page(client, req).context["answer_basis"] is None
 
     answer_services.request_send_answer(actor=clinician_actor, request=req, confirmations=ALL_CONFIRMED)
-    basis = _page(client, req).context["answer_basis"]
-    html = render_to_string("requests/handling/_answer_basis.html", {"answer_basis": basis})
+    response = _page(client, req)
+    assert response.context["answer_basis"] is not None
+    html = html_lib.unescape(response.content.decode())  # on the request's own page
     today = timezone.localdate()
     assert NOT_AGREED in html
     assert "Geneesheer-directeur" in html and f"{today.day} " in html  # who and when
@@ -112,6 +114,25 @@ def test_r31b_nothing_to_say_when_the_parent_agreed(filed_request, clinician_act
     assert answer_basis(req) is None and not req.provided_against_parent_wish
     html = render_to_string("requests/handling/_answer_basis.html", {"answer_basis": answer_basis(req)})
     assert NOT_AGREED not in html
+
+
+# --- R10: a question that asks for a judgement on parenting, shown to the clinician -----------
+
+JUDGEMENT_QUESTION = "Is moeder een goede opvoeder?"
+
+
+def test_r10_the_clinician_is_warned_at_the_question_on_the_request_and_the_answer_page(
+    filed_request, clinician_actor, clinician, verified_client
+):
+    req = decide(filed_request("A"), clinician_actor, provide=True)
+    warning = rules.judgement_message("clinician")
+    client = verified_client(clinician)
+    assert str(warning) not in html_lib.unescape(_page(client, req).content.decode())
+
+    RequestedTopic.objects.filter(request=req).update(question=JUDGEMENT_QUESTION)
+    assert str(warning) in html_lib.unescape(_page(client, req).content.decode())
+    answer_page = html_lib.unescape(client.get(_action_url(req, vh.ANSWER)).content.decode())
+    assert JUDGEMENT_QUESTION in answer_page and str(warning) in answer_page
 
 
 # --- R8, R11: confirming a refusal while legal advice is open --------------------------------
