@@ -6,10 +6,8 @@ from __future__ import annotations
 import html as html_lib
 import re
 
-import pytest
 from django.utils import formats
 
-from requests.models import LegalFramework
 from tests.requests.filing.test_views import (
     fill_steps_1_to_5,
     fresh,
@@ -27,20 +25,6 @@ ANSWERS = (
     "De ouder is om toestemming gevraagd en heeft geweigerd",
     "De ouder is niet om toestemming gevraagd vanwege ernstig gevaar",
 )
-
-
-@pytest.fixture
-def client(verified_client, requester):
-    return verified_client(requester)
-
-
-@pytest.fixture
-def framework(mondriaan, clinician) -> dict[str, str]:
-    return {
-        "legal_framework": LegalFramework.VOLUNTARY,
-        "receiving_organisation": str(mondriaan.pk),
-        "intended_clinician": str(clinician.pk),
-    }
 
 
 def text_of(page: str) -> str:

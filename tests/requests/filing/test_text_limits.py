@@ -33,11 +33,6 @@ def too_long(limit: int) -> str:
     return f"Maximaal {limit:,} tekens (u typte er {limit + 1:,}).".replace(",", ".")
 
 
-@pytest.fixture
-def client(verified_client, requester):
-    return verified_client(requester)
-
-
 def start(client) -> InformationRequest:
     response = client.post(reverse("requests:new"))
     assert response.status_code == 302

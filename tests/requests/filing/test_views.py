@@ -84,20 +84,6 @@ def fresh(info: InformationRequest) -> InformationRequest:
     return InformationRequest.objects.get(pk=info.pk)
 
 
-@pytest.fixture
-def client(verified_client, requester):
-    return verified_client(requester)
-
-
-@pytest.fixture
-def framework(mondriaan, clinician) -> dict[str, str]:
-    return {
-        "legal_framework": LegalFramework.VOLUNTARY,
-        "receiving_organisation": str(mondriaan.pk),
-        "intended_clinician": str(clinician.pk),
-    }
-
-
 def start(client) -> InformationRequest:
     before = set(InformationRequest.objects.values_list("pk", flat=True))
     response = client.post(reverse("requests:new"))

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
@@ -31,20 +30,6 @@ from tests.requests.filing.test_views import (
 JUDGEMENT = "Is moeder een goede opvoeder?"
 #: A judgement warning that is shown (not the hidden one the script shows while typing).
 SHOWN_WARNING = re.compile(r"data-judgement-warning>")
-
-
-@pytest.fixture
-def client(verified_client, requester):
-    return verified_client(requester)
-
-
-@pytest.fixture
-def framework(mondriaan, clinician) -> dict[str, str]:
-    return {
-        "legal_framework": LegalFramework.VOLUNTARY,
-        "receiving_organisation": str(mondriaan.pk),
-        "intended_clinician": str(clinician.pk),
-    }
 
 
 def _question_box(page: str, letter: str) -> str:

@@ -78,7 +78,8 @@ def test_inbox_chips_in_words_and_overdue_highlighted(filed_request, clinician):
         assert f'<span class="chip {modifier}">{words}</span>' in html
         assert ('class="row--overdue"' in html) == (modifier == "chip--overdue")
     assert "1 verzoek is te laat." in html
-    assert f'<td data-label="Ouder">{req.parent.initials_and_year}</td>' in html  # initials and birth year only
+    # Initials and birth year only.
+    assert f'<td data-label="Ouder">{req.parent.initials_and_year}</td>' in html
     assert "Sanne de Vries" not in html
     assert "Niet toegewezen" in html and "De ouder heeft toestemming gegeven" in html
 
