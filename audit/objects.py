@@ -88,6 +88,7 @@ def describe_objects(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], 
         name = object_name(object_type)
         describe = _describers.get(object_type)
         known = describe(_ids(ids)) if describe is not None else {}
+        removed = _("%(name)s (verwijderd, nummer %(id)s)")
         for object_id in set(ids):
             if object_id in known:
                 found[(object_type, object_id)] = known[object_id]
@@ -95,9 +96,7 @@ def describe_objects(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], 
                 found[(object_type, object_id)] = Described(name)
             else:
                 # Removed since (retention, a discarded draft): the id is all that is left.
-                found[(object_type, object_id)] = Described(
-                    _("%(name)s (verwijderd, nummer %(id)s)") % {"name": name, "id": object_id}
-                )
+                found[(object_type, object_id)] = Described(removed % {"name": name, "id": object_id})
     return found
 
 

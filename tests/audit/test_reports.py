@@ -618,3 +618,24 @@ def test_the_chain_check_runs_on_demand_and_is_logged(verified_client, beheerder
     assert "Auditketen intact" in response.content.decode()
     checked = last_event(event="audit.chain_verified")
     assert (checked.action, checked.payload["ok"]) == ("read", True)
+
+
+def test_the_csv_keeps_naming_objects_after_its_memory_of_them_is_refreshed(
+    monkeypatch, verified_client, beheerder, mondriaan, clinician_actor
+):
+    # The export remembers described objects between chunks up to a bound; past the bound it
+    # starts afresh, and every line still names its object.
+    monkeypatch.setattr("audit.reports._DESCRIBED_KEPT", 3)
+    for n in range(8):
+        record(actor=clinician_actor, event="members.view", action=AuditAction.READ, obj=mondriaan)
+        record(actor=clinician_actor, event="test.request_updated", action=AuditAction.UPDATE,
+               object_type="requests.informationrequest", object_id=str(1000 + n))
+    from audit.reports import csv_lines
+
+    text = "".join(csv_lines(AuditEvent.objects.order_by("seq"), lines_per_chunk=2))
+    lines = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    organisation = f"Organisatie {mondriaan.name}"
+    assert [row["Object"] for row in lines if row["Code"] == "members.view"] == [organisation] * 8
+    assert [row["Object"] for row in lines if row["Code"] == "test.request_updated"] == [
+        f"Informatieverzoek (verwijderd, nummer {1000 + n})" for n in range(8)
+    ]
