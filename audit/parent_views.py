@@ -165,7 +165,9 @@ def parent_access_letter_pdf(request: HttpRequest) -> HttpResponse:
     """The overview for the parent (AVG art. 15, R41), or while the path-C hold applies its
     deferral (R35, R40). Each one made is logged, deferred or not."""
     actor = request.actor
-    audit_scope(actor, event=EVENT_LETTER_EXPORTED, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request))
+    audit_scope(
+        actor, event=EVENT_LETTER_EXPORTED, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request)
+    )
     form = ParentReportForm(request.GET)
     if not form.is_valid():
         query = urlencode({"ouder": request.GET.get("ouder", "")})

@@ -237,7 +237,9 @@ def access_letter(
         else:
             letter.truncated = True
         if action == AuditAction.TRANSFER:
-            pending_transfers.append((moment.date(), organisation, event, object_type, object_id, payload or {}))
+            pending_transfers.append(
+                (moment.date(), organisation, event, object_type, object_id, payload or {})
+            )
     letter.groups = [group for group in groups.values() if group.lines]
     letter.transfers, letter.transfers_truncated = _transfers(pending_transfers, labels)
     return letter
