@@ -4,13 +4,17 @@ hold applies (R35, R40)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from audit.models import AuditEvent
+from audit.events import record, record_denied
+from audit.models import AuditAction, AuditEvent
+from audit.parents import ParentMatch
+from audit.right_of_access import access_letter
 from demo.followup_cases import FOLLOWUP_CASES
 from demo.request_cases import CASES
 from requests.followup.selectors import hold_active
@@ -181,3 +185,28 @@ def test_the_overview_renders_for_every_demo_parent(client, demo):
         assert (DEFERRAL in text) is held, parent.pk
         assert ("Wie heeft uw gegevens gebruikt" in text) is not held
     assert AuditEvent.objects.filter(event=CODE).count() == len(parents)
+
+
+# --- the arrangement, without the demo -------------------------------------------------------
+
+
+def test_many_reads_on_one_day_become_one_line_with_a_count_and_denials_are_left_out(actor):
+    ref = "ouder:00000000-0000-0000-0000-00000000000a"
+    for _ in range(5):
+        record(actor=actor, event="request.read", action=AuditAction.READ,
+               object_type="requests.informationrequest", object_id="1", parent_ref=ref)
+    record(actor=actor, event="test.request_answered", action=AuditAction.TRANSFER,
+           object_type="requests.informationrequest", object_id="1", parent_ref=ref)
+    record_denied(actor=actor, event="request.read", action=AuditAction.READ,
+                  object_type="requests.informationrequest", object_id="2", parent_ref=ref)
+    parent = ParentMatch(parent_ref=ref, name="Test Ouder", date_of_birth=dt.date(1980, 1, 1), references=())
+    made = access_letter(AuditEvent.objects.filter(parent_ref=ref), parent=parent, deferred=False)
+    [group] = made.groups
+    assert group.heading == "Mondriaan (audit) — zorgverlener"
+    reads, answered = group.lines
+    assert (reads.what, reads.count, reads.time) == ("Informatieverzoek ingezien", 5, None)
+    assert (answered.what, answered.count) == ("Testverzoek beantwoord", 1) and answered.time is not None
+    assert made.events == 6  # the denied attempt saw nothing
+    [transfer] = made.transfers
+    assert (transfer.sender, transfer.kind) == ("Mondriaan (audit)", "Testverzoek beantwoord")
+    assert not access_letter(AuditEvent.objects.filter(parent_ref=ref), parent=parent, deferred=True).groups
