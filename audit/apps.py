@@ -11,7 +11,9 @@ class AuditConfig(AppConfig):
     def ready(self):
         # The audit app's own codes; every other app registers its codes (and its retention
         # sources, audit.retention) from its own ready(): audit imports no domain app.
-        from audit.audit_codes import AUDIT_PURPOSES, AuditLogCode
+        from audit.audit_codes import AUDIT_GROUNDS, AUDIT_PURPOSES, AUDIT_SENSITIVITIES, AuditLogCode
         from audit.catalogue import register
 
-        register(AuditLogCode, purposes=AUDIT_PURPOSES)
+        register(
+            AuditLogCode, purposes=AUDIT_PURPOSES, sensitivities=AUDIT_SENSITIVITIES, grounds=AUDIT_GROUNDS
+        )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .grounds import Ground, Sensitivity
 from .purposes import Purpose
 
 
@@ -43,4 +44,26 @@ AUDIT_PURPOSES: dict[str, str] = {
     AuditLogCode.PARENT_REPORT_EXPORTED: Purpose.PARENT_ACCESS,
     AuditLogCode.PARENT_ACCESS_LETTER_EXPORTED: Purpose.PARENT_ACCESS,
     AuditLogCode.RETENTION_DELETED: Purpose.AUDIT,
+}
+
+#: The log lists people and references, never health data; the chain check and the retention
+#: run's register touch metadata only.
+AUDIT_SENSITIVITIES: dict[str, str] = {
+    code: Sensitivity.METADATA
+    if code in (AuditLogCode.CHAIN_VERIFIED, AuditLogCode.RETENTION_DELETED)
+    else Sensitivity.PERSONAL
+    for code in AuditLogCode.values
+}
+
+#: Reading the log is the duty to check who saw what (NEN 7513); the overview of one parent
+#: serves their right of access; the retention run acts under the retention term.
+AUDIT_GROUNDS: dict[str, str] = {
+    AuditLogCode.SEARCHED: Ground.LOGGING_DUTY,
+    AuditLogCode.CSV_EXPORTED: Ground.LOGGING_DUTY,
+    AuditLogCode.PDF_EXPORTED: Ground.LOGGING_DUTY,
+    AuditLogCode.CHAIN_VERIFIED: Ground.LOGGING_DUTY,
+    AuditLogCode.PARENT_SEARCHED: Ground.ACCESS_RIGHT,
+    AuditLogCode.PARENT_REPORT_VIEWED: Ground.ACCESS_RIGHT,
+    AuditLogCode.PARENT_REPORT_EXPORTED: Ground.ACCESS_RIGHT,
+    AuditLogCode.RETENTION_DELETED: Ground.RETENTION,
 }

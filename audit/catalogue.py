@@ -19,6 +19,8 @@ Every code also carries a default purpose of use (:mod:`audit.purposes`), given 
 as ``register(ConsentAuditCode, purposes={ConsentAuditCode.CREATED: Purpose.FILING, ...})``; an
 app may add a rule that refines it for the actor's side or role
 (:func:`register_purpose_rule`). :func:`audit.events.record` refuses a code without a purpose.
+Likewise every code carries its object sensitivity (``sensitivities=``) and may carry a ground for
+events whose object gives none (``grounds=``; :mod:`audit.grounds`).
 """
 
 from __future__ import annotations
@@ -29,11 +31,14 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from .grounds import Ground, GroundValue, Sensitivity
 from .purposes import Purpose
 
 __all__ = [
     "codes",
+    "default_ground",
     "default_purpose",
+    "sensitivity_for",
     "is_registered",
     "label",
     "purpose_for",
@@ -48,14 +53,23 @@ _labels: dict[str, object] = {}
 _owner: dict[str, str] = {}
 _purposes: dict[str, str] = {}
 _rules: dict[str, PurposeRule] = {}
+_sensitivities: dict[str, str] = {}
+_grounds: dict[str, GroundValue] = {}
 
 
 def register(
-    catalogue: type[models.TextChoices], purposes: Mapping[str, str] | None = None
+    catalogue: type[models.TextChoices],
+    purposes: Mapping[str, str] | None = None,
+    sensitivities: Mapping[str, str] | None = None,
+    grounds: Mapping[str, str] | None = None,
 ) -> None:
     """Add an app's codes. Registering the same class again (tests, autoreload) is harmless; two
     classes claiming one code is a configuration error, because the label would depend on the
-    order in which apps load."""
+    order in which apps load.
+
+    ``sensitivities``: each code's object sensitivity (:class:`audit.grounds.Sensitivity`);
+    ``grounds``: the ground of a code when its object does not give one (a Kindcheck is done
+    under the meldcode, reading the log under the duty to check it); see :mod:`audit.grounds`."""
     owner = f"{catalogue.__module__}.{catalogue.__qualname__}"
     for member in catalogue:
         code = str(member.value)
@@ -70,6 +84,20 @@ def register(
         if purpose not in Purpose.values or purpose == Purpose.UNKNOWN:
             raise ImproperlyConfigured(f"{code!r}: {purpose!r} is not a purpose of use")
         _purposes[code] = str(purpose)
+    for code, sensitivity in (sensitivities or {}).items():
+        code = str(code)
+        if _owner.get(code) != owner:
+            raise ImproperlyConfigured(f"sensitivity for {code!r}, which {owner} does not declare")
+        if sensitivity not in Sensitivity.values or sensitivity == Sensitivity.UNKNOWN:
+            raise ImproperlyConfigured(f"{code!r}: {sensitivity!r} is not a sensitivity")
+        _sensitivities[code] = str(sensitivity)
+    for code, ground in (grounds or {}).items():
+        code = str(code)
+        if _owner.get(code) != owner:
+            raise ImproperlyConfigured(f"ground for {code!r}, which {owner} does not declare")
+        if ground not in Ground.values or ground == Ground.UNKNOWN:
+            raise ImproperlyConfigured(f"{code!r}: {ground!r} is not a ground")
+        _grounds[code] = GroundValue(str(ground))
 
 
 def register_purpose_rule(codes: Iterable[str], rule: PurposeRule) -> None:
@@ -93,6 +121,16 @@ def purpose_for(code: str, *, actor: Any, obj: Any, payload: Mapping) -> str:
         if refined:
             return str(refined)
     return default_purpose(code)
+
+
+def sensitivity_for(code: str) -> str:
+    """The object sensitivity registered with a code, or empty (record() refuses it then)."""
+    return _sensitivities.get(str(code), "")
+
+
+def default_ground(code: str) -> GroundValue | None:
+    """The ground registered with a code for events whose object gives none."""
+    return _grounds.get(str(code))
 
 
 def is_registered(code: str) -> bool:

@@ -11,9 +11,10 @@ database verifies after a dump/restore into another:
 - foreign keys and ``seq`` as strings (``null`` when empty);
 - IP addresses in their normalised text form (PostgreSQL's ``inet`` rewrites
   ``2001:DB8::0001`` as ``2001:db8::1``; both must hash the same);
-- the fields added later (:data:`OPTIONAL_FIELDS`: purpose, audit source, site) only when they
+- the fields added later (:data:`OPTIONAL_FIELDS`: purpose, audit source, site, ground and
+  sensitivity) only when they
   are not empty, so an event written before they existed hashes exactly as it did then, and
-  a purpose, source or site set on a newer event is covered by its hash.
+  any of them set on a newer event is covered by its hash.
 """
 
 from __future__ import annotations
@@ -53,10 +54,16 @@ HASHED_FIELDS: tuple[str, ...] = (
     "purpose",
     "audit_source",
     "site",
+    "ground",
+    "ground_framework",
+    "ground_ref",
+    "sensitivity",
 )
 
 #: Hashed only when not empty: older events lack them (see the module docs).
-OPTIONAL_FIELDS: frozenset[str] = frozenset({"purpose", "audit_source", "site"})
+OPTIONAL_FIELDS: frozenset[str] = frozenset(
+    {"purpose", "audit_source", "site", "ground", "ground_framework", "ground_ref", "sensitivity"}
+)
 
 
 def normalise_ip(value: str | None) -> str | None:

@@ -31,8 +31,16 @@ from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
 
-from .catalogue import is_registered, purpose_for
+from .catalogue import default_ground, is_registered, purpose_for, sensitivity_for
 from .chain import HASHED_FIELDS, compute_hash, normalise_ip
+from .grounds import (
+    NOT_APPLICABLE,
+    GroundValue,
+    as_ground,
+    checked_ground,
+    checked_sensitivity,
+    resolve_ground,
+)
 from .models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent, AuditOutcome
 from .purposes import Purpose
 
@@ -90,6 +98,7 @@ def record(
     ip_address: str | None = None,
     on_behalf_of: str = "",
     purpose: str = "",
+    ground: GroundValue | str | None = None,
 ) -> AuditEvent:
     """Append one event to the audit trail, in the caller's transaction.
 
@@ -105,6 +114,8 @@ def record(
     - ``payload``: identifiers only (see :data:`MAX_PAYLOAD_STRING`).
     - ``ip_address``: overrides the actor's address when given.
     - ``purpose``: a :class:`audit.purposes.Purpose`; by default the code's (see :func:`_provenance`).
+    - ``ground``: an :class:`audit.grounds.GroundValue` (or a bare ``Ground``); by default the
+      object's as it stands now (the apps' resolvers), else the code's (see :func:`_ground`).
 
     Raises ``ValueError`` for anything malformed; nothing is written then.
     """
@@ -123,6 +134,13 @@ def record(
         on_behalf_of=on_behalf_of,
     )
     values.update(_provenance(values, purpose, actor=actor, obj=obj))
+    values.update(_ground(values, ground, obj=obj).columns())
+    values["sensitivity"] = _sensitivity(values["event"])
+    return _append(values)
+
+
+def _append(values: dict[str, Any]) -> AuditEvent:
+    """Link the checked values into the chain under the head's lock and store them."""
     # Nests in the caller's transaction (a savepoint) or opens one when there is none.
     with transaction.atomic():
         head = _lock_head()
@@ -151,6 +169,7 @@ def record_denied(
     ip_address: str | None = None,
     on_behalf_of: str = "",
     purpose: str = "",
+    ground: GroundValue | str | None = None,
 ) -> AuditEvent:
     """:func:`record` with outcome *geweigerd*. Mind the rollback note in the module docs."""
     return record(
@@ -167,7 +186,35 @@ def record_denied(
         ip_address=ip_address,
         on_behalf_of=on_behalf_of,
         purpose=purpose,
+        ground=ground,
     )
+
+
+def _ground(values: dict, ground: GroundValue | str | None, *, obj) -> GroundValue:
+    """The legal ground of a new event (:mod:`audit.grounds`): as passed; else what the object
+    says now (a request's consent path and framework); else the code's own. An allowed event
+    about a parent or a request without one is refused: every access to a parent's data has a
+    ground (NEN 7513 consent profile). Events that concern no parent get "niet van toepassing"."""
+    found = as_ground(ground) or resolve_ground(obj) or default_ground(values["event"])
+    if found is None:
+        concerns_parent = bool(values["parent_ref"])
+        if concerns_parent and values["outcome"] == AuditOutcome.ALLOWED:
+            raise ValueError(
+                f"audit event {values['event']!r} concerns a parent but has no legal ground: pass "
+                "ground=, pass the request as obj, or register a ground with the code"
+            )
+        found = NOT_APPLICABLE
+    return checked_ground(found, values["event"])
+
+
+def _sensitivity(event: str) -> str:
+    value = sensitivity_for(event)
+    if not value:
+        raise ValueError(
+            f"audit code {event!r} has no object sensitivity: register one with the app's codes "
+            "(audit.catalogue.register(..., sensitivities=...))"
+        )
+    return checked_sensitivity(value, event)
 
 
 def _provenance(values: dict, purpose: str, *, actor, obj) -> dict[str, str]:

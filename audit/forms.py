@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from audit.grounds import Sensitivity, ground_filter_choices
 from audit.models import AuditAction
 from audit.parents import parent_finder
 from audit.purposes import Purpose
@@ -77,6 +78,17 @@ class AuditFilterForm(forms.Form):
         required=False,
         choices=[("", gettext_lazy("Alle doelen")), *Purpose.choices],
     )
+    grondslag = forms.ChoiceField(
+        label=gettext_lazy("Grondslag"),
+        required=False,
+        # Every ground, then every framework of a request (filled when the apps have loaded).
+        choices=lambda: [("", gettext_lazy("Alle grondslagen")), *ground_filter_choices()],
+    )
+    gevoeligheid = forms.ChoiceField(
+        label=gettext_lazy("Gevoeligheid"),
+        required=False,
+        choices=[("", gettext_lazy("Alle gegevens")), *Sensitivity.choices],
+    )
     ouder = _parent_ref_field(required=False)
 
     @classmethod
@@ -111,6 +123,8 @@ class AuditFilterForm(forms.Form):
             "action": data["actie"] or None,
             "parent_ref": data["ouder"] or None,
             "purpose_of_use": data["doel"] or None,
+            "ground": data["grondslag"] or None,
+            "sensitivity": data["gevoeligheid"] or None,
         }
 
     # What the audit event records: identifiers only.
@@ -121,6 +135,8 @@ class AuditFilterForm(forms.Form):
             "date_to": data["tot"].isoformat() if data["tot"] else None,
             "action": data["actie"] or None,
             "purpose_of_use": data["doel"] or None,
+            "ground": data["grondslag"] or None,
+            "sensitivity": data["gevoeligheid"] or None,
         }
         if data["gebruiker"]:
             user_id = User.objects.filter(username=data["gebruiker"]).values_list("pk", flat=True).first()
@@ -139,6 +155,8 @@ class AuditFilterForm(forms.Form):
             "gebruiker": data["gebruiker"],
             "actie": data["actie"],
             "doel": data["doel"],
+            "grondslag": data["grondslag"],
+            "gevoeligheid": data["gevoeligheid"],
             "ouder": data["ouder"],
         }
         return urlencode({k: v for k, v in values.items() if v})
@@ -157,6 +175,11 @@ class AuditFilterForm(forms.Form):
             (_("Gebruiker"), data["gebruiker"] or everyone),
             (_("Actie"), AuditAction(data["actie"]).label if data["actie"] else everyone),
             (_("Doel"), Purpose(data["doel"]).label if data["doel"] else everyone),
+            (_("Grondslag"), dict(ground_filter_choices()).get(data["grondslag"], everyone)),
+            (
+                _("Gevoeligheid"),
+                Sensitivity(data["gevoeligheid"]).label if data["gevoeligheid"] else everyone,
+            ),
             (_("Ouder"), data["ouder"] or everyone),
         ]
 

@@ -241,6 +241,19 @@ class AuditEvent(models.Model):
     # organisation's identifier at that moment (empty for anonymous and system actors).
     audit_source = models.CharField(_("bron"), max_length=100, blank=True, default="", db_default="")
     site = models.CharField(_("locatie"), max_length=64, blank=True, default="", db_default="")
+    # The legal ground as it stood at that moment (audit.grounds): the request's consent path with
+    # its framework beside it and the declaration or consultation outcome; empty on old rows.
+    ground = models.CharField(
+        _("grondslag"), max_length=40, blank=True, default="", db_default="", db_index=True
+    )
+    ground_framework = models.CharField(_("kader"), max_length=30, blank=True, default="", db_default="")
+    ground_ref = models.CharField(
+        _("grondslag-kenmerk"), max_length=64, blank=True, default="", db_default=""
+    )
+    # Health data, other personal data or metadata (audit.grounds.Sensitivity); empty on old rows.
+    sensitivity = models.CharField(
+        _("gevoeligheid"), max_length=20, blank=True, default="", db_default="", db_index=True
+    )
     prev_hash = models.CharField(_("vorige hash"), max_length=64, editable=False)
     hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
 

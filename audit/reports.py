@@ -28,6 +28,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from audit import catalogue
+from audit.grounds import Sensitivity, ground_label
 from audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
 from audit.objects import Described, describe_objects
 from audit.purposes import UNKNOWN_LABEL, Purpose, source_label
@@ -61,6 +62,10 @@ ROW_FIELDS: tuple[str, ...] = (
     "purpose",
     "audit_source",
     "site",
+    "ground",
+    "ground_framework",
+    "ground_ref",
+    "sensitivity",
     "payload",
     "hash",
 )
@@ -94,6 +99,10 @@ class ReportRow:
     purpose: str = ""
     #: Which installation and organisation's site wrote the line ("bron").
     source: str = ""
+    #: Under which legal ground, in words (audit.grounds); "onbekend (vóór registratie)" for old rows.
+    ground: str = ""
+    #: Health data, personal data or metadata, in words.
+    sensitivity: str = ""
 
     # Merged columns for the PDF (four cells a row, with the number and time, and the action
     # and outcome, side by side in the template): WeasyPrint's cost is per element — the
@@ -112,6 +121,11 @@ class ReportRow:
     def what(self) -> str:
         """The action, the event and its purpose in words (the code is in the CSV)."""
         return f"{self.action} · {self.event_label} · {self.purpose}"
+
+    @property
+    def why(self) -> str:
+        """The legal ground and the sensitivity (the PDF's second line of "what")."""
+        return f"{self.ground} · {self.sensitivity}"
 
     @property
     def about(self) -> str:
@@ -136,6 +150,14 @@ class _Labels:
         self.roles["systeem"] = _("Systeem")
         self.purposes = {value: str(label) for value, label in Purpose.choices}
         self.unknown = str(UNKNOWN_LABEL)
+        self._grounds: dict[tuple[str, str, str], str] = {}
+        self.sensitivities = {value: str(label) for value, label in Sensitivity.choices}
+
+    def ground(self, ground: str, framework: str, ref: str) -> str:
+        key = (ground, framework, ref)
+        if key not in self._grounds:
+            self._grounds[key] = ground_label(ground, framework, ref)
+        return self._grounds[key]
 
     def role(self, value: str) -> str:
         return ", ".join(self.roles.get(code, code) for code in value.split(",") if code)
@@ -166,6 +188,10 @@ class _Labels:
             purpose,
             audit_source,
             site,
+            ground,
+            ground_framework,
+            ground_ref,
+            sensitivity,
             _payload,
             _hash,
         ) = values
@@ -188,6 +214,8 @@ class _Labels:
             ip_address=ip_address or "",
             purpose=self.purposes.get(purpose, purpose) if purpose else self.unknown,
             source=source_label(audit_source, site),
+            ground=self.ground(ground, ground_framework, ground_ref),
+            sensitivity=self.sensitivities.get(sensitivity, sensitivity) if sensitivity else self.unknown,
         )
 
 
@@ -243,6 +271,8 @@ def csv_header() -> list[str]:
         _("Gebeurtenis"),
         _("Code"),
         _("Doel"),
+        _("Grondslag"),
+        _("Gevoeligheid"),
         _("Uitkomst"),
         _("Object"),
         _("Verzoek"),
@@ -296,6 +326,8 @@ def _csv_chunk(writer, labels: _Labels, values: list[tuple]) -> str:
                     _cell(row.event_label),
                     _cell(row.event),
                     row.purpose,
+                    _cell(row.ground),
+                    row.sensitivity,
                     row.outcome,
                     _cell(row.object),
                     _cell(row.reference),

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from audit.audit_codes import AuditLogCode
 from audit.events import _PARENT_REF, PARENT_REF_PREFIX, record, record_denied
+from audit.grounds import Ground, Sensitivity
 from audit.models import AuditAction, AuditEvent
 from audit.purposes import Purpose
 from audit.right_of_access import AccessLetter, access_letter, right_of_access
@@ -103,6 +104,8 @@ def audit_events_for(
     parent_ref: str | None = None,
     purpose: str = DENIED_SEARCH,
     purpose_of_use: str | None = None,
+    ground: str | None = None,
+    sensitivity: str | None = None,
 ) -> QuerySet[AuditEvent]:
     """The events the actor may see, filtered, oldest first (chain order).
 
@@ -120,6 +123,8 @@ def audit_events_for(
         action=action,
         parent_ref=parent_ref,
         purpose_of_use=purpose_of_use,
+        ground=ground,
+        sensitivity=sensitivity,
     )
 
 
@@ -132,7 +137,11 @@ def filter_events(
     action: str | None = None,
     parent_ref: str | None = None,
     purpose_of_use: str | None = None,
+    ground: str | None = None,
+    sensitivity: str | None = None,
 ) -> QuerySet[AuditEvent]:
+    """``ground`` is a :class:`audit.grounds.Ground` value or ``"kader:<framework>"`` (the
+    request's legal framework, whatever its consent path)."""
     if date_from is not None:
         events = events.filter(occurred_at__gte=_day_start(date_from))
     if date_to is not None:
@@ -148,6 +157,14 @@ def filter_events(
         # "onbekend" finds the events written before purposes were recorded (stored empty).
         stored = "" if purpose_of_use == Purpose.UNKNOWN else purpose_of_use
         events = events.filter(purpose=stored)
+    if ground:
+        # "onbekend" finds the events written before grounds were recorded (stored empty).
+        if ground.startswith("kader:"):
+            events = events.filter(ground_framework=ground.removeprefix("kader:"))
+        else:
+            events = events.filter(ground="" if ground == Ground.UNKNOWN else ground)
+    if sensitivity:
+        events = events.filter(sensitivity="" if sensitivity == Sensitivity.UNKNOWN else sensitivity)
     return events.order_by("seq")
 
 

@@ -9,12 +9,23 @@ class ConsentConfig(AppConfig):
     def ready(self):
         from audit.catalogue import register
         from audit.retention import register_source
-        from consent.audit_codes import CONSENT_PURPOSES, ConsentAuditCode
+        from consent.audit_codes import (
+            CONSENT_GROUNDS,
+            CONSENT_PURPOSES,
+            CONSENT_SENSITIVITIES,
+            ConsentAuditCode,
+        )
         from consent.retention import CONSENT_SOURCE
 
-        register(ConsentAuditCode, purposes=CONSENT_PURPOSES)
+        register(
+            ConsentAuditCode,
+            purposes=CONSENT_PURPOSES,
+            sensitivities=CONSENT_SENSITIVITIES,
+            grounds=CONSENT_GROUNDS,
+        )
         register_source(CONSENT_SOURCE)
         # How its declarations read in the audit log (audit.objects).
-        from consent.auditing import register_objects
+        from consent.auditing import register_ground, register_objects
 
         register_objects()
+        register_ground()

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.grounds import Ground, Sensitivity
 from audit.purposes import Purpose
 
 
@@ -23,3 +24,10 @@ class ConsentAuditCode(models.TextChoices):
 
 #: The youth-care worker records and uses the parent's consent to file a request (R24, R29).
 CONSENT_PURPOSES: dict[str, str] = {code: Purpose.FILING for code in ConsentAuditCode.values}
+
+#: A declaration names the parent and what they allow to be shared: personal data.
+CONSENT_SENSITIVITIES: dict[str, str] = {code: Sensitivity.PERSONAL for code in ConsentAuditCode.values}
+
+#: Recording, reading and revoking a declaration is done under the parent's consent (R29); the
+#: declaration itself is pinned by the consent app's resolver (consent.auditing).
+CONSENT_GROUNDS: dict[str, str] = {code: Ground.CONSENT for code in ConsentAuditCode.values}

@@ -1,10 +1,12 @@
 """How a consent declaration reads in the audit reports (registered with :mod:`audit.objects`
-from :meth:`consent.apps.ConsentConfig.ready`): by the day it was given, never by whom."""
+from :meth:`consent.apps.ConsentConfig.ready`): by the day it was given, never by whom; and the
+legal ground of an event about it (:mod:`audit.grounds`): the parent's consent, this declaration."""
 
 from __future__ import annotations
 
 from django.utils.formats import date_format
 
+from audit.grounds import Ground, GroundValue, register_ground_resolver
 from audit.objects import Described, by_pk, int_ids, object_name, register_object
 from consent.models import ConsentDeclaration
 
@@ -19,3 +21,13 @@ def _declarations(ids: list[str]) -> dict[str, Described]:
 
 def register_objects() -> None:
     register_object(ConsentDeclaration, describe=_declarations)
+
+
+def _ground(obj) -> GroundValue | None:
+    if isinstance(obj, ConsentDeclaration):
+        return GroundValue(Ground.CONSENT, ref=f"verklaring:{obj.pk}")
+    return None
+
+
+def register_ground() -> None:
+    register_ground_resolver(_ground)

@@ -12,6 +12,6 @@ class DemoConfig(AppConfig):
     def ready(self) -> None:
         from audit.catalogue import register
 
-        from .audit_codes import DEMO_PURPOSES, DemoAuditCode
+        from .audit_codes import DEMO_PURPOSES, DEMO_SENSITIVITIES, DemoAuditCode
 
-        register(DemoAuditCode, purposes=DEMO_PURPOSES)
+        register(DemoAuditCode, purposes=DEMO_PURPOSES, sensitivities=DEMO_SENSITIVITIES)

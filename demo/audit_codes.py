@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.grounds import Sensitivity
 from audit.purposes import Purpose
 
 
@@ -19,3 +20,5 @@ class DemoAuditCode(models.TextChoices):
 
 #: Loading demo data is the system's own work (audit.catalogue.register).
 DEMO_PURPOSES: dict[str, str] = {code: Purpose.SYSTEM for code in DemoAuditCode.values}
+
+DEMO_SENSITIVITIES: dict[str, str] = {code: Sensitivity.METADATA for code in DemoAuditCode.values}

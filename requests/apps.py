@@ -25,10 +25,17 @@ class RequestsConfig(AppConfig):
         from toolkid import today
 
         on_step(open_duties_after)
+        from requests.auditing.grounds import REQUEST_GROUNDS, REQUEST_SENSITIVITIES, register_grounds
         from requests.auditing.purposes import REQUEST_PURPOSES, register_purposes
 
-        register(RequestAuditCode, purposes=REQUEST_PURPOSES)
+        register(
+            RequestAuditCode,
+            purposes=REQUEST_PURPOSES,
+            sensitivities=REQUEST_SENSITIVITIES,
+            grounds=REQUEST_GROUNDS,
+        )
         register_purposes()
+        register_grounds()
         # Vandaag, the home page: toolkid shows what the apps register (it imports none).
         today.register("requests", today_blocks)
         for source in SOURCES:

@@ -9,9 +9,9 @@ class ToolkidConfig(AppConfig):
     def ready(self):
         from audit.catalogue import register
         from toolkid import health
-        from toolkid.audit_codes import TOOLKID_PURPOSES, ToolkidAuditCode
+        from toolkid.audit_codes import TOOLKID_PURPOSES, TOOLKID_SENSITIVITIES, ToolkidAuditCode
 
-        register(ToolkidAuditCode, purposes=TOOLKID_PURPOSES)
+        register(ToolkidAuditCode, purposes=TOOLKID_PURPOSES, sensitivities=TOOLKID_SENSITIVITIES)
         # How its organisations, users and days read in the audit log (audit.objects).
         from toolkid.auditing import register_objects
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from audit.grounds import Sensitivity
 from audit.purposes import Purpose
 
 
@@ -60,3 +61,6 @@ def _purpose(code: str) -> str:
 #: The purpose of use of each code (audit.catalogue.register): logging in is security; the
 #: organisations, roles and accounts are access management; the calendar serves the terms.
 TOOLKID_PURPOSES: dict[str, str] = {code: _purpose(code) for code in ToolkidAuditCode.values}
+
+#: Logging in, organisations, roles, accounts and the calendar concern no parent: metadata.
+TOOLKID_SENSITIVITIES: dict[str, str] = {code: Sensitivity.METADATA for code in ToolkidAuditCode.values}

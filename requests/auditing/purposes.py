@@ -24,8 +24,8 @@ _FILING = (
 _LEGAL = (C.LEGAL_ADVICE_GIVEN, C.LEGAL_QUEUE_LISTED)
 _REFUSAL = (C.REFUSAL_CONFIRMED, C.REFUSAL_REJECTED, C.REFUSALS_LISTED)
 _DEADLINES = (
-    C.DEADLINE_NOTICE_SENT, C.OVERVIEW_LISTED, C.TASKS_LISTED, C.DUTY_DONE, C.DUTY_SKIPPED,
-    C.DEVIATIONS_LISTED, C.FRAMEWORK_DEPARTURES_LISTED, C.DEVIATION_RECORDED,
+    C.DEADLINE_NOTICE_SENT, C.OVERVIEW_LISTED, C.DEVIATIONS_LISTED, C.FRAMEWORK_DEPARTURES_LISTED,
+    C.DEVIATION_RECORDED,
 )
 
 
@@ -44,10 +44,13 @@ def _default(code: str) -> str:
 #: Every request code with its default purpose (audit.catalogue.register).
 REQUEST_PURPOSES: dict[str, str] = {code: _default(code) for code in C.values}
 
-#: Reads and lists that either side, the legal advisor or the teamleider can do.
+#: Reads, lists and follow-up duties that either side, the legal advisor or the teamleider can
+#: do: a duty done or "Mijn taken" read is part of handling on the providing side and of filing
+#: and following on the requesting side (R27, R30, R36, R38).
 _BY_READER = (
     C.READ, C.TIMELINE_READ, C.HISTORY_READ, C.PARENT_SHOWN_IN_LIST, C.TODAY_LISTED,
     C.LETTER_ANSWER_DOWNLOADED, C.REVERSE_QUESTION_READ, C.REVERSE_QUESTIONS_LISTED,
+    C.DUTY_DONE, C.DUTY_SKIPPED, C.TASKS_LISTED,
 )
 
 
@@ -79,6 +82,8 @@ def by_reader(actor: Any, obj: Any, payload: Mapping) -> str | None:
         return Purpose.FILING if filing_side == actor.organisation.pk else Purpose.HANDLING
     if actor.has_role(Role.JEUGDHULPVERLENER) and not actor.has_role(Role.ZORGVERLENER):
         return Purpose.FILING
+    if actor.has_role(Role.ZORGVERLENER) and not actor.has_role(Role.JEUGDHULPVERLENER):
+        return Purpose.HANDLING
     return None
 
 

@@ -39,6 +39,7 @@ from django.utils.translation import gettext as _
 from audit.events import record, record_denied
 from audit.models import AuditAction
 from requests.core.audit_codes import RequestAuditCode
+from requests.core.grounds import ground_of_row
 from requests.core.models import (
     Decision,
     InformationRequest,
@@ -390,15 +391,16 @@ def record_parents_shown(actor: Actor, event: str, shown: Iterable[Any]) -> None
     READ per parent shown (``parent_ref`` set, so "wie heeft gegevens van deze ouder ingezien"
     finds it), naming the list (``event``, its SEARCH code) and the references shown. Call
     it with the rows the page renders, after the list's own SEARCH event."""
-    parents: dict[str, tuple[Any, list[str]]] = {}
+    parents: dict[str, tuple[Any, list[str], Any]] = {}
     for item in shown:
         parent, reference = _shown_parent(item)
         if parent is None:
             continue
-        _obj, references = parents.setdefault(parent.audit_ref, (parent, []))
+        # The ground is that of the first row showing this parent (audit.grounds).
+        _obj, references, _ground = parents.setdefault(parent.audit_ref, (parent, [], ground_of_row(item)))
         if reference and reference not in references:
             references.append(reference)
-    for ref, (parent, references) in parents.items():
+    for ref, (parent, references, ground) in parents.items():
         record(
             actor=actor,
             event=RequestAuditCode.PARENT_SHOWN_IN_LIST,
@@ -406,6 +408,7 @@ def record_parents_shown(actor: Actor, event: str, shown: Iterable[Any]) -> None
             obj=parent,
             parent_ref=ref,
             payload={"list": str(event), "references": references[:_MAX_REFERENCES]},
+            ground=ground,
         )
 
 

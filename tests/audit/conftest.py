@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from audit.catalogue import register
+from audit.grounds import Sensitivity
 from audit.purposes import Purpose
 from tests.requests.conftest import (  # noqa: F401 - requests filed through the services
     filed_request,
@@ -21,7 +22,11 @@ from .helpers import TestAuditCode
 @pytest.fixture(autouse=True, scope="session")
 def _test_audit_codes() -> None:
     """The codes only these tests write: ``record`` refuses a code nobody registered."""
-    register(TestAuditCode, purposes={code: Purpose.SYSTEM for code in TestAuditCode.values})
+    register(
+        TestAuditCode,
+        purposes={code: Purpose.SYSTEM for code in TestAuditCode.values},
+        sensitivities={code: Sensitivity.PERSONAL for code in TestAuditCode.values},
+    )
 
 
 @pytest.fixture

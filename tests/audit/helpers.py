@@ -7,6 +7,11 @@ from contextlib import contextmanager
 
 from django.db import connection, models
 
+from audit.grounds import Ground, GroundValue
+
+#: The ground the tests give an event about a parent they write by hand (a request on path A).
+A_GROUND = GroundValue(Ground.CONSENT, "vrijwillig", "verklaring:1")
+
 
 class TestAuditCode(models.TextChoices):
     """Codes the audit tests record that no app writes (``record`` refuses unregistered codes),
@@ -94,6 +99,10 @@ def insert_events(actor, n: int, *, batch: int = 5000) -> None:
                 "purpose": "behandelen",
                 "audit_source": "toolkid-test",
                 "site": str(actor.organisation.pk),
+                "ground": "toestemming",
+                "ground_framework": "vrijwillig",
+                "ground_ref": f"verklaring:{i % 97}",
+                "sensitivity": "gezondheid",
             }
             prev = values["hash"] = compute_hash({k: values[k] for k in HASHED_FIELDS}, prev)
             rows.append([fields[c].get_db_prep_save(values[c], connection) for c in columns])

@@ -13,6 +13,8 @@ from audit.events import MAX_PAYLOAD_STRING, parent_ref_for, record, record_deni
 from audit.models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent, AuditOutcome
 from toolkid.actors import Actor
 
+from .helpers import A_GROUND
+
 pytestmark = pytest.mark.django_db
 
 
@@ -26,6 +28,7 @@ def test_record_writes_every_nen7513_field(actor, audit_user, audit_org):
         action=AuditAction.READ,
         obj=audit_org,
         parent_ref=parent_ref_for(42),
+        ground=A_GROUND,
         payload={"request_id": 7, "purpose": "beantwoorden"},
         on_behalf_of="collega:12",
     )

@@ -22,7 +22,7 @@ from audit.selectors import audit_events_for, normalise_parent_ref, parent_acces
 from toolkid.actors import Actor
 from toolkid.models import OrganisationKind, Role
 
-from .helpers import insert_events
+from .helpers import A_GROUND, insert_events
 
 pytestmark = pytest.mark.django_db
 
@@ -87,6 +87,7 @@ def events(clinician_actor, colleague_actor):
             object_type="requests.informationrequest",
             object_id="11",
             parent_ref=PARENT_A,
+            ground=A_GROUND,
         ),
         record(
             actor=colleague_actor,
@@ -95,6 +96,7 @@ def events(clinician_actor, colleague_actor):
             object_type="requests.informationrequest",
             object_id="11",
             parent_ref=PARENT_A,
+            ground=A_GROUND,
         ),
         record(
             actor=clinician_actor,
@@ -103,6 +105,7 @@ def events(clinician_actor, colleague_actor):
             object_type="requests.informationrequest",
             object_id="11",
             parent_ref=PARENT_A,
+            ground=A_GROUND,
         ),
         record(
             actor=clinician_actor,
@@ -111,6 +114,7 @@ def events(clinician_actor, colleague_actor):
             object_type="requests.parent",
             object_id="12",
             parent_ref=PARENT_B,
+            ground=A_GROUND,
         ),
         record(
             actor=colleague_actor,
@@ -119,6 +123,7 @@ def events(clinician_actor, colleague_actor):
             object_type="consent.consentdeclaration",
             object_id="13",
             parent_ref=PARENT_B,
+            ground=A_GROUND,
         ),
         record_denied(
             actor=clinician_actor,
@@ -127,6 +132,7 @@ def events(clinician_actor, colleague_actor):
             object_type="requests.informationrequest",
             object_id="99",
             parent_ref=PARENT_A,
+            ground=A_GROUND,
         ),
     ]
     return made
@@ -315,6 +321,7 @@ class TestCsv:
                 object_type="requests.informationrequest",
                 object_id=str(n),
                 parent_ref=PARENT_A,
+                ground=A_GROUND,
             )
         response = verified_client(beheerder).get(reverse("audit:export_csv"))
         assert response.status_code == 200
@@ -333,6 +340,8 @@ class TestCsv:
             "Gebeurtenis",
             "Code",
             "Doel",
+            "Grondslag",
+            "Gevoeligheid",
             "Uitkomst",
             "Object",
             "Verzoek",

@@ -37,7 +37,7 @@ from requests.models import (
 from toolkid.actors import Actor
 from toolkid.models import Organisation, OrganisationKind, Role, User
 
-from .helpers import raw_sql
+from .helpers import A_GROUND, raw_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -221,6 +221,7 @@ def world() -> World:
                     object_type="requests.informationrequest",
                     object_id="1",
                     parent_ref=o["p_mixed"].audit_ref,
+                    ground=A_GROUND,
                 )
             )
     return w
