@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import catalogue
+from audit.grounds import ground_label
 from audit.models import AuditAction, AuditEvent, AuditOutcome
 from audit.parents import ParentMatch
 from audit.purposes import purpose_label
@@ -163,6 +164,9 @@ _FIELDS = (
     "user__first_name",
     "user__last_name",
     "purpose",
+    "ground",
+    "ground_framework",
+    "ground_ref",
     "object_type",
     "object_id",
     "payload",
@@ -178,11 +182,6 @@ def _role_labels() -> dict[str, str]:
 
 def _role(value: str, labels: dict[str, str]) -> str:
     return ", ".join(labels.get(code, code) for code in value.split(",") if code)
-
-
-def _ground(_values: tuple) -> str:
-    # The legal ground of the line (issue 15); filled in once the audit line carries it.
-    return ""
 
 
 def access_letter(
@@ -205,7 +204,7 @@ def access_letter(
     allowed = events.filter(outcome=AuditOutcome.ALLOWED).order_by("seq")
     for values in allowed.values_list(*_FIELDS).iterator(chunk_size=2000):
         (occurred_at, event, action, role, organisation, names, username, first, last_name, purpose,
-         object_type, object_id, payload) = values
+         ground, framework, ground_ref, object_type, object_id, payload) = values
         moment = timezone.localtime(occurred_at)
         letter.events += 1
         letter.period_start = letter.period_start or moment.date()
@@ -221,7 +220,7 @@ def access_letter(
             time=moment.time().replace(microsecond=0),
             what=labels.get(event, event),
             purpose=purpose_label(purpose),
-            ground=_ground(values),
+            ground=ground_label(ground, framework, ground_ref),
             person=person,
         )
         previous = last.get(key)

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from audit.events import record, record_denied
+from audit.grounds import Ground, GroundValue
 from audit.models import AuditAction, AuditEvent
 from audit.parents import ParentMatch
 from audit.right_of_access import access_letter
@@ -33,6 +34,12 @@ PATH_CASES = {
     "B": "pad-b-akkoord",
     "C-released": "vervolg-c-opgeheven",
     "C-held": "vervolg-c-afscherming",
+}
+#: The ground each path's lines name, in words (audit.grounds).
+PATH_GROUNDS = {
+    "A": "Toestemming van de ouder (verklaring",
+    "B": "Toestemming gevraagd en geweigerd (ouder akkoord met verstrekken)",
+    "C-released": "Niet om toestemming gevraagd vanwege ernstig gevaar",
 }
 DEFERRAL = "Dit overzicht kunnen wij u nu nog niet geven"
 
@@ -70,10 +77,10 @@ def professional_names(organisation: Organisation, parent: Parent) -> set[str]:
     return {f"{first} {last}" for first, last in users if first or last}
 
 
-def assert_overview(client, slug: str) -> str:
+def assert_overview(client, path: str) -> str:
     """The overview of the parent of demo case ``slug``, made by Mondriaan's beheerder, lists
     organisation and role, what, the purpose and what was provided to whom; no names."""
-    req = demo_request(slug)
+    req = demo_request(PATH_CASES[path])
     assert not hold_active(req)
     before = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
     response = letter(client, req.parent)
@@ -87,6 +94,8 @@ def assert_overview(client, slug: str) -> str:
     assert "Mondriaan — zorgverlener" in text
     assert "Antwoord verstuurd" in text
     assert "Behandelen informatieverzoek" in text
+    # On which ground: the request's consent path.
+    assert PATH_GROUNDS[path] in text
     # What was provided to whom: the answer, to the requesting organisation, with its topics.
     assert "Wat is aan wie verstrekt" in text
     assert "Antwoord op een informatieverzoek" in text
@@ -103,13 +112,14 @@ def assert_overview(client, slug: str) -> str:
     assert (event.action, event.purpose, event.parent_ref) == ("export", "inzagerecht", req.parent.audit_ref)
     assert event.payload["deferred"] is False
     assert event.payload["document_id"] in text
+    assert event.ground == "inzagerecht"
     return text
 
 
 def test_the_overview_on_every_path_and_its_deferral_under_the_path_c_hold(client, demo):
     client = client_of(client, "beheer.mondriaan")
     for path in ("A", "B", "C-released"):
-        assert_overview(client, PATH_CASES[path])
+        assert_overview(client, path)
 
     # Path C, hold on: nothing is listed; it says why in general terms and when to ask again.
     req = demo_request(PATH_CASES["C-held"])
@@ -126,6 +136,7 @@ def test_the_overview_on_every_path_and_its_deferral_under_the_path_c_hold(clien
         assert hidden not in text, hidden
     deferred = AuditEvent.objects.filter(event=CODE).order_by("-seq").first()
     assert (deferred.parent_ref, deferred.payload["deferred"]) == (req.parent.audit_ref, True)
+    assert (deferred.purpose, deferred.ground) == ("inzagerecht", "inzagerecht")
 
     # The organisation may choose to name its professionals.
     answered = demo_request(PATH_CASES["A"])
@@ -136,6 +147,9 @@ def test_the_overview_on_every_path_and_its_deferral_under_the_path_c_hold(clien
     names = professional_names(answered.receiving_organisation, answered.parent)
     assert names and all(name in text for name in names)
     assert "Medewerker" in text
+    # The overview made earlier is in it too, under the parent's right of access.
+    assert "Mondriaan — beheerder" in text and "Inzageoverzicht voor de ouder gemaakt" in text
+    assert "Recht op inzage van de ouder" in text
 
 
 def test_the_page_links_the_overview_and_only_the_own_organisations_parents(client, demo):
@@ -192,11 +206,12 @@ def test_the_overview_renders_for_every_demo_parent(client, demo):
 
 def test_many_reads_on_one_day_become_one_line_with_a_count_and_denials_are_left_out(actor):
     ref = "ouder:00000000-0000-0000-0000-00000000000a"
+    consent = GroundValue(Ground.CONSENT, "", "verklaring:3")
     for _ in range(5):
         record(actor=actor, event="request.read", action=AuditAction.READ,
-               object_type="requests.informationrequest", object_id="1", parent_ref=ref)
+               object_type="requests.informationrequest", object_id="1", parent_ref=ref, ground=consent)
     record(actor=actor, event="test.request_answered", action=AuditAction.TRANSFER,
-           object_type="requests.informationrequest", object_id="1", parent_ref=ref)
+           object_type="requests.informationrequest", object_id="1", parent_ref=ref, ground=consent)
     record_denied(actor=actor, event="request.read", action=AuditAction.READ,
                   object_type="requests.informationrequest", object_id="2", parent_ref=ref)
     parent = ParentMatch(parent_ref=ref, name="Test Ouder", date_of_birth=dt.date(1980, 1, 1), references=())
@@ -205,6 +220,7 @@ def test_many_reads_on_one_day_become_one_line_with_a_count_and_denials_are_left
     assert group.heading == "Mondriaan (audit) — zorgverlener"
     reads, answered = group.lines
     assert (reads.what, reads.count, reads.time) == ("Informatieverzoek ingezien", 5, None)
+    assert reads.ground == "Toestemming van de ouder (verklaring 3)"
     assert (answered.what, answered.count) == ("Testverzoek beantwoord", 1) and answered.time is not None
     assert made.events == 6  # the denied attempt saw nothing
     [transfer] = made.transfers
