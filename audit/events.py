@@ -194,11 +194,16 @@ def _ground(values: dict, ground: GroundValue | str | None, *, obj) -> GroundVal
     """The legal ground of a new event (:mod:`audit.grounds`): as passed; else what the object
     says now (a request's consent path and framework); else the code's own. An allowed event
     about a parent or a request without one is refused: every access to a parent's data has a
-    ground (NEN 7513 consent profile). Events that concern no parent get "niet van toepassing"."""
-    found = as_ground(ground) or resolve_ground(obj) or default_ground(values["event"])
+    ground (NEN 7513 consent profile). Refused access and events that concern no parent get
+    "niet van toepassing"."""
+    found = as_ground(ground)
+    if found is None and values["outcome"] == AuditOutcome.DENIED:
+        # A refused access had no ground; and the object's ground (say, a path-C request of
+        # another organisation) must not show in the log of the one who was refused.
+        found = NOT_APPLICABLE
+    found = found or resolve_ground(obj) or default_ground(values["event"])
     if found is None:
-        concerns_parent = bool(values["parent_ref"])
-        if concerns_parent and values["outcome"] == AuditOutcome.ALLOWED:
+        if values["parent_ref"]:
             raise ValueError(
                 f"audit event {values['event']!r} concerns a parent but has no legal ground: pass "
                 "ground=, pass the request as obj, or register a ground with the code"

@@ -11,6 +11,8 @@ from audit.purposes import Purpose
 from tests.requests.conftest import (  # noqa: F401 - requests filed through the services
     filed_request,
     legal_advisor,
+    other_provider,
+    outsider_clinician,
     teamleider,
 )
 from toolkid.actors import Actor

@@ -138,3 +138,14 @@ def test_the_audit_page_filters_by_ground_framework_and_sensitivity(
     html = client.get(reverse("audit:log"), {"gevoeligheid": Sensitivity.HEALTH}).content.decode()
     assert "Informatieverzoek ingezien" in html
     assert 'data-label="Grondslag">Niet om toestemming gevraagd vanwege ernstig gevaar' in html
+
+
+def test_a_refused_read_does_not_reveal_the_ground_of_another_organisations_request(
+    filed_request, outsider_clinician, verified_client
+):
+    request = filed_request("C", framework="veilig_thuis")
+    detail = reverse("requests:detail", kwargs={"public_id": request.public_id})
+    assert verified_client(outsider_clinician).get(detail).status_code == 404
+    refused = AuditEvent.objects.filter(outcome="denied", user=outsider_clinician).get()
+    # Logged (NEN 7513), but without the path or framework of a case that is not theirs.
+    assert (refused.ground, refused.ground_framework, refused.ground_ref) == (Ground.NOT_APPLICABLE, "", "")

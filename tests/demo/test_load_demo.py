@@ -11,6 +11,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Q
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -306,6 +307,12 @@ def test_the_audit_chain_verifies_after_load_demo():
     out = StringIO()
     call_command("audit_verify", stdout=out)  # exits 1 (SystemExit) when the chain is broken
     assert "intact" in out.getvalue()
+    # Issue 15: every line the demo wrote has its purpose, legal ground and sensitivity, and a
+    # line about a parent is never "niet van toepassing".
+    assert not AuditEvent.objects.filter(Q(purpose="") | Q(ground="") | Q(sensitivity="")).exists()
+    assert not AuditEvent.objects.exclude(parent_ref="").filter(outcome="allowed", ground="nvt").exists()
+    paths = set(AuditEvent.objects.filter(event="request.submitted").values_list("ground", flat=True))
+    assert paths == {"toestemming", "toestemming_geweigerd", "ernstig_gevaar"}
 
 
 def test_audit_verify_names_the_demo_event_altered_in_the_database():
