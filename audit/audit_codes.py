@@ -25,6 +25,10 @@ class AuditLogCode(models.TextChoices):
     PARENT_REPORT_EXPORTED = "audit.parent_report_exported", _(
         "Inzageoverzicht van een ouder gedownload als PDF"
     )
+    # The overview handed to the parent (AVG art. 15), made or deferred (R35, R40).
+    PARENT_ACCESS_LETTER_EXPORTED = "audit.parent_access_letter_exported", _(
+        "Inzageoverzicht voor de ouder gemaakt"
+    )
     # The retention run (L6; audit.retention): what outlived its term was deleted.
     RETENTION_DELETED = "retention.deleted", _("Bewaartermijn verstreken: gegevens verwijderd")
 
@@ -38,6 +42,7 @@ AUDIT_PURPOSES: dict[str, str] = {
     AuditLogCode.PARENT_SEARCHED: Purpose.PARENT_ACCESS,
     AuditLogCode.PARENT_REPORT_VIEWED: Purpose.PARENT_ACCESS,
     AuditLogCode.PARENT_REPORT_EXPORTED: Purpose.PARENT_ACCESS,
+    AuditLogCode.PARENT_ACCESS_LETTER_EXPORTED: Purpose.PARENT_ACCESS,
     AuditLogCode.RETENTION_DELETED: Purpose.AUDIT,
 }
 
@@ -60,5 +65,6 @@ AUDIT_GROUNDS: dict[str, str] = {
     AuditLogCode.PARENT_SEARCHED: Ground.ACCESS_RIGHT,
     AuditLogCode.PARENT_REPORT_VIEWED: Ground.ACCESS_RIGHT,
     AuditLogCode.PARENT_REPORT_EXPORTED: Ground.ACCESS_RIGHT,
+    AuditLogCode.PARENT_ACCESS_LETTER_EXPORTED: Ground.ACCESS_RIGHT,
     AuditLogCode.RETENTION_DELETED: Ground.RETENTION,
 }

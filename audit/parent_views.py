@@ -26,13 +26,21 @@ from audit.audit_codes import AuditLogCode
 from audit.forms import ParentReportForm, ParentSearchForm
 from audit.models import AuditAction
 from audit.parents import ParentMatch, parent_finder
-from audit.selectors import AuditScope, audit_scope, log_audit_access, parent_access_report
+from audit.selectors import (
+    AuditScope,
+    audit_scope,
+    log_audit_access,
+    parent_access_letter,
+    parent_access_report,
+    parent_letter_deferred,
+)
 from audit.views import PAGE_SIZE, _file_response, _generated_by, _scope_label, _typed_parent_ref
 from toolkid.actors import Actor
 
 EVENT_PARENT_SEARCHED = AuditLogCode.PARENT_SEARCHED
 EVENT_PARENT_VIEWED = AuditLogCode.PARENT_REPORT_VIEWED
 EVENT_PARENT_EXPORTED = AuditLogCode.PARENT_REPORT_EXPORTED
+EVENT_LETTER_EXPORTED = AuditLogCode.PARENT_ACCESS_LETTER_EXPORTED
 
 
 def _report_context(request: HttpRequest, actor: Actor, scope: AuditScope, parent_ref: str) -> dict[str, Any]:
@@ -49,7 +57,14 @@ def _report_context(request: HttpRequest, actor: Actor, scope: AuditScope, paren
         filters={"page": page.number},
         parent_ref=report.parent_ref,
     )
-    return {"report": report, "page": page, "rows": rows, "query": urlencode({"ouder": report.parent_ref})}
+    return {
+        "report": report,
+        "page": page,
+        "rows": rows,
+        "query": urlencode({"ouder": report.parent_ref}),
+        # R35, R40: the beheerder learns that the parent's overview waits, not why in detail.
+        "letter_deferred": parent_letter_deferred(scope, report.parent_ref),
+    }
 
 
 def _context(scope: AuditScope, **forms: Any) -> dict[str, Any]:
@@ -142,4 +157,36 @@ def parent_access_pdf(request: HttpRequest) -> HttpResponse:
     )
     return _file_response(
         pdf, content_type="application/pdf", filename=f"inzage-ouder-{document_id.hex[:8]}.pdf"
+    )
+
+
+@require_GET
+def parent_access_letter_pdf(request: HttpRequest) -> HttpResponse:
+    """The overview for the parent (AVG art. 15, R41), or while the path-C hold applies its
+    deferral (R35, R40). Each one made is logged, deferred or not."""
+    actor = request.actor
+    audit_scope(
+        actor, event=EVENT_LETTER_EXPORTED, action=AuditAction.EXPORT, parent_ref=_typed_parent_ref(request)
+    )
+    form = ParentReportForm(request.GET)
+    if not form.is_valid():
+        query = urlencode({"ouder": request.GET.get("ouder", "")})
+        return redirect(f"{reverse('audit:parent_access')}?{query}")
+    scope, letter = parent_access_letter(actor, form.cleaned_data["ouder"])
+    document_id = uuid.uuid4()
+    pdf = reports.parent_access_letter_pdf(letter, document_id=document_id, scope_label=_scope_label(scope))
+    extra: dict[str, Any] = {"document_id": str(document_id), "deferred": letter.deferred}
+    if not letter.deferred:
+        extra["events"] = letter.events
+    log_audit_access(
+        actor,
+        event=EVENT_LETTER_EXPORTED,
+        action=AuditAction.EXPORT,
+        scope=scope,
+        filters={},
+        parent_ref=letter.parent.parent_ref,
+        extra=extra,
+    )
+    return _file_response(
+        pdf, content_type="application/pdf", filename=f"inzage-voor-ouder-{document_id.hex[:8]}.pdf"
     )

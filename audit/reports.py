@@ -33,6 +33,7 @@ from audit.grounds import Sensitivity, ground_label
 from audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
 from audit.objects import Described, describe_objects
 from audit.purposes import UNKNOWN_LABEL, Purpose, source_label
+from audit.right_of_access import LETTER_MAX_LINES, AccessLetter
 from toolkid.models import Role
 
 #: Rows fetched per database round trip while streaming.
@@ -532,3 +533,19 @@ def parent_access_pdf(
         "max_rows_display": number_format(PDF_MAX_ROWS, force_grouping=True),
     }
     return render_pdf("audit/parent_access_pdf.html", context), totals["total"]
+
+
+def parent_access_letter_pdf(
+    letter: AccessLetter, *, document_id: uuid.UUID, scope_label: str
+) -> bytes:
+    """The overview for the parent (AVG art. 15, R41), or its deferral (R35, R40)."""
+    context = {
+        "title": _("Overzicht: wie heeft uw gegevens gebruikt?"),
+        "document_id": document_id,
+        "generated_at": timezone.localtime(),
+        "scope_label": scope_label,
+        "letter": letter,
+        "named": any(line.person for group in letter.groups for line in group.lines),
+        "max_lines_display": number_format(LETTER_MAX_LINES, force_grouping=True),
+    }
+    return render_pdf("audit/parent_letter_pdf.html", context)

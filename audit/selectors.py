@@ -29,6 +29,7 @@ from audit.events import _PARENT_REF, PARENT_REF_PREFIX, record, record_denied
 from audit.grounds import Ground, Sensitivity
 from audit.models import AuditAction, AuditEvent
 from audit.purposes import Purpose
+from audit.right_of_access import AccessLetter, access_letter, right_of_access
 from toolkid.actors import Actor
 from toolkid.models import Organisation, Role, User
 
@@ -192,6 +193,35 @@ def parent_access_report(
     scope = audit_scope(actor, event=purpose, action=_action_for(purpose), parent_ref=ref)
     events = scoped_events(scope).filter(parent_ref=ref).select_related("organisation").order_by("seq")
     return ParentAccessReport(parent_ref=ref, scope=scope, events=events)
+
+
+def parent_letter_deferred(scope: AuditScope, parent_ref: str) -> bool:
+    """R35, R40: is the overview for the parent deferred, because a request about them in the
+    scope is under the path-C hold? For the beheerder's page; it names no request."""
+    return right_of_access().hold_active(scope.organisation, parent_ref)
+
+
+def parent_access_letter(actor: Actor, parent_ref: str) -> tuple[AuditScope, AccessLetter]:
+    """The overview for the parent (AVG art. 15, R41) of a parent the actor's organisation has
+    to do with; another organisation's parent, or none, is a logged 404. Not logged as made:
+    the caller logs the export with the document id."""
+    event = AuditLogCode.PARENT_ACCESS_LETTER_EXPORTED
+    report = parent_access_report(actor, parent_ref, purpose=event)
+    source = right_of_access()
+    parent = source.parent(report.scope.organisation, report.parent_ref)
+    if parent is None:
+        organisation = report.scope.organisation
+        record_denied(
+            actor=actor,
+            event=event,
+            action=AuditAction.EXPORT,
+            object_type="toolkid.organisation" if organisation is not None else "",
+            object_id=str(organisation.pk) if organisation is not None else "",
+            parent_ref=report.parent_ref,
+        )
+        raise Http404
+    deferred = source.hold_active(report.scope.organisation, report.parent_ref)
+    return report.scope, access_letter(report.events, parent=parent, deferred=deferred)
 
 
 def normalise_parent_ref(value: str | None) -> str | None:

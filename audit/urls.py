@@ -13,4 +13,7 @@ urlpatterns = [
     path("ouder/", parent_views.parent_access, name="parent_access"),
     path("ouder/zoeken/", parent_views.parent_search, name="parent_search"),
     path("ouder/export.pdf", parent_views.parent_access_pdf, name="parent_access_pdf"),
+    path(
+        "ouder/overzicht-voor-ouder.pdf", parent_views.parent_access_letter_pdf, name="parent_access_letter"
+    ),
 ]

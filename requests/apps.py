@@ -43,6 +43,9 @@ class RequestsConfig(AppConfig):
         # How its objects read in the audit log, and how the beheerder finds a parent there.
         from requests.auditing.objects import register_objects
         from requests.auditing.parents import register_finder
+        from requests.auditing.right_of_access import register_right_of_access_source
 
         register_objects()
         register_finder()
+        # The parent's access overview (R41): the parent, the path-C hold, what was provided.
+        register_right_of_access_source()

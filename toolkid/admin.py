@@ -49,7 +49,7 @@ class OrganisationAdmin(PlatformAdminMixin, SimpleHistoryAdmin):
     list_display = ("name", "kind", "municipality", "is_active")
     list_filter = ("kind", "is_active")
     search_fields = ("name", "municipality")
-    fields = ("name", "kind", "municipality", "is_active")
+    fields = ("name", "kind", "municipality", "is_active", "access_report_names_professionals")
     inlines = (ClosureDayInline, MembershipInline)
 
     def save_formset(self, request, form, formset, change):

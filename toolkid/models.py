@@ -62,6 +62,17 @@ class Organisation(models.Model):
     kind = models.CharField(_("soort"), max_length=20, choices=OrganisationKind.choices)
     municipality = models.CharField(_("gemeente"), max_length=100, blank=True)
     is_active = models.BooleanField(_("actief"), default=True)
+    # AVG art. 15, R41: the parent's access overview names organisations and roles; the names
+    # of the professionals only when the organisation chooses so.
+    access_report_names_professionals = models.BooleanField(
+        _("namen van medewerkers in het inzageoverzicht voor de ouder"),
+        default=False,
+        help_text=_(
+            "Aangevinkt: het overzicht dat een ouder krijgt op de vraag wie zijn of haar gegevens "
+            "heeft gebruikt, noemt per regel de naam van de medewerker. Niet aangevinkt: alleen "
+            "de organisatie en de rol."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

@@ -82,6 +82,8 @@ NOT_A_PAGE = {
     # A PDF for one parent's reference; without one it redirects to the search form. The PDF
     # sets its own "private, no-store" (audit/parent_views.py).
     "audit:parent_access_pdf",
+    # The overview for the parent: likewise (tests/audit/test_parent_letter.py).
+    "audit:parent_access_letter",
     # The second step of a login: only between password and code (see the test below).
     "otp_verify",
     # Readiness answers 503 while the background is not ready: in a long test run the sweep's
