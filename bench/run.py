@@ -33,21 +33,20 @@ import datetime as dt
 import io
 import json
 import os
-import re
-import shutil
 import socket
 import statistics
-import subprocess
 import sys
 import time
 import tracemalloc
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.load import load_run  # noqa: E402 - after the path above
+from bench.results import Row, ScaleResult, judge, markdown  # noqa: E402
+from bench.session import verified_client  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/toolkid_bench"
 RESULTS = ROOT / "bench" / "results" / "latest.md"
@@ -121,37 +120,6 @@ def drop_databases(url: str) -> None:
     )
 
 
-# --- Results -------------------------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    what: str
-    ms: float | None
-    floor_ms: float | None = None
-    queries: int | None = None
-    floor_queries: int | None = None
-    note: str = ""
-    ok: bool | None = None  # the goal met at this scale; None: no goal
-
-    @property
-    def ratio(self) -> float | None:
-        if self.ms is None or not self.floor_ms:
-            return None
-        return self.ms / self.floor_ms
-
-
-@dataclass
-class ScaleResult:
-    name: str
-    seed_seconds: float = 0.0
-    seed_timings: dict = field(default_factory=dict)
-    counts: dict = field(default_factory=dict)
-    rows: dict = field(default_factory=dict)  # key -> Row
-    load: list = field(default_factory=list)  # (target, users, req/s, p50 ms, p99 ms, non-2xx)
-    load_note: str = ""
-
-
 #: Calls of the last :func:`timed` (fewer than asked when one call is slow: see BUDGET_S).
 LAST_CALLS = {"n": 0}
 #: Seconds one measurement may take: a page of several seconds (the lists that render every
@@ -212,20 +180,6 @@ def count_queries(fn) -> int:
 # --- Measurements --------------------------------------------------------------------------------
 
 
-def verified_client(user):
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
 def _get(client, url: str):
     def call():
         response = client.get(url)
@@ -239,7 +193,10 @@ def _get(client, url: str):
     return call
 
 
-def measure_pages(report, result: ScaleResult, repeat: int) -> None:
+def measure_pages(report, result: ScaleResult, repeat: int, too_slow: dict) -> None:
+    """Each page and its floor. ``too_slow`` (page key -> scale) remembers pages over the limit
+    at a smaller scale: they grow with every request ever filed, so a larger scale would take
+    many minutes per call and is not measured."""
     from django.urls import reverse
 
     cast = report.cast
@@ -286,6 +243,11 @@ def measure_pages(report, result: ScaleResult, repeat: int) -> None:
         ),
     )
     for key, label, who, url, bare in pages:
+        if key in too_slow:
+            note = f"not measured: over {LIMIT_S:.0f} s per call at {too_slow[key]}"
+            result.rows[key] = Row(label, None, note=note)
+            log(f"  {result.name}: {label}: {note}")
+            continue
         client = clients[who]
         page, floor = _get(client, url), _get(client, bare)
         # The first call counts the queries and the size; when it alone is over the limit it is
@@ -294,6 +256,7 @@ def measure_pages(report, result: ScaleResult, repeat: int) -> None:
         page_ms = _counted(page, queries) * 1000
         if page_ms > LIMIT_S * 1000:
             note = f"1 call (over {LIMIT_S:.0f} s, queries counted)"
+            too_slow[key] = result.name
         else:
             page_ms = timed(page, repeat=repeat, warmup=1)
             calls = LAST_CALLS["n"]
@@ -405,7 +368,8 @@ def measure_csv(report, result: ScaleResult, repeat: int, days: int = 90) -> Non
         note=f"{lines['n']:,} rows, peak {peak / 2**20:.1f} MiB",
     )
     log(
-        f"  {result.name}: CSV {lines['n']:,} rows {ms:.0f} ms vs {floor_ms:.0f} ms, peak {peak / 2**20:.1f} MiB"
+        f"  {result.name}: CSV {lines['n']:,} rows {ms:.0f} ms vs {floor_ms:.0f} ms, "
+        f"peak {peak / 2**20:.1f} MiB"
     )
 
 
@@ -505,238 +469,19 @@ def measure_sweep(result: ScaleResult, repeat: int, n_due: int) -> None:
     log(f"  {result.name}: sweep with {n} due: {ms:.0f} ms ({outcome})")
 
 
-# --- Load run ------------------------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}
-
-
-def _wrk_ms(text: str) -> float:
-    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
-    if not match:
-        raise ValueError(f"wrk latency {text!r}")
-    return float(match.group(1)) * _UNITS[match.group(2)]
-
-
-def run_wrk(url: str, cookie: str, users: int, seconds: int) -> tuple[float, float, float, int]:
-    out = subprocess.run(
-        [
-            "wrk",
-            f"-t{min(users, 2)}",
-            f"-c{users}",
-            f"-d{seconds}s",
-            "--latency",
-            "-H",
-            f"Cookie: {cookie}",
-            url,
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=seconds + 60,
-    ).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    p50 = _wrk_ms(re.search(r"^\s+50%\s+(\S+)", out, re.M).group(1))
-    p99 = _wrk_ms(re.search(r"^\s+99%\s+(\S+)", out, re.M).group(1))
-    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
-    return rps, p50, p99, int(bad.group(1)) if bad else 0
-
-
-def load_run(report, result: ScaleResult, seconds: int) -> None:
-    from django.conf import settings
-    from django.db import connection
-    from django.urls import reverse
-
-    if shutil.which("wrk") is None:
-        result.load_note = (
-            "load run skipped: wrk is not installed "
-            "(Debian/Ubuntu: `sudo apt-get install wrk`; macOS: `brew install wrk`)"
-        )
-        log(f"  {result.name}: {result.load_note}")
-        return
-    user, _org = report.cast.bench["zorg"]
-    client = verified_client(user)
-    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
-    connection.close()
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
-    gunicorn = Path(sys.executable).parent / "gunicorn"
-    workers = os.cpu_count() or 2
-    server = subprocess.Popen(
-        [
-            str(gunicorn),
-            "toolkid.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(workers),
-            "--chdir",
-            str(ROOT),
-            "--log-level",
-            "warning",
-        ],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    targets = (
-        ("Binnengekomen (inbox)", reverse("requests:inbox")),
-        ("bare view, 50 rows", reverse("bench_bare_requests", args=["in"])),
-    )
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/gezond/", timeout=2)  # noqa: S310 - our own local server
-                break
-            except OSError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(
-                        "gunicorn did not start: " + server.stderr.read().decode()[-2000:]
-                    ) from None
-                time.sleep(0.3)
-        for _label, path in targets:
-            req = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})
-            with urllib.request.urlopen(req, timeout=30) as response:  # noqa: S310
-                if response.status != 200 or response.geturl() != f"{base}{path}":
-                    raise RuntimeError(f"load run: {path} did not answer 200 to the bench session")
-        for users in (2, 8):
-            for label, path in targets:
-                rps, p50, p99, bad = run_wrk(f"{base}{path}", cookie, users, seconds)
-                result.load.append((label, users, rps, p50, p99, bad))
-                log(
-                    f"  {result.name}: load {label}, {users} users: {rps:.1f} req/s, p50 {p50:.0f} ms, "
-                    f"p99 {p99:.0f} ms{f', {bad} errors' if bad else ''}"
-                )
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-
-
-# --- The table -----------------------------------------------------------------------------------
-
-PAGE_KEYS = ("inbox", "outgoing", "refusals", "legal", "tasks", "today", "audit_log", "detail")
-GOALS = {
-    **dict.fromkeys(PAGE_KEYS, "≤ 1.5×, same queries"),
-    "verify": "≤ 1.5×",
-    "csv": "≤ 1.3×",
-    "pdf": "≤ 0.25× (4× faster)",
-    "sweep_idle": "≤ 50 ms",
-    "sweep_due": "≤ 1 ms per notice",
-}
-ORDER = (*PAGE_KEYS, "verify", "csv", "pdf", "sweep_idle", "sweep_due")
-
-
-def judge(results: list[ScaleResult], n_due: int) -> None:
-    """Set ``ok`` on each row: the issue's goals, as ratios where there is a floor."""
-    for res in results:
-        for key, row in res.rows.items():
-            ratio = row.ratio
-            if key in PAGE_KEYS:
-                same = len({r.rows[key].queries for r in results if key in r.rows}) == 1
-                row.ok = ratio is not None and ratio <= 1.5 and same
-            elif key == "verify":
-                row.ok = ratio is not None and ratio <= 1.5
-            elif key == "csv":
-                row.ok = ratio is not None and ratio <= 1.3
-            elif key == "pdf":
-                row.ok = ratio is not None and ratio <= 0.25
-            elif key == "sweep_idle":
-                row.ok = row.ms is not None and row.ms <= 50
-            elif key == "sweep_due":
-                row.ok = row.ms is not None and row.ms <= n_due * 1.0
-
-
-def _f(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:,.{digits}f}"
-
-
-def markdown(results: list[ScaleResult], meta: dict) -> str:
-    names = [r.name for r in results]
-    lines = [
-        "# toolKID benchmark (`make bench`)",
-        "",
-        f"Run {meta['when']} on {meta['host']} ({meta['cpus']} CPUs, load {meta['load']:.1f} at the start), "
-        f"PostgreSQL {meta['pg']}, Python {meta['python']}. Median of {meta['repeat']} calls after warm-up "
-        f"(PDF and CSV: {meta['heavy_repeat']}; audit_verify and the sweep with notices due: one run). Times in ms; ratio = ms / floor ms; "
-        "queries as page/floor.",
-        "",
-    ]
-    scale_cols = " | ".join(f"{n}: ms | floor ms | ratio | queries" for n in names)
-    lines.append(f"| what | {scale_cols} | goal | doel | notes |")
-    lines.append("|---|" + "---:|---:|---:|---:|" * len(names) + "---|---|---|")
-    for key in ORDER:
-        rows = [r.rows.get(key) for r in results]
-        if not any(rows):
-            continue
-        label = next(r for r in rows if r).what
-        cells = []
-        for row in rows:
-            if row is None:
-                cells.append("— | — | — | —")
-                continue
-            q = "—" if row.queries is None else f"{row.queries}/{row.floor_queries}"
-            ratio = row.ratio
-            cells.append(
-                f"{_f(row.ms)} | {_f(row.floor_ms, 2) if row.floor_ms and row.floor_ms < 10 else _f(row.floor_ms)}"
-                f" | {'—' if ratio is None else f'{ratio:.2f}×'} | {q}"
-            )
-        marks = " ".join("—" if row is None or row.ok is None else ("✓" if row.ok else "✗") for row in rows)
-        notes = "; ".join(f"{n}: {row.note}" for n, row in zip(names, rows, strict=True) if row and row.note)
-        lines.append(f"| {label} | {' | '.join(cells)} | {GOALS.get(key, '')} | {marks} | {notes} |")
-    lines += ["", "## Load run (gunicorn, wrk)", ""]
-    any_load = False
-    for res in results:
-        if res.load_note:
-            lines.append(f"- {res.name}: {res.load_note}")
-    lines += [
-        "",
-        "| scale | target | users | req/s | p50 ms | p99 ms | errors | doel |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
-    ]
-    for res in results:
-        bare = {users: rps for label, users, rps, *_ in res.load if label.startswith("bare")}
-        for label, users, rps, p50, p99, bad in res.load:
-            any_load = True
-            mark = ""
-            if not label.startswith("bare") and users in bare:
-                mark = "✓" if rps >= bare[users] / 1.5 else "✗"
-                mark += f" ({rps / bare[users]:.2f} of bare)"
-            lines.append(
-                f"| {res.name} | {label} | {users} | {rps:,.1f} | {p50:,.0f} | {p99:,.0f} | {bad} | {mark} |"
-            )
-    if not any_load:
-        lines.append("| — | (not run) | | | | | | |")
-    lines += [
-        "",
-        "Goal under load: the inbox's req/s at least 1/1.5 of the bare view's.",
-        "",
-        "## Seeding (COPY)",
-        "",
-    ]
-    for res in results:
-        counts = ", ".join(f"{k} {v:,}" for k, v in res.counts.items())
-        lines.append(f"- {res.name}: {res.seed_seconds:.0f} s in all ({counts}).")
-        lines.append("  " + "; ".join(f"{k} {v:.1f} s" for k, v in res.seed_timings.items()))
-    lines += ["", f"Whole run: {meta['total']:.0f} s.", ""]
-    return "\n".join(lines)
-
-
 # --- Main ----------------------------------------------------------------------------------------
 
 
 def run_scale(
-    scale, *, url: str, first: bool, repeat: int, heavy_repeat: int, load_seconds: int, n_due: int
+    scale,
+    *,
+    url: str,
+    first: bool,
+    repeat: int,
+    heavy_repeat: int,
+    load_seconds: int,
+    n_due: int,
+    too_slow: dict,
 ) -> ScaleResult:
     from django.core.management import call_command
     from django.db import connection
@@ -763,7 +508,7 @@ def run_scale(
     result.seed_seconds = sum(result.seed_timings.values())
     result.counts = report.counts
     log(f"  seeded {scale.name} in {result.seed_seconds:.0f} s")
-    measure_pages(report, result, repeat)
+    measure_pages(report, result, repeat, too_slow)
     # One walk of the whole chain: at 2M events and today's speed that alone takes minutes.
     measure_verify(result, _env_int("BENCH_VERIFY_REPEAT", 1))
     measure_csv(report, result, heavy_repeat)
@@ -801,7 +546,9 @@ def main() -> int:
     n_due = _env_int("BENCH_SWEEP_DUE", 500)
     started = time.perf_counter()
     load_avg = os.getloadavg()[0]
-    results = []
+    results: list[ScaleResult] = []
+    too_slow: dict = {}
+    text = ""
     try:
         for i, name in enumerate(names):
             results.append(
@@ -813,34 +560,51 @@ def main() -> int:
                     heavy_repeat=heavy_repeat,
                     load_seconds=load_seconds,
                     n_due=n_due,
+                    too_slow=too_slow,
                 )
             )
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            pg = cursor.fetchone()[0]
+            with connection.cursor() as cursor:
+                cursor.execute("SHOW server_version")
+                pg = cursor.fetchone()[0]
+            connection.close()
+            # After every scale, so a run stopped during the next one still leaves its table.
+            text = write_table(
+                results,
+                n_due,
+                {
+                    "pg": pg,
+                    "load": load_avg,
+                    "repeat": repeat,
+                    "heavy_repeat": heavy_repeat,
+                    "started": started,
+                },
+            )
     finally:
         connection.close()
         if os.environ.get("BENCH_KEEP") != "1":
             drop_databases(url)
-    judge(results, n_due)
-    meta = {
-        "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        "host": socket.gethostname(),
-        "cpus": os.cpu_count(),
-        "load": load_avg,
-        "pg": pg,
-        "python": sys.version.split()[0],
-        "repeat": repeat,
-        "heavy_repeat": heavy_repeat,
-        "total": time.perf_counter() - started,
-    }
-    text = markdown(results, meta)
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(text, encoding="utf-8")
     print()
     print(text)
     log(f"Written to {RESULTS.relative_to(ROOT)}")
     return 0
+
+
+def write_table(results: list[ScaleResult], n_due: int, meta: dict) -> str:
+    judge(results, n_due)
+    text = markdown(
+        results,
+        {
+            **meta,
+            "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "host": socket.gethostname(),
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "total": time.perf_counter() - meta["started"],
+        },
+    )
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text, encoding="utf-8")
+    return text
 
 
 if __name__ == "__main__":
