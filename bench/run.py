@@ -49,7 +49,10 @@ from bench.results import Row, ScaleResult, judge, markdown  # noqa: E402
 from bench.session import verified_client  # noqa: E402
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/toolkid_bench"
-RESULTS = ROOT / "bench" / "results" / "latest.md"
+RESULTS = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench" / "results" / "latest.md")
+#: Measurements to leave out (comma list of keys: a page key such as ``outgoing``, or
+#: ``verify``, ``csv``, ``pdf``, ``load``, ``sweep``), e.g. for a quick second scale.
+SKIP = frozenset(k.strip() for k in (os.environ.get("BENCH_SKIP") or "").split(",") if k.strip())
 
 
 def log(message: str) -> None:
@@ -253,7 +256,11 @@ def measure_pages(report, result: ScaleResult, repeat: int, too_slow: dict) -> N
     )
     for key, label, who, url, bare in pages:
         if key in too_slow:
-            note = f"not measured: over {LIMIT_S:.0f} s per call at {too_slow[key]}"
+            note = (
+                "not measured (BENCH_SKIP)"
+                if key in SKIP
+                else f"not measured: over {LIMIT_S:.0f} s per call at {too_slow[key]}"
+            )
             result.rows[key] = Row(label, None, note=note)
             log(f"  {result.name}: {label}: {note}")
             continue
@@ -519,12 +526,17 @@ def run_scale(
     log(f"  seeded {scale.name} in {result.seed_seconds:.0f} s")
     measure_pages(report, result, repeat, too_slow)
     # One walk of the whole chain: at 2M events and today's speed that alone takes minutes.
-    measure_verify(result, _env_int("BENCH_VERIFY_REPEAT", 1))
-    measure_csv(report, result, heavy_repeat)
-    measure_pdf(report, result, heavy_repeat)
-    load_run(report, result, load_seconds)
+    if "verify" not in SKIP:
+        measure_verify(result, _env_int("BENCH_VERIFY_REPEAT", 1))
+    if "csv" not in SKIP:
+        measure_csv(report, result, heavy_repeat)
+    if "pdf" not in SKIP:
+        measure_pdf(report, result, heavy_repeat)
+    if "load" not in SKIP:
+        load_run(report, result, load_seconds)
     # Last: the sweep with notices due writes notifications and audit lines.
-    measure_sweep(result, repeat, n_due)
+    if "sweep" not in SKIP:
+        measure_sweep(result, repeat, n_due)
     connection.close()
     return result
 
@@ -556,7 +568,7 @@ def main() -> int:
     started = time.perf_counter()
     load_avg = os.getloadavg()[0]
     results: list[ScaleResult] = []
-    too_slow: dict = {}
+    too_slow: dict = dict.fromkeys(SKIP, "BENCH_SKIP")
     text = ""
     try:
         for i, name in enumerate(names):
