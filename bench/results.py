@@ -119,7 +119,7 @@ def markdown(results: list[ScaleResult], meta: dict) -> str:
         for label, users, rps, p50, p99, bad in res.load:
             any_load = True
             mark = ""
-            if not label.startswith("bare") and users in bare:
+            if not label.startswith("bare") and bare.get(users):
                 mark = "✓" if rps >= bare[users] / 1.5 else "✗"
                 mark += f" ({rps / bare[users]:.2f} of bare)"
             lines.append(
