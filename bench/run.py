@@ -29,6 +29,7 @@ Environment: ``BENCH_DATABASE_URL``, ``BENCH_SCALE`` (``200k`` or ``1m``: the se
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -542,6 +543,8 @@ def run_scale(
 
 
 def main() -> int:
+    if os.environ.get("BENCH_MERGE"):
+        return merge(os.environ["BENCH_MERGE"].split(","))
     url = bench_url()
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
@@ -625,7 +628,28 @@ def write_table(results: list[ScaleResult], n_due: int, meta: dict) -> str:
     )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")
+    # The numbers too, so runs of one scale each can be put side by side (BENCH_MERGE).
+    data = {"meta": meta, "n_due": n_due, "results": [dataclasses.asdict(r) for r in results]}
+    RESULTS.with_suffix(".json").write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
     return text
+
+
+def merge(paths: list[str]) -> int:
+    """One table from the JSON of earlier runs (one scale each, say), scales in the given order."""
+    results, metas, n_due = [], [], 500
+    for path in paths:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        metas.append(data["meta"])
+        n_due = data["n_due"]
+        for r in data["results"]:
+            rows = {key: Row(**row) for key, row in r.pop("rows").items()}
+            results.append(ScaleResult(**r, rows=rows))
+    meta = {**metas[0], "started": time.perf_counter() - sum(m.get("total", 0) for m in metas)}
+    meta["load"] = max(m["load"] for m in metas)
+    text = write_table(results, n_due, meta)
+    print(text)
+    log(f"Written to {RESULTS}")
+    return 0
 
 
 if __name__ == "__main__":
