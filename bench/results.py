@@ -106,6 +106,7 @@ def markdown(results: list[ScaleResult], meta: dict) -> str:
         lines.append(f"| {label} | {' | '.join(cells)} | {GOALS.get(key, '')} | {marks} | {notes} |")
     lines += ["", "## Load run (gunicorn, wrk)", ""]
     any_load = False
+    load_seconds = meta.get("load_seconds", 10)
     for res in results:
         if res.load_note:
             lines.append(f"- {res.name}: {res.load_note}")
@@ -122,6 +123,12 @@ def markdown(results: list[ScaleResult], meta: dict) -> str:
             if not label.startswith("bare") and bare.get(users):
                 mark = "✓" if rps >= bare[users] / 1.5 else "✗"
                 mark += f" ({rps / bare[users]:.2f} of bare)"
+            if rps == 0:  # no answer within the run: wrk has no latencies to report
+                lines.append(
+                    f"| {res.name} | {label} | {users} | 0 (no answer within {load_seconds} s) | — | — "
+                    f"| {bad} | {mark} |"
+                )
+                continue
             lines.append(
                 f"| {res.name} | {label} | {users} | {rps:,.1f} | {p50:,.0f} | {p99:,.0f} | {bad} | {mark} |"
             )

@@ -180,7 +180,9 @@ def _counted(fn, out: dict) -> float:
         response = fn()
     elapsed = time.perf_counter() - start
     out["n"] = counter.n
-    out["size"] = len(response.content) if not getattr(response, "streaming", False) else 0
+    # A page's body size; 0 for a streamed answer or a job (the sweep returns no response).
+    streamed = getattr(response, "streaming", True)
+    out["size"] = 0 if streamed else len(response.content)
     return elapsed
 
 
@@ -601,6 +603,7 @@ def main() -> int:
                     "repeat": repeat,
                     "heavy_repeat": heavy_repeat,
                     "started": started,
+                    "load_seconds": load_seconds,
                 },
             )
     finally:
