@@ -612,27 +612,26 @@ def main() -> int:
             drop_databases(url)
     print()
     print(text)
-    log(f"Written to {RESULTS.relative_to(ROOT)}")
+    log(f"Written to {RESULTS}")
     return 0
 
 
 def write_table(results: list[ScaleResult], n_due: int, meta: dict) -> str:
     judge(results, n_due)
-    text = markdown(
-        results,
-        {
-            **meta,
-            "when": dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-            "host": socket.gethostname(),
-            "cpus": os.cpu_count(),
-            "python": sys.version.split()[0],
-            "total": time.perf_counter() - meta["started"],
-        },
-    )
+    # A merge keeps the time and length of the runs it merges; a run states its own.
+    full = {
+        **meta,
+        "when": meta.get("when") or dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "host": socket.gethostname(),
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+        "total": meta.get("total") or time.perf_counter() - meta["started"],
+    }
+    text = markdown(results, full)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(text, encoding="utf-8")
     # The numbers too, so runs of one scale each can be put side by side (BENCH_MERGE).
-    data = {"meta": meta, "n_due": n_due, "results": [dataclasses.asdict(r) for r in results]}
+    data = {"meta": full, "n_due": n_due, "results": [dataclasses.asdict(r) for r in results]}
     RESULTS.with_suffix(".json").write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
     return text
 
@@ -647,7 +646,7 @@ def merge(paths: list[str]) -> int:
         for r in data["results"]:
             rows = {key: Row(**row) for key, row in r.pop("rows").items()}
             results.append(ScaleResult(**r, rows=rows))
-    meta = {**metas[0], "started": time.perf_counter() - sum(m.get("total", 0) for m in metas)}
+    meta = {**metas[0], "total": sum(m.get("total", 0) for m in metas)}
     meta["load"] = max(m["load"] for m in metas)
     text = write_table(results, n_due, meta)
     print(text)
