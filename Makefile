@@ -44,8 +44,15 @@ test: install messages
 	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-# Audit report benchmark on a temporary SQLite file: PDF render time, CSV streaming memory.
+# Side-by-side benchmark on PostgreSQL (bench/README.md): seeds its own database
+# (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/toolkid_bench; dropped and
+# re-created, never the dev or test database) at 20k/200k and 200k/2M (BENCH_SCALE=1m: 1M/10M),
+# measures every page and job beside its floor, writes bench/results/latest.md; then the audit
+# report benchmark on a temporary SQLite file (PDF render time, CSV streaming memory).
+# The load run needs wrk (apt-get install wrk / brew install wrk); without it it is skipped.
 bench: install messages
+	@command -v wrk >/dev/null 2>&1 || echo "bench: wrk ontbreekt, de belastingstest wordt overgeslagen (installeer: apt-get install wrk of brew install wrk)."
+	$(PY) bench/run.py
 	DJANGO_SETTINGS_MODULE=toolkid.settings.test $(PY) bench/bench_audit.py $(BENCH_ARGS)
 
 # End-to-end in a real browser (Debian's chromium, axe-core from npm): scripts/e2e.sh.
