@@ -36,7 +36,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from audit.events import record, record_denied
+from audit.events import record, record_denied, record_many
 from audit.models import AuditAction
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.grounds import ground_of_row
@@ -400,16 +400,21 @@ def record_parents_shown(actor: Actor, event: str, shown: Iterable[Any]) -> None
         _obj, references, _ground = parents.setdefault(parent.audit_ref, (parent, [], ground_of_row(item)))
         if reference and reference not in references:
             references.append(reference)
-    for ref, (parent, references, ground) in parents.items():
-        record(
-            actor=actor,
-            event=RequestAuditCode.PARENT_SHOWN_IN_LIST,
-            action=AuditAction.READ,
-            obj=parent,
-            parent_ref=ref,
-            payload={"list": str(event), "references": references[:_MAX_REFERENCES]},
-            ground=ground,
-        )
+    # One lock and one INSERT for the whole page, not a round per parent (audit.events).
+    record_many(
+        [
+            {
+                "actor": actor,
+                "event": RequestAuditCode.PARENT_SHOWN_IN_LIST,
+                "action": AuditAction.READ,
+                "obj": parent,
+                "parent_ref": ref,
+                "payload": {"list": str(event), "references": references[:_MAX_REFERENCES]},
+                "ground": ground,
+            }
+            for ref, (parent, references, ground) in parents.items()
+        ]
+    )
 
 
 #: Enough to find the request(s) back; a parent seldom has more on one page.

@@ -8,8 +8,8 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from audit.chain import HASHED_FIELDS, compute_hash
-from audit.events import MAX_PAYLOAD_STRING, parent_ref_for, record, record_denied
+from audit.chain import HASHED_FIELDS, compute_hash, verify_chain
+from audit.events import MAX_PAYLOAD_STRING, parent_ref_for, record, record_denied, record_many
 from audit.models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent, AuditOutcome
 from toolkid.actors import Actor
 
@@ -233,3 +233,47 @@ def test_obj_and_explicit_object_fields_exclude_each_other(actor, audit_org):
     with pytest.raises(ValueError, match="not both"):
         record(actor=actor, event="request.read", action=AuditAction.READ, obj=audit_org,
                object_type="toolkid.organisation")
+
+
+# --- several events at once (a list: one read per parent shown) ----------------------------
+
+
+def many(actor, n: int, **extra) -> list[dict]:
+    return [
+        {"actor": actor, "event": "request.read", "action": AuditAction.READ,
+         "parent_ref": parent_ref_for(100 + i), "ground": A_GROUND, **extra}
+        for i in range(n)
+    ]
+
+
+def test_record_many_links_every_event_into_the_chain_in_order(actor):
+    first = record(actor=actor, event="request.read", action=AuditAction.READ)
+    events = record_many(many(actor, 5))
+    assert [e.seq for e in events] == [first.seq + i for i in range(1, 6)]
+    stored = list(AuditEvent.objects.filter(seq__gt=first.seq).order_by("seq"))
+    assert [e.parent_ref for e in stored] == [parent_ref_for(100 + i) for i in range(5)]
+    assert all(e.ground == "toestemming" and e.sensitivity for e in stored)
+    after = record(actor=actor, event="request.read", action=AuditAction.READ)
+    assert after.seq == first.seq + 6
+    assert verify_chain().ok
+
+
+def test_record_many_writes_nothing_when_one_entry_is_malformed(actor):
+    entries = many(actor, 3)
+    entries[2]["parent_ref"] = "Jansen, P."
+    with pytest.raises(ValueError, match="opaque"):
+        record_many(entries)
+    assert not AuditEvent.objects.exists()
+
+
+def test_record_many_costs_the_same_queries_for_two_or_twenty_events(actor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    record(actor=actor, event="request.read", action=AuditAction.READ)  # the chain head exists
+    counts = []
+    for n in (2, 20):
+        with CaptureQueriesContext(connection) as queries:
+            record_many(many(actor, n))
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
