@@ -194,8 +194,9 @@ def list_links(request: HttpRequest) -> dict[str, str]:
     query.pop(CURSOR_PARAM, None)
     without_search = query.copy()
     without_search.pop(SEARCH_PARAM, None)
+    clear = without_search.urlencode()
     return {
         "filters_query": query.urlencode(),
-        "clear_search_url": f"{request.path}?{without_search.urlencode()}" if without_search else request.path,
+        "clear_search_url": f"{request.path}?{clear}" if clear else request.path,
         "search_token": request.GET.get(SEARCH_PARAM, ""),
     }

@@ -363,7 +363,9 @@ class InboxFilterForm(forms.Form):
         ]
         self.fields["clinician"].queryset = clinicians
         self.fields["clinician"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
-        self.fields["organisation"].queryset = organisations if organisations is not None else Organisation.objects.none()
+        self.fields["organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, as ``selectors.inbox_for`` keyword arguments."""

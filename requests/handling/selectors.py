@@ -86,7 +86,8 @@ def inbox_for(
     record_list(actor, RequestAuditCode.INBOX_LISTED, filters)
     qs = qs.annotate(
         assigned_last=Case(
-            When(assigned_clinician__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+            When(assigned_clinician__isnull=True, then=Value(0)), default=Value(1),
+            output_field=IntegerField(),
         ),
         due_on=Coalesce("due_date", Value(_NO_DATE), output_field=DateField()),
     )
