@@ -260,7 +260,8 @@ def outgoing(request: HttpRequest) -> HttpResponse:
         "showing_open": filters.get("status", filing_selectors.OPEN) == filing_selectors.OPEN,
         **listing.list_links(request),
     }
-    return render(request, "requests/filing/outgoing.html", context, status=400 if search_form.errors else 200)
+    return render(request, "requests/filing/outgoing.html", context,
+                  status=400 if search_form.errors else 200)
 
 
 # --------------------------------------------------------------------------------------------

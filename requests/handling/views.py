@@ -175,9 +175,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def refusals(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor
     items = []
-    found = list(handling_selectors.refusals_to_confirm(actor))
-    access.record_parents_shown(actor, Code.REFUSALS_LISTED, found)
-    for req in found:
+    page = paginate(request, handling_selectors.refusals_to_confirm(actor), handling_selectors.REFUSALS_ORDER)
+    access.record_parents_shown(actor, Code.REFUSALS_LISTED, page.rows)
+    for req in page.rows:
         items.append({
             "req": req,
             "confirm_form": f.RefusalConfirmForm(prefix=CONFIRM_REFUSAL, request=req,
@@ -189,7 +189,7 @@ def refusals(request: HttpRequest) -> HttpResponse:
             "reject_url": reverse("requests:action", kwargs={
                 "public_id": req.public_id, "action": ACTIONS[REJECT_REFUSAL].slug}),
         })
-    return render(request, "requests/handling/refusals.html", {"items": items})
+    return render(request, "requests/handling/refusals.html", {"items": items, "page": page})
 
 
 def _render_legal_queue(
@@ -201,9 +201,10 @@ def _render_legal_queue(
     bound = bound or {}
     items = []
     error_form = None
-    found = list(handling_selectors.legal_queue(actor, include_given=include_given))
-    access.record_parents_shown(actor, Code.LEGAL_QUEUE_LISTED, found)
-    for advice in found:
+    page = paginate(request, handling_selectors.legal_queue(actor, include_given=include_given),
+                    handling_selectors.LEGAL_QUEUE_ORDER)
+    access.record_parents_shown(actor, Code.LEGAL_QUEUE_LISTED, page.rows)
+    for advice in page.rows:
         form = None
         if policy.may_give_legal_advice(actor, advice.request, advice):
             form = bound.get(advice.pk) or f.GiveLegalAdviceForm(
@@ -219,7 +220,7 @@ def _render_legal_queue(
                                                       "advice_id": advice.pk}),
         })
     context = {"items": items, "include_given": include_given, "error_form": error_form,
-               "problem": problem}
+               "problem": problem, "page": page}
     return render(request, "requests/handling/legal_queue.html", context, status=status)
 
 
