@@ -20,6 +20,7 @@ Who sees what:
 from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from requests.core import access
 from requests.core.audit_codes import RequestAuditCode
@@ -141,6 +142,11 @@ def duties_on(request: InformationRequest) -> list[Duty]:
 # --------------------------------------------------------------------------------------------
 
 
+#: The Afwijkingen page's two orders, newest first, unique (toolkid/pagination.py).
+DEVIATIONS_ORDER = ("-recorded_at", "-pk")
+DEPARTURES_ORDER = ("-submitted_on", "-pk")
+
+
 def deviations_for(actor: Actor) -> QuerySet[Deviation]:
     """R5: the recorded departures from the agreements of the teamleider's organisation."""
     if not (access.is_acting(actor) and actor.has_role(Role.TEAMLEIDER)):
@@ -164,7 +170,8 @@ def framework_departures_for(actor: Actor) -> QuerySet[InformationRequest]:
         .exclude(legal_framework="")
         .exclude(legal_framework=F("suggested_framework"))
         .select_related("requester", "parent")
-        .order_by("-submitted_at", "-pk")
+        .annotate(submitted_on=Coalesce("submitted_at", "created_at"))
+        .order_by(*DEPARTURES_ORDER)
     )
 
 
