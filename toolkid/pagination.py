@@ -115,9 +115,11 @@ def paginate(
     return page
 
 
-def count_capped(qs: QuerySet[Any], *, cap: int = COUNT_CAP) -> tuple[int, bool]:
-    """How many rows ``qs`` has, counting no further than ``cap``: ``(n, True)`` means "more
-    than n". One ``COUNT(*)`` over at most ``cap + 1`` rows of the list's own index range."""
+def count_capped(qs: QuerySet[Any], *, cap: int | None = None) -> tuple[int, bool]:
+    """How many rows ``qs`` has, counting no further than ``cap`` (``COUNT_CAP``): ``(n, True)``
+    means "more than n". One ``COUNT(*)`` over at most ``cap + 1`` rows of the list's own index
+    range."""
+    cap = COUNT_CAP if cap is None else cap
     n = qs.order_by()[: cap + 1].count()
     return (cap, True) if n > cap else (n, False)
 

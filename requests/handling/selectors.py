@@ -10,7 +10,7 @@ from django.db.models import Case, DateField, IntegerField, QuerySet, Value, Whe
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from requests.core import access, basis
+from requests.core import access, basis, policy
 from requests.core.access import (
     PROVIDER_ROLES,
     deny_list,
@@ -103,6 +103,7 @@ def refusals_to_confirm(actor: Actor) -> QuerySet[InformationRequest]:
         InformationRequest.objects.filter(receiving_organisation=actor.organisation, status=S.REFUSAL_PENDING)
         .exclude(decided_by=actor.user)
         .select_related("decided_by")
+        .prefetch_related(policy.open_refusal_advice_prefetch())
         .annotate(decided_on=Coalesce("decided_at", "created_at"))
     )
     record_list(actor, RequestAuditCode.REFUSALS_LISTED, {})
