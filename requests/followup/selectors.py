@@ -175,17 +175,26 @@ def framework_departures_for(actor: Actor) -> QuerySet[InformationRequest]:
     )
 
 
+#: The open duties' order, oldest first, unique (toolkid/pagination.py).
+DUTY_ORDER = ("opened_at", "pk")
+
+
 def open_duties_for(actor: Actor) -> list[Duty]:
     """The open duties of the actor's side: assigned to them, or to nobody yet. Not logged here:
     the composing list logs its one SEARCH (``requests/worklist``)."""
+    return list(open_duties_queryset(actor))
+
+
+def open_duties_queryset(actor: Actor) -> QuerySet[Duty]:
+    """:func:`open_duties_for` as a queryset in ``DUTY_ORDER``, for a list that pages it."""
     sides = [side for side, role in DUTY_ROLES.items() if actor.has_role(role)]
     if not sides:
-        return []
-    return list(
+        return Duty.objects.none()
+    return (
         Duty.objects.filter(organisation=actor.organisation, status=DutyStatus.OPEN, side__in=sides)
         .filter(Q(assignee=actor.user) | Q(assignee__isnull=True))
         .select_related("request", "request__parent", "assignee")
-        .order_by("opened_at", "pk")
+        .order_by(*DUTY_ORDER)
     )
 
 

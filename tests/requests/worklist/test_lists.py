@@ -17,8 +17,10 @@ from django.utils import timezone
 from audit.models import AuditEvent
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.workflow import RequestStatus
+from requests.kindcheck.models import Kindcheck
 from requests.models import InformationRequest, Parent
 from tests.conftest import verify_client
+from toolkid.models import Notification, NotificationKind
 from toolkid.pagination import CURSOR_PARAM, PAGE_SIZE
 
 from .bulk import bulk_requests
@@ -341,3 +343,47 @@ def test_refusals_take_as_many_queries_with_5_as_with_60(teamleider, clinician, 
     with django_assert_num_queries(five):
         response = client.get(url)
     assert len(response.context["page"].rows) == PAGE_SIZE
+
+
+# --- The other lists page the same way --------------------------------------------------------
+
+
+def test_kindchecks_page_with_as_many_queries_at_5_as_at_60(clinician, mondriaan, five_parents,
+                                                            django_assert_num_queries):
+    client = verify_client(Client(), clinician)
+    url = reverse("requests:kindcheck_list")
+    client.get(url)
+    today = timezone.localdate()
+
+    def checks(n: int) -> set[int]:
+        return {k.pk for k in Kindcheck.objects.bulk_create(
+            Kindcheck(organisation=mondriaan, clinician=clinician, parent=five_parents[i % 5],
+                      checked_on=today - dt.timedelta(days=i % 9)) for i in range(n))}
+
+    made = checks(5)
+    five = _queries(client, url)
+    made |= checks(55)
+    with django_assert_num_queries(five):
+        client.get(url)
+    assert sorted(_walk(client, url)) == sorted(made)
+
+
+def test_notifications_page_with_as_many_queries_at_5_as_at_60(clinician, mondriaan,
+                                                               django_assert_num_queries):
+    client = verify_client(Client(), clinician)
+    url = reverse("notifications")
+    client.get(url)
+
+    def notes(n: int, start: int) -> set[int]:
+        return {x.pk for x in Notification.objects.bulk_create(
+            Notification(recipient=clinician, organisation=mondriaan, kind=NotificationKind.DEADLINE_DUE,
+                         source_key=f"test:{start + i}") for i in range(n))}
+
+    made = notes(5, 0)
+    five = _queries(client, url)
+    made |= notes(55, 5)
+    with django_assert_num_queries(five):
+        client.get(url)
+    later = iter(range(1000, 2000, 2))
+    seen = _walk(client, url, between=lambda: notes(2, next(later)))
+    assert len(seen) == len(set(seen)) and made <= set(seen)

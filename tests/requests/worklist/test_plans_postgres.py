@@ -50,8 +50,8 @@ def country(make_organisation, make_user):
     requester = make_user((requesters[0], Role.JEUGDHULPVERLENER), username="jeugd.plan")
     today = dt.date.today()
     parents, rows, number = [], [], 0
-    for i, asking in enumerate(requesters):
-        for j in range(PER_PAIR):
+    for asking in requesters:
+        for _ in range(PER_PAIR):
             number += 1
             parents.append(Parent(organisation=asking, name=f"{NAMES[number % len(NAMES)]} {number}",
                                   date_of_birth=dt.date(1970 + number % 30, 1 + number % 12, 1 + number % 28),
