@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -83,7 +83,8 @@ def paginate(
     cursor = _decode(token, len(ordering)) if token else None
     invalid = bool(token) and cursor is None
     if invalid:
-        messages.warning(request, _("De link naar deze pagina klopte niet meer. U ziet de eerste pagina."))
+        messages.warning(request, _("De link naar deze pagina klopte niet meer. U ziet de eerste pagina."),
+                         fail_silently=True)
 
     if cursor is None:
         rows = list(qs.order_by(*keys)[: per_page + 1])
@@ -112,6 +113,46 @@ def paginate(
     elif has_previous:
         # Every row before the cursor is gone (withdrawn, filtered away): back to the start.
         page.previous_url = _url(request, param, None)
+    return page
+
+
+def paginate_list(
+    request: HttpRequest,
+    items: Sequence[T],
+    key: Callable[[T], tuple[Any, ...]],
+    *,
+    per_page: int = PAGE_SIZE,
+    param: str = CURSOR_PARAM,
+) -> Page[T]:
+    """:func:`paginate` for rows already in memory (computed, not queried), sorted by ``key``,
+    which must be unique: the same cursors, the same links, the same tampered-link answer."""
+    ordered = sorted(items, key=key)
+    token = request.GET.get(param, "")
+    sample = key(ordered[0]) if ordered else ()
+    cursor = _decode(token, len(sample)) if token and ordered else None
+    invalid = bool(token) and bool(ordered) and cursor is None
+    if invalid:
+        messages.warning(request, _("De link naar deze pagina klopte niet meer. U ziet de eerste pagina."),
+                         fail_silently=True)
+    start, end = 0, per_page
+    if cursor is not None:
+        direction, values = cursor
+        boundary = tuple(values)
+        try:
+            if direction == _BACKWARD:
+                end = next(i for i, item in enumerate(ordered) if key(item) >= boundary)
+                start = max(0, end - per_page)
+            else:
+                start = next((i for i, item in enumerate(ordered) if key(item) > boundary), len(ordered))
+                end = start + per_page
+        except TypeError:  # a key of other types than this list's: as tampered
+            start, end = 0, per_page
+    rows = list(ordered[start:end])
+    page: Page[T] = Page(rows=rows, invalid_cursor=invalid)
+    if rows and end < len(ordered):
+        page.next_url = _url(request, param, _encode(_FORWARD, list(key(rows[-1]))))
+    if rows and start > 0:
+        page.previous_url = _url(request, param, _encode(_BACKWARD, list(key(rows[0]))))
     return page
 
 
