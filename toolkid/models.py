@@ -269,6 +269,8 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["recipient", "read_at"]),
             models.Index(fields=["email_status", "created_at"]),
+            # Meldingen pages by (created_at, id) within one recipient (toolkid/pagination.py).
+            models.Index(fields=["recipient", "created_at", "id"], name="notification_page_idx"),
         ]
 
     def __str__(self) -> str:

@@ -215,6 +215,10 @@ def category_label(notification: Notification) -> str:
 # --------------------------------------------------------------------------------------------
 
 
+#: The notification centre's order, newest first, unique (toolkid/pagination.py).
+NOTIFICATION_ORDER = ("-created_at", "-pk")
+
+
 def notifications_for(user: User) -> QuerySet[Notification]:
     """The user's own notifications, newest first (nobody sees another's)."""
     return Notification.objects.filter(recipient=user).select_related("organisation")

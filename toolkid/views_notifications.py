@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from toolkid import notifications as n
+from toolkid.pagination import paginate
 
 PAGE_SIZE = 50
 
@@ -45,9 +46,10 @@ def _item(notification, actor) -> dict:
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    rows = list(n.notifications_for(user)[:PAGE_SIZE])
+    page = paginate(request, n.notifications_for(user), n.NOTIFICATION_ORDER, per_page=PAGE_SIZE)
     context = {
-        "items": [_item(row, request.actor) for row in rows],
+        "page": page,
+        "items": [_item(row, request.actor) for row in page.rows],
         "unread": n.unread_count(user),
         "preference_form": PreferenceForm(initial={"email_reminders": n.wants_reminder_email(user)}),
     }

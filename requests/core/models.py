@@ -12,7 +12,9 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
+from django.db.models.functions import Upper
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField
@@ -107,6 +109,14 @@ class Parent(models.Model):
     class Meta:
         verbose_name = _("ouder")
         verbose_name_plural = _("ouders")
+        indexes = [
+            # The request lists' search (requests/core/listing.py): BSN exact, initials with the
+            # birth date, and on PostgreSQL a name fragment (icontains is UPPER(name) LIKE …)
+            # through a trigram index. Created only on PostgreSQL (migration 0011).
+            models.Index(fields=["bsn"], name="requests_parent_bsn_idx"),
+            models.Index(fields=["date_of_birth"], name="requests_parent_born_idx"),
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="requests_parent_name_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.initials_and_year
@@ -279,6 +289,14 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
         indexes = [
             models.Index(fields=["requesting_organisation", "status"]),
             models.Index(fields=["receiving_organisation", "status"]),
+            # The lists (issue 11): each list's organisation and state filter, then its keyset
+            # order, so a page is an index range however long the organisation's history.
+            models.Index(fields=["receiving_organisation", "status", "due_date", "id"],
+                         name="requests_inbox_idx"),
+            models.Index(fields=["requesting_organisation", "status", "created_at", "id"],
+                         name="requests_outgoing_status_idx"),
+            models.Index(fields=["requesting_organisation", "created_at", "id"],
+                         name="requests_outgoing_idx"),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import can_proceed
@@ -395,9 +396,26 @@ _REFUSAL_ADVICE = (LegalAdviceOrigin.CLINICIAN_DOUBT, LegalAdviceOrigin.CONTESTE
 
 
 def open_refusal_advice(req: InformationRequest) -> list[LegalAdvice]:
-    """The legal advice on the request that is still open (R8, R11), oldest first."""
-    return list(
-        req.legal_advice.filter(status=LegalAdviceStatus.OPEN, origin__in=_REFUSAL_ADVICE)
+    """The legal advice on the request that is still open (R8, R11), oldest first; read with
+    the list when it was fetched with :func:`open_refusal_advice_prefetch`."""
+    prefetched = getattr(req, _PREFETCHED_ADVICE, None)
+    if prefetched is not None:
+        return list(prefetched)
+    return list(_open_refusal_advice(req.legal_advice.all()))
+
+
+def open_refusal_advice_prefetch() -> Prefetch:
+    """For a list of refusals: every row's open advice in one query, not one per row."""
+    return Prefetch("legal_advice", queryset=_open_refusal_advice(LegalAdvice.objects.all()),
+                    to_attr=_PREFETCHED_ADVICE)
+
+
+_PREFETCHED_ADVICE = "open_refusal_advice_prefetched"
+
+
+def _open_refusal_advice(qs: QuerySet[LegalAdvice]) -> QuerySet[LegalAdvice]:
+    return (
+        qs.filter(status=LegalAdviceStatus.OPEN, origin__in=_REFUSAL_ADVICE)
         .select_related("asked_by")
         .order_by("asked_at", "pk")
     )

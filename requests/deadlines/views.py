@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from requests.core.access import record_parents_shown
 from requests.core.audit_codes import RequestAuditCode
 from requests.deadlines import selectors as selectors_deadlines
+from toolkid.pagination import paginate_list
 from toolkid.working_calendar import ANSWER_TERM_WORKING_DAYS
 
 CHART_WIDTH = 640
@@ -67,9 +68,12 @@ def _chart(rows: list[selectors_deadlines.OverviewRow]) -> dict | None:
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
     data = selectors_deadlines.overview_for(request.actor)
-    record_parents_shown(request.actor, RequestAuditCode.OVERVIEW_LISTED, data.overdue_items)  # L5
+    # The counts cover every open request; the overdue ones are listed a page at a time.
+    page = paginate_list(request, data.overdue_items, lambda item: (item.due_date, item.reference))
+    record_parents_shown(request.actor, RequestAuditCode.OVERVIEW_LISTED, page.rows)  # L5
     context = {
         "overview": data,
+        "page": page,
         "chart": _chart(data.rows),
         "norm": ANSWER_TERM_WORKING_DAYS,
         "days": selectors_deadlines.OVERVIEW_DAYS,

@@ -31,9 +31,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.formsets import BaseFormSet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from requests.core.forms import INVALID_DATE
-from requests.core.models import InformationRequest
+from requests.core.listing import DUE_WINDOWS
+from requests.core.models import ConsentPath, InformationRequest
+from requests.core.workflow import RequestStatus
+from requests.filing.selectors import EVERY, FINISHED_FILTER, OPEN, REQUESTER_STATES
 from toolkid.actors import Actor
 from toolkid.forms import DATE_INPUT_FORMATS, DateInput
 
@@ -252,3 +256,44 @@ class SubmitForm(forms.Form):
     """The review page's button: the idempotency token only (the service does the rest)."""
 
     submit_token = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class OutgoingFilterForm(forms.Form):
+    """GET filters of "Mijn verzoeken": open requests unless asked otherwise. An invalid value
+    is shown and ignored."""
+
+    use_required_attribute = False
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    path = forms.ChoiceField(
+        label=_("Toestemming"), required=False, choices=[("", _("Alle paden")), *ConsentPath.choices],
+    )
+    due_window = forms.ChoiceField(
+        label=_("Termijn"), required=False, choices=[("", _("Alle termijnen")), *DUE_WINDOWS],
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Ontvangende organisatie"), queryset=None, required=False, empty_label=_("Alle organisaties"),
+    )
+
+    def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            (OPEN, _("Openstaande verzoeken")),
+            (FINISHED_FILTER, _("Afgeronde verzoeken")),
+            (EVERY, _("Alle verzoeken")),
+            *((s.value, s.label) for s in RequestStatus if s.value in REQUESTER_STATES),
+        ]
+        self.fields["organisation"].queryset = organisations
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, as ``selectors.outgoing_for`` keyword arguments."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {
+            "status": data.get("status") or OPEN,
+            "path": data.get("path") or None,
+            "due_window": data.get("due_window") or None,
+            "organisation": data.get("organisation"),
+        }

@@ -27,13 +27,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from requests.core import access, policy, rules
+from requests.core import access, listing, policy, rules
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.models import InformationRequest
 from requests.core.workflow import OPEN_FOR_PROVIDER, RequestStatus
 from requests.filing import selectors as filing_selectors
 from requests.filing.draft import request_draft_create, request_draft_update
-from requests.filing.forms import ErrorItem, FilingStep, SubmitForm
+from requests.filing.forms import ErrorItem, FilingStep, OutgoingFilterForm, SubmitForm
 from requests.filing.sequence import REVIEW_SLUG, REVIEW_TITLE, STEP_BY_SLUG, STEPS, place_of, steps_missing
 from requests.filing.services import request_resubmit, request_submit
 from requests.filing.steps.parent import ParentAndChildrenStep
@@ -41,6 +41,7 @@ from requests.filing.steps.questions import QuestionsStep
 from toolkid import workdays
 from toolkid.errors import Conflict, IllegalMove, Incomplete
 from toolkid.models import ClosureDay
+from toolkid.pagination import count_capped, paginate
 from toolkid.working_calendar import decree_days
 
 S = RequestStatus
@@ -202,10 +203,20 @@ def _draft_url(info: InformationRequest) -> str:
     return _step_url(info, info.draft_step if known else STEPS[0].slug)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def outgoing(request: HttpRequest) -> HttpResponse:
+    """GET: one page of the organisation's requests, open ones unless a filter asks for the
+    finished ones. POST: the search form (terms kept in the session, never in the URL)."""
     actor = request.actor
-    found = list(filing_selectors.outgoing_for(actor))  # PermissionDenied (logged) for other roles
+    search_form, search, redirect_to = listing.search_from(request)
+    if redirect_to:
+        return redirect(redirect_to)
+    filter_form = OutgoingFilterForm(request.GET or None, organisations=listing.other_organisations(actor))
+    # PermissionDenied (logged) for other roles.
+    queryset = filing_selectors.outgoing_for(actor, **filter_form.filters(), search=search)
+    page = paginate(request, queryset, filing_selectors.OUTGOING_ORDER)
+    count, more = count_capped(queryset)
+    found = page.rows
     access.record_parents_shown(actor, RequestAuditCode.OUTGOING_LISTED, found)  # L5: a list is a read
     chips = _due_chips(found, timezone.localdate())
     rows = []
@@ -234,8 +245,23 @@ def outgoing(request: HttpRequest) -> HttpResponse:
             url=url,
             action=action,
         ))
-    context = {"rows": rows, "may_file": bool(policy.may_file(actor))}
-    return render(request, "requests/filing/outgoing.html", context)
+    filters = filter_form.filters()
+    context = {
+        "rows": rows,
+        "page": page,
+        "count": count,
+        "count_more": more,
+        "may_file": bool(policy.may_file(actor)),
+        "filter_form": filter_form,
+        "search_form": search_form,
+        "searching": bool(search),
+        "filtered": bool(search) or any(v for k, v in filters.items() if k != "status")
+        or filters.get("status", filing_selectors.OPEN) != filing_selectors.OPEN,
+        "showing_open": filters.get("status", filing_selectors.OPEN) == filing_selectors.OPEN,
+        **listing.list_links(request),
+    }
+    return render(request, "requests/filing/outgoing.html", context,
+                  status=400 if search_form.errors else 200)
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ Who sees what:
 from __future__ import annotations
 
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
 
 from requests.core import access
 from requests.core.audit_codes import RequestAuditCode
@@ -141,6 +142,11 @@ def duties_on(request: InformationRequest) -> list[Duty]:
 # --------------------------------------------------------------------------------------------
 
 
+#: The Afwijkingen page's two orders, newest first, unique (toolkid/pagination.py).
+DEVIATIONS_ORDER = ("-recorded_at", "-pk")
+DEPARTURES_ORDER = ("-submitted_on", "-pk")
+
+
 def deviations_for(actor: Actor) -> QuerySet[Deviation]:
     """R5: the recorded departures from the agreements of the teamleider's organisation."""
     if not (access.is_acting(actor) and actor.has_role(Role.TEAMLEIDER)):
@@ -164,21 +170,31 @@ def framework_departures_for(actor: Actor) -> QuerySet[InformationRequest]:
         .exclude(legal_framework="")
         .exclude(legal_framework=F("suggested_framework"))
         .select_related("requester", "parent")
-        .order_by("-submitted_at", "-pk")
+        .annotate(submitted_on=Coalesce("submitted_at", "created_at"))
+        .order_by(*DEPARTURES_ORDER)
     )
+
+
+#: The open duties' order, oldest first, unique (toolkid/pagination.py).
+DUTY_ORDER = ("opened_at", "pk")
 
 
 def open_duties_for(actor: Actor) -> list[Duty]:
     """The open duties of the actor's side: assigned to them, or to nobody yet. Not logged here:
     the composing list logs its one SEARCH (``requests/worklist``)."""
+    return list(open_duties_queryset(actor))
+
+
+def open_duties_queryset(actor: Actor) -> QuerySet[Duty]:
+    """:func:`open_duties_for` as a queryset in ``DUTY_ORDER``, for a list that pages it."""
     sides = [side for side, role in DUTY_ROLES.items() if actor.has_role(role)]
     if not sides:
-        return []
-    return list(
+        return Duty.objects.none()
+    return (
         Duty.objects.filter(organisation=actor.organisation, status=DutyStatus.OPEN, side__in=sides)
         .filter(Q(assignee=actor.user) | Q(assignee__isnull=True))
         .select_related("request", "request__parent", "assignee")
-        .order_by("opened_at", "pk")
+        .order_by(*DUTY_ORDER)
     )
 
 

@@ -31,6 +31,7 @@ from requests.followup.actions import decision as followup_decision
 from requests.followup.models import Duty, HoldRelease, SecondaryUse
 from toolkid.actors import Actor
 from toolkid.errors import Conflict, IllegalMove, Incomplete
+from toolkid.pagination import paginate
 
 # --------------------------------------------------------------------------------------------
 # The actions on a request's page
@@ -124,6 +125,8 @@ def action(request: HttpRequest, public_id, action: str, item_id: int | None = N
 @require_GET
 def deviations(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor
-    rows = list(followup_selectors.deviations_for(actor)[:500])
-    departures = list(followup_selectors.framework_departures_for(actor)[:500])
+    # Two lists on one page, each with its own cursor, so paging one keeps the other's page.
+    rows = paginate(request, followup_selectors.deviations_for(actor), followup_selectors.DEVIATIONS_ORDER)
+    departures = paginate(request, followup_selectors.framework_departures_for(actor),
+                          followup_selectors.DEPARTURES_ORDER, param="pagina_kader")
     return render(request, "requests/followup/deviations.html", {"rows": rows, "departures": departures})

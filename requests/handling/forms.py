@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from requests.core import policy, rules
 from requests.core.forms import ActionForm, mark_service_required
+from requests.core.listing import DUE_WINDOWS
 from requests.core.models import ConsentPath, Decision, LegalFramework, ParentConsultationOutcome
 from toolkid.forms import DateInput, LimitedTextField, text_area
 from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE
-from toolkid.models import User
+from toolkid.models import Organisation, User
 
 # --------------------------------------------------------------------------------------------
 # Provider side (the requester's actions: ``requests/filing/action_forms.py``)
@@ -343,18 +344,28 @@ class InboxFilterForm(forms.Form):
     clinician = forms.ModelChoiceField(
         label=_("Zorgverlener"), queryset=None, required=False, empty_label=_("Alle zorgverleners"),
     )
+    due_window = forms.ChoiceField(
+        label=_("Termijn"), required=False, choices=[("", _("Alle termijnen")), *DUE_WINDOWS],
+    )
     due_before = forms.DateField(
         label=_("Uiterste datum op of voor"), required=False, widget=DateInput(),
     )
+    organisation = forms.ModelChoiceField(
+        label=_("Aanvragende organisatie"), queryset=None, required=False,
+        empty_label=_("Alle organisaties"),
+    )
 
     def __init__(self, *args: Any, clinicians: Iterable[Any] = (), states: Iterable[Any] = (),
-                 **kwargs: Any):
+                 organisations: Any = None, **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             ("", _("Alle openstaande")), *((s.value, s.label) for s in states)
         ]
         self.fields["clinician"].queryset = clinicians
         self.fields["clinician"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
+        self.fields["organisation"].queryset = (
+            organisations if organisations is not None else Organisation.objects.none()
+        )
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, as ``selectors.inbox_for`` keyword arguments."""
@@ -367,4 +378,6 @@ class InboxFilterForm(forms.Form):
             "path": data.get("path") or None,
             "clinician": data.get("clinician"),
             "due_before": data.get("due_before"),
+            "due_window": data.get("due_window") or None,
+            "organisation": data.get("organisation"),
         }

@@ -4,10 +4,13 @@ and the legal advisors' queue (R8, R31), each logged as one SEARCH event (L5, R4
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, DateField, IntegerField, QuerySet, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from requests.core import access, basis
+from requests.core import access, basis, policy
 from requests.core.access import (
     PROVIDER_ROLES,
     deny_list,
@@ -16,14 +19,22 @@ from requests.core.access import (
     record_list,
 )
 from requests.core.audit_codes import RequestAuditCode
+from requests.core.listing import due_window_q, search_kind, search_q
 from requests.core.models import ConsentPath, InformationRequest, LegalAdvice, LegalAdviceStatus
 from requests.core.workflow import OPEN_FOR_PROVIDER, VISIBLE_TO_PROVIDER
 from requests.core.workflow import RequestStatus as S
 from toolkid.actors import Actor
-from toolkid.models import Role, User
+from toolkid.models import Organisation, Role, User
 
 #: States in the provider's work queue: theirs to act on, including a contested refusal (R8).
 INBOX_STATES: tuple[str, ...] = (*OPEN_FOR_PROVIDER, S.CONTESTED)
+#: The inbox's order, unique (toolkid/pagination.py): unassigned first, then by due date.
+INBOX_ORDER = ("assigned_last", "due_on", "pk")
+#: The refusals' and the legal queue's order.
+REFUSALS_ORDER = ("decided_on", "pk")
+LEGAL_QUEUE_ORDER = ("open_last", "asked_at", "pk")
+#: Stands in for a missing date in a sort key (keyset keys are never NULL).
+_NO_DATE = date(9999, 12, 31)
 
 
 def inbox_for(
@@ -33,14 +44,21 @@ def inbox_for(
     path: str | None = None,
     clinician: User | int | None = None,
     due_before: date | None = None,
+    due_window: str | None = None,
+    organisation: Organisation | int | None = None,
+    search: dict[str, Any] | None = None,
 ) -> QuerySet[InformationRequest]:
-    """The receiving organisation's work queue: unassigned requests first, then by due date.
+    """The receiving organisation's work queue: unassigned requests first, then by due date
+    (``INBOX_ORDER``; page it with ``toolkid.pagination.paginate``).
 
     Without ``status``: everything the provider has to act on (``INBOX_STATES``). ``status``
     narrows to one visible state, ``path`` to a consent path, ``clinician`` to the assigned
-    clinician, ``due_before`` to requests due on or before that day.
+    clinician, ``due_before`` to requests due on or before that day, ``due_window`` to overdue,
+    today or this week, ``organisation`` to one requesting organisation, ``search`` to the kept
+    terms of ``requests.core.listing.RequestSearchForm``.
     """
-    filters = {"status": status, "path": path, "clinician": clinician, "due_before": due_before}
+    filters = {"status": status, "path": path, "clinician": clinician, "due_before": due_before,
+               "due_window": due_window, "organisation": organisation, "search": search_kind(search)}
     if not (is_acting(actor) and actor.has_role(*PROVIDER_ROLES)):
         raise deny_list(actor, RequestAuditCode.INBOX_LISTED, filters)
     qs = InformationRequest.objects.filter(receiving_organisation=actor.organisation)
@@ -58,11 +76,22 @@ def inbox_for(
         qs = qs.filter(assigned_clinician=clinician)
     if due_before is not None:
         qs = qs.filter(due_date__lte=due_before)
+    if due_window:
+        qs = qs.filter(due_window_q(due_window, timezone.localdate()))
+    if organisation is not None:
+        qs = qs.filter(requesting_organisation=organisation)
+    if search:
+        # After the organisation filter: a name finds only parents on this organisation's requests.
+        qs = qs.filter(search_q(search))
     record_list(actor, RequestAuditCode.INBOX_LISTED, filters)
-    unassigned_first = Case(
-        When(assigned_clinician__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField()
+    qs = qs.annotate(
+        assigned_last=Case(
+            When(assigned_clinician__isnull=True, then=Value(0)), default=Value(1),
+            output_field=IntegerField(),
+        ),
+        due_on=Coalesce("due_date", Value(_NO_DATE), output_field=DateField()),
     )
-    return list_queryset(qs).order_by(unassigned_first, "due_date", "pk")
+    return list_queryset(qs).order_by(*INBOX_ORDER)
 
 
 def refusals_to_confirm(actor: Actor) -> QuerySet[InformationRequest]:
@@ -74,9 +103,11 @@ def refusals_to_confirm(actor: Actor) -> QuerySet[InformationRequest]:
         InformationRequest.objects.filter(receiving_organisation=actor.organisation, status=S.REFUSAL_PENDING)
         .exclude(decided_by=actor.user)
         .select_related("decided_by")
+        .prefetch_related(policy.open_refusal_advice_prefetch())
+        .annotate(decided_on=Coalesce("decided_at", "created_at"))
     )
     record_list(actor, RequestAuditCode.REFUSALS_LISTED, {})
-    return list_queryset(qs).order_by("decided_at", "pk")
+    return list_queryset(qs).order_by(*REFUSALS_ORDER)
 
 
 def legal_queue(actor: Actor, *, include_given: bool = False) -> QuerySet[LegalAdvice]:
@@ -90,9 +121,9 @@ def legal_queue(actor: Actor, *, include_given: bool = False) -> QuerySet[LegalA
     if not include_given:
         qs = qs.filter(status=LegalAdviceStatus.OPEN)
     record_list(actor, RequestAuditCode.LEGAL_QUEUE_LISTED, {"include_given": include_given})
-    open_first = Case(
+    qs = qs.annotate(open_last=Case(
         When(status=LegalAdviceStatus.OPEN, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
+    ))
     return qs.select_related(
         "request",
         "request__parent",
@@ -100,7 +131,7 @@ def legal_queue(actor: Actor, *, include_given: bool = False) -> QuerySet[LegalA
         "request__assigned_clinician",
         "asked_by",
         "advisor",
-    ).order_by(open_first, "asked_at", "pk")
+    ).order_by(*LEGAL_QUEUE_ORDER)
 
 
 def answer_basis(req: InformationRequest) -> basis.AnswerBasis | None:

@@ -16,16 +16,17 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from requests.core import access, policy
+from requests.core import access, listing, policy
 from requests.core.audit_codes import RequestAuditCode as Code
 from requests.core.due import DueCalendar
 from requests.core.forms import add_service_errors
 from requests.core.page import Problem, typed_values
 from requests.core.views import after_success
-from requests.core.workflow import VISIBLE_TO_PROVIDER, RequestStatus
+from requests.core.workflow import OPEN_FOR_PROVIDER, VISIBLE_TO_PROVIDER, RequestStatus
 from requests.handling import forms as f
 from requests.handling import selectors as handling_selectors
 from requests.handling import services as handling_services
@@ -39,6 +40,7 @@ from requests.handling.actions import (
 )
 from toolkid.actors import Actor
 from toolkid.errors import Conflict, IllegalMove, Incomplete
+from toolkid.pagination import count_capped, paginate
 
 S = RequestStatus
 
@@ -107,21 +109,33 @@ def _render_advice(
 # --------------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def inbox(request: HttpRequest) -> HttpResponse:
+    """GET: one page of the queue, filtered. POST: the search form (terms kept in the session,
+    never in the URL), answered with a redirect to the list that searches for them."""
     actor: Actor = request.actor
+    search_form, search, redirect_to = listing.search_from(request)
+    if redirect_to:
+        return redirect(redirect_to)
     team = provider_clinicians(actor)
     filter_form = f.InboxFilterForm(
         request.GET or None,
         clinicians=team,
         states=[s for s in S if s in VISIBLE_TO_PROVIDER],
+        organisations=listing.other_organisations(actor),
     )
     # The selector checks the role (PermissionDenied, logged) and logs the search (L5).
-    requests_ = list(handling_selectors.inbox_for(actor, **filter_form.filters()))
-    access.record_parents_shown(actor, Code.INBOX_LISTED, requests_)  # L5: a list is a read
+    found = handling_selectors.inbox_for(actor, **filter_form.filters(), search=search)
+    page = paginate(request, found, handling_selectors.INBOX_ORDER)
+    count, more = count_capped(found)
+    # Over the whole filtered list, not this page: "3 verzoeken zijn te laat" (R26).
+    overdue_count, _more = count_capped(
+        found.filter(status__in=OPEN_FOR_PROVIDER, due_date__lt=timezone.localdate())
+    )
+    access.record_parents_shown(actor, Code.INBOX_LISTED, page.rows)  # L5: a list is a read
     calendar = DueCalendar()
     rows = []
-    for req in requests_:
+    for req in page.rows:
         chip = calendar.chip(req)
         rows.append({
             "req": req,
@@ -137,13 +151,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
         })
     context = {
         "rows": rows,
+        "page": page,
+        "count": count,
+        "count_more": more,
         "filter_form": filter_form,
-        "filtered": any(v for v in filter_form.filters().values()),
+        "search_form": search_form,
+        "searching": bool(search),
+        "filtered": bool(search) or any(v for v in filter_form.filters().values()),
         # The assign menu's choices, only where the policy lets the actor assign a row.
         "clinicians": list(team) if any(row["can_assign"] for row in rows) else [],
-        "overdue_count": sum(1 for row in rows if row["overdue"]),
+        "overdue_count": overdue_count,
+        **listing.list_links(request),
     }
-    return render(request, "requests/handling/inbox.html", context)
+    return render(request, "requests/handling/inbox.html", context, status=400 if search_form.errors else 200)
 
 
 # --------------------------------------------------------------------------------------------
@@ -155,9 +175,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def refusals(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor
     items = []
-    found = list(handling_selectors.refusals_to_confirm(actor))
-    access.record_parents_shown(actor, Code.REFUSALS_LISTED, found)
-    for req in found:
+    page = paginate(request, handling_selectors.refusals_to_confirm(actor), handling_selectors.REFUSALS_ORDER)
+    access.record_parents_shown(actor, Code.REFUSALS_LISTED, page.rows)
+    for req in page.rows:
         items.append({
             "req": req,
             "confirm_form": f.RefusalConfirmForm(prefix=CONFIRM_REFUSAL, request=req,
@@ -169,7 +189,7 @@ def refusals(request: HttpRequest) -> HttpResponse:
             "reject_url": reverse("requests:action", kwargs={
                 "public_id": req.public_id, "action": ACTIONS[REJECT_REFUSAL].slug}),
         })
-    return render(request, "requests/handling/refusals.html", {"items": items})
+    return render(request, "requests/handling/refusals.html", {"items": items, "page": page})
 
 
 def _render_legal_queue(
@@ -181,9 +201,10 @@ def _render_legal_queue(
     bound = bound or {}
     items = []
     error_form = None
-    found = list(handling_selectors.legal_queue(actor, include_given=include_given))
-    access.record_parents_shown(actor, Code.LEGAL_QUEUE_LISTED, found)
-    for advice in found:
+    page = paginate(request, handling_selectors.legal_queue(actor, include_given=include_given),
+                    handling_selectors.LEGAL_QUEUE_ORDER)
+    access.record_parents_shown(actor, Code.LEGAL_QUEUE_LISTED, page.rows)
+    for advice in page.rows:
         form = None
         if policy.may_give_legal_advice(actor, advice.request, advice):
             form = bound.get(advice.pk) or f.GiveLegalAdviceForm(
@@ -199,7 +220,7 @@ def _render_legal_queue(
                                                       "advice_id": advice.pk}),
         })
     context = {"items": items, "include_given": include_given, "error_form": error_form,
-               "problem": problem}
+               "problem": problem, "page": page}
     return render(request, "requests/handling/legal_queue.html", context, status=status)
 
 

@@ -52,8 +52,12 @@ def kindcheck_get_for(*, actor: Actor, public_id: uuid.UUID | str, purpose: str)
     )
 
 
+#: The Kindcheck list's order, newest first, unique (toolkid/pagination.py).
+KINDCHECK_ORDER = ("-checked_on", "-pk")
+
+
 def kindchecks_for(actor: Actor) -> QuerySet[Kindcheck]:
-    """The organisation's Kindchecks, newest first (zorgverlener)."""
+    """The organisation's Kindchecks, newest first (zorgverlener; ``KINDCHECK_ORDER``)."""
     if not (access.is_acting(actor) and actor.has_role(Role.ZORGVERLENER)):
         raise access.deny_list(actor, RequestAuditCode.KINDCHECKS_LISTED, {})
     access.record_list(actor, RequestAuditCode.KINDCHECKS_LISTED, {})

@@ -27,13 +27,16 @@ from requests.kindcheck import services as kindcheck_services
 from requests.kindcheck.models import KindcheckNextStep
 from toolkid.actors import Actor
 from toolkid.errors import IllegalMove, Incomplete
+from toolkid.pagination import paginate
 
 
 @require_GET
 def kindcheck_list(request: HttpRequest) -> HttpResponse:
-    checks = list(kindcheck_selectors.kindchecks_for(request.actor)[:200])
-    record_parents_shown(request.actor, RequestAuditCode.KINDCHECKS_LISTED, checks)  # L5: a list is a read
-    return render(request, "requests/kindcheck/list.html", {"checks": checks})
+    page = paginate(request, kindcheck_selectors.kindchecks_for(request.actor),
+                    kindcheck_selectors.KINDCHECK_ORDER)
+    # L5: a list is a read
+    record_parents_shown(request.actor, RequestAuditCode.KINDCHECKS_LISTED, page.rows)
+    return render(request, "requests/kindcheck/list.html", {"checks": page.rows, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -94,8 +94,13 @@ def reverse_get_for(*, actor: Actor, public_id: uuid.UUID | str, purpose: str) -
     )
 
 
+#: The list's order, newest first, unique (toolkid/pagination.py).
+REVERSE_ORDER = ("-created_at", "-pk")
+
+
 def reverse_questions_for(actor: Actor) -> QuerySet[ReverseQuestion]:
-    """The reverse questions of the actor's organisation, asked or received; newest first."""
+    """The reverse questions of the actor's organisation, asked or received; newest first
+    (``REVERSE_ORDER``)."""
     condition = reverse_visibility_filter(actor)
     if condition is None:
         raise access.deny_list(actor, RequestAuditCode.REVERSE_QUESTIONS_LISTED, {})
@@ -103,7 +108,7 @@ def reverse_questions_for(actor: Actor) -> QuerySet[ReverseQuestion]:
     return (
         ReverseQuestion.objects.filter(condition)
         .select_related("asking_organisation", "receiving_organisation", "asker", "parent")
-        .order_by("-created_at", "-pk")
+        .order_by(*REVERSE_ORDER)
     )
 
 

@@ -34,6 +34,7 @@ from requests.reverse.workflow import ReverseStatus
 from toolkid import workdays, working_calendar
 from toolkid.actors import Actor
 from toolkid.errors import Conflict, IllegalMove, Incomplete
+from toolkid.pagination import paginate
 
 
 def _due_chip(question: ReverseQuestion) -> Any:
@@ -50,13 +51,14 @@ def _due_chip(question: ReverseQuestion) -> Any:
 @require_GET
 def reverse_list(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor
+    page = paginate(request, reverse_selectors.reverse_questions_for(actor), reverse_selectors.REVERSE_ORDER)
     rows = [
         {"q": q, "asked": q.asking_organisation_id == actor.organisation.pk, "chip": _due_chip(q)}
-        for q in reverse_selectors.reverse_questions_for(actor)[:200]
+        for q in page.rows
     ]
-    record_parents_shown(actor, RequestAuditCode.REVERSE_QUESTIONS_LISTED, [row["q"] for row in rows])
+    record_parents_shown(actor, RequestAuditCode.REVERSE_QUESTIONS_LISTED, page.rows)
     may_ask = bool(reverse_policy.may_ask(actor))
-    return render(request, "requests/reverse/list.html", {"rows": rows, "may_ask": may_ask})
+    return render(request, "requests/reverse/list.html", {"rows": rows, "may_ask": may_ask, "page": page})
 
 
 @require_http_methods(["GET", "POST"])

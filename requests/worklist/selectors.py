@@ -5,11 +5,12 @@ for the clinician (R28) and reverse questions waiting for youth care (R3). One S
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from requests.core import access
 from requests.core.audit_codes import RequestAuditCode
 from requests.followup import selectors as followup_selectors
-from requests.followup.models import Duty, HoldRelease, SecondaryUse
+from requests.followup.models import HoldRelease, SecondaryUse
 from requests.reverse import selectors as reverse_selectors
 from requests.reverse.models import ReverseQuestion
 from toolkid.actors import Actor
@@ -19,7 +20,8 @@ from toolkid.actors import Actor
 class TaskList:
     """What waits for the actor: their duties, and replies the other side waits for."""
 
-    duties: list[Duty] = field(default_factory=list)
+    #: Paged by the view (``followup_selectors.DUTY_ORDER``): the list that grows with the work.
+    duties: Any = field(default_factory=list)
     releases: list[HoldRelease] = field(default_factory=list)
     secondary_uses: list[SecondaryUse] = field(default_factory=list)
     reverse_questions: list[ReverseQuestion] = field(default_factory=list)
@@ -34,7 +36,7 @@ def tasks_for(actor: Actor) -> TaskList:
     if not access.is_acting(actor):
         raise access.deny_list(actor, RequestAuditCode.TASKS_LISTED, {})
     tasks = TaskList(
-        duties=followup_selectors.open_duties_for(actor),
+        duties=followup_selectors.open_duties_queryset(actor),
         releases=followup_selectors.releases_awaiting(actor),
         secondary_uses=followup_selectors.secondary_uses_awaiting(actor),
         reverse_questions=reverse_selectors.reverse_questions_awaiting(actor),
