@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('toolkid', '0005_email_claimed'),
+        ('toolkid', '0006_organisation_access_report_names'),
     ]
 
     operations = [
