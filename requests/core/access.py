@@ -27,7 +27,9 @@ one READ per parent it shows (:func:`record_parents_shown`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -42,6 +44,7 @@ from requests.core.audit_codes import RequestAuditCode
 from requests.core.models import (
     Decision,
     InformationRequest,
+    LegalAdvice,
     RequestGroupObjectPermission,
     RequestUserObjectPermission,
 )
@@ -51,6 +54,7 @@ from toolkid.models import Role
 
 S = RequestStatus
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 #: Roles that see the requesting organisation's outgoing requests.
 REQUESTER_ROLES: tuple[str, ...] = (Role.JEUGDHULPVERLENER, Role.TEAMLEIDER)
@@ -64,6 +68,54 @@ REFUSAL_CONFIRMER_ROLES: tuple[str, ...] = (Role.TEAMLEIDER, Role.JURIDISCH_ADVI
 _REFUSAL_KNOWN_TO_REQUESTER = (S.REFUSED, S.CONTESTED)
 
 HANDLE_PERMISSION = "handle_request"
+
+#: Within one page read (:func:`reading`) the answers that need a query are kept per request row:
+#: the page asks the policy (``requests/core/policy.py``) about every action, each asking "does
+#: the actor hold ``handle_request``?", and must not pay a query for every question (issue 11).
+#: Services never run inside it: they re-fetch the row under lock and ask afresh.
+_page_memo: ContextVar[dict[Any, Any] | None] = ContextVar("requests_page_memo", default=None)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """One page read: :func:`memoised` answers are computed once until the block ends."""
+    token = _page_memo.set({})
+    try:
+        yield
+    finally:
+        _page_memo.reset(token)
+
+
+def memoised(key: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, once per ``key`` inside :func:`reading`; outside it, every time."""
+    memo = _page_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def advices_of(request: InformationRequest) -> list[LegalAdvice]:
+    """The request's referrals to the legal advisor (R31), oldest first: one query per page read
+    for the policy's questions and the page's list alike."""
+    return memoised(
+        ("advices", request.pk),
+        lambda: list(
+            request.legal_advice.select_related("asked_by", "advisor").order_by("asked_at", "pk")
+        ),
+    )
+
+
+def holds_handle_permission(actor: Actor, request: InformationRequest) -> bool:
+    """The actor holds ``handle_request`` on ``request`` (assigned or delegated; R31)."""
+    user = actor.user
+    if user is None:
+        return False
+    return memoised(
+        ("handle", user.pk, request.pk),
+        lambda: user.has_perm(f"requests.{HANDLE_PERMISSION}", request),
+    )
 ADVISE_PERMISSION = "advise_request"
 
 OBJECT_TYPE = InformationRequest._meta.label_lower
@@ -259,22 +311,29 @@ def _lookup(pk_or_public_id: Any) -> dict[str, Any] | None:
 
 
 def request_get_for(
-    *, actor: Actor, pk_or_public_id: int | str | uuid.UUID, purpose: str
+    *,
+    actor: Actor,
+    pk_or_public_id: int | str | uuid.UUID,
+    purpose: str,
+    related: Iterable[str] = (),
+    event: str = RequestAuditCode.READ,
 ) -> InformationRequest:
     """The one way to open a request: fetch, check, log (L5). ``purpose`` is a short code for the
-    audit trail ("detail", "pdf", "answer_form", ...).
+    audit trail ("detail", "pdf", "answer_form", ...); ``related``: one-to-one rows a page shows,
+    fetched in the same query (``select_related``); ``event``: the audit code of the read (a
+    page of the timeline is a ``TIMELINE_READ``).
 
     Raises ``Http404`` alike for a request that does not exist and one the actor may not see;
     both are logged as a denied read.
     """
     lookup = _lookup(pk_or_public_id)
-    found = _detail_queryset().filter(**lookup).first() if lookup else None
+    found = _detail_queryset().select_related(*related).filter(**lookup).first() if lookup else None
     return checked_read(
         actor,
         InformationRequest,
         found,
         visible=is_visible_to,
-        event=RequestAuditCode.READ,
+        event=event,
         requested=pk_or_public_id,
         purpose=purpose,
         not_found=not_found,

@@ -16,8 +16,8 @@ from requests.core.workflow import RequestStatus
 from requests.followup import policy as followup_policy
 from requests.followup import selectors as followup_selectors
 from requests.followup.actions import block
-from requests.followup.models import DutyKind, DutySide, HoldRelease
-from requests.followup.workflow import ReleaseStatus, SecondaryUseStatus
+from requests.followup.models import DutyKind, DutySide
+from requests.followup.workflow import SecondaryUseStatus
 from toolkid.actors import Actor
 
 S = RequestStatus
@@ -47,7 +47,7 @@ def panel(actor: Actor, req: InformationRequest) -> dict[str, Any]:
     uses = _uses(actor, req)
     use_block = _block_if(followup_policy.may_submit_secondary_use(actor, req), "use_submit", actor, req)
 
-    approval = getattr(req, "approved_filing", None) if answered else None
+    approval = followup_selectors.approved_filing(req) if answered else None
     filing_block = _block_if(followup_policy.may_approve_filing(actor, req), "filing", actor, req)
 
     safety = _veilig_thuis_and_deviation(actor, req)
@@ -116,13 +116,7 @@ def _hold(actor: Actor, req: InformationRequest) -> dict[str, Any]:
     """Path C: the hold, its joint release (R37) and the forms to propose, answer or withdraw one."""
     released = followup_selectors.agreed_release(req)
     pending = followup_selectors.open_release(req)
-    past = list(
-        HoldRelease.objects.filter(
-            request=req, status__in=(ReleaseStatus.DECLINED, ReleaseStatus.WITHDRAWN)
-        ).select_related(
-            "proposed_by", "proposed_by_organisation", "responded_by", "responded_by_organisation"
-        )
-    )
+    past = followup_selectors.past_releases(req)
     hold: dict[str, Any] = {
         "active": released is None,
         "released": released,

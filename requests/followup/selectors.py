@@ -25,7 +25,7 @@ from requests.core import access
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.models import ConsentPath, Deviation, InformationRequest
 from requests.core.workflow import RequestStatus
-from requests.followup.models import Duty, DutySide, DutyStatus, HoldRelease, SecondaryUse
+from requests.followup.models import ApprovedFiling, Duty, DutySide, DutyStatus, HoldRelease, SecondaryUse
 from requests.followup.workflow import ReleaseStatus, SecondaryUseStatus
 from toolkid.actors import Actor
 from toolkid.models import Role
@@ -47,31 +47,52 @@ DUTY_ROLES: dict[str, str] = {
 # --------------------------------------------------------------------------------------------
 
 
+def _releases(request: InformationRequest) -> list[HoldRelease]:
+    """Every release proposal of ``request``, oldest first: one query per page read (the panel,
+    the policy and the page each ask about the hold)."""
+    return access.memoised(
+        ("hold_releases", request.pk),
+        lambda: list(
+            HoldRelease.objects.filter(request=request)
+            .select_related(
+                "proposed_by", "proposed_by_organisation", "responded_by", "responded_by_organisation"
+            )
+            .order_by("pk")
+        ),
+    )
+
+
 def hold_active(request: InformationRequest) -> bool:
     """R35, R40: on path C nothing may prompt, draft or send anything to the parent until the
     joint release (R37) is recorded. Anything parent-facing — a duty, a letter, a notification —
     asks this first."""
     if request.consent_path != ConsentPath.C:
         return False
-    return not HoldRelease.objects.filter(request=request, status=ReleaseStatus.AGREED).exists()
+    return agreed_release(request) is None
 
 
 def agreed_release(request: InformationRequest) -> HoldRelease | None:
-    return (
-        HoldRelease.objects.filter(request=request, status=ReleaseStatus.AGREED)
-        .select_related(
-            "proposed_by", "proposed_by_organisation", "responded_by", "responded_by_organisation"
-        )
-        .first()
-    )
+    return next((r for r in _releases(request) if r.status == ReleaseStatus.AGREED), None)
 
 
 def open_release(request: InformationRequest) -> HoldRelease | None:
-    return (
-        HoldRelease.objects.filter(request=request, status=ReleaseStatus.PROPOSED)
-        .select_related("proposed_by", "proposed_by_organisation")
-        .first()
+    return next((r for r in _releases(request) if r.status == ReleaseStatus.PROPOSED), None)
+
+
+def approved_filing(request: InformationRequest) -> ApprovedFiling | None:
+    """R28: the provided information approved for the requester's file, if it was. Read from the
+    row when the page fetched it along (``select_related("approved_filing")``)."""
+    if InformationRequest.approved_filing.is_cached(request):
+        return getattr(request, "approved_filing", None)
+    return access.memoised(
+        ("approved_filing", request.pk),
+        lambda: ApprovedFiling.objects.filter(request=request).select_related("approved_by").first(),
     )
+
+
+def past_releases(request: InformationRequest) -> list[HoldRelease]:
+    """Proposals declined or withdrawn (R37), oldest first."""
+    return [r for r in _releases(request) if r.status in (ReleaseStatus.DECLINED, ReleaseStatus.WITHDRAWN)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -101,9 +122,7 @@ def may_act_on_hold(actor: Actor, request: InformationRequest) -> bool:
     if actor.has_role(Role.TEAMLEIDER):
         return True
     if side == DutySide.PROVIDER:
-        return actor.has_role(Role.ZORGVERLENER) and actor.user.has_perm(
-            f"requests.{access.HANDLE_PERMISSION}", request
-        )
+        return actor.has_role(Role.ZORGVERLENER) and access.holds_handle_permission(actor, request)
     return actor.has_role(Role.JEUGDHULPVERLENER)
 
 

@@ -54,6 +54,7 @@ from requests.core.models import (
     Topic,
 )
 from requests.core.workflow import RequestStatus
+from requests.history.timeline import events_of
 from toolkid.actors import Actor
 from toolkid.models import User
 
@@ -275,11 +276,7 @@ def history_for(actor: Actor, request: InformationRequest) -> list[HistoryEntry]
         )
         raise access.not_found()
     provider = access.is_provider_side(actor, request)
-    events = _Events(
-        RequestEvent.objects.filter(request=request)
-        .select_related("actor", "organisation")
-        .order_by("occurred_at", "pk")
-    )
+    events = _Events(events_of(request))
     since = None
     if provider:
         since = _first_submission(events.events)
