@@ -96,9 +96,18 @@ def memoised(key: Any, compute: Callable[[], T]) -> T:
     return memo[key]
 
 
+#: Flags the request's page reads with the row (``request_get_for(annotate=…)``): a list beside the
+#: request that is empty costs no query. Elsewhere the flag is absent and the list is read.
+PAGE_FLAGS: dict[str, Any] = {
+    "has_legal_advice": Exists(LegalAdvice.objects.filter(request=OuterRef("pk"))),
+}
+
+
 def advices_of(request: InformationRequest) -> list[LegalAdvice]:
     """The request's referrals to the legal advisor (R31), oldest first: one query per page read
     for the policy's questions and the page's list alike."""
+    if not getattr(request, "has_legal_advice", True):
+        return []
     return memoised(
         ("advices", request.pk),
         lambda: list(
@@ -208,7 +217,10 @@ def is_visible_to(actor: Actor, request: InformationRequest) -> bool:
             if request.status == S.REFUSAL_PENDING:
                 return True
             group_perms, user_perms = _advise_granted(actor, request.pk)
-            return group_perms.exists() or user_perms.exists()
+            return memoised(
+                ("advise", actor.user.pk, org_id, request.pk),
+                lambda: group_perms.exists() or user_perms.exists(),
+            )
     return False
 
 
@@ -316,18 +328,21 @@ def request_get_for(
     pk_or_public_id: int | str | uuid.UUID,
     purpose: str,
     related: Iterable[str] = (),
+    annotate: dict[str, Any] | None = None,
     event: str = RequestAuditCode.READ,
 ) -> InformationRequest:
     """The one way to open a request: fetch, check, log (L5). ``purpose`` is a short code for the
     audit trail ("detail", "pdf", "answer_form", ...); ``related``: one-to-one rows a page shows,
-    fetched in the same query (``select_related``); ``event``: the audit code of the read (a
-    page of the timeline is a ``TIMELINE_READ``).
+    fetched in the same query (``select_related``); ``annotate``: flags the page reads from the row
+    (``Exists`` of its rows beside the request, so an empty list costs no query); ``event``: the
+    audit code of the read (a page of the timeline is a ``TIMELINE_READ``).
 
     Raises ``Http404`` alike for a request that does not exist and one the actor may not see;
     both are logged as a denied read.
     """
     lookup = _lookup(pk_or_public_id)
-    found = _detail_queryset().select_related(*related).filter(**lookup).first() if lookup else None
+    queryset = _detail_queryset().select_related(*related).annotate(**(annotate or {}))
+    found = queryset.filter(**lookup).first() if lookup else None
     return checked_read(
         actor,
         InformationRequest,

@@ -50,6 +50,8 @@ DUTY_ROLES: dict[str, str] = {
 def _releases(request: InformationRequest) -> list[HoldRelease]:
     """Every release proposal of ``request``, oldest first: one query per page read (the panel,
     the policy and the page each ask about the hold)."""
+    if not getattr(request, "has_hold_releases", True):
+        return []
     return access.memoised(
         ("hold_releases", request.pk),
         lambda: list(
@@ -138,6 +140,8 @@ def may_do_duty(actor: Actor, duty: Duty) -> bool:
 def duties_on(request: InformationRequest) -> list[Duty]:
     """All duties of a request (both sides), oldest first. Call for a request the actor may see
     (obtained from ``access.request_get_for``)."""
+    if not getattr(request, "has_duties", True):
+        return []
     return list(
         Duty.objects.filter(request=request)
         .select_related("assignee", "done_by", "organisation")
