@@ -45,7 +45,7 @@ TIMELINE_LATEST = 20
 #: The one-to-one rows the page shows, fetched with the request (``access.request_get_for``).
 PAGE_RELATED = ("approved_filing__approved_by",)
 #: What the page's panels read with the row: which lists beside the request are empty.
-PAGE_FLAGS = {**access.PAGE_FLAGS, **followup_panel.PAGE_FLAGS}
+PAGE_FLAGS = {**access.PAGE_FLAGS, **followup_panel.PAGE_FLAGS, **selectors_history.PAGE_FLAGS}
 
 
 def render_page(

@@ -43,7 +43,7 @@ def detail(request: HttpRequest, public_id) -> HttpResponse:
     with access.reading():
         req = access.request_get_for(
             actor=request.actor, pk_or_public_id=public_id, purpose="detail", related=PAGE_RELATED,
-            annotate=PAGE_FLAGS,
+            annotate={**PAGE_FLAGS, **access.actor_flags(request.actor)},
         )
         return render_page(request, req)
 
