@@ -3,8 +3,10 @@ what the sweep did. The fixtures are in conftest.py."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import re
+import uuid
 from collections import Counter
 from zoneinfo import ZoneInfo
 
@@ -108,9 +110,6 @@ def clone_requests(template: InformationRequest, n: int) -> list[InformationRequ
     """``n`` copies of ``template`` (same organisations, people, state and due date) with copies
     of its planned notices, written in bulk: the scale tests need hundreds of open requests, and
     filing each through the services would take minutes."""
-    import copy
-    import uuid
-
     rows = []
     for _ in range(n):
         row = copy.copy(template)
