@@ -374,6 +374,12 @@ def deliver_pending_emails(*, batch_size: int | None = None) -> dict[str, int]:
     return counts
 
 
+def emails_waiting(*, cap: int) -> int:
+    """How many e-mails wait to be sent, counted up to ``cap`` (a range of the
+    ``(email_status, created_at)`` index): for fanning the sending out over workers."""
+    return Notification.objects.filter(email_status=EmailStatus.PENDING).values("pk")[:cap].count()
+
+
 def _claim_one() -> Notification | None:
     now = timezone.now()
     # A claim older than TOOLKID_EMAIL_CLAIM_TIMEOUT seconds belongs to a run that died mid-send.

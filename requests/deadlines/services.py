@@ -481,8 +481,11 @@ def claim_and_send(*, now: dt.datetime, batch_size: int, result: SweepResult) ->
             _send_batch(batch, now, result)
 
 
-def deadline_sweep(*, now: dt.datetime | None = None, batch_size: int | None = None) -> SweepResult:
-    """Plan, claim and send what is due as of ``now``; then mail what was committed. Safe to
+def deadline_sweep(
+    *, now: dt.datetime | None = None, batch_size: int | None = None, deliver_emails: bool = True
+) -> SweepResult:
+    """Plan, claim and send what is due as of ``now``; then mail what was committed (unless
+    ``deliver_emails`` is off: the Celery task fans the mail out over workers instead). Safe to
     run twice, and in several workers at once."""
     now = now or timezone.now()
     size = batch_size or settings.TOOLKID_SWEEP_BATCH_SIZE
@@ -490,5 +493,6 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch_size: int | None = N
     result.planned = plan_missing_notices()
     claim_and_send(now=now, batch_size=size, result=result)
     # Every committed e-mail, one claimed and confirmed at a time (at most one doubled by a crash).
-    result.emails = notifications.deliver_pending_emails()
+    if deliver_emails:
+        result.emails = notifications.deliver_pending_emails()
     return result

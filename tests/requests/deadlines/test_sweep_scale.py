@@ -9,6 +9,7 @@ import datetime as dt
 from collections import Counter
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -92,3 +93,25 @@ def test_a_closed_request_leaves_the_planning_index_without_notices(filed_reques
     assert sweep_at(D(2026, 5, 12)).planned == 0
     assert InformationRequest.objects.get(pk=template.pk).notices_planned_for == template.due_date
     assert DeadlineNotice.objects.filter(request=template).count() == before
+
+
+def test_the_sweep_task_fans_the_emails_out_and_each_goes_once(filed_request, with_emails, monkeypatch):
+    """The Celery task sends the notices, then enqueues delivery tasks of ``EMAIL_CHUNK`` e-mails
+    each (workers send them side by side); run twice, they send every e-mail once."""
+    import requests.tasks as tasks
+
+    for _ in range(3):
+        _filed(filed_request)
+    enqueued: list[int] = []
+    monkeypatch.setattr(tasks, "EMAIL_CHUNK", 4)
+    monkeypatch.setattr(tasks.deliver_emails, "delay", enqueued.append)
+    with at(2026, 5, 18, 9):  # the reminder day: the assigned clinician, or else the intake
+        result = tasks.deadline_sweep()
+    waiting = Notification.objects.filter(email_status="wacht").count()
+    assert waiting == result["notifications"] > 0
+    assert result["email_tasks"] == len(enqueued) == -(-waiting // 4)
+    assert not mail.outbox  # nothing sent by the sweep itself
+    for limit in enqueued * 2:  # every task, and each once more (a retry, a second worker)
+        tasks.deliver_emails(limit)
+    assert len(mail.outbox) == waiting
+    assert len({message.extra_headers["Message-ID"] for message in mail.outbox}) == waiting
