@@ -445,16 +445,7 @@ def _send_batch(batch: list[DeadlineNotice], now: dt.datetime, result: SweepResu
         prefix = f"deadline_notice:{notice.pk}:"
         notice.status = NS.SENT
         notice.recipients = sum(count for key, count in created.items() if key.startswith(prefix))
-    # Marked with one UPDATE per outcome (and per number of recipients): a CASE per row
-    # (``bulk_update``) costs more to build than the whole batch's notifications.
-    groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
-    for notice in batch:
-        groups[(notice.status, notice.recipients if notice.status == NS.SENT else None)].append(notice.pk)
-    for (status, recipients), pks in groups.items():
-        fields: dict[str, Any] = {"status": status, "processed_at": now}
-        if recipients is not None:
-            fields["recipients"] = recipients
-        DeadlineNotice.objects.filter(pk__in=pks).update(**fields)
+    _mark(batch, now)
     for notice in sending:
         req = notice.request
         record(
@@ -468,6 +459,19 @@ def _send_batch(batch: list[DeadlineNotice], now: dt.datetime, result: SweepResu
         )
         result.sent += 1
         result.notifications += notice.recipients
+
+
+def _mark(batch: list[DeadlineNotice], now: dt.datetime) -> None:
+    """One UPDATE per outcome (and per number of recipients): a CASE per row (``bulk_update``)
+    costs more to build than the whole batch's notifications."""
+    groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    for notice in batch:
+        groups[(notice.status, notice.recipients if notice.status == NS.SENT else None)].append(notice.pk)
+    for (status, recipients), pks in groups.items():
+        fields: dict[str, Any] = {"status": status, "processed_at": now}
+        if recipients is not None:
+            fields["recipients"] = recipients
+        DeadlineNotice.objects.filter(pk__in=pks).update(**fields)
 
 
 def claim_and_send(*, now: dt.datetime, batch_size: int, result: SweepResult) -> None:
