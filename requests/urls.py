@@ -13,6 +13,7 @@ from requests.detail import views as detail_views
 from requests.filing import views as filing_views
 from requests.followup import views as followup_views
 from requests.handling import views as handling_views
+from requests.history import views as history_views
 from requests.kindcheck import views as kindcheck_views
 from requests.letters import views as letter_views
 from requests.reverse import views as reverse_views
@@ -37,6 +38,8 @@ urlpatterns = [
     path("overzicht/", deadline_views.overview, name="overview"),
     path("<uuid:public_id>/", detail_views.detail, name="detail"),
     path("<uuid:public_id>/actie/<slug:action>/", detail_views.action, name="action"),
+    # The timeline in pages, newest first (requests/history): the request's page shows the latest.
+    path("<uuid:public_id>/verloop/", history_views.timeline_page, name="timeline"),
     path("<uuid:public_id>/advies/<int:advice_id>/", handling_views.give_advice, name="advise"),
     # --- Follow-up after the answer (requests/followup): duties, the path-C hold,
     # feedback, secondary use, Veilig Thuis on a request; Mijn taken (requests/worklist); the Kindcheck (L4,

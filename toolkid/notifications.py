@@ -143,6 +143,68 @@ def notify(
     return Notification.objects.filter(source_key=source_key).count() - before
 
 
+@dataclass(frozen=True)
+class Message:
+    """One :func:`notify` call, for :func:`notify_many`."""
+
+    kind: str
+    recipients: list[Recipient]
+    source_key: str
+    params: dict[str, Any]
+
+
+def notify_many(messages: Iterable[Message]) -> dict[str, int]:
+    """:func:`notify` for many sources at once, in the caller's transaction, in a constant
+    number of queries (the deadline sweep sends thousands): the same checks, the same
+    idempotence per ``(recipient, source_key)``. Returns the number created per source key.
+
+    The counts assume no one else writes the same source keys meanwhile (the caller holds the
+    rows its keys name locked, as the sweep holds its notices)."""
+    messages = list(messages)
+    for message in messages:
+        if message.kind not in K.values:
+            raise ValueError(f"unknown notification kind {message.kind!r}")
+        if KIND_AUDIENCE.get(message.kind) != PROFESSIONAL:
+            raise ValueError(f"notification kind {message.kind!r} is not for professionals")
+    pairs = {(r.user.pk, r.organisation.pk) for m in messages for r in m.recipients}
+    active = set(
+        Membership.objects.filter(
+            user_id__in={user for user, _ in pairs},
+            organisation_id__in={org for _, org in pairs},
+            is_active=True,
+            user__is_active=True,
+            organisation__is_active=True,
+        ).values_list("user_id", "organisation_id")
+    ) if pairs else set()
+    keys = [m.source_key for m in messages]
+    existing = set(
+        Notification.objects.filter(source_key__in=keys).values_list("source_key", "recipient_id")
+    ) if keys else set()
+    created: dict[str, int] = dict.fromkeys(keys, 0)
+    rows: list[Notification] = []
+    for message in messages:
+        clean = _check_params(message.params or {})
+        seen: set[int] = set()
+        for recipient in message.recipients:
+            user_id = recipient.user.pk
+            if user_id in seen or (user_id, recipient.organisation.pk) not in active:
+                continue
+            seen.add(user_id)
+            if (message.source_key, user_id) in existing:
+                continue
+            rows.append(Notification(
+                recipient=recipient.user,
+                organisation=recipient.organisation,
+                kind=message.kind,
+                target_url=recipient.target_url,
+                params=clean,
+                source_key=message.source_key,
+            ))
+            created[message.source_key] += 1
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    return created
+
+
 # --------------------------------------------------------------------------------------------
 # The text of a notification (shown behind the login only)
 # --------------------------------------------------------------------------------------------
@@ -314,6 +376,12 @@ def deliver_pending_emails(*, batch_size: int | None = None) -> dict[str, int]:
         if outcome == "failed":
             break
     return counts
+
+
+def emails_waiting(*, cap: int) -> int:
+    """How many e-mails wait to be sent, counted up to ``cap`` (a range of the
+    ``(email_status, created_at)`` index): for fanning the sending out over workers."""
+    return Notification.objects.filter(email_status=EmailStatus.PENDING).values("pk")[:cap].count()
 
 
 def _claim_one() -> Notification | None:

@@ -27,7 +27,9 @@ one READ per parent it shows (:func:`record_parents_shown`).
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -43,6 +45,7 @@ from requests.core.grounds import ground_of_row
 from requests.core.models import (
     Decision,
     InformationRequest,
+    LegalAdvice,
     RequestGroupObjectPermission,
     RequestUserObjectPermission,
 )
@@ -52,6 +55,7 @@ from toolkid.models import Role
 
 S = RequestStatus
 M = TypeVar("M", bound=Model)
+T = TypeVar("T")
 
 #: Roles that see the requesting organisation's outgoing requests.
 REQUESTER_ROLES: tuple[str, ...] = (Role.JEUGDHULPVERLENER, Role.TEAMLEIDER)
@@ -65,6 +69,89 @@ REFUSAL_CONFIRMER_ROLES: tuple[str, ...] = (Role.TEAMLEIDER, Role.JURIDISCH_ADVI
 _REFUSAL_KNOWN_TO_REQUESTER = (S.REFUSED, S.CONTESTED)
 
 HANDLE_PERMISSION = "handle_request"
+
+#: Within one page read (:func:`reading`) the answers that need a query are kept per request row:
+#: the page asks the policy (``requests/core/policy.py``) about every action, each asking "does
+#: the actor hold ``handle_request``?", and must not pay a query for every question (issue 11).
+#: Services never run inside it: they re-fetch the row under lock and ask afresh.
+_page_memo: ContextVar[dict[Any, Any] | None] = ContextVar("requests_page_memo", default=None)
+
+
+@contextmanager
+def reading() -> Iterator[None]:
+    """One page read: :func:`memoised` answers are computed once until the block ends."""
+    token = _page_memo.set({})
+    try:
+        yield
+    finally:
+        _page_memo.reset(token)
+
+
+def memoised(key: Any, compute: Callable[[], T]) -> T:
+    """``compute()``, once per ``key`` inside :func:`reading`; outside it, every time."""
+    memo = _page_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+#: Flags the request's page reads with the row (``request_get_for(annotate=…)``): a list beside the
+#: request that is empty costs no query. Elsewhere the flag is absent and the list is read.
+PAGE_FLAGS: dict[str, Any] = {
+    "has_legal_advice": Exists(LegalAdvice.objects.filter(request=OuterRef("pk"))),
+}
+
+
+def actor_flags(actor: Actor) -> dict[str, Any]:
+    """The actor's object permissions on the request, read with the row on its page (the
+    guardian rows ``handle_request`` and ``advise_request`` refer to; R31, R8): the policy asks
+    about them for every action, and each ``has_perm`` would be two queries."""
+    if not is_acting(actor):
+        return {}
+    handle = {
+        "content_object": OuterRef("pk"),
+        "permission__codename": HANDLE_PERMISSION,
+        "permission__content_type__app_label": "requests",
+    }
+    advise_group, advise_user = _advise_granted(actor, OuterRef("pk"))
+    return {
+        "actor_handle_user": Exists(RequestUserObjectPermission.objects.filter(user=actor.user, **handle)),
+        "actor_handle_group": Exists(
+            RequestGroupObjectPermission.objects.filter(group__user=actor.user, **handle)
+        ),
+        "actor_advise_group": Exists(advise_group),
+        "actor_advise_user": Exists(advise_user),
+    }
+
+
+def advices_of(request: InformationRequest) -> list[LegalAdvice]:
+    """The request's referrals to the legal advisor (R31), oldest first: one query per page read
+    for the policy's questions and the page's list alike."""
+    if not getattr(request, "has_legal_advice", True):
+        return []
+    return memoised(
+        ("advices", request.pk),
+        lambda: list(
+            request.legal_advice.select_related("asked_by", "advisor").order_by("asked_at", "pk")
+        ),
+    )
+
+
+def holds_handle_permission(actor: Actor, request: InformationRequest) -> bool:
+    """The actor holds ``handle_request`` on ``request`` (assigned or delegated; R31)."""
+    user = actor.user
+    if user is None:
+        return False
+    if hasattr(request, "actor_handle_user"):  # read with the row (:func:`actor_flags`)
+        return user.is_active and (
+            user.is_superuser or request.actor_handle_user or request.actor_handle_group
+        )
+    return memoised(
+        ("handle", user.pk, request.pk),
+        lambda: user.has_perm(f"requests.{HANDLE_PERMISSION}", request),
+    )
 ADVISE_PERMISSION = "advise_request"
 
 OBJECT_TYPE = InformationRequest._meta.label_lower
@@ -156,8 +243,13 @@ def is_visible_to(actor: Actor, request: InformationRequest) -> bool:
         if actor.has_role(Role.JURIDISCH_ADVISEUR):
             if request.status == S.REFUSAL_PENDING:
                 return True
+            if hasattr(request, "actor_advise_group"):  # read with the row (:func:`actor_flags`)
+                return request.actor_advise_group or request.actor_advise_user
             group_perms, user_perms = _advise_granted(actor, request.pk)
-            return group_perms.exists() or user_perms.exists()
+            return memoised(
+                ("advise", actor.user.pk, org_id, request.pk),
+                lambda: group_perms.exists() or user_perms.exists(),
+            )
     return False
 
 
@@ -260,22 +352,32 @@ def _lookup(pk_or_public_id: Any) -> dict[str, Any] | None:
 
 
 def request_get_for(
-    *, actor: Actor, pk_or_public_id: int | str | uuid.UUID, purpose: str
+    *,
+    actor: Actor,
+    pk_or_public_id: int | str | uuid.UUID,
+    purpose: str,
+    related: Iterable[str] = (),
+    annotate: dict[str, Any] | None = None,
+    event: str = RequestAuditCode.READ,
 ) -> InformationRequest:
     """The one way to open a request: fetch, check, log (L5). ``purpose`` is a short code for the
-    audit trail ("detail", "pdf", "answer_form", ...).
+    audit trail ("detail", "pdf", "answer_form", ...); ``related``: one-to-one rows a page shows,
+    fetched in the same query (``select_related``); ``annotate``: flags the page reads from the row
+    (``Exists`` of its rows beside the request, so an empty list costs no query); ``event``: the
+    audit code of the read (a page of the timeline is a ``TIMELINE_READ``).
 
     Raises ``Http404`` alike for a request that does not exist and one the actor may not see;
     both are logged as a denied read.
     """
     lookup = _lookup(pk_or_public_id)
-    found = _detail_queryset().filter(**lookup).first() if lookup else None
+    queryset = _detail_queryset().select_related(*related).annotate(**(annotate or {}))
+    found = queryset.filter(**lookup).first() if lookup else None
     return checked_read(
         actor,
         InformationRequest,
         found,
         visible=is_visible_to,
-        event=RequestAuditCode.READ,
+        event=event,
         requested=pk_or_public_id,
         purpose=purpose,
         not_found=not_found,

@@ -110,6 +110,9 @@ def plan_notices(request: InformationRequest, calendar: Calendar | None = None) 
     DeadlineNotice.objects.filter(
         request=request, due_date=due, status=DeadlineNoticeStatus.CANCELLED
     ).update(status=DeadlineNoticeStatus.PLANNED, processed_at=None)
+    # Planned: the request leaves the sweep's index of what is left to plan (NOTICES_TO_PLAN).
+    request.notices_planned_for = due
+    InformationRequest.objects.filter(pk=request.pk).update(notices_planned_for=due)
 
 
 def cancel_notices(request: InformationRequest) -> int:

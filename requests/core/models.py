@@ -132,6 +132,15 @@ class Parent(models.Model):
         return f"{initials} ({self.date_of_birth.year})"
 
 
+#: Requests whose notices are not planned for their current due date: what the deadline sweep
+#: plans (``requests/deadlines/services.plan_missing_notices``), over a partial index of
+#: exactly these rows.
+NOTICES_TO_PLAN = models.Q(due_date__isnull=False) & (
+    models.Q(notices_planned_for__isnull=True) | models.Q(notices_planned_for__lt=models.F("due_date"))
+    | models.Q(notices_planned_for__gt=models.F("due_date"))
+)
+
+
 class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Model):
     """An informatieverzoek: youth care asks adult care about a parent (R22–R24)."""
 
@@ -221,6 +230,11 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
     submitted_at = models.DateTimeField(null=True, blank=True)
     due_date = models.DateField(_("uiterste datum"), null=True, blank=True, db_index=True)
     due_explanation = models.JSONField(default=dict, blank=True)
+    # The due date whose notices are planned (``clock.plan_notices``). Where it differs from
+    # ``due_date`` the sweep still has to plan: a due date set some other way, or data from before
+    # the notices. The partial index below holds only those rows, so with nothing to plan the
+    # sweep reads an empty index, however many requests are open (issue 11).
+    notices_planned_for = models.DateField(null=True, blank=True, editable=False)
 
     # Provider side
     parent_consultation_date = models.DateField(_("datum overleg met ouder"), null=True, blank=True)
@@ -274,7 +288,9 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "submit_token", "start_token"])
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "submit_token", "start_token", "notices_planned_for"]
+    )
 
     class Meta:
         verbose_name = _("informatieverzoek")
@@ -297,6 +313,9 @@ class InformationRequest(RequestWorkflow, ConcurrentTransitionMixin, models.Mode
                          name="requests_outgoing_status_idx"),
             models.Index(fields=["requesting_organisation", "created_at", "id"],
                          name="requests_outgoing_idx"),
+            # The deadline sweep's "what is left to plan" (``NOTICES_TO_PLAN``).
+            models.Index(fields=["due_date"], name="request_notices_to_plan",
+                         condition=NOTICES_TO_PLAN),
         ]
 
     def __str__(self) -> str:

@@ -116,8 +116,8 @@ def on_receiving_side(actor: Actor, req: InformationRequest, roles: Iterable[str
 def is_handler(actor: Actor, req: InformationRequest) -> bool:
     """The clinician handling the request: a zorgverlener of the receiving organisation holding
     ``handle_request`` on it (the assigned clinician, or a colleague it was delegated to; R31)."""
-    return on_receiving_side(actor, req, (Role.ZORGVERLENER,)) and actor.user.has_perm(
-        f"requests.{access.HANDLE_PERMISSION}", req
+    return on_receiving_side(actor, req, (Role.ZORGVERLENER,)) and access.holds_handle_permission(
+        actor, req
     )
 
 
@@ -169,8 +169,10 @@ def _requester_may(
 
 
 def open_advice(req: InformationRequest, origin: str | None = None) -> bool:
-    advice = req.legal_advice.filter(status=LegalAdviceStatus.OPEN)
-    return (advice.filter(origin=origin) if origin else advice).exists()
+    return any(
+        advice.status == LegalAdviceStatus.OPEN and (origin is None or advice.origin == origin)
+        for advice in access.advices_of(req)
+    )
 
 
 def consent_needs_redecision(req: InformationRequest, today: dt.date | None = None) -> bool:

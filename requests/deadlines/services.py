@@ -43,12 +43,15 @@ provider get exactly the same notices as on A and B.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -60,6 +63,7 @@ from requests.core import access, clock, policy
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.events import RequestEventKind
 from requests.core.models import (
+    NOTICES_TO_PLAN,
     DeadlineNotice,
     DeadlineNoticeKind,
     DeadlineNoticeStatus,
@@ -85,9 +89,8 @@ from toolkid import notifications
 from toolkid.actors import Actor
 from toolkid.errors import Incomplete
 from toolkid.limits import MOTIVATION
-from toolkid.models import NotificationKind, Organisation, OrganisationKind, Role, User
+from toolkid.models import Membership, NotificationKind, Organisation, OrganisationKind, Role, User
 from toolkid.notifications import Recipient
-from toolkid.selectors import members_with_role
 from toolkid.services import role_group
 
 N = DeadlineNoticeKind
@@ -101,6 +104,10 @@ SWEEP_ACTOR = Actor.system("deadline_sweep")
 #: Where on the request's page the requester records a Veilig Thuis engagement (R2;
 #: ``templates/requests/followup/_on_detail.html``).
 VEILIG_THUIS_ANCHOR = "#veilig-thuis-ingeschakeld"
+
+
+#: Stands in for a request's id in a reversed URL (``_send_batch``).
+_PLACEHOLDER = uuid.UUID(int=0)
 
 
 def _detail_url(req: InformationRequest) -> str:
@@ -166,7 +173,7 @@ def request_extend_deadline(
     )
     notifications.notify(
         kind=NotificationKind.DEADLINE_EXTENDED,
-        recipients=_requester_recipients(req),
+        recipients=_requester_recipients(req, _Directory([req.requesting_organisation_id])),
         source_key=f"due_date_change:{change.pk}",
         params={"reference": req.reference or "", "due_date": iso(new_due_date),
                 "previous_due_date": iso(previous)},
@@ -213,7 +220,8 @@ def request_contest_extension(
     )
     receiving = req.receiving_organisation
     url = _detail_url(req)
-    people = [*_handler_or_intake(req), *members_with_role(receiving, Role.JURIDISCH_ADVISEUR)]
+    directory = _Directory([receiving.pk])
+    people = [*_handler_or_intake(req, directory), *directory.members(receiving, Role.JURIDISCH_ADVISEUR)]
     notifications.notify(
         kind=NotificationKind.EXTENSION_CONTESTED,
         recipients=[Recipient(user, receiving, url) for user in people],
@@ -228,38 +236,52 @@ def request_contest_extension(
 # --------------------------------------------------------------------------------------------
 
 
-def _active_role(user: User | None, organisation: Organisation, *roles: str) -> bool:
-    return bool(
-        user is not None
-        and user.is_active
-        and user.memberships.filter(organisation=organisation, role__in=roles, is_active=True).exists()
-    )
+class _Directory:
+    """The active members of the organisations of one batch of notices, by role: one query for
+    the batch instead of several per notice (issue 11: 10,000 notices in seconds)."""
+
+    def __init__(self, organisation_ids: Iterable[int]):
+        self.by_role: dict[tuple[int, str], dict[int, User]] = defaultdict(dict)
+        memberships = (
+            Membership.objects.filter(
+                organisation_id__in=set(organisation_ids), is_active=True, user__is_active=True
+            )
+            .select_related("user")
+            .order_by("user_id", "pk")
+        )
+        for membership in memberships:
+            self.by_role[(membership.organisation_id, membership.role)][membership.user_id] = membership.user
+
+    def members(self, organisation: Organisation, *roles: str) -> list[User]:
+        """Per role in the order given, each ordered by id; everyone once."""
+        users: dict[int, User] = {}
+        for role in roles:
+            for pk, user in self.by_role[(organisation.pk, role)].items():
+                users.setdefault(pk, user)
+        return list(users.values())
+
+    def has_role(self, user: User | None, organisation: Organisation, *roles: str) -> bool:
+        return user is not None and any(user.pk in self.by_role[(organisation.pk, role)] for role in roles)
 
 
-def _members(organisation: Organisation, *roles: str) -> list[User]:
-    users: dict[int, User] = {}
-    for role in roles:
-        for user in members_with_role(organisation, role).order_by("pk"):
-            users.setdefault(user.pk, user)
-    return list(users.values())
-
-
-def _handler_or_intake(req: InformationRequest) -> list[User]:
+def _handler_or_intake(req: InformationRequest, people: _Directory) -> list[User]:
     """The assigned clinician; unassigned (or no longer an active zorgverlener there): the
     receiving organisation's intake, its teamleiders and zorgverleners."""
     receiving = req.receiving_organisation
     clinician = req.assigned_clinician
-    if _active_role(clinician, receiving, Role.ZORGVERLENER):
+    if people.has_role(clinician, receiving, Role.ZORGVERLENER):
         return [clinician]
-    return _members(receiving, Role.TEAMLEIDER, Role.ZORGVERLENER)
+    return people.members(receiving, Role.TEAMLEIDER, Role.ZORGVERLENER)
 
 
-def _requester_recipients(req: InformationRequest) -> list[Recipient]:
+def _requester_recipients(
+    req: InformationRequest, people: _Directory, url: str | None = None
+) -> list[Recipient]:
     requesting = req.requesting_organisation
-    url = _detail_url(req)
-    if _active_role(req.requester, requesting, *access.REQUESTER_ROLES):
+    url = url or _detail_url(req)
+    if people.has_role(req.requester, requesting, *access.REQUESTER_ROLES):
         return [Recipient(req.requester, requesting, url)]
-    return [Recipient(user, requesting, url) for user in _members(requesting, Role.TEAMLEIDER)]
+    return [Recipient(user, requesting, url) for user in people.members(requesting, Role.TEAMLEIDER)]
 
 
 @dataclass(frozen=True)
@@ -270,25 +292,26 @@ class _Message:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-def _messages_for(notice: DeadlineNotice, req: InformationRequest) -> list[_Message]:
+def _messages_for(
+    notice: DeadlineNotice, req: InformationRequest, people: _Directory, *, url: str
+) -> list[_Message]:
     receiving = req.receiving_organisation
-    url = _detail_url(req)
     base = {"reference": req.reference or "", "due_date": iso(notice.due_date)}
     if notice.kind in (N.REMINDER, N.DUE):
         kind = NotificationKind.DEADLINE_DUE
         if notice.kind == N.REMINDER:
             kind = NotificationKind.DEADLINE_REMINDER
-        people = _handler_or_intake(req)
-        return [_Message(kind, [Recipient(u, receiving, url) for u in people], "zorgverlener", base)]
+        handlers = _handler_or_intake(req, people)
+        return [_Message(kind, [Recipient(u, receiving, url) for u in handlers], "zorgverlener", base)]
     if notice.kind == N.OVERDUE:
-        leaders = _members(receiving, Role.TEAMLEIDER)
+        leaders = people.members(receiving, Role.TEAMLEIDER)
         if leaders:
             provider = [Recipient(u, receiving, url) for u in leaders]
         else:
             overview = reverse("requests:overview")
-            provider = [Recipient(u, receiving, overview) for u in _members(receiving, Role.BEHEERDER)]
+            provider = [Recipient(u, receiving, overview) for u in people.members(receiving, Role.BEHEERDER)]
         veilig_thuis = req.requesting_organisation.kind != OrganisationKind.VEILIG_THUIS
-        requester = _requester_recipients(req)
+        requester = _requester_recipients(req, people, url)
         if veilig_thuis:
             # R2: the link leads to where the requester records that Veilig Thuis was engaged
             # (the request's page offers it once the request is overdue).
@@ -300,13 +323,13 @@ def _messages_for(notice: DeadlineNotice, req: InformationRequest) -> list[_Mess
                      {**base, "veilig_thuis": veilig_thuis}),
         ]
     if notice.kind == N.ESCALATION:
-        admins = _members(receiving, Role.BEHEERDER)
+        admins = people.members(receiving, Role.BEHEERDER)
         if admins:
             overview = reverse("requests:overview")
-            people = [Recipient(u, receiving, overview) for u in admins]
+            to = [Recipient(u, receiving, overview) for u in admins]
         else:
-            people = [Recipient(u, receiving, url) for u in _members(receiving, Role.TEAMLEIDER)]
-        return [_Message(NotificationKind.DEADLINE_ESCALATION, people, "beheerder", base)]
+            to = [Recipient(u, receiving, url) for u in people.members(receiving, Role.TEAMLEIDER)]
+        return [_Message(NotificationKind.DEADLINE_ESCALATION, to, "beheerder", base)]
     raise ValueError(f"unknown notice kind {notice.kind!r}")
 
 
@@ -330,94 +353,143 @@ class SweepResult:
                 "emails": dict(self.emails)}
 
 
-def plan_missing_notices() -> int:
-    """Every open request whose current due date has no notice rows gets them."""
-    has_rows = DeadlineNotice.objects.filter(request=OuterRef("pk"), due_date=OuterRef("due_date"))
-    missing = (
-        InformationRequest.objects.filter(
-            status__in=OPEN_FOR_PROVIDER, due_date__isnull=False, receiving_organisation__isnull=False
+def to_plan() -> QuerySet:
+    """The ids of the requests whose notices are not planned for their due date: a read of the
+    partial index ``request_notices_to_plan`` (``tests/requests/deadlines/test_sweep_postgres.py``
+    EXPLAINs it)."""
+    return InformationRequest.objects.filter(NOTICES_TO_PLAN).values_list("pk", flat=True)
+
+
+def due_notices(now: dt.datetime) -> QuerySet[DeadlineNotice]:
+    """The planned notices whose moment has passed, oldest first, to claim (inside a
+    transaction): a range of the ``(status, send_at)`` index."""
+    return (
+        DeadlineNotice.objects.select_for_update(skip_locked=True, of=("self",))
+        .filter(status=NS.PLANNED, send_at__lte=now)
+        .select_related(
+            "request",
+            "request__receiving_organisation",
+            "request__requesting_organisation",
+            "request__requester",
+            "request__assigned_clinician",
+            "request__parent",
         )
-        .filter(~Exists(has_rows))
-        .select_related("receiving_organisation")
+        .order_by("send_at", "pk")
     )
+
+
+def plan_missing_notices() -> int:
+    """Every open request whose notices are not planned for its current due date gets them.
+
+    Reads the partial index of exactly those requests (``NOTICES_TO_PLAN``): with nothing to
+    plan the sweep reads an empty index, however many requests are open (issue 11)."""
     count = 0
-    for pk in list(missing.values_list("pk", flat=True)):
+    for pk in list(to_plan()):
         with transaction.atomic():
             # Under the request's lock, as the services that move the clock hold it: the due
             # date read here is the one that stays.
             req = InformationRequest.objects.select_for_update(of=("self",)).select_related(
                 "receiving_organisation"
             ).get(pk=pk)
-            has_rows = DeadlineNotice.objects.filter(request=req, due_date=req.due_date).exists()
-            if req.status in OPEN_FOR_PROVIDER and req.due_date is not None and not has_rows:
+            if req.due_date is None or req.notices_planned_for == req.due_date:
+                continue  # planned meanwhile
+            if req.status in OPEN_FOR_PROVIDER and req.receiving_organisation_id is not None:
                 clock.plan_notices(req)
                 count += 1
+            else:
+                # Not open: nothing to plan for this due date; off the index.
+                InformationRequest.objects.filter(pk=pk).update(notices_planned_for=req.due_date)
     return count
 
 
-def _process(notice: DeadlineNotice, now: dt.datetime, result: SweepResult) -> None:
-    req = notice.request
-    notice.processed_at = now
-    if req.status not in OPEN_FOR_PROVIDER or req.due_date != notice.due_date:
-        notice.status = NS.CANCELLED
-        notice.save(update_fields=["status", "processed_at"])
-        result.cancelled += 1
-        return
-    if notice.kind == N.REMINDER and now >= clock.moment(notice.due_date):
-        # Caught up late: the due-day notice goes to the same people; one message is enough.
-        notice.status = NS.SUPERSEDED
-        notice.save(update_fields=["status", "processed_at"])
-        result.superseded += 1
-        return
-    created = 0
-    for message in _messages_for(notice, req):
-        created += notifications.notify(
+def _send_batch(batch: list[DeadlineNotice], now: dt.datetime, result: SweepResult) -> None:
+    """One claimed batch, in its transaction: each notice cancelled (the clock stopped, paused
+    or moved), superseded (a reminder caught up after the due moment) or sent — the recipients
+    of the whole batch read at once, the notifications created at once, the notices marked at
+    once. One audit event per notice sent (ids only)."""
+    sending: list[DeadlineNotice] = []
+    for notice in batch:
+        req = notice.request
+        notice.processed_at = now
+        if req.status not in OPEN_FOR_PROVIDER or req.due_date != notice.due_date:
+            notice.status = NS.CANCELLED
+            result.cancelled += 1
+        elif notice.kind == N.REMINDER and now >= clock.moment(notice.due_date):
+            # Caught up late: the due-day notice goes to the same people; one message is enough.
+            notice.status = NS.SUPERSEDED
+            result.superseded += 1
+        else:
+            sending.append(notice)
+    people = _Directory(
+        org_id
+        for notice in sending
+        for org_id in (notice.request.receiving_organisation_id, notice.request.requesting_organisation_id)
+    ) if sending else None
+    # One reverse() per batch: the request's page differs only in its id.
+    page = reverse("requests:detail", kwargs={"public_id": _PLACEHOLDER})
+    messages = [
+        notifications.Message(
             kind=message.kind,
             recipients=message.recipients,
             source_key=f"deadline_notice:{notice.pk}:{message.audience}",
             params=message.params,
         )
-    notice.status = NS.SENT
-    notice.recipients = created
-    notice.save(update_fields=["status", "processed_at", "recipients"])
-    record(
-        actor=SWEEP_ACTOR,
-        event=RequestAuditCode.DEADLINE_NOTICE_SENT,
-        action=AuditAction.CREATE,
-        obj=req,
-        parent_ref=req.audit_ref,
-        payload={"deadline_notice_id": notice.pk, "kind": notice.kind,
-                 "due_date": iso(notice.due_date), "notifications": created},
-    )
-    result.sent += 1
-    result.notifications += created
+        for notice in sending
+        for message in _messages_for(
+            notice, notice.request, people,  # type: ignore[arg-type]
+            url=page.replace(str(_PLACEHOLDER), str(notice.request.public_id)),
+        )
+    ]
+    created = notifications.notify_many(messages)
+    for notice in sending:
+        prefix = f"deadline_notice:{notice.pk}:"
+        notice.status = NS.SENT
+        notice.recipients = sum(count for key, count in created.items() if key.startswith(prefix))
+    _mark(batch, now)
+    for notice in sending:
+        req = notice.request
+        record(
+            actor=SWEEP_ACTOR,
+            event=RequestAuditCode.DEADLINE_NOTICE_SENT,
+            action=AuditAction.CREATE,
+            obj=req,
+            parent_ref=req.audit_ref,
+            payload={"deadline_notice_id": notice.pk, "kind": notice.kind,
+                     "due_date": iso(notice.due_date), "notifications": notice.recipients},
+        )
+        result.sent += 1
+        result.notifications += notice.recipients
+
+
+def _mark(batch: list[DeadlineNotice], now: dt.datetime) -> None:
+    """One UPDATE per outcome (and per number of recipients): a CASE per row (``bulk_update``)
+    costs more to build than the whole batch's notifications."""
+    groups: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+    for notice in batch:
+        groups[(notice.status, notice.recipients if notice.status == NS.SENT else None)].append(notice.pk)
+    for (status, recipients), pks in groups.items():
+        fields: dict[str, Any] = {"status": status, "processed_at": now}
+        if recipients is not None:
+            fields["recipients"] = recipients
+        DeadlineNotice.objects.filter(pk__in=pks).update(**fields)
 
 
 def claim_and_send(*, now: dt.datetime, batch_size: int, result: SweepResult) -> None:
-    """Claim due notices batch by batch, each batch in its own short transaction."""
+    """Claim due notices batch by batch, each batch in its own short transaction. Another sweep
+    at the same time skips the locked rows; one that runs later finds them marked."""
     while True:
         with transaction.atomic():
-            batch = list(
-                DeadlineNotice.objects.select_for_update(skip_locked=True, of=("self",))
-                .filter(status=NS.PLANNED, send_at__lte=now)
-                .select_related(
-                    "request",
-                    "request__receiving_organisation",
-                    "request__requesting_organisation",
-                    "request__requester",
-                    "request__assigned_clinician",
-                    "request__parent",
-                )
-                .order_by("send_at", "pk")[:batch_size]
-            )
+            batch = list(due_notices(now)[:batch_size])
             if not batch:
                 return
-            for notice in batch:
-                _process(notice, now, result)
+            _send_batch(batch, now, result)
 
 
-def deadline_sweep(*, now: dt.datetime | None = None, batch_size: int | None = None) -> SweepResult:
-    """Plan, claim and send what is due as of ``now``; then mail what was committed. Safe to
+def deadline_sweep(
+    *, now: dt.datetime | None = None, batch_size: int | None = None, deliver_emails: bool = True
+) -> SweepResult:
+    """Plan, claim and send what is due as of ``now``; then mail what was committed (unless
+    ``deliver_emails`` is off: the Celery task fans the mail out over workers instead). Safe to
     run twice, and in several workers at once."""
     now = now or timezone.now()
     size = batch_size or settings.TOOLKID_SWEEP_BATCH_SIZE
@@ -425,5 +497,6 @@ def deadline_sweep(*, now: dt.datetime | None = None, batch_size: int | None = N
     result.planned = plan_missing_notices()
     claim_and_send(now=now, batch_size=size, result=result)
     # Every committed e-mail, one claimed and confirmed at a time (at most one doubled by a crash).
-    result.emails = notifications.deliver_pending_emails()
+    if deliver_emails:
+        result.emails = notifications.deliver_pending_emails()
     return result

@@ -19,7 +19,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from requests.core import access
 from requests.core.due import DueCalendar, due_explanation_text
@@ -40,6 +39,13 @@ from requests.letters import panel as letters_panel
 from toolkid.actors import Actor
 
 S = RequestStatus
+
+#: The timeline on the page: the latest entries; the earlier ones on the timeline's own page.
+TIMELINE_LATEST = 20
+#: The one-to-one rows the page shows, fetched with the request (``access.request_get_for``).
+PAGE_RELATED = ("approved_filing__approved_by",)
+#: What the page's panels read with the row: which lists beside the request are empty.
+PAGE_FLAGS = {**access.PAGE_FLAGS, **followup_panel.PAGE_FLAGS, **selectors_history.PAGE_FLAGS}
 
 
 def render_page(
@@ -70,7 +76,9 @@ def render_page(
         **_request_summary(req, resubmitted=_resubmitted(timeline_rows)),
         **detail_summary.summary(actor, req),
         **deadline_panel.panel(actor, req),  # R26: the answer clock
-        "timeline": timeline_rows,
+        # The latest entries; the earlier ones on their own page (paged, ``history/views.py``).
+        "timeline": timeline_rows[-TIMELINE_LATEST:],
+        "timeline_earlier": len(timeline_rows) > TIMELINE_LATEST,
         "followup": followup,
         # The letters the actor can download (R22, R28), and the earlier versions of edited fields (R41).
         **letters_panel.panel(actor, req),
@@ -152,16 +160,7 @@ def _timeline(actor: Actor, req: InformationRequest) -> list[dict[str, Any]]:
             submitted_seen = True
         if entry.kind == RequestEventKind.DRAFT_UPDATED and not submitted_seen:
             continue
-        who = entry.actor.get_full_name() or entry.actor.get_username() if entry.actor else _("systeem")
-        rows.append({
-            "label": RequestEventKind(entry.kind).label,
-            "kind": entry.kind,
-            "when": entry.occurred_at,
-            "who": who,
-            "organisation": entry.organisation_name,
-            "to_status": entry.to_status.label if entry.to_status else "",
-            "motivation": entry.motivation,
-        })
+        rows.append(timeline.in_words(entry))
     return rows
 
 

@@ -31,15 +31,21 @@ from requests.core.page import Problem
 from requests.core.views import after_success, problem_for, reload
 from requests.detail.action_page import carry_over, render_action_page
 from requests.detail.actions import ACTIONS_BY_SLUG
-from requests.detail.page import render_page
+from requests.detail.page import PAGE_FLAGS, PAGE_RELATED, render_page
 from toolkid.actors import Actor
 from toolkid.errors import Conflict, IllegalMove, Incomplete
 
 
 @require_GET
 def detail(request: HttpRequest, public_id) -> HttpResponse:
-    req = access.request_get_for(actor=request.actor, pk_or_public_id=public_id, purpose="detail")
-    return render_page(request, req)
+    # One page read: the policy's answers that need a query are asked once (issue 11: the page in
+    # a bounded number of queries, the same for a short and a long history).
+    with access.reading():
+        req = access.request_get_for(
+            actor=request.actor, pk_or_public_id=public_id, purpose="detail", related=PAGE_RELATED,
+            annotate={**PAGE_FLAGS, **access.actor_flags(request.actor)},
+        )
+        return render_page(request, req)
 
 
 @require_http_methods(["GET", "POST"])

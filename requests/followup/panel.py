@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Exists, OuterRef
+
 from requests.core import access
 from requests.core.models import ConsentPath, Decision, InformationRequest
 from requests.core.views import who
@@ -16,11 +18,30 @@ from requests.core.workflow import RequestStatus
 from requests.followup import policy as followup_policy
 from requests.followup import selectors as followup_selectors
 from requests.followup.actions import block
-from requests.followup.models import DutyKind, DutySide, HoldRelease
-from requests.followup.workflow import ReleaseStatus, SecondaryUseStatus
+from requests.followup.models import (
+    Duty,
+    DutyKind,
+    DutySide,
+    Feedback,
+    HoldRelease,
+    SecondaryUse,
+    VeiligThuisEngagement,
+)
+from requests.followup.workflow import SecondaryUseStatus
 from toolkid.actors import Actor
 
 S = RequestStatus
+
+#: Whether the request has rows of each kind, read with the request on its page
+#: (``access.request_get_for(annotate=…)``): an empty list costs no query. Without the flag
+#: (another caller) the list is read.
+PAGE_FLAGS: dict[str, Any] = {
+    "has_duties": Exists(Duty.objects.filter(request=OuterRef("pk"))),
+    "has_hold_releases": Exists(HoldRelease.objects.filter(request=OuterRef("pk"))),
+    "has_feedback": Exists(Feedback.objects.filter(request=OuterRef("pk"))),
+    "has_secondary_uses": Exists(SecondaryUse.objects.filter(request=OuterRef("pk"))),
+    "has_veilig_thuis": Exists(VeiligThuisEngagement.objects.filter(request=OuterRef("pk"))),
+}
 
 
 def panel(actor: Actor, req: InformationRequest) -> dict[str, Any]:
@@ -40,14 +61,17 @@ def panel(actor: Actor, req: InformationRequest) -> dict[str, Any]:
     duties = _duties(actor, req, side)
     hold = _hold(actor, req) if req.consent_path == ConsentPath.C else None
 
-    feedback = list(req.feedback.select_related("given_by", "organisation"))
+    feedback = (
+        list(req.feedback.select_related("given_by", "organisation"))
+        if getattr(req, "has_feedback", True) else []
+    )
     feedback_required = req.consent_path == ConsentPath.C and answered and not feedback
     feedback_block = _block_if(followup_policy.may_give_feedback(actor, req), "feedback", actor, req)
 
     uses = _uses(actor, req)
     use_block = _block_if(followup_policy.may_submit_secondary_use(actor, req), "use_submit", actor, req)
 
-    approval = getattr(req, "approved_filing", None) if answered else None
+    approval = followup_selectors.approved_filing(req) if answered else None
     filing_block = _block_if(followup_policy.may_approve_filing(actor, req), "filing", actor, req)
 
     safety = _veilig_thuis_and_deviation(actor, req)
@@ -78,7 +102,10 @@ def _block_if(decision: Any, action: str, actor: Actor, req: InformationRequest,
 
 def _veilig_thuis_and_deviation(actor: Actor, req: InformationRequest) -> dict[str, Any]:
     """Veilig Thuis engaged on this request (R2), and "Afwijking vastleggen" (R5)."""
-    engagements = list(req.veilig_thuis_engagements.select_related("recorded_by"))
+    engagements = (
+        list(req.veilig_thuis_engagements.select_related("recorded_by"))
+        if getattr(req, "has_veilig_thuis", True) else []
+    )
     vt_block = _block_if(followup_policy.may_record_veilig_thuis(actor, req), "veilig_thuis", actor, req)
     deviation_block = _block_if(followup_policy.may_record_deviation(actor, req), "deviation", actor, req)
     return {"engagements": engagements, "vt_block": vt_block, "deviation_block": deviation_block}
@@ -116,13 +143,7 @@ def _hold(actor: Actor, req: InformationRequest) -> dict[str, Any]:
     """Path C: the hold, its joint release (R37) and the forms to propose, answer or withdraw one."""
     released = followup_selectors.agreed_release(req)
     pending = followup_selectors.open_release(req)
-    past = list(
-        HoldRelease.objects.filter(
-            request=req, status__in=(ReleaseStatus.DECLINED, ReleaseStatus.WITHDRAWN)
-        ).select_related(
-            "proposed_by", "proposed_by_organisation", "responded_by", "responded_by_organisation"
-        )
-    )
+    past = followup_selectors.past_releases(req)
     hold: dict[str, Any] = {
         "active": released is None,
         "released": released,
@@ -149,7 +170,9 @@ def _hold(actor: Actor, req: InformationRequest) -> dict[str, Any]:
 
 def _uses(actor: Actor, req: InformationRequest) -> list[dict[str, Any]]:
     """Secondary use (R28): each proposal with the forms the actor may use on it."""
-    uses = []
+    uses: list[dict[str, Any]] = []
+    if not getattr(req, "has_secondary_uses", True):
+        return uses
     for use in req.secondary_uses.select_related("submitted_by", "replied_by", "sent_by"):
         decisions = (
             (followup_policy.may_reply_secondary_use(actor, req, use), "use_reply"),

@@ -29,8 +29,8 @@ from requests.core.policy import (
 )
 from requests.core.workflow import OPEN_FOR_PROVIDER, RequestStatus
 from requests.followup import selectors as followup_selectors
-from requests.followup.models import ApprovedFiling, Duty, DutyKind, DutyStatus, HoldRelease, SecondaryUse
-from requests.followup.workflow import ReleaseStatus, SecondaryUseStatus
+from requests.followup.models import Duty, DutyKind, DutyStatus, HoldRelease, SecondaryUse
+from requests.followup.workflow import SecondaryUseStatus
 from toolkid.actors import Actor
 from toolkid.models import Role
 
@@ -127,7 +127,7 @@ def may_propose_release(actor: Actor, req: InformationRequest) -> Decision:
             _("De afscherming is al gezamenlijk opgeheven."), "already_released"
         ),
         lambda: deny(_("Er ligt al een voorstel; de andere partij reageert daarop."), "proposal_open")
-        if HoldRelease.objects.filter(request=req, status=ReleaseStatus.PROPOSED).exists()
+        if followup_selectors.open_release(req) is not None
         else None,
     )
 
@@ -207,7 +207,7 @@ def may_approve_filing(actor: Actor, req: InformationRequest) -> Decision:
         lambda: _the_clinician(actor, req),
         lambda: None if answered(req) else _not_answered(),
         lambda: deny(_("Deze informatie is al goedgekeurd voor het dossier."), "approved")
-        if ApprovedFiling.objects.filter(request=req).exists()
+        if followup_selectors.approved_filing(req) is not None
         else None,
     )
 

@@ -26,7 +26,7 @@ from requests.core import access
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.models import ConsentPath, Deviation, InformationRequest
 from requests.core.workflow import RequestStatus
-from requests.followup.models import Duty, DutySide, DutyStatus, HoldRelease, SecondaryUse
+from requests.followup.models import ApprovedFiling, Duty, DutySide, DutyStatus, HoldRelease, SecondaryUse
 from requests.followup.workflow import ReleaseStatus, SecondaryUseStatus
 from toolkid.actors import Actor
 from toolkid.models import Role
@@ -48,31 +48,54 @@ DUTY_ROLES: dict[str, str] = {
 # --------------------------------------------------------------------------------------------
 
 
+def _releases(request: InformationRequest) -> list[HoldRelease]:
+    """Every release proposal of ``request``, oldest first: one query per page read (the panel,
+    the policy and the page each ask about the hold)."""
+    if not getattr(request, "has_hold_releases", True):
+        return []
+    return access.memoised(
+        ("hold_releases", request.pk),
+        lambda: list(
+            HoldRelease.objects.filter(request=request)
+            .select_related(
+                "proposed_by", "proposed_by_organisation", "responded_by", "responded_by_organisation"
+            )
+            .order_by("pk")
+        ),
+    )
+
+
 def hold_active(request: InformationRequest) -> bool:
     """R35, R40: on path C nothing may prompt, draft or send anything to the parent until the
     joint release (R37) is recorded. Anything parent-facing — a duty, a letter, a notification —
     asks this first."""
     if request.consent_path != ConsentPath.C:
         return False
-    return not HoldRelease.objects.filter(request=request, status=ReleaseStatus.AGREED).exists()
+    return agreed_release(request) is None
 
 
 def agreed_release(request: InformationRequest) -> HoldRelease | None:
-    return (
-        HoldRelease.objects.filter(request=request, status=ReleaseStatus.AGREED)
-        .select_related(
-            "proposed_by", "proposed_by_organisation", "responded_by", "responded_by_organisation"
-        )
-        .first()
-    )
+    return next((r for r in _releases(request) if r.status == ReleaseStatus.AGREED), None)
 
 
 def open_release(request: InformationRequest) -> HoldRelease | None:
-    return (
-        HoldRelease.objects.filter(request=request, status=ReleaseStatus.PROPOSED)
-        .select_related("proposed_by", "proposed_by_organisation")
-        .first()
+    return next((r for r in _releases(request) if r.status == ReleaseStatus.PROPOSED), None)
+
+
+def approved_filing(request: InformationRequest) -> ApprovedFiling | None:
+    """R28: the provided information approved for the requester's file, if it was. Read from the
+    row when the page fetched it along (``select_related("approved_filing")``)."""
+    if InformationRequest.approved_filing.is_cached(request):
+        return getattr(request, "approved_filing", None)
+    return access.memoised(
+        ("approved_filing", request.pk),
+        lambda: ApprovedFiling.objects.filter(request=request).select_related("approved_by").first(),
     )
+
+
+def past_releases(request: InformationRequest) -> list[HoldRelease]:
+    """Proposals declined or withdrawn (R37), oldest first."""
+    return [r for r in _releases(request) if r.status in (ReleaseStatus.DECLINED, ReleaseStatus.WITHDRAWN)]
 
 
 # --------------------------------------------------------------------------------------------
@@ -102,9 +125,7 @@ def may_act_on_hold(actor: Actor, request: InformationRequest) -> bool:
     if actor.has_role(Role.TEAMLEIDER):
         return True
     if side == DutySide.PROVIDER:
-        return actor.has_role(Role.ZORGVERLENER) and actor.user.has_perm(
-            f"requests.{access.HANDLE_PERMISSION}", request
-        )
+        return actor.has_role(Role.ZORGVERLENER) and access.holds_handle_permission(actor, request)
     return actor.has_role(Role.JEUGDHULPVERLENER)
 
 
@@ -120,6 +141,8 @@ def may_do_duty(actor: Actor, duty: Duty) -> bool:
 def duties_on(request: InformationRequest) -> list[Duty]:
     """All duties of a request (both sides), oldest first. Call for a request the actor may see
     (obtained from ``access.request_get_for``)."""
+    if not getattr(request, "has_duties", True):
+        return []
     return list(
         Duty.objects.filter(request=request)
         .select_related("assignee", "done_by", "organisation")

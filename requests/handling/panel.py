@@ -54,7 +54,7 @@ def _answer_basis(req: InformationRequest, provider: bool) -> Any:
 def _advices(req: InformationRequest, actions: list[str], state: PageState) -> list[dict[str, Any]]:
     """Every referral, oldest first; an open one with a form for the legal advisor."""
     advices = []
-    for advice in req.legal_advice.select_related("asked_by", "advisor").order_by("asked_at", "pk"):
+    for advice in access.advices_of(req):
         form = None
         if GIVE_LEGAL_ADVICE in actions and advice.status == LegalAdviceStatus.OPEN:
             form = state.advice_forms.get(advice.pk) or f.GiveLegalAdviceForm(

@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -54,6 +55,7 @@ from requests.core.models import (
     Topic,
 )
 from requests.core.workflow import RequestStatus
+from requests.history.timeline import events_of
 from toolkid.actors import Actor
 from toolkid.models import User
 
@@ -260,6 +262,20 @@ def _first_submission(events: Iterable[RequestEvent]) -> dt.datetime | None:
     return next((e.occurred_at for e in events if e.kind == RequestEventKind.SUBMITTED), None)
 
 
+#: Which versions exist beside the request's own, read with the row on the request's page
+#: (``access.request_get_for(annotate=…)``): without a deleted child or an edited parent there
+#: is nothing to compare, so no query.
+PAGE_FLAGS: dict[str, Any] = {
+    "has_child_deletions": Exists(
+        Child.history.filter(request_id=OuterRef("pk"), history_type="-")
+    ),
+    "has_parent_edits": Exists(
+        Parent.history.filter(id=OuterRef("parent_id"), history_type="~",
+                              history_date__gte=OuterRef("created_at"))
+    ),
+}
+
+
 def history_for(actor: Actor, request: InformationRequest) -> list[HistoryEntry]:
     """The earlier versions of the request's edited fields, oldest first, as ``actor`` may see
     them. Call it for a request from :func:`access.request_get_for` (which logged the read);
@@ -275,11 +291,7 @@ def history_for(actor: Actor, request: InformationRequest) -> list[HistoryEntry]
         )
         raise access.not_found()
     provider = access.is_provider_side(actor, request)
-    events = _Events(
-        RequestEvent.objects.filter(request=request)
-        .select_related("actor", "organisation")
-        .order_by("occurred_at", "pk")
-    )
+    events = _Events(events_of(request))
     since = None
     if provider:
         since = _first_submission(events.events)
@@ -383,7 +395,7 @@ def _parent_entries(
 ) -> list[HistoryEntry]:
     """The current parent's record, edited while this request existed (the record is the
     requesting organisation's and may serve several requests)."""
-    if request.parent_id is None:
+    if request.parent_id is None or not getattr(request, "has_parent_edits", True):
         return []
     start = max(request.created_at, since) if since is not None else request.created_at
     records = list(
@@ -427,8 +439,8 @@ def _children_entries(
     request: InformationRequest, since: dt.datetime | None, events: _Events, words: _Words
 ) -> list[HistoryEntry]:
     replacements = _replacements(events, "children")
-    if not replacements:
-        return []
+    if not replacements or not getattr(request, "has_child_deletions", True):
+        return []  # without a deleted row every list is the first one entered
     deleted = Child.history.filter(request_id=request.pk, history_type="-").order_by(
         "history_date", "history_id"
     )

@@ -6,9 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from audit.events import record_denied
 from audit.models import AuditAction
+from requests.core import access
 from requests.core.access import OBJECT_TYPE, is_provider_side, is_visible_to, not_found
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.events import MOTIVATION_HIDDEN_FROM_REQUESTER, REQUESTER_VISIBLE_EVENTS
@@ -32,6 +37,7 @@ class TimelineEntry:
     to_status: RequestStatus | None
     motivation: str
     data: dict
+    pk: int | None = None
 
 
 def _masked(actor: Actor, request: InformationRequest, value: str) -> RequestStatus | None:
@@ -43,12 +49,20 @@ def _masked(actor: Actor, request: InformationRequest, value: str) -> RequestSta
     return status
 
 
-def timeline_for(actor: Actor, request: InformationRequest) -> list[TimelineEntry]:
-    """The request's events, oldest first, filtered and masked for the actor (R11, R41).
+def events_of(request: InformationRequest) -> list[RequestEvent]:
+    """All the request's events, oldest first, with who and for which organisation: one query
+    per page read, shared by the timeline and the earlier versions (``selectors.history_for``)."""
+    return access.memoised(
+        ("events", request.pk),
+        lambda: list(
+            RequestEvent.objects.filter(request=request)
+            .select_related("actor", "organisation")
+            .order_by("occurred_at", "pk")
+        ),
+    )
 
-    Call it for a request obtained from :func:`request_get_for` (which logged the read); it
-    checks visibility again and raises ``Http404`` (logged) when the actor may not see it.
-    """
+
+def _check(actor: Actor, request: InformationRequest) -> None:
     if not is_visible_to(actor, request):
         record_denied(
             actor=actor,
@@ -59,16 +73,33 @@ def timeline_for(actor: Actor, request: InformationRequest) -> list[TimelineEntr
             parent_ref=request.audit_ref,
         )
         raise not_found()
+
+
+def timeline_for(actor: Actor, request: InformationRequest) -> list[TimelineEntry]:
+    """The request's events, oldest first, filtered and masked for the actor (R11, R41).
+
+    Call it for a request obtained from :func:`request_get_for` (which logged the read); it
+    checks visibility again and raises ``Http404`` (logged) when the actor may not see it.
+    """
+    _check(actor, request)
     provider = is_provider_side(actor, request)
-    events = RequestEvent.objects.filter(request=request).select_related("actor", "organisation")
+    ordered = events_of(request)
     if not provider:
-        events = events.filter(kind__in=REQUESTER_VISIBLE_EVENTS)
-    ordered = list(events.order_by("occurred_at", "pk"))
+        ordered = [event for event in ordered if event.kind in REQUESTER_VISIBLE_EVENTS]
+    return _entries(actor, request, ordered, provider=provider, later_verdict="")
+
+
+def _entries(
+    actor: Actor, request: InformationRequest, ordered: list[RequestEvent], *, provider: bool,
+    later_verdict: str,
+) -> list[TimelineEntry]:
+    """``ordered`` (oldest first) in words for the actor. ``later_verdict``: the verdict on a
+    refusal that came after the last of ``ordered`` (a page of an older stretch)."""
     if not provider:
         # R11: an upheld refusal (R8) waits for a second person like any "no"; the requester
         # reads the upholding only once the second person confirmed it (not when rejected or
         # still pending).
-        next_verdict = ""
+        next_verdict = later_verdict
         kept: list[RequestEvent] = []
         for event in reversed(ordered):
             if event.kind in (K.REFUSAL_CONFIRMED, K.REFUSAL_REJECTED):
@@ -90,6 +121,74 @@ def timeline_for(actor: Actor, request: InformationRequest) -> list[TimelineEntr
                 to_status=_masked(actor, request, event.to_status),
                 motivation="" if hide else event.motivation,
                 data=dict(event.data),
+                pk=event.pk,
             )
         )
     return entries
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    """One page of the timeline, newest first; ``older``: the cursor of the next (older) page."""
+
+    entries: list[TimelineEntry]
+    older: int | None
+
+
+def timeline_page(
+    actor: Actor, request: InformationRequest, *, before: int | None, size: int
+) -> TimelinePage:
+    """``size`` entries older than the event ``before`` (the newest when None), newest first:
+    keyset pagination on ``(occurred_at, pk)``, so an event recorded meanwhile neither skips
+    nor repeats a line. The drafting before the first submission is one line, as on the page.
+    Queries: the page, the first submission and (requester side) the later refusal verdict."""
+    _check(actor, request)
+    provider = is_provider_side(actor, request)
+    events = RequestEvent.objects.filter(request=request)
+    if not provider:
+        events = events.filter(kind__in=REQUESTER_VISIBLE_EVENTS)
+    first_submission = (
+        RequestEvent.objects.filter(request=request, kind=K.SUBMITTED)
+        .order_by("occurred_at", "pk").values_list("occurred_at", flat=True).first()
+    )
+    # Drafting before the first submission shows as "Concept aangemaakt" only (R41).
+    drafting = Q(kind=K.DRAFT_UPDATED)
+    if first_submission is not None:
+        drafting &= Q(occurred_at__lt=first_submission)
+    events = events.exclude(drafting)
+    window = events
+    if before is not None:
+        anchor = RequestEvent.objects.filter(request=request, pk=before).values_list(
+            "occurred_at", flat=True
+        ).first()
+        if anchor is not None:
+            window = events.filter(Q(occurred_at__lt=anchor) | Q(occurred_at=anchor, pk__lt=before))
+    rows = list(
+        window.select_related("actor", "organisation").order_by("-occurred_at", "-pk")[: size + 1]
+    )
+    more = len(rows) > size
+    rows = rows[:size]
+    later_verdict = ""
+    if not provider and rows:
+        newest = rows[0]
+        after = Q(occurred_at__gt=newest.occurred_at) | Q(occurred_at=newest.occurred_at, pk__gt=newest.pk)
+        later_verdict = (
+            events.filter(after, kind__in=(K.REFUSAL_CONFIRMED, K.REFUSAL_REJECTED))
+            .order_by("occurred_at", "pk").values_list("kind", flat=True).first()
+        ) or ""
+    entries = _entries(actor, request, rows[::-1], provider=provider, later_verdict=later_verdict)
+    return TimelinePage(entries=entries[::-1], older=rows[-1].pk if more else None)
+
+
+def in_words(entry: TimelineEntry) -> dict[str, Any]:
+    """One timeline line as the pages show it (``requests/history/_timeline.html``)."""
+    who = entry.actor.get_full_name() or entry.actor.get_username() if entry.actor else _("systeem")
+    return {
+        "label": K(entry.kind).label,
+        "kind": entry.kind,
+        "when": entry.occurred_at,
+        "who": who,
+        "organisation": entry.organisation_name,
+        "to_status": entry.to_status.label if entry.to_status else "",
+        "motivation": entry.motivation,
+    }

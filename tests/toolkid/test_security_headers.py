@@ -145,6 +145,7 @@ def _arguments() -> dict[str, dict | tuple]:
         "requests:review": {"public_id": draft.public_id},
         "requests:submit": {"public_id": draft.public_id},
         "requests:detail": request_id,
+        "requests:timeline": request_id,
         "requests:action": {**request_id, "action": action},
         "requests:advise": {"public_id": advice.request.public_id, "advice_id": advice.pk},
         "requests:followup_action": {**request_id, "action": followup},

@@ -13,7 +13,7 @@ import pytest
 from django.core import mail
 
 from requests.core import clock
-from requests.models import DeadlineNotice, DeadlineNoticeKind, DeadlineNoticeStatus
+from requests.models import DeadlineNotice, DeadlineNoticeKind, DeadlineNoticeStatus, InformationRequest
 from toolkid.models import EmailStatus, Notification, NotificationKind
 from toolkid.notifications import notification_preference_set
 
@@ -173,6 +173,7 @@ def test_a_request_without_notice_rows_is_planned_by_the_sweep(filed_request, wi
     """A due date set some other way (data from before this feature): the sweep plans it."""
     request = file_on(filed_request, D(2026, 5, 11))
     DeadlineNotice.objects.filter(request=request).delete()
+    InformationRequest.objects.filter(pk=request.pk).update(notices_planned_for=None)
     result = sweep_at(D(2026, 5, 18))
     assert result.planned == 1
     assert sent(request) == [N.REMINDER]

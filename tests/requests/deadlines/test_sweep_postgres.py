@@ -99,9 +99,9 @@ def test_a_sweep_skips_the_notices_another_sweep_holds_instead_of_waiting(
     held: list[int] = []
     errors: list[BaseException] = []
     results: dict[str, dict] = {}
-    real_process = services_deadlines._process
+    real_send = services_deadlines._send_batch
 
-    def holding_process(notice, now_, result):
+    def holding_send(batch, now_, result):
         if threading.current_thread().name == "sweep-a" and not claimed.is_set():
             # A's batch is claimed: its rows are locked until A's transaction ends.
             held.extend(
@@ -111,9 +111,9 @@ def test_a_sweep_skips_the_notices_another_sweep_holds_instead_of_waiting(
             )
             claimed.set()
             assert go_on.wait(timeout=60), "the test never let sweep A go on"
-        real_process(notice, now_, result)
+        real_send(batch, now_, result)
 
-    monkeypatch.setattr(services_deadlines, "_process", holding_process)
+    monkeypatch.setattr(services_deadlines, "_send_batch", holding_send)
 
     def sweep_a() -> None:
         try:
@@ -149,3 +149,29 @@ def test_a_sweep_skips_the_notices_another_sweep_holds_instead_of_waiting(
     assert max(duplicates.values()) == 1
     per_request = Counter(Notification.objects.values_list("params__reference", flat=True))
     assert per_request == Counter({r.reference: 6 for r in requests_})
+
+
+@pytest.mark.postgres
+def test_with_nothing_due_the_sweep_reads_indexes_not_tables(filed_request, decree_days):
+    """Issue 11: the sweep's two reads — what is left to plan, what is due to send — are index
+    scans over a few thousand open requests (ANALYZEd), never a sequential scan of the requests
+    or the notices: with nothing due their cost does not grow with the open requests."""
+    from requests.deadlines.services import due_notices, to_plan
+
+    from .support import clone_requests
+
+    with at(2026, 5, 11, 10):
+        template = filed_request("A")
+    clone_requests(template, 3000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE requests_informationrequest")
+        cursor.execute("ANALYZE requests_deadlinenotice")
+    now = dt.datetime(2026, 5, 12, 9, 0, tzinfo=AMS)  # the day after filing: nothing due
+    planning = to_plan().explain()
+    with transaction.atomic():
+        claiming = due_notices(now)[:100].explain()
+    for plan in (planning, claiming):
+        assert "Seq Scan on requests_informationrequest" not in plan, plan
+        assert "Seq Scan on requests_deadlinenotice" not in plan, plan
+    assert "request_notices_to_plan" in planning, planning
+    assert not to_plan().exists()

@@ -1,0 +1,138 @@
+"""The deadline sweep with ``n_due`` notices due at once (issue 11, item 6: 10,000 in ≤ 10 s,
+each sent once). A function for ``make bench`` to call, not a script of its own:
+
+    from bench.sweep import measure_sweep
+    measure_sweep(10_000)  # -> {"n_due": 10000, "seconds": ..., "notices_seconds": ..., ...}
+
+The caller has set Django up on a migrated, throw-away database (the rows written here stay:
+audit events cannot be deleted). It seeds one provider and one requesting organisation, their
+people and ``n_due`` open requests whose due-day notice is due, in bulk; then times the sweep's
+two phases (plan and send the notices; mail the notifications) and the nothing-due sweep that
+follows, counting the queries of each. Returned keys:
+
+- ``n_due``; ``seconds``: the whole sweep; ``notices_seconds`` / ``emails_seconds``: its phases;
+- ``queries`` / ``email_queries``: statements sent in those phases;
+- ``ms_per_notice``: ``notices_seconds`` per notice, in milliseconds;
+- ``sent``, ``notifications``: from the sweep's result; ``sent_once``: every notice sent and
+  nobody notified twice;
+- ``nothing_due_ms``, ``nothing_due_queries``: a sweep right after, with nothing left to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import uuid
+from contextlib import contextmanager
+from typing import Any
+
+
+@contextmanager
+def _counting():
+    from django.db import connection
+
+    counter = {"queries": 0}
+
+    def count(execute, sql, params, many, context):
+        counter["queries"] += 1
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        yield counter
+
+
+def _seed(n_due: int, now: dt.datetime) -> str:
+    """Organisations, people and ``n_due`` requests whose due-day notice is due at ``now``."""
+    from requests.core.workflow import RequestStatus
+    from requests.models import DeadlineNotice, DeadlineNoticeKind, DeadlineNoticeStatus, InformationRequest
+    from toolkid.models import Membership, Organisation, OrganisationKind, Role, User
+
+    tag = uuid.uuid4().hex[:8]
+    provider = Organisation.objects.create(name=f"Bench GGZ {tag}", kind=OrganisationKind.VOLWASSENENZORG)
+    requesting = Organisation.objects.create(name=f"Bench Wijkteam {tag}", kind=OrganisationKind.WIJKTEAM)
+    people = {}
+    for role, organisation in ((Role.ZORGVERLENER, provider), (Role.TEAMLEIDER, provider),
+                               (Role.BEHEERDER, provider), (Role.JEUGDHULPVERLENER, requesting)):
+        user = User.objects.create(username=f"bench-{role}-{tag}", email=f"{role}-{tag}@example.test")
+        Membership.objects.create(user=user, organisation=organisation, role=role)
+        people[role] = user
+    due = (now - dt.timedelta(days=1)).date()
+    rows = [
+        InformationRequest(
+            requesting_organisation=requesting,
+            receiving_organisation=provider,
+            requester=people[Role.JEUGDHULPVERLENER],
+            assigned_clinician=people[Role.ZORGVERLENER],
+            status=RequestStatus.IN_PROGRESS,
+            reference=f"TK-B-{tag[:4]}{index:06d}",
+            submitted_at=now - dt.timedelta(days=8),
+            due_date=due,
+            notices_planned_for=due,
+        )
+        for index in range(n_due)
+    ]
+    created = InformationRequest.objects.bulk_create(rows, batch_size=2000)
+    DeadlineNotice.objects.bulk_create(
+        [
+            DeadlineNotice(request=req, kind=DeadlineNoticeKind.OVERDUE, due_date=due, send_on=due,
+                           send_at=now - dt.timedelta(hours=1), status=DeadlineNoticeStatus.PLANNED)
+            for req in created
+        ],
+        batch_size=2000,
+    )
+    return tag
+
+
+def measure_sweep(n_due: int) -> dict[str, Any]:
+    """Seed ``n_due`` due notices, sweep, and report (see the module's docstring)."""
+    from collections import Counter
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from requests.deadlines.services import SweepResult, claim_and_send, deadline_sweep, plan_missing_notices
+    from requests.models import DeadlineNotice, DeadlineNoticeStatus
+    from toolkid import notifications
+    from toolkid.models import Notification
+
+    now = timezone.now()
+    tag = _seed(n_due, now)
+    result = SweepResult()
+    started = time.perf_counter()
+    with _counting() as notices_counter:
+        result.planned = plan_missing_notices()
+        claim_and_send(now=now, batch_size=settings.TOOLKID_SWEEP_BATCH_SIZE, result=result)
+    notices_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    with _counting() as email_counter:
+        result.emails = notifications.deliver_pending_emails()
+    emails_seconds = time.perf_counter() - started
+
+    mine = DeadlineNotice.objects.filter(request__reference__startswith=f"TK-B-{tag[:4]}")
+    keys = Counter(
+        Notification.objects.filter(params__reference__startswith=f"TK-B-{tag[:4]}")
+        .values_list("recipient_id", "source_key")
+    )
+    sent_once = (
+        mine.filter(status=DeadlineNoticeStatus.SENT).count() == n_due
+        and (not keys or max(keys.values()) == 1)
+    )
+    started = time.perf_counter()
+    with _counting() as idle_counter:
+        deadline_sweep(now=now)
+    nothing_due_ms = (time.perf_counter() - started) * 1000
+    return {
+        "n_due": n_due,
+        "seconds": round(notices_seconds + emails_seconds, 3),
+        "notices_seconds": round(notices_seconds, 3),
+        "emails_seconds": round(emails_seconds, 3),
+        "queries": notices_counter["queries"],
+        "email_queries": email_counter["queries"],
+        "ms_per_notice": round(notices_seconds * 1000 / max(n_due, 1), 3),
+        "sent": result.sent,
+        "notifications": result.notifications,
+        "emails": result.emails,
+        "sent_once": sent_once,
+        "nothing_due_ms": round(nothing_due_ms, 2),
+        "nothing_due_queries": idle_counter["queries"],
+    }

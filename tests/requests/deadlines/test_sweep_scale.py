@@ -1,0 +1,117 @@
+"""The deadline sweep at scale (issue 11, item 6): with nothing due it reads indexes only, in the
+same number of queries for 5 as for 200 open requests; many due notices go in batches, each
+once, with its audit event; a request whose notices were never planned is found through the
+partial index and planned once."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from audit.models import AuditEvent
+from requests.models import DeadlineNotice, DeadlineNoticeKind, DeadlineNoticeStatus, InformationRequest
+from toolkid.models import Notification
+
+from .support import at, clone_requests, sweep_at
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+N = DeadlineNoticeKind
+
+
+def _filed(filed_request) -> InformationRequest:
+    with at(2026, 5, 11, 10):  # Monday: reminder 18 May, due 20 May, overdue 21, escalation 26
+        return filed_request("A")
+
+
+def _queries_of_sweep(day: dt.date) -> tuple[int, dict]:
+    with CaptureQueriesContext(connection) as ctx:
+        result = sweep_at(day).as_dict()
+    return len(ctx.captured_queries), result
+
+
+def test_nothing_due_takes_as_many_queries_for_200_open_requests_as_for_5(filed_request):
+    template = _filed(filed_request)
+    clone_requests(template, 4)
+    with_5, result = _queries_of_sweep(D(2026, 5, 12))
+    assert (result["planned"], result["sent"], result["notifications"]) == (0, 0, 0)
+    clone_requests(template, 195)
+    assert InformationRequest.objects.filter(status=template.status).count() == 200
+    with_200, result = _queries_of_sweep(D(2026, 5, 12))
+    assert (result["planned"], result["sent"]) == (0, 0)
+    assert with_200 == with_5
+
+
+def test_many_due_notices_go_in_batches_each_once_with_an_audit_event(filed_request, with_emails):
+    template = _filed(filed_request)
+    requests_ = [template, *clone_requests(template, 29)]
+    result = sweep_at(D(2026, 5, 27), batch_size=7)  # every moment passed: due, overdue, escalation
+    assert result.sent == 3 * 30
+    assert result.superseded == 30  # the reminder, caught up after the due moment
+    assert not DeadlineNotice.objects.filter(status=DeadlineNoticeStatus.PLANNED).exists()
+    # Intake x3 (due), teamleider + requester (overdue), beheerder (escalation): 6 per request.
+    per_request = Counter(Notification.objects.values_list("params__reference", flat=True))
+    assert per_request == Counter({r.reference: 6 for r in requests_})
+    assert result.notifications == 6 * 30
+    assert max(Counter(Notification.objects.values_list("recipient_id", "source_key")).values()) == 1
+    sent_events = AuditEvent.objects.filter(event="request.deadline_notice_sent")
+    assert sent_events.count() == 3 * 30
+    payload = sent_events.first().payload
+    assert set(payload) == {"deadline_notice_id", "kind", "due_date", "notifications"}
+    assert DeadlineNotice.objects.get(pk=payload["deadline_notice_id"]).recipients == payload["notifications"]
+    # Again, and again later: nothing more.
+    for day in (D(2026, 5, 27), D(2026, 6, 3)):
+        again = sweep_at(day)
+        assert (again.sent, again.notifications, again.planned) == (0, 0, 0)
+    assert Notification.objects.count() == 6 * 30
+
+
+def test_a_due_date_set_some_other_way_is_planned_once(filed_request):
+    template = _filed(filed_request)
+    other = clone_requests(template, 1)[0]
+    DeadlineNotice.objects.filter(request=other).delete()
+    InformationRequest.objects.filter(pk=other.pk).update(due_date=D(2026, 5, 22), notices_planned_for=None)
+    result = sweep_at(D(2026, 5, 12))
+    assert result.planned == 1
+    assert set(DeadlineNotice.objects.filter(request=other).values_list("due_date", flat=True)) == {
+        D(2026, 5, 22)
+    }
+    assert InformationRequest.objects.get(pk=other.pk).notices_planned_for == D(2026, 5, 22)
+    assert sweep_at(D(2026, 5, 12)).planned == 0
+
+
+def test_a_closed_request_leaves_the_planning_index_without_notices(filed_request):
+    template = _filed(filed_request)
+    InformationRequest.objects.filter(pk=template.pk).update(status="afgesloten", notices_planned_for=None)
+    before = DeadlineNotice.objects.filter(request=template).count()
+    assert sweep_at(D(2026, 5, 12)).planned == 0
+    assert InformationRequest.objects.get(pk=template.pk).notices_planned_for == template.due_date
+    assert DeadlineNotice.objects.filter(request=template).count() == before
+
+
+def test_the_sweep_task_fans_the_emails_out_and_each_goes_once(filed_request, with_emails, monkeypatch):
+    """The Celery task sends the notices, then enqueues delivery tasks of ``EMAIL_CHUNK`` e-mails
+    each (workers send them side by side); run twice, they send every e-mail once."""
+    import requests.tasks as tasks
+
+    for _ in range(3):
+        _filed(filed_request)
+    enqueued: list[int] = []
+    monkeypatch.setattr(tasks, "EMAIL_CHUNK", 4)
+    monkeypatch.setattr(tasks.deliver_emails, "delay", enqueued.append)
+    with at(2026, 5, 18, 9):  # the reminder day: the assigned clinician, or else the intake
+        result = tasks.deadline_sweep()
+    waiting = Notification.objects.filter(email_status="wacht").count()
+    assert waiting == result["notifications"] > 0
+    assert result["email_tasks"] == len(enqueued) == -(-waiting // 4)
+    assert not mail.outbox  # nothing sent by the sweep itself
+    for limit in enqueued * 2:  # every task, and each once more (a retry, a second worker)
+        tasks.deliver_emails(limit)
+    assert len(mail.outbox) == waiting
+    assert len({message.extra_headers["Message-ID"] for message in mail.outbox}) == waiting
