@@ -190,7 +190,6 @@ def test_two_servers_two_workers_one_beat_lose_and_double_nothing(
     celery_processes, filed_request, people, tmp_path  # noqa: F811
 ):
     requester, clinician, colleague = people
-    t0 = time.monotonic()
     past = timezone.now() - dt.timedelta(days=30)
     with time_machine.travel(past.replace(hour=10), tick=False):
         due = [filed_request("A") for _ in range(DUE)]
@@ -207,19 +206,16 @@ def test_two_servers_two_workers_one_beat_lose_and_double_nothing(
     clinician_browser, colleague_browser = browser_for(clinician), browser_for(colleague)
     second_device = browser_for(clinician)
 
-    print(f"\nsetup {time.monotonic() - t0:.1f}s")
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
     # Small sweep batches: the sweep runs for a while, beside the requests below.
     env = {"DJANGO_SETTINGS_MODULE": MAIL_SETTINGS, "TOOLKID_TEST_MAIL_DIR": str(mail_dir),
            "TOOLKID_SWEEP_BATCH_SIZE": "2"}
-    started = time.monotonic()
     ports = [free_port(), free_port()]
     servers = [celery_processes.web(port, env=env) for port in ports]
     for port in ports:
         celery_processes.wait_for_web(port)
     a, b = (f"http://127.0.0.1:{port}" for port in ports)
-    print(f"servers up {time.monotonic() - t0:.1f}s")
     celery_processes.worker(env=env)
     celery_processes.worker(env=env)
     celery_processes.beat(env=env)
@@ -253,7 +249,6 @@ def test_two_servers_two_workers_one_beat_lose_and_double_nothing(
     answers = [(req, answer_form(clinician_browser, a, req), answer_form(second_device, b, req))
                for req in to_answer]
 
-    print(f"forms read {time.monotonic() - t0:.1f}s")
     # --- all at once: each pair meets at a barrier, then posts, one to each server -------------
     def pair(first, second) -> tuple[Response, Response]:
         barrier = threading.Barrier(2)
@@ -297,7 +292,6 @@ def test_two_servers_two_workers_one_beat_lose_and_double_nothing(
         taken = [(req, future.result()) for req, future in taken]
         answered = [(req, future.result()) for req, future in answered]
 
-    print(f"burst done {time.monotonic() - t0:.1f}s")
     # What each filing click showed: the page its redirect leads to, with its own message.
     filed_pages = {draft.pk: [youth_worker.follow(base, response) if response.status == 302 else response.body
                               for base, response in zip((a, b), responses, strict=True)]
@@ -310,9 +304,7 @@ def test_two_servers_two_workers_one_beat_lose_and_double_nothing(
 
     celery_processes.wait_for(swept, TIMEOUT_SECONDS, "every due notice and e-mail sent")
     time.sleep(3)  # a few more sweeps by both workers: they must add nothing
-    elapsed = time.monotonic() - started
     logs = [server.log() for server in servers]
-    print(f"swept {time.monotonic() - t0:.1f}s")
     celery_processes.stop_all()
 
     # Reads on both servers, during all of it.
@@ -372,4 +364,3 @@ def test_two_servers_two_workers_one_beat_lose_and_double_nothing(
     for number, log in enumerate(logs):
         assert not server_errors(log), f"server {number}:\n" + "\n".join(server_errors(log))
     assert all(log.count('"POST ') >= FILINGS for log in logs)  # both servers did the work
-    print(f"two servers, two workers, one beat: {elapsed:.1f} s from the first server's start")
