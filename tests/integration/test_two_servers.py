@@ -208,17 +208,14 @@ def test_two_servers_two_workers_one_beat_lose_and_double_nothing(
 
     mail_dir = tmp_path / "mail"
     mail_dir.mkdir()
-    # Small sweep batches: the sweep runs for a while, beside the requests below.
+    # One notice per sweep transaction: the sweeps take a while, beside the posts below.
     env = {"DJANGO_SETTINGS_MODULE": MAIL_SETTINGS, "TOOLKID_TEST_MAIL_DIR": str(mail_dir),
-           "TOOLKID_SWEEP_BATCH_SIZE": "2"}
+           "TOOLKID_SWEEP_BATCH_SIZE": "1"}
     ports = [free_port(), free_port()]
     servers = [celery_processes.web(port, env=env) for port in ports]
     for port in ports:
         celery_processes.wait_for_web(port)
     a, b = (f"http://127.0.0.1:{port}" for port in ports)
-    celery_processes.worker(env=env)
-    celery_processes.worker(env=env)
-    celery_processes.beat(env=env)
 
     # The forms as each person's page showed them (CSRF token, state, idempotency tokens).
     new_page = youth_worker.get(a, "/verzoeken/nieuw/").body
@@ -248,6 +245,11 @@ def test_two_servers_two_workers_one_beat_lose_and_double_nothing(
 
     answers = [(req, answer_form(clinician_browser, a, req), answer_form(second_device, b, req))
                for req in to_answer]
+
+    # The sweeps begin now (beat every second, both workers), while the posts below go out.
+    celery_processes.worker(env=env)
+    celery_processes.worker(env=env)
+    celery_processes.beat(env=env)
 
     # --- all at once: each pair meets at a barrier, then posts, one to each server -------------
     def pair(first, second) -> tuple[Response, Response]:
