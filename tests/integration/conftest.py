@@ -54,7 +54,8 @@ def database_url(db_settings: dict) -> str:
 
 @dataclass
 class CeleryProcess:
-    """One Celery process (worker or beat) in its own process group, logging to a file."""
+    """One process (a Celery worker or beat, or gunicorn) in its own process group, logging to
+    a file."""
 
     role: str
     popen: subprocess.Popen
