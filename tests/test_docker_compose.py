@@ -190,6 +190,42 @@ def test_beat_runs_exactly_once(services):
     for name, svc in services.items():
         args = command_args(svc)
         assert "-B" not in args and "--beat" not in args, f"{name} embeds a beat (-B)"
+    # A fixed container name: compose refuses `--scale beat=2` (names must be unique).
+    assert beat.get("container_name")
+
+
+def published_host_ports(service: dict) -> list[tuple[str, range]]:
+    """(host address, host ports) of each short-form ``ports`` entry ("ip:from-to:container")."""
+    found = []
+    for entry in service.get("ports") or []:
+        parts = str(entry).split(":")
+        assert len(parts) == 3, f"publish on an explicit address (loopback): {entry!r}"
+        address, host, _container = parts
+        low, _, high = host.partition("-")
+        found.append((address, range(int(low), int(high or low) + 1)))
+    return found
+
+
+def test_web_and_worker_scale_to_two(services):
+    """`docker compose up --scale web=2 --scale worker=2` (README "Opschalen"): each web
+    replica gets a host port of its own from a range on loopback (a fixed port would let only
+    one start), and nothing but beat carries a name or a count that forbids a second copy."""
+    replicas = 2
+    ports = published_host_ports(services["web"])
+    assert ports, "web publishes no port for the proxy"
+    for address, host_ports in ports:
+        assert address == "127.0.0.1"
+        assert len(host_ports) >= replicas, f"{host_ports} has no port for {replicas} web replicas"
+    for name in ("web", "worker"):
+        assert "container_name" not in services[name], f"{name} cannot be scaled with a fixed name"
+        assert (services[name].get("deploy") or {}).get("replicas", 1) in (1, None)
+
+
+def test_only_web_publishes_ports_and_only_on_loopback(services):
+    for name, svc in services.items():
+        if name != "web":
+            assert not svc.get("ports"), f"{name} publishes a port"
+    assert all(address == "127.0.0.1" for address, _ in published_host_ports(services["web"]))
 
 
 def test_worker_runs_celery_worker_with_bounded_concurrency(services):

@@ -1,6 +1,6 @@
 """Real Celery processes for integration tests: a worker and a beat, started as
 ``python -m celery -A toolkid ...`` against the same PostgreSQL test database and Redis
-broker as the test itself.
+broker as the test itself; and gunicorn serving the app on that database (``web``).
 
 Use the ``celery_processes`` fixture::
 
@@ -23,6 +23,8 @@ import signal
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -52,7 +54,8 @@ def database_url(db_settings: dict) -> str:
 
 @dataclass
 class CeleryProcess:
-    """One Celery process (worker or beat) in its own process group, logging to a file."""
+    """One process (a Celery worker or beat, or gunicorn) in its own process group, logging to
+    a file."""
 
     role: str
     popen: subprocess.Popen
@@ -113,10 +116,14 @@ class CeleryProcesses:
         self.started: list[CeleryProcess] = []
 
     def spawn(self, role: str, *args: str, env: dict[str, str] | None = None) -> CeleryProcess:
+        return self._start(role, ["celery", "-A", "toolkid", role, *args], env)
+
+    def _start(self, role: str, module_args: list[str], env: dict[str, str] | None) -> CeleryProcess:
+        """``python -m <module_args>`` in a process group of its own, logging to a file."""
         log_path = self.workdir / f"{role}-{len(self.started)}.log"
         log_file = log_path.open("w", encoding="utf-8")
         popen = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "toolkid", role, *args],
+            [sys.executable, "-m", *module_args],
             cwd=self.workdir,  # stray files (pid, schedule) land here, not in the tree
             env={**self.env, **(env or {})},
             stdout=log_file,
@@ -140,6 +147,26 @@ class CeleryProcesses:
     def beat(self, *args: str, env: dict[str, str] | None = None) -> CeleryProcess:
         schedule = self.workdir / "celerybeat-schedule"
         return self.spawn("beat", "--loglevel=INFO", f"--schedule={schedule}", *args, env=env)
+
+    def web(self, port: int, *args: str, env: dict[str, str] | None = None) -> CeleryProcess:
+        """gunicorn serving ``toolkid.wsgi`` on 127.0.0.1:``port`` (as in production: a few
+        workers with threads), its access log in the process's log. Wait for it with
+        :meth:`wait_for_web`."""
+        options = ("--workers=2", "--threads=2", "--timeout=60", "--no-control-socket",
+                   "--access-logfile=-", "--error-logfile=-")
+        return self._start(
+            "web", ["gunicorn", "toolkid.wsgi:application", f"--bind=127.0.0.1:{port}", *options, *args], env
+        )
+
+    def wait_for_web(self, port: int, timeout: float = 60) -> None:
+        def answers() -> bool:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/gezond/", timeout=2) as response:
+                    return response.status == 200
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                return False
+
+        self.wait_for(answers, timeout, f"gunicorn on port {port}")
 
     def stop_all(self) -> None:
         errors = []
