@@ -6,6 +6,7 @@ ContentType and guardian permission keeps its name (``tests/requests/core/test_l
 Import models from their sub-domain; this module is the registry, not an API.
 """
 
+from requests.core.deviations import Deviation, DeviationKind
 from requests.core.events import RequestEventKind, ReverseQuestionEventKind
 from requests.core.models import (
     Child,
@@ -15,8 +16,6 @@ from requests.core.models import (
     DeadlineNoticeKind,
     DeadlineNoticeStatus,
     Decision,
-    Deviation,
-    DeviationKind,
     DueDateChange,
     InformationRequest,
     LegalAdvice,

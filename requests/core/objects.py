@@ -16,7 +16,8 @@ from audit.events import record
 from audit.models import AuditAction
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.bsn import is_valid_bsn, normalise_bsn
-from requests.core.models import Deviation, InformationRequest, Parent
+from requests.core.deviations import Deviation
+from requests.core.models import InformationRequest, Parent
 from requests.core.plumbing import (
     as_date,
     clean_text,

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from requests.core import access
-from requests.core.models import DeviationKind, InformationRequest
+from requests.core.deviations import DeviationKind
+from requests.core.models import InformationRequest
 from requests.followup import forms as ff
 from requests.followup import hold as hold_services
 from requests.followup import policy as followup_policy

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from audit.models import AuditAction
 from requests.core.audit_codes import RequestAuditCode
+from requests.core.deviations import DeviationKind
 from requests.core.events import RequestEventKind
-from requests.core.models import DeviationKind, InformationRequest
+from requests.core.models import InformationRequest
 from requests.core.objects import move_object, parse_date, record_deviation, save_version
 from requests.core.plumbing import (
     enforce,

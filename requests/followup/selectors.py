@@ -24,7 +24,8 @@ from django.db.models.functions import Coalesce
 
 from requests.core import access
 from requests.core.audit_codes import RequestAuditCode
-from requests.core.models import ConsentPath, Deviation, InformationRequest
+from requests.core.deviations import Deviation
+from requests.core.models import ConsentPath, InformationRequest
 from requests.core.workflow import RequestStatus
 from requests.followup.models import ApprovedFiling, Duty, DutySide, DutyStatus, HoldRelease, SecondaryUse
 from requests.followup.workflow import ReleaseStatus, SecondaryUseStatus

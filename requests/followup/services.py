@@ -40,11 +40,10 @@ from django.utils.translation import gettext as _
 from audit.models import AuditAction
 from requests.core import access
 from requests.core.audit_codes import RequestAuditCode
+from requests.core.deviations import Deviation, DeviationKind
 from requests.core.events import RequestEventKind
 from requests.core.models import (
     ConsentPath,
-    Deviation,
-    DeviationKind,
     InformationRequest,
     RequestEvent,
 )

@@ -13,7 +13,8 @@ from django.utils import timezone
 from audit.events import record
 from audit.models import AuditAction
 from requests.core.audit_codes import RequestAuditCode
-from requests.core.models import DeviationKind, Parent
+from requests.core.deviations import DeviationKind
+from requests.core.models import Parent
 from requests.core.objects import client_errors, client_for, record_deviation, save_version
 from requests.core.plumbing import (
     as_date,

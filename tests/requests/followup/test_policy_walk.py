@@ -19,7 +19,7 @@ from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
 
-from requests.core.models import DeviationKind
+from requests.core.deviations import DeviationKind
 from requests.followup import hold as hold_services
 from requests.followup import secondary_use as use_services
 from requests.followup import services as followup_services
