@@ -146,6 +146,10 @@ def write_fast(actor, n: int, batch: int = 5000) -> float:
         "purpose",
         "audit_source",
         "site",
+        "ground",
+        "ground_framework",
+        "ground_ref",
+        "sensitivity",
         "hash",
     )
     fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
@@ -183,6 +187,10 @@ def write_fast(actor, n: int, batch: int = 5000) -> float:
                     "purpose": "behandelen",
                     "audit_source": "toolkid-bench",
                     "site": str(actor.organisation.pk),
+                    "ground": "toestemming" if i % 50 else "nvt",
+                    "ground_framework": "vrijwillig" if i % 50 else "",
+                    "ground_ref": f"verklaring:{i % 97}" if i % 50 else "",
+                    "sensitivity": "gezondheid",
                 }
                 digest = compute_hash({k: values[k] for k in HASHED_FIELDS}, prev)
                 values["hash"] = digest

@@ -477,12 +477,16 @@ def audit_rows(
     then (mostly a young one), hashed in order exactly as ``record`` does."""
     from django.conf import settings
 
-    from audit.catalogue import default_purpose
+    from audit.catalogue import default_purpose, sensitivity_for
     from audit.chain import HASHED_FIELDS, compute_hash
+    from audit.grounds import Ground
     from toolkid.models import Role
 
     pick = _weighted(rng, [(i, m[-1]) for i, m in enumerate(AUDIT_MIX)])
     purposes = {code: default_purpose(code) for code, *_ in AUDIT_MIX}
+    sensitivities = {code: sensitivity_for(code) for code, *_ in AUDIT_MIX}
+    # The ground as record() derives it from the request (requests/core/grounds.py).
+    grounds = {"A": Ground.CONSENT, "B": Ground.CONSENT_REFUSED, "C": Ground.SERIOUS_DANGER}
     source = settings.TOOLKID_AUDIT_SOURCE
     created = [r.created for r in reqs]
     start = now - dt.timedelta(days=365 * YEARS)
@@ -521,7 +525,13 @@ def audit_rows(
             "purpose": purposes[code],
             "audit_source": source,
             "site": str(org),
+            "ground": grounds.get(r.path, Ground.NOT_YET_CHOSEN),
+            "ground_framework": "vrijwillig",
+            "ground_ref": "uitkomst:open" if r.path == "B" else "",
+            "sensitivity": sensitivities[code],
         }
+        if fields["outcome"] == "denied":
+            fields.update(ground=Ground.NOT_APPLICABLE, ground_framework="", ground_ref="")
         digest = compute_hash({k: fields[k] for k in HASHED_FIELDS}, prev)
         fields["hash"] = digest
         fields["id"] = first_id + i
