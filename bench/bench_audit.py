@@ -43,6 +43,8 @@ os.environ.pop("DATABASE_URL", None)
 import django  # noqa: E402
 from django.conf import settings  # noqa: E402
 
+from bench.session import verified_client  # noqa: E402
+
 TMP_DIR = Path(tempfile.mkdtemp(prefix="toolkid-bench-"))
 DB_PATH = TMP_DIR / "bench.sqlite3"
 
@@ -70,20 +72,6 @@ def fmt_int(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
-def verified_client(user):
-    from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
-    device, _ = TOTPDevice.objects.get_or_create(user=user, name="bench", defaults={"confirmed": True})
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    return client
-
-
 ACTIONS = ("read", "read", "read", "search", "update", "create", "export", "transfer")
 #: Registered codes only (audit.events.record refuses any other), one per action above.
 EVENTS = (
@@ -102,7 +90,10 @@ def write_with_record(actor, n: int) -> float:
     from django.db import transaction
 
     from audit.events import record
+    from audit.grounds import Ground, GroundValue
 
+    # The objects named here do not exist, so the ground is given, as a request on path A has it.
+    ground = GroundValue(Ground.CONSENT, "vrijwillig", "verklaring:1")
     start = time.perf_counter()
     with transaction.atomic():
         for i in range(n):
@@ -114,6 +105,7 @@ def write_with_record(actor, n: int) -> float:
                 object_id=str(i % 997),
                 parent_ref=f"ouder:{uuid.UUID(int=i % 313)}",
                 payload={"n": i},
+                ground=ground,
             )
     return time.perf_counter() - start
 
