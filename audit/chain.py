@@ -1,121 +1,50 @@
-"""The hash chain over audit events (R41: who did what, reconstructable and untampered).
+"""Verifying the audit log (R41: who did what, reconstructable and untampered; NEN 7513, L5).
 
-``hash = sha256(prev_hash + canonical_json(fields))`` where ``fields`` are all stored columns
-of the event except ``hash`` itself and the surrogate ``id`` (assigned by the database on
-insert, so it cannot be known before; ``seq`` is the event's position instead).
+The log has up to three parts, in ``seq`` order (ADR 0006, :mod:`audit.hashing`):
 
-The canonical form is independent of the database backend, so a chain written on one
-database verifies after a dump/restore into another:
-- keys sorted, no whitespace, UTF-8;
-- timestamps in UTC, ISO 8601 with microseconds;
-- foreign keys and ``seq`` as strings (``null`` when empty);
-- IP addresses in their normalised text form (PostgreSQL's ``inet`` rewrites
-  ``2001:DB8::0001`` as ``2001:db8::1``; both must hash the same);
-- the fields added later (:data:`OPTIONAL_FIELDS`: purpose, audit source, site, ground and
-  sensitivity) only when they
-  are not empty, so an event written before they existed hashes exactly as it did then, and
-  any of them set on a newer event is covered by its hash.
+1. **the old chain**: events written before the seals, each hashed over the one before, up to the
+   chain head (``AuditChainHead``). Walked in order, as always.
+2. **sealed events**: runs of numbers under an ``AuditSeal`` each, the seals chained to each other
+   and the first to the old chain's end (or retention's anchor). Each event's leaf hash is
+   recomputed from its columns (a changed row is named by its ``seq``), each seal's numbers are
+   compared with its range minus its gaps (a removed row and a row slipped into a gap are named),
+   and its Merkle root recomputed. Ranges of seals are independent apart from their links, so
+   they are verified by several processes at once (``workers``).
+3. **the unsealed tail**: events newer than the last seal, each checked on its own leaf hash and
+   reported as the sealing lag.
+
+After retention (L6) removed the oldest events, the log starts at the register's anchor; the
+anchor must also be attested *inside* the log by the ``retention.deleted`` event of that run.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import ipaddress
-import json
-from dataclasses import dataclass
+import multiprocessing
+from dataclasses import dataclass, field, replace
 
-from django.db.models import Max
+from django.db import connection, connections
+from django.utils import timezone
 
 from .audit_codes import AuditLogCode
-from .models import GENESIS_HASH, AuditChainHead, AuditEvent, RetentionRecord
+from .hashing import (
+    HASHED_FIELDS,
+    LEAF_FIELDS,
+    compute_hash,
+    gap_hash,
+    leaf_hash,
+    merkle_root,
+    seal_hash,
+)
+from .models import AuditEvent, AuditSeal
+from .sealing import Start, legacy_end, retention_anchor
 
 #: The event a retention run writes; its payload repeats the anchor (audit.retention).
 RETENTION_EVENT: str = AuditLogCode.RETENTION_DELETED.value
 
-#: The columns covered by the hash, in the shape of ``AuditEvent.objects.values()``.
-HASHED_FIELDS: tuple[str, ...] = (
-    "seq",
-    "occurred_at",
-    "event",
-    "action",
-    "outcome",
-    "user_id",
-    "username",
-    "role",
-    "organisation_id",
-    "on_behalf_of",
-    "parent_ref",
-    "object_type",
-    "object_id",
-    "ip_address",
-    "payload",
-    "prev_hash",
-    "purpose",
-    "audit_source",
-    "site",
-    "ground",
-    "ground_framework",
-    "ground_ref",
-    "sensitivity",
+_SEAL_FIELDS = (
+    "first_seq", "last_seq", "event_count", "gaps", "merkle_root", "last_at", "prev_hash", "hash",
 )
-
-#: Hashed only when not empty: older events lack them (see the module docs).
-OPTIONAL_FIELDS: frozenset[str] = frozenset(
-    {"purpose", "audit_source", "site", "ground", "ground_framework", "ground_ref", "sensitivity"}
-)
-
-
-def normalise_ip(value: str | None) -> str | None:
-    """The one textual form of an address, as stored and as hashed."""
-    if value in (None, ""):
-        return None
-    address = ipaddress.ip_address(str(value).strip())
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        # "::ffff:192.0.2.1" prints differently across Python versions; hash the IPv4 form.
-        return str(address.ipv4_mapped)
-    return str(address)
-
-
-def _timestamp(value: dt.datetime) -> str:
-    if value.tzinfo is None:
-        raise ValueError("audit timestamps must be timezone-aware")
-    return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
-
-
-def _id(value) -> str | None:
-    return None if value is None else str(value)
-
-
-def canonical_json(event_fields: dict) -> str:
-    """The canonical serialisation of an event's hashed fields."""
-    keys = set(event_fields)
-    required = set(HASHED_FIELDS) - OPTIONAL_FIELDS
-    if not required <= keys <= set(HASHED_FIELDS):
-        raise ValueError(
-            f"hashed fields mismatch: missing {sorted(required - keys)}, "
-            f"unexpected {sorted(keys - set(HASHED_FIELDS))}"
-        )
-    data = {k: v for k, v in event_fields.items() if k not in OPTIONAL_FIELDS or v}
-    data["seq"] = _id(data["seq"])
-    data["occurred_at"] = _timestamp(data["occurred_at"])
-    data["user_id"] = _id(data["user_id"])
-    data["organisation_id"] = _id(data["organisation_id"])
-    data["ip_address"] = normalise_ip(data["ip_address"])
-    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
-
-def compute_hash(event_fields: dict, prev_hash: str) -> str:
-    """sha256 over the previous hash and the canonical JSON of the event.
-
-    ``event_fields`` holds :data:`HASHED_FIELDS`; its ``prev_hash`` may be omitted, and is
-    taken from the argument either way, so the two can never disagree.
-    """
-    fields = {**event_fields, "prev_hash": prev_hash}
-    digest = hashlib.sha256()
-    digest.update(prev_hash.encode("ascii"))
-    digest.update(canonical_json(fields).encode("utf-8"))
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)
@@ -124,96 +53,93 @@ class VerifyResult:
     checked: int
     first_broken_seq: int | None = None
     reason: str = ""
-    # The database id of the broken event, when there is one (not for a missing tail).
+    # The database id of the broken event, when there is one (not for a missing one).
     first_broken_id: int | None = None
-    # Where the chain starts: 0 (genesis) or the last seq removed by retention (the anchor).
+    # Where the log starts: 0 (genesis) or the last seq removed by retention (the anchor).
     anchor_seq: int = 0
+    seals: int = 0
+    # Events after the newest seal: leaf-checked, not yet sealed (the sealing lag).
+    unsealed: int = 0
+    oldest_unsealed_seconds: int | None = None
 
 
-def retention_anchor() -> tuple[int, str]:
-    """``(seq, hash)`` the chain starts after: ``(0, GENESIS_HASH)``, or the newest anchor
-    in the retention register when retention removed the oldest events (L6)."""
-    anchor = (
-        RetentionRecord.objects.filter(anchor_seq__isnull=False)
-        .order_by("-anchor_seq")
-        .values_list("anchor_seq", "anchor_hash")
-        .first()
-    )
-    return anchor if anchor else (0, GENESIS_HASH)
+@dataclass
+class _Part:
+    """What one part of the walk found: events checked, the first problem, if any."""
+
+    checked: int = 0
+    problem: tuple[int, str, int | None] | None = None  # (seq, reason, id)
+    extra: dict = field(default_factory=dict)
 
 
-def verify_chain(batch_size: int = 2000) -> VerifyResult:
-    """Walk the whole chain in ``seq`` order, in constant memory.
+def verify_chain(batch_size: int = 2000, workers: int = 1) -> VerifyResult:
+    """Verify the whole log in constant memory; the first broken event in ``seq`` order.
 
-    Checks that ``seq`` runs 1, 2, 3, ... without gaps, that each ``prev_hash`` is the hash
-    of the event before, that each stored hash matches the recomputed one, and that the
-    chain ends where the chain head says it ends (so removing the newest events shows).
-
-    After retention (L6) removed the oldest events, the chain starts at the register's
-    anchor instead: ``seq`` runs from ``anchor_seq + 1`` and the first ``prev_hash`` is the
-    anchor hash. The anchor must also be attested *inside* the remaining chain, by the
-    ``retention.deleted`` event of the run that removed the prefix (its payload repeats
-    ``anchor_seq`` and ``anchor_hash``, and it is hash-chained like every event). So a
-    removed prefix with a forged register row is still found.
-
-    Safe to run while events are being written: the head is read first and only events up to
-    its ``last_seq`` are checked (an event and the head move in one transaction).
+    Safe while events are written and sealed: the seals are read first, and only what they
+    covered at that moment is checked as sealed; newer events count as the unsealed tail.
+    ``workers`` > 1 verifies ranges of seals in parallel processes (PostgreSQL, outside a
+    transaction); otherwise, or when that is not possible, in this process.
     """
-    head = AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_PK).first()
-    rows = AuditEvent.objects.order_by("seq")
-    if head is not None:
-        rows = rows.filter(seq__lte=head.last_seq)
-    rows = rows.values_list("id", "hash", *HASHED_FIELDS)
-
-    anchor_seq, anchor_hash = retention_anchor()
-    walked = _walk(rows, anchor_seq, anchor_hash, batch_size)
-    if isinstance(walked, VerifyResult):
-        return walked
-    broken = _unattested_anchor(walked, anchor_seq) or _end_not_at_head(head, walked, anchor_seq)
-    if broken:
-        return broken
-    if head is None:
-        return VerifyResult(True, 0, anchor_seq=anchor_seq)
-    broken = _event_past_head(walked.checked, anchor_seq)
-    return broken or VerifyResult(True, walked.checked, anchor_seq=anchor_seq)
-
-
-@dataclass(frozen=True)
-class _Walked:
-    """Where an unbroken walk over the events ended."""
-
-    checked: int
-    last_seq: int
-    last_hash: str
-    attested: bool
-
-
-def _walk(rows, anchor_seq: int, anchor_hash: str, batch_size: int) -> VerifyResult | _Walked:
-    """Each event against the one before it: the first broken event, or where the walk ended."""
-    attested = anchor_seq == 0
+    anchor, legacy = retention_anchor(), legacy_end()
+    seals, links = _check_seal_links(anchor, legacy)
+    problems: list[tuple[int, str, int | None]] = []
     checked = 0
-    expected_seq = anchor_seq + 1
-    expected_prev = anchor_hash
+    if legacy.seq > anchor.seq:
+        old = _verify_old_chain(anchor, legacy, batch_size)
+        checked += old.checked
+        problems += [old.problem] if old.problem else []
+    problems += links
+    last_sealed = seals[-1][1] if seals else max(legacy.seq, anchor.seq)
+    for part in _verify_sealed(seals, batch_size, workers):
+        checked += part.checked
+        problems += [part.problem] if part.problem else []
+    tail = _verify_tail(max(last_sealed, legacy.seq, anchor.seq), batch_size)
+    checked += tail.checked
+    problems += [tail.problem] if tail.problem else []
+    problems += _unattested(anchor)
+    result = VerifyResult(
+        True, checked, anchor_seq=anchor.seq, seals=len(seals),
+        unsealed=tail.extra.get("count", 0), oldest_unsealed_seconds=tail.extra.get("age"),
+    )
+    if problems:
+        seq, reason, pk = min(problems, key=lambda problem: problem[0])
+        return replace(result, ok=False, first_broken_seq=seq, reason=reason, first_broken_id=pk)
+    return result
+
+
+# --- the old chain --------------------------------------------------------------------------------
+
+
+def _verify_old_chain(anchor: Start, legacy: Start, batch_size: int) -> _Part:
+    """Each chained event against the one before it, from the anchor to the chain head."""
+    rows = (
+        AuditEvent.objects.filter(seq__lte=legacy.seq)
+        .order_by("seq")
+        .values_list("id", "hash", *HASHED_FIELDS)
+    )
+    part = _Part()
+    expected_seq, expected_prev = anchor.seq + 1, anchor.hash
     for row in rows.iterator(chunk_size=batch_size):
         pk, stored_hash = row[0], row[1]
         fields = dict(zip(HASHED_FIELDS, row[2:], strict=True))
-        seq = fields["seq"]
-        problem = _event_problem(fields, stored_hash, expected_seq, expected_prev)
+        problem = _chained_problem(fields, stored_hash, expected_seq, expected_prev)
         if problem:
-            return VerifyResult(False, checked, seq, problem, pk, anchor_seq)
-        if not attested and fields["event"] == RETENTION_EVENT:
-            payload = fields["payload"] or {}
-            attested = (
-                payload.get("anchor_seq") == anchor_seq and payload.get("anchor_hash") == anchor_hash
-            )
-        checked += 1
-        expected_seq = seq + 1
-        expected_prev = stored_hash
-    return _Walked(checked, expected_seq - 1, expected_prev, attested)
+            part.problem = (fields["seq"], problem, pk)
+            return part
+        part.checked += 1
+        expected_seq, expected_prev = fields["seq"] + 1, stored_hash
+    if expected_seq - 1 != legacy.seq or expected_prev != legacy.hash:
+        part.problem = (
+            expected_seq,
+            f"keten eindigt bij seq={expected_seq - 1}, maar de ketenkop staat op seq={legacy.seq} "
+            "(gebeurtenissen verwijderd?)",
+            None,
+        )
+    return part
 
 
-def _event_problem(fields: dict, stored_hash: str, expected_seq: int, expected_prev: str) -> str:
-    """Why one event breaks the chain (Dutch, for the report), or empty when it does not."""
+def _chained_problem(fields: dict, stored_hash: str, expected_seq: int, expected_prev: str) -> str:
+    """Why one chained event breaks the chain (Dutch, for the report), or empty."""
     seq = fields["seq"]
     if seq != expected_seq:
         return f"volgnummer {expected_seq} ontbreekt (gevonden: {seq})"
@@ -224,58 +150,165 @@ def _event_problem(fields: dict, stored_hash: str, expected_seq: int, expected_p
     return ""
 
 
-def _unattested_anchor(walked: _Walked, anchor_seq: int) -> VerifyResult | None:
-    if walked.attested:
-        return None
-    return VerifyResult(
-        False,
-        walked.checked,
-        anchor_seq + 1,
-        f"het anker uit het bewaarregister (seq={anchor_seq}) wordt door geen "
+# --- seals ------------------------------------------------------------------------------------------
+
+
+def _check_seal_links(anchor: Start, legacy: Start) -> tuple[list[tuple], list]:
+    """Every seal, in order: its own hash, and its link to the one before (the first to the old
+    chain's end or retention's anchor). Returns the seals' ranges and counts, and the problems."""
+    start = max(legacy, anchor, key=lambda point: point.seq)
+    ranges, problems = [], []
+    expected_first, expected_prev = start.seq + 1, start.hash
+    seals = AuditSeal.objects.order_by("first_seq").values_list(*_SEAL_FIELDS)
+    for values in seals.iterator(chunk_size=2000):
+        seal = dict(zip(_SEAL_FIELDS, values, strict=True))
+        stored = seal.pop("hash")
+        if seal["first_seq"] != expected_first:
+            problems.append(
+                (expected_first, f"zegel ontbreekt: de zegels gaan verder bij seq={seal['first_seq']}", None)
+            )
+            break
+        if seal["prev_hash"] != expected_prev or seal_hash(**seal) != stored:
+            problems.append((seal["first_seq"], "zegel gewijzigd of niet aan de vorige gekoppeld", None))
+            break
+        ranges.append((seal["first_seq"], seal["last_seq"], seal["event_count"]))
+        expected_first, expected_prev = seal["last_seq"] + 1, stored
+    return ranges, problems
+
+
+def _verify_sealed(ranges: list[tuple], batch_size: int, workers: int) -> list[_Part]:
+    """The sealed events, as one or several contiguous blocks of seals (one per process)."""
+    if not ranges:
+        return []
+    blocks = _blocks(ranges, workers)
+    if len(blocks) == 1 or connection.in_atomic_block or connection.vendor != "postgresql":
+        return [_verify_block(block, batch_size) for block in blocks]
+    # Fresh connections in every process: none may inherit this one's socket.
+    connections.close_all()
+    with multiprocessing.get_context("fork").Pool(len(blocks)) as pool:
+        return pool.starmap(_verify_block_in_child, [(block, batch_size) for block in blocks])
+
+
+def _blocks(ranges: list[tuple], workers: int) -> list[tuple[int, int]]:
+    """Split consecutive seals into at most ``workers`` blocks of about equal events."""
+    total = sum(count for _, _, count in ranges) or 1
+    share = total / max(1, workers)
+    blocks, first, filled = [], ranges[0][0], 0
+    for _low, high, count in ranges:
+        filled += count
+        if filled >= share and len(blocks) < workers - 1:
+            blocks.append((first, high))
+            first, filled = high + 1, 0
+    if first <= ranges[-1][1]:
+        blocks.append((first, ranges[-1][1]))
+    return blocks
+
+
+def _verify_block_in_child(block: tuple[int, int], batch_size: int) -> _Part:
+    try:
+        return _verify_block(block, batch_size)
+    finally:
+        connections.close_all()
+
+
+def _verify_block(block: tuple[int, int], batch_size: int) -> _Part:
+    """Every seal in ``block`` against the events it covers, both streamed in ``seq`` order."""
+    low, high = block
+    seals = AuditSeal.objects.filter(first_seq__gte=low, last_seq__lte=high).order_by("first_seq")
+    events = (
+        AuditEvent.objects.filter(seq__gte=low, seq__lte=high)
+        .order_by("seq")
+        .values_list("id", "hash", *LEAF_FIELDS)
+        .iterator(chunk_size=batch_size)
+    )
+    part = _Part()
+    pending = next(events, None)
+    for first, last, gaps, root in seals.values_list(
+        "first_seq", "last_seq", "gaps", "merkle_root"
+    ).iterator(chunk_size=500):
+        leaves, pending = _seal_leaves(part, first, last, gaps, events, pending)
+        if part.problem:
+            return part
+        if merkle_root(leaves) != root:
+            part.problem = (
+                first,
+                f"Merkle-wortel van zegel {first}–{last} klopt niet (een gebeurtenis in dit bereik is "
+                "gewijzigd en opnieuw gehasht, of de zegel is gewijzigd)",
+                None,
+            )
+            return part
+    return part
+
+
+def _seal_leaves(part: _Part, first: int, last: int, gaps: list, events, pending):
+    """The leaves of one seal, from its events and its gaps; records the first problem in
+    ``part``. Returns the leaves and the first event past the seal."""
+    gap_starts = {start: end for start, end in gaps}
+    leaves: list[str] = []
+    expected = first
+    while expected <= last:
+        if expected in gap_starts:
+            end = gap_starts[expected]
+            if pending is not None and pending[2] <= end:
+                part.problem = (pending[2], "gebeurtenis ingevoegd in een gat van de zegel", pending[0])
+                return leaves, pending
+            leaves.extend(gap_hash(seq) for seq in range(expected, end + 1))
+            expected = end + 1
+            continue
+        if pending is None or pending[2] != expected:
+            part.problem = (expected, f"volgnummer {expected} ontbreekt (verwijderd na verzegeling)", None)
+            return leaves, pending
+        digest = leaf_hash(pending[2:])
+        if digest != pending[1]:
+            part.problem = (expected, "hash klopt niet met de inhoud (gebeurtenis gewijzigd)", pending[0])
+            return leaves, pending
+        leaves.append(digest)
+        part.checked += 1
+        expected += 1
+        pending = next(events, None)
+    return leaves, pending
+
+
+# --- the unsealed tail and the anchor ---------------------------------------------------------
+
+
+def _verify_tail(after: int, batch_size: int) -> _Part:
+    """The events after the last seal, each on its own leaf hash; their number and the oldest's age."""
+    part = _Part(extra={"count": 0, "age": None})
+    rows = (
+        AuditEvent.objects.filter(seq__gt=after).order_by("seq").values_list("id", "hash", *LEAF_FIELDS)
+    )
+    oldest = None
+    for row in rows.iterator(chunk_size=batch_size):
+        if leaf_hash(row[2:]) != row[1] and part.problem is None:
+            reason = "hash klopt niet met de inhoud (gebeurtenis gewijzigd, nog niet verzegeld)"
+            part.problem = (row[2], reason, row[0])
+        oldest = oldest or row[3]
+        part.checked += 1
+    part.extra = {"count": part.checked, "age": _age(oldest)}
+    return part
+
+
+def _age(moment: dt.datetime | None) -> int | None:
+    return None if moment is None else max(0, int((timezone.now() - moment).total_seconds()))
+
+
+def _unattested(anchor: Start) -> list[tuple[int, str, int | None]]:
+    """Retention's anchor must be repeated by a ``retention.deleted`` event inside the log, so a
+    prefix removed behind retention's back with a forged register row is still found."""
+    if anchor.seq == 0:
+        return []
+    payloads = AuditEvent.objects.filter(event=RETENTION_EVENT, seq__gt=anchor.seq).values_list(
+        "payload", flat=True
+    )
+    for payload in payloads.iterator(chunk_size=100):
+        payload = payload or {}
+        if payload.get("anchor_seq") == anchor.seq and payload.get("anchor_hash") == anchor.hash:
+            return []
+    return [(
+        anchor.seq + 1,
+        f"het anker uit het bewaarregister (seq={anchor.seq}) wordt door geen "
         f"{RETENTION_EVENT}-gebeurtenis in de keten bevestigd (oudste gebeurtenissen "
         "verwijderd buiten de bewaartermijn om?)",
-        anchor_seq=anchor_seq,
-    )
-
-
-def _end_not_at_head(head: AuditChainHead | None, walked: _Walked, anchor_seq: int) -> VerifyResult | None:
-    """The walk must end where the chain head says the chain ends (removed newest events)."""
-    checked, last_seq = walked.checked, walked.last_seq
-    if head is None:
-        if checked:
-            return VerifyResult(
-                False, checked, last_seq, "ketenkop ontbreekt terwijl er gebeurtenissen zijn",
-                anchor_seq=anchor_seq,
-            )
-        return None
-    if head.last_seq != last_seq or head.last_hash != walked.last_hash:
-        return VerifyResult(
-            False,
-            checked,
-            last_seq + 1,
-            f"keten eindigt bij seq={last_seq}, maar de ketenkop staat op seq={head.last_seq} "
-            "(gebeurtenissen verwijderd?)",
-            anchor_seq=anchor_seq,
-        )
-    return None
-
-
-def _event_past_head(checked: int, anchor_seq: int) -> VerifyResult | None:
-    # An event past the head was not appended by audit.events.record (the head moves in the
-    # same transaction as every legitimate event). Read the maximum first, then the head:
-    # a legitimate event seen by the first query is then always covered by the second.
-    max_seq = AuditEvent.objects.aggregate(max_seq=Max("seq"))["max_seq"] or 0
-    head_seq = (
-        AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_PK)
-        .values_list("last_seq", flat=True)
-        .first()
-    ) or 0
-    if max_seq > head_seq:
-        return VerifyResult(
-            False,
-            checked,
-            head_seq + 1,
-            f"gebeurtenis buiten de keten: seq={max_seq} staat na de ketenkop (seq={head_seq})",
-            anchor_seq=anchor_seq,
-        )
-    return None
+        None,
+    )]

@@ -5,10 +5,12 @@ transaction**, so the event and the change it describes commit or roll back toge
 
 Two things callers should know:
 
-- :func:`record` locks the chain head until the caller's transaction ends. All audited
-  transactions therefore queue on that one row: call :func:`record` late in a transaction
-  (after your own ``select_for_update()`` on business rows, never before — always the same
-  lock order), and keep audited transactions short.
+- :func:`record` reads and locks no other row (ADR 0006): it draws the next number from a
+  database sequence, hashes the event on its own (its leaf hash) and inserts it. Concurrent
+  page views do not wait on each other. A sealer (:mod:`audit.sealing`) covers the events with
+  seals once every transaction that drew a number has ended (a grace period), so keep audited
+  transactions short: a number drawn and committed after that grace period shows up as an
+  event slipped into a sealed gap.
 - A denial recorded inside a transaction that is then rolled back (e.g. by raising
   ``PermissionDenied`` out of an ``@transaction.atomic`` service) is rolled back with it.
   Decide and record denials outside such a block, or catch the error at the boundary and
@@ -25,14 +27,15 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from .catalogue import default_ground, is_registered, purpose_for, sensitivity_for
-from .chain import HASHED_FIELDS, compute_hash, normalise_ip
 from .grounds import (
     NOT_APPLICABLE,
     GroundValue,
@@ -41,7 +44,8 @@ from .grounds import (
     checked_sensitivity,
     resolve_ground,
 )
-from .models import GENESIS_HASH, AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from .hashing import LEAF_FIELDS, leaf_hash, normalise_ip
+from .models import AuditAction, AuditEvent, AuditOutcome
 from .purposes import Purpose
 
 if TYPE_CHECKING:
@@ -143,9 +147,8 @@ def record(
 def record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:
     """Several events at once, e.g. one READ per parent a list shows (NEN 7513: a list is a read
     of everyone on it): each entry holds :func:`record`'s keyword arguments. Every entry is checked
-    as :func:`record` checks it, and nothing is written when one is malformed; then all are linked
-    into the chain under one lock and stored in one INSERT, instead of one round of lock, insert
-    and head update per event."""
+    as :func:`record` checks it, and nothing is written when one is malformed; then all are numbered
+    in one round trip and stored in one INSERT."""
     values = []
     for entry in entries:
         entry = dict(entry)
@@ -164,27 +167,57 @@ def record_many(entries: list[dict[str, Any]]) -> list[AuditEvent]:
 
 
 def _append(values: list[dict[str, Any]]) -> list[AuditEvent]:
-    """Link the checked values into the chain, in order, under the head's lock, and store them."""
-    # Nests in the caller's transaction (a savepoint) or opens one when there is none.
-    with transaction.atomic():
-        head = _lock_head()
-        seq, prev = head.last_seq, head.last_hash
-        # Taken under the lock, so time order follows chain order.
+    """Number the checked values, hash each on its own and store them: no lock, no other row read.
+
+    The time is taken after the numbers are drawn, which is what the sealer's grace period relies
+    on: a number below a sealed event's was drawn before that event's time (ADR 0006).
+    """
+    with _numbering() as draw:
+        numbers = draw(len(values))
         occurred_at = timezone.now()
         events = []
-        for one in values:
-            seq += 1
-            fields = {**one, "seq": seq, "occurred_at": occurred_at, "prev_hash": prev}
-            prev = compute_hash({k: fields[k] for k in HASHED_FIELDS}, prev)
-            events.append(AuditEvent(**fields, hash=prev))
+        for seq, one in zip(numbers, values, strict=True):
+            fields = {**one, "seq": seq, "occurred_at": occurred_at, "prev_hash": ""}
+            digest = leaf_hash([fields[name] for name in LEAF_FIELDS])
+            events.append(AuditEvent(**fields, hash=digest))
         if len(events) == 1:
             events[0].save()
         else:
-            # The queryset refuses bulk_create to everyone else, because it would skip the chain;
-            # here the chain is computed above, under the lock.
+            # The queryset refuses bulk_create to everyone else, because it would skip the
+            # numbering and hashing done here.
             models.QuerySet(AuditEvent).bulk_create(events)
-        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=prev)
     return events
+
+
+@contextmanager
+def _numbering():
+    """Yields ``draw(n)``: the next ``n`` sequence numbers.
+
+    PostgreSQL: ``nextval`` on ``audit_event_seq`` (migration 0008), outside any lock; a number
+    drawn by a transaction that rolls back stays unused (a gap, recorded by the seal). SQLite (the
+    embedded default): the settings open every transaction with BEGIN IMMEDIATE, so writers are
+    serialised and the next number after the highest is free until this transaction ends.
+    """
+    if connection.vendor == "postgresql":
+        yield _draw_from_sequence
+        return
+    # Nests in the caller's transaction (a savepoint) or opens one when there is none.
+    with transaction.atomic():
+        yield _draw_after_highest
+
+
+def _draw_from_sequence(n: int) -> list[int]:
+    with connection.cursor() as cursor:
+        if n == 1:
+            cursor.execute("SELECT nextval('audit_event_seq')")
+            return [cursor.fetchone()[0]]
+        cursor.execute("SELECT nextval('audit_event_seq') FROM generate_series(1, %s)", [n])
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _draw_after_highest(n: int) -> list[int]:
+    highest = AuditEvent.objects.aggregate(highest=Max("seq"))["highest"] or 0
+    return list(range(highest + 1, highest + 1 + n))
 
 
 def record_denied(
@@ -284,30 +317,6 @@ def _audit_source() -> str:
     if not source or len(source) > 100 or _CONTROL_CHARS.search(source):
         raise ValueError("settings.TOOLKID_AUDIT_SOURCE must name this installation (≤ 100 characters)")
     return source
-
-
-def _lock_head() -> AuditChainHead:
-    """Lock the chain head row (SELECT ... FOR UPDATE) for the rest of the transaction.
-
-    On PostgreSQL the row lock serialises writers. On SQLite ``select_for_update`` is a no-op,
-    but the settings open every transaction with BEGIN IMMEDIATE, which takes the database
-    write lock up front: the same effect.
-    """
-    heads = AuditChainHead.objects.select_for_update()
-    try:
-        return heads.get(pk=AuditChainHead.SINGLETON_PK)
-    except AuditChainHead.DoesNotExist:
-        pass
-    # Migration 0002 creates the head; it is only missing after a flush (tests) or by
-    # accident. Continue from the last event if there is one, so the chain does not fork.
-    last = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    last_seq, last_hash = last if last else (0, GENESIS_HASH)
-    # get_or_create copes with a concurrent writer creating it at the same moment.
-    AuditChainHead.objects.get_or_create(
-        pk=AuditChainHead.SINGLETON_PK,
-        defaults={"last_seq": last_seq, "last_hash": last_hash},
-    )
-    return heads.get(pk=AuditChainHead.SINGLETON_PK)
 
 
 def _event_values(

@@ -1,8 +1,11 @@
 """The audit trail: one append-only row per event (NEN 7513, DOMAIN.md L5; R41).
 
-Rows are written by :func:`audit.events.record` only. Each row carries the hash of the row
-before it (``prev_hash``) and its own ``hash``, so a changed, inserted or removed row breaks
-the chain and ``manage.py audit_verify`` finds it.
+Rows are written by :func:`audit.events.record` only. Each row carries its own leaf hash
+(``hash``); a sealer (:mod:`audit.sealing`) covers runs of rows with an :class:`AuditSeal`, a
+Merkle root chained to the seal before it (ADR 0006). Events written before that carry the hash
+of the row before them (``prev_hash``) instead: the old chain, which ends at
+:class:`AuditChainHead`. Either way a changed, inserted or removed row breaks the structure and
+``manage.py audit_verify`` names it.
 
 Append-only is enforced in three layers:
 - the ORM: the queryset refuses ``update()``/``delete()``, an instance refuses a second
@@ -10,7 +13,7 @@ Append-only is enforced in three layers:
 - the database (PostgreSQL only): a trigger refuses UPDATE, DELETE and TRUNCATE
   (migration 0003); retention alone may delete, and only the oldest events (migration 0005,
   ``AuditEventManager._purge_prefix``);
-- the hash chain: anything that gets past both is detected afterwards.
+- the hashes and seals: anything that gets past both is detected afterwards.
 """
 
 from __future__ import annotations
@@ -23,8 +26,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-#: ``prev_hash`` of the first event in the chain.
-GENESIS_HASH = "0" * 64
+from .hashing import GENESIS_HASH  # one definition, re-exported here
 
 #: NEN 7513 (DOMAIN.md L5): audit events are kept at least this long. No setting and no
 #: code path removes a younger event (see ``AuditEventManager._purge_prefix``).
@@ -159,16 +161,8 @@ class AuditEventManager(models.Manager.from_queryset(AuditEventQuerySet)):
                 "_purge_prefix runs only inside transaction.atomic(), together with its "
                 "RetentionRecord and retention event (audit.retention)"
             )
-        head = AuditChainHead.objects.using(self.db).select_for_update().filter(
-            pk=AuditChainHead.SINGLETON_PK
-        ).first()
-        if head is None or up_to_seq > head.last_seq:
-            raise AppendOnlyError(f"seq {up_to_seq} is not in the chain; nothing purged")
-        last = self.filter(seq=up_to_seq).values_list("hash", "occurred_at").first()
-        if last is None:
-            raise AppendOnlyError(f"event seq={up_to_seq} does not exist (already purged?)")
-        anchor_hash, last_occurred_at = last
-        if last_occurred_at >= minimum_audit_cutoff():
+        anchor_hash, last_occurred_at = self._anchor_of(up_to_seq)
+        if last_occurred_at is not None and last_occurred_at >= minimum_audit_cutoff():
             raise AppendOnlyError(
                 f"event seq={up_to_seq} is younger than {AUDIT_MINIMUM_YEARS} years "
                 "(NEN 7513: kept at least 5 years); nothing purged"
@@ -181,6 +175,8 @@ class AuditEventManager(models.Manager.from_queryset(AuditEventQuerySet)):
                 cursor.execute("SET LOCAL toolkid.audit_retention = 'on'")
             cursor.execute(f"DELETE FROM {table} WHERE seq <= %s", [up_to_seq])  # noqa: S608
             deleted = cursor.rowcount
+            seals = connection.ops.quote_name(AuditSeal._meta.db_table)
+            cursor.execute(f"DELETE FROM {seals} WHERE last_seq <= %s", [up_to_seq])  # noqa: S608
             if postgres:
                 # Off again at once: the rest of the transaction gets no licence to delete.
                 # (After an error the transaction is rolled back, which resets it too.)
@@ -189,11 +185,33 @@ class AuditEventManager(models.Manager.from_queryset(AuditEventQuerySet)):
             first_seq=first_seq, anchor_seq=up_to_seq, anchor_hash=anchor_hash, deleted=deleted
         )
 
+    def _anchor_of(self, up_to_seq: int) -> tuple[str, dt.datetime | None]:
+        """The hash the rest of the log will start from after removing ``seq <= up_to_seq``, and
+        the time of the newest event removed. In the old chain: the last removed event's hash.
+        Past it: the last removed seal's hash, so only whole seals go (ADR 0006)."""
+        # Locked: purges do not race each other (record() no longer touches the head).
+        head = AuditChainHead.objects.using(self.db).select_for_update().filter(
+            pk=AuditChainHead.SINGLETON_PK
+        ).first()
+        if up_to_seq <= (head.last_seq if head is not None else 0):
+            last = self.filter(seq=up_to_seq).values_list("hash", "occurred_at").first()
+            if last is None:
+                raise AppendOnlyError(f"event seq={up_to_seq} does not exist (already purged?)")
+            return last
+        seals = AuditSeal.objects.using(self.db).filter(last_seq=up_to_seq)
+        seal = seals.values_list("hash", "last_at").first()
+        if seal is None:
+            raise AppendOnlyError(
+                f"seq {up_to_seq} ends no seal: retention removes whole seals only; nothing purged"
+            )
+        return seal
+
 
 class AuditEvent(models.Model):
     """One logged event. Identifiers only: no names, no free text (privacy by design)."""
 
-    # Position in the hash chain; 1, 2, 3, ... without gaps. Orders events unambiguously.
+    # Position in the log, from a database sequence (ADR 0006): ascending, unique, with a gap where
+    # a transaction that drew a number rolled back (a seal records those). Orders events.
     seq = models.BigIntegerField(_("volgnummer"), unique=True, editable=False)
     occurred_at = models.DateTimeField(_("tijdstip"), default=timezone.now, db_index=True)
     # A dotted code, e.g. "request.read", "auth.login_failed".
@@ -254,7 +272,9 @@ class AuditEvent(models.Model):
     sensitivity = models.CharField(
         _("gevoeligheid"), max_length=20, blank=True, default="", db_default="", db_index=True
     )
-    prev_hash = models.CharField(_("vorige hash"), max_length=64, editable=False)
+    # Old chain only: the hash of the event before. Empty on sealed events (ADR 0006).
+    prev_hash = models.CharField(_("vorige hash"), max_length=64, blank=True, editable=False)
+    # Old chain: over prev_hash and the event; sealed events: the event's own leaf hash.
     hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
 
     objects = AuditEventManager()
@@ -279,7 +299,7 @@ class AuditEvent(models.Model):
             raise AppendOnlyError(
                 "audit events are append-only: a stored event cannot be saved again"
             )
-        if not (self.hash and self.prev_hash and self.seq):
+        if not (self.hash and self.seq):
             raise AppendOnlyError("write audit events with audit.events.record, not directly")
         kwargs["force_insert"] = True
         return super().save(*args, **kwargs)
@@ -289,11 +309,10 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """The single row (pk=1) holding the end of the chain.
-
-    Writers lock it with SELECT ... FOR UPDATE, so exactly one transaction at a time appends
-    to the chain: concurrent writers queue instead of forking it. Created by migration 0002;
-    :func:`audit.events.record` recreates it if it is missing (e.g. after a test flush).
+    """The single row (pk=1) holding the end of the **old chain**: the events written before
+    ADR 0006, each hashed over the one before it. Migration 0008 froze it there: nothing moves it
+    any more. The first seal (:class:`AuditSeal`) starts right after it, from its hash. On a new
+    installation it stays at ``(0, GENESIS_HASH)``; missing (after a test flush) means the same.
     """
 
     SINGLETON_PK = 1
@@ -399,3 +418,73 @@ class RetentionRecord(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("the retention register is append-only: a row cannot be deleted")
+
+
+class AuditSealQuerySet(models.QuerySet):
+    """Seals are append-only like the events they cover; only retention removes the oldest."""
+
+    def _refuse(self, what: str):
+        raise AppendOnlyError(f"audit seals are append-only: {what} is not allowed")
+
+    def update(self, **kwargs):
+        self._refuse("QuerySet.update()")
+
+    def _update(self, values):
+        self._refuse("UPDATE")
+
+    def delete(self):
+        self._refuse("QuerySet.delete()")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+    def _raw_delete(self, using):
+        self._refuse("DELETE")
+
+
+class AuditSeal(models.Model):
+    """One batch of the audit log, sealed (ADR 0006): the events numbered ``first_seq`` to
+    ``last_seq``, minus the ``gaps`` (numbers no event holds: a rolled-back transaction drew
+    them), under one Merkle root over their leaf hashes, chained to the seal before it.
+
+    Written by :func:`audit.sealing.seal_pending` only, one sealer at a time, after a grace
+    period in which every transaction that drew a number has ended. A row that is changed,
+    removed or slipped into a gap afterwards no longer matches its seal; ``audit_verify`` names it.
+    """
+
+    first_seq = models.BigIntegerField(_("eerste volgnummer"), unique=True, editable=False)
+    last_seq = models.BigIntegerField(_("laatste volgnummer"), unique=True, editable=False)
+    event_count = models.PositiveIntegerField(_("aantal gebeurtenissen"), editable=False)
+    # [[start, end], ...]: the numbers in the range without an event, ascending.
+    gaps = models.JSONField(_("gaten"), default=list, editable=False)
+    # The newest event's time (retention asks whether a whole seal has expired); None if empty.
+    last_at = models.DateTimeField(_("laatste tijdstip"), null=True, editable=False)
+    merkle_root = models.CharField(_("Merkle-wortel"), max_length=64, editable=False)
+    prev_hash = models.CharField(_("vorige hash"), max_length=64, editable=False)
+    hash = models.CharField(_("hash"), max_length=64, unique=True, editable=False)
+    sealed_at = models.DateTimeField(_("verzegeld op"), default=timezone.now, editable=False)
+
+    objects = AuditSealQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["first_seq"]
+        verbose_name = _("auditzegel")
+        verbose_name_plural = _("auditzegels")
+        default_permissions = ("view",)
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_seq__gte=models.F("first_seq")), name="audit_seal_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_seq}–{self.last_seq} {self.hash[:12]}…"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit seals are append-only: a seal cannot change")
+        kwargs["force_insert"] = True
+        return super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit seals are append-only: a seal cannot be deleted")

@@ -30,10 +30,11 @@ from django.utils.translation import gettext as _
 
 from audit import catalogue
 from audit.grounds import Sensitivity, ground_label
-from audit.models import AuditAction, AuditChainHead, AuditEvent, AuditOutcome
+from audit.models import AuditAction, AuditEvent, AuditOutcome
 from audit.objects import Described, describe_objects
 from audit.purposes import UNKNOWN_LABEL, Purpose, source_label
 from audit.right_of_access import LETTER_MAX_LINES, AccessLetter
+from audit.sealing import Start, next_start
 from toolkid.models import Role
 
 #: Rows fetched per database round trip while streaming.
@@ -449,8 +450,11 @@ def render_pdf(template_name: str, context: dict) -> bytes:
     return document.write_pdf(font_config=font_config)
 
 
-def _chain_head() -> AuditChainHead | None:
-    return AuditChainHead.objects.filter(pk=AuditChainHead.SINGLETON_PK).first()
+def _chain_head() -> Start | None:
+    """Where the sealed log ended when the document was made (ADR 0006): the newest seal, or the
+    end of the old chain before any seal. None on an empty log."""
+    start = next_start()
+    return start if start.seq else None
 
 
 def _grouped(numbers: Iterable[tuple[str, int]], labels: dict[str, str]) -> list[tuple[str, str]]:

@@ -19,8 +19,9 @@ Two rules, each with a configurable term (read from settings, never below the le
     Audit events older than the term, but only as a **prefix** of the hash chain (the
     oldest events, up to the first one still inside the term). They are removed through
     ``AuditEvent.objects._purge_prefix``; the register keeps the *anchor* (seq and hash of
-    the last removed event) from which ``audit.chain.verify_chain`` verifies what remains,
-    and the run's ``retention.deleted`` event repeats the anchor inside the chain.
+    the last removed event of the old chain, or of the last removed seal: past the old chain
+    only whole seals go, ADR 0006) from which ``audit.chain.verify_chain`` verifies what remains,
+    and the run's ``retention.deleted`` event repeats the anchor inside the log.
 
 A run (``manage.py retention``, or the daily task ``audit.tasks.retention_sweep``) has a dry
 run that lists exactly what would go and changes nothing. The real run deletes in one
@@ -56,10 +57,12 @@ from audit.models import (
     AUDIT_MINIMUM_YEARS,
     AuditAction,
     AuditEvent,
+    AuditSeal,
     RetentionRecord,
     RetentionRule,
     years_before,
 )
+from audit.sealing import legacy_end
 from toolkid.actors import Actor
 
 logger = logging.getLogger(__name__)
@@ -68,7 +71,7 @@ logger = logging.getLogger(__name__)
 CASE_MINIMUM_YEARS = 20
 
 #: ``ExpiredItem.kind`` of the oldest part of the audit chain; always the last kind of a run
-#: (it takes the chain head's lock: keep that short). The case-record kinds are the
+#: (it takes the chain head's lock, which serialises purges: keep that short). The case-record kinds are the
 #: registered sources' (:func:`kinds`).
 KIND_AUDIT_PREFIX = "audit_prefix"
 
@@ -336,7 +339,13 @@ def _expired_audit_prefix(policy: RetentionPolicy, today: dt.date) -> ExpiredIte
         prefix = prefix.filter(seq__lt=first_kept)
     else:
         prefix = prefix.filter(occurred_at__lt=cutoff)
-    bounds = prefix.aggregate(first=models.Min("seq"), last=models.Max("seq"), count=models.Count("pk"))
+    last = prefix.aggregate(last=models.Max("seq"))["last"]
+    up_to = _whole_seals_up_to(last) if last is not None else None
+    if up_to is None:
+        return None
+    bounds = AuditEvent.objects.filter(seq__lte=up_to).aggregate(
+        first=models.Min("seq"), last=models.Max("seq"), count=models.Count("pk")
+    )
     if not bounds["count"]:
         return None
     last_change = AuditEvent.objects.filter(seq=bounds["last"]).values_list("occurred_at", flat=True).get()
@@ -348,6 +357,24 @@ def _expired_audit_prefix(policy: RetentionPolicy, today: dt.date) -> ExpiredIte
         last_change,
         count=bounds["count"],
     )
+
+
+def _whole_seals_up_to(last: int) -> int | None:
+    """Where a prefix ending at ``last`` may end: anywhere in the old chain, but past it only at
+    the end of a seal (ADR 0006), so what remains starts at a seal's boundary and verifies from
+    the anchor. Unsealed events are never removed."""
+    legacy = legacy_end().seq
+    if last <= legacy:
+        return last
+    sealed = (
+        AuditSeal.objects.filter(last_seq__lte=last)
+        .order_by("-last_seq")
+        .values_list("last_seq", flat=True)
+        .first()
+    )
+    if sealed is not None:
+        return sealed
+    return legacy or None
 
 
 def expired_items(

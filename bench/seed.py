@@ -4,10 +4,10 @@
 The few rows that carry permissions (organisations, users, memberships, role groups) go through
 the services, as in production; the bulk — parents, requests over five years in every state, their
 children, topics, timelines, legal advice, duties, deadline notices and the audit trail — is
-generated in Python and copied in. The audit events form a valid chain: every hash is computed
-with :func:`audit.chain.compute_hash` over exactly the fields ``audit.events.record`` writes, in
-sequence order, continuing from the chain head, and the head is moved to the last one, so
-``audit_verify`` passes on the result (tests/bench/test_seed.py proves it).
+generated in Python and copied in. The audit events are what ``audit.events.record`` writes: each
+numbered and hashed on its own (:func:`audit.hashing.leaf_hash_of`), the sequence moved past them,
+then sealed as the sealer would (ADR 0006), so ``audit_verify`` passes on the result
+(tests/bench/test_seed.py proves it).
 
 Bench only: this refuses any database but PostgreSQL, and the caller (bench/run.py) points it at
 a database it created itself.
@@ -148,7 +148,10 @@ def seed(
     ``fast=False`` keeps the foreign-key checks on (slower; for the test)."""
     from django.utils import timezone
 
-    from audit.models import AuditChainHead, AuditEvent
+    from django.db.models import Max
+
+    from audit.models import AuditEvent
+    from audit.sealing import seal_pending
     from requests.core.clock import Calendar
     from requests.core.models import (
         Child,
@@ -229,23 +232,29 @@ def seed(
             "deadline notices",
         )
 
-        head = AuditChainHead.objects.select_for_update().get(pk=AuditChainHead.SINGLETON_PK)
-        chain: dict = {}
+        numbered: dict = {}
+        last_seq = AuditEvent.objects.aggregate(last=Max("seq"))["last"] or 0
         step(
             "hash + COPY audit events",
             lambda: copy_rows(
                 AuditEvent,
-                audit_rows(
-                    reqs, scale, cast, rng, now, head.last_seq, head.last_hash, chain, next_id(AuditEvent)
-                ),
+                audit_rows(reqs, scale, cast, rng, now, last_seq, numbered, next_id(AuditEvent)),
             ),
             "audit events",
         )
-        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=chain["seq"], last_hash=chain["hash"])
+        with connection.cursor() as cursor:
+            # record() numbers from here on (ADR 0006).
+            cursor.execute("SELECT setval('audit_event_seq', %s)", [numbered["seq"]])
         reset_sequences(bulk)
         indexes_from = time.perf_counter()
     report.timings["build indexes"] = time.perf_counter() - indexes_from
     log(f"  seed {scale.name}: build indexes in {report.timings['build indexes']:.1f} s")
+
+    def seal() -> int:
+        # As the sealer would have done while the events were written: whole batches, in order.
+        return seal_pending(grace_period=dt.timedelta(0), max_seals=10**9).seals
+
+    step("seal audit events", seal, "audit seals")
 
     def analyze() -> None:
         with connection.cursor() as cursor:

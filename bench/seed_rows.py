@@ -469,16 +469,16 @@ def audit_rows(
     rng: random.Random,
     now: dt.datetime,
     seq: int,
-    prev: str,
     result: dict,
     first_id: int,
 ) -> Iterator[dict]:
     """``scale.events`` events in time order over five years, each about a request that existed
-    then (mostly a young one), hashed in order exactly as ``record`` does."""
+    then (mostly a young one), numbered after ``seq`` and hashed exactly as ``record`` does (each
+    on its own, ADR 0006); the seeder seals them afterwards."""
     from django.conf import settings
 
     from audit.catalogue import default_purpose, sensitivity_for
-    from audit.chain import HASHED_FIELDS, compute_hash
+    from audit.hashing import leaf_hash_of
     from audit.grounds import Ground
     from toolkid.models import Role
 
@@ -521,7 +521,7 @@ def audit_rows(
             "object_id": str(r.pk),
             "ip_address": f"10.{org % 250}.{user % 250}.{(user * 7) % 250 + 1}",
             "payload": {"request_id": r.pk} if code != "request.inbox_listed" else {"filters": {}},
-            "prev_hash": prev,
+            "prev_hash": "",
             "purpose": purposes[code],
             "audit_source": source,
             "site": str(org),
@@ -532,9 +532,7 @@ def audit_rows(
         }
         if fields["outcome"] == "denied":
             fields.update(ground=Ground.NOT_APPLICABLE, ground_framework="", ground_ref="")
-        digest = compute_hash({k: fields[k] for k in HASHED_FIELDS}, prev)
-        fields["hash"] = digest
+        fields["hash"] = leaf_hash_of(fields)
         fields["id"] = first_id + i
-        prev = digest
         yield fields
-    result["seq"], result["hash"] = seq, prev
+    result["seq"] = seq

@@ -182,6 +182,26 @@ def check_heartbeat(
     return Check(False, f"te oud: laatst {age} s geleden (grens {limit} s)", extra)
 
 
+def check_audit_sealing(*, now: dt.datetime | None = None) -> Check:
+    """Is the oldest unsealed audit event younger than ``TOOLKID_AUDIT_SEAL_MAX_LAG`` seconds
+    (ADR 0006)? Older means the sealer (beat) is not running: events wait, protected by their
+    own hashes and the triggers only."""
+    from audit.sealing import sealing_lag
+
+    limit = int(settings.TOOLKID_AUDIT_SEAL_MAX_LAG)
+    try:
+        lag = sealing_lag(now=now)
+    except DatabaseError as exc:
+        return _failure("audit sealing", exc)
+    extra = {"unsealed": lag.count, "oldest_seconds": lag.oldest_age_seconds, "limit_seconds": limit}
+    if lag.oldest_age_seconds is None:
+        return Check(True, "alles verzegeld", extra)
+    detail = f"{lag.count}{'+' if lag.capped else ''} niet verzegeld, de oudste {lag.oldest_age_seconds} s"
+    if lag.oldest_age_seconds <= limit:
+        return Check(True, detail, extra)
+    return Check(False, f"{detail} (grens {limit} s)", extra)
+
+
 def readiness(*, now: dt.datetime | None = None) -> Report:
     """Every readiness check, each named. The heartbeat is only read when the database
     answered (else it would just repeat that failure, slowly)."""
@@ -190,6 +210,8 @@ def readiness(*, now: dt.datetime | None = None) -> Report:
     if checks["database"].ok:
         grace_until = PROCESS_STARTED_AT + dt.timedelta(seconds=int(settings.TOOLKID_SWEEP_STALE_AFTER))
         checks["deadline_sweep"] = check_heartbeat(name=SWEEP_HEARTBEAT, now=now, grace_until=grace_until)
+        checks["audit_sealing"] = check_audit_sealing(now=now)
     else:
         checks["deadline_sweep"] = Check(False, "onbekend: de database is niet bereikbaar")
+        checks["audit_sealing"] = Check(False, "onbekend: de database is niet bereikbaar")
     return Report(checks)

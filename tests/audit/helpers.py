@@ -32,20 +32,31 @@ class TestAuditCode(models.TextChoices):
 
 @contextmanager
 def triggers_disabled():
-    """On PostgreSQL, switch the append-only trigger off for the rest of the test transaction
-    (what a table owner could do in psql); on SQLite there is no trigger to switch off."""
+    """On PostgreSQL, switch the append-only triggers (events and seals) off for the rest of the
+    test transaction (what a table owner could do in psql); on SQLite there are none."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             # ALTER TABLE refuses while deferred foreign-key checks are pending.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+            cursor.execute("ALTER TABLE audit_auditseal DISABLE TRIGGER USER")
     try:
         yield
     finally:
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("ALTER TABLE audit_auditevent ENABLE TRIGGER USER")
+                cursor.execute("ALTER TABLE audit_auditseal ENABLE TRIGGER USER")
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def old_chain_head():
+    """The head of the old chain (events before ADR 0006), locked, created when a flush removed
+    it: for tests that write events the way the old code did."""
+    from audit.models import AuditChainHead
+
+    AuditChainHead.objects.get_or_create(pk=AuditChainHead.SINGLETON_PK)
+    return AuditChainHead.objects.select_for_update().get(pk=AuditChainHead.SINGLETON_PK)
 
 
 def raw_sql(sql: str, params: list | tuple = ()) -> None:
@@ -54,16 +65,16 @@ def raw_sql(sql: str, params: list | tuple = ()) -> None:
 
 
 def insert_events(actor, n: int, *, batch: int = 5000) -> None:
-    """``n`` read events of ``actor`` appended to the chain the way ``record`` links them, but
-    in batched raw INSERTs (the ORM refuses bulk inserts into the audit table; the trigger
+    """``n`` read events of ``actor`` numbered and hashed the way ``record`` does it (ADR 0006),
+    but in batched raw INSERTs (the ORM refuses bulk inserts into the audit table; the trigger
     refuses only UPDATE and DELETE). For volume tests: ``record`` takes a few ms per event."""
     import datetime as dt
 
     from django.db import transaction
 
-    from audit.chain import HASHED_FIELDS, compute_hash
-    from audit.events import _lock_head
-    from audit.models import AuditChainHead, AuditEvent
+    from audit.events import _numbering
+    from audit.hashing import HASHED_FIELDS, leaf_hash_of
+    from audit.models import AuditEvent
 
     fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
     columns = (*HASHED_FIELDS, "hash")
@@ -72,13 +83,11 @@ def insert_events(actor, n: int, *, batch: int = 5000) -> None:
         f"INSERT INTO {quote(AuditEvent._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(columns))})"
     )
-    with transaction.atomic(), connection.cursor() as cursor:
-        head = _lock_head()
-        seq, prev = head.last_seq, head.last_hash
+    with transaction.atomic(), _numbering() as draw, connection.cursor() as cursor:
+        numbers = draw(n)
         start = dt.datetime.now(dt.UTC)
         rows = []
-        for i in range(n):
-            seq += 1
+        for i, seq in enumerate(numbers):
             values = {
                 "seq": seq,
                 "occurred_at": start + dt.timedelta(microseconds=i),
@@ -95,7 +104,7 @@ def insert_events(actor, n: int, *, batch: int = 5000) -> None:
                 "object_id": str(i % 9973),
                 "ip_address": actor.ip_address,
                 "payload": {"n": i},
-                "prev_hash": prev,
+                "prev_hash": "",
                 "purpose": "behandelen",
                 "audit_source": "toolkid-test",
                 "site": str(actor.organisation.pk),
@@ -104,11 +113,10 @@ def insert_events(actor, n: int, *, batch: int = 5000) -> None:
                 "ground_ref": f"verklaring:{i % 97}",
                 "sensitivity": "gezondheid",
             }
-            prev = values["hash"] = compute_hash({k: values[k] for k in HASHED_FIELDS}, prev)
+            values["hash"] = leaf_hash_of(values)
             rows.append([fields[c].get_db_prep_save(values[c], connection) for c in columns])
             if len(rows) >= batch:
                 cursor.executemany(sql, rows)
                 rows.clear()
         if rows:
             cursor.executemany(sql, rows)
-        AuditChainHead.objects.filter(pk=head.pk).update(last_seq=seq, last_hash=prev)

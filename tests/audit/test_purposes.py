@@ -14,14 +14,15 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from audit import catalogue
-from audit.chain import canonical_json, verify_chain
-from audit.events import _lock_head, record
+from audit.chain import verify_chain
+from audit.events import record
+from audit.hashing import canonical_json
 from audit.models import AuditAction, AuditChainHead, AuditEvent
 from audit.purposes import Purpose
 from audit.reports import report_rows
 from audit.selectors import filter_events
 
-from .helpers import raw_sql
+from .helpers import old_chain_head, raw_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -34,9 +35,10 @@ OLD_FIELDS = (
 
 
 def append_old_event(actor) -> int:
-    """An event as written before this change: no purpose, source or site, hashed over the old
-    columns exactly as the old code did (sha256 of prev_hash + the old canonical JSON)."""
-    head = _lock_head()
+    """An event as written before purposes existed: no purpose, source or site, hashed over the
+    old columns exactly as the old code did (sha256 of prev_hash + the old canonical JSON), at the
+    end of the old chain (write it before any new event: the old chain precedes the seals)."""
+    head = old_chain_head()
     seq, prev = head.last_seq + 1, head.last_hash
     occurred_at = dt.datetime.now(dt.UTC)
     data = {
@@ -87,12 +89,15 @@ def test_every_registered_code_has_a_purpose():
     assert missing == []
 
 
-def test_a_code_registered_without_a_purpose_cannot_be_recorded(actor):
+def test_a_code_registered_without_a_purpose_cannot_be_recorded(actor, monkeypatch):
     from django.db import models
 
     class Forgotten(models.TextChoices):
         SOMETHING = "test.no_purpose", "Iets zonder doel"
 
+    # Registered for this test only: the catalogue is process-wide.
+    for registry in ("_labels", "_owner"):
+        monkeypatch.setattr(catalogue, registry, dict(getattr(catalogue, registry)))
     catalogue.register(Forgotten)
     with pytest.raises(ValueError, match="no purpose of use"):
         record(actor=actor, event="test.no_purpose", action=AuditAction.READ)
@@ -135,8 +140,9 @@ def test_empty_new_fields_hash_as_if_they_did_not_exist(actor):
 
 
 def test_an_event_written_before_the_change_still_verifies_and_reads_onbekend(actor):
-    new_read(actor, 1)
+    # The old chain comes first; new events are numbered after it.
     old_seq = append_old_event(actor)
+    newer = new_read(actor, 1).seq
     new_read(actor, 2)
     result = verify_chain()
     assert result.ok, result.reason
@@ -146,7 +152,7 @@ def test_an_event_written_before_the_change_still_verifies_and_reads_onbekend(ac
     rows = {row.seq: row for row in report_rows(AuditEvent.objects.all())}
     assert rows[old_seq].purpose == "onbekend (vóór registratie)"
     assert rows[old_seq].source == "onbekend (vóór registratie)"
-    assert rows[old_seq + 1].purpose == "Behandelen informatieverzoek"
+    assert rows[newer].purpose == "Behandelen informatieverzoek"
     # The filter "onbekend" finds the old event, and only it.
     found = filter_events(AuditEvent.objects.all(), purpose_of_use=Purpose.UNKNOWN)
     assert list(found.values_list("seq", flat=True)) == [old_seq]

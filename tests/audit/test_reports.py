@@ -4,6 +4,7 @@ Administrator: Audit; NEN 7513 reporting, DOMAIN.md L5; R41)."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import tracemalloc
 import uuid
@@ -17,7 +18,8 @@ from pypdf import PdfReader
 
 from audit import reports
 from audit.events import record, record_denied
-from audit.models import AuditAction, AuditEvent
+from audit.models import AuditAction, AuditEvent, AuditSeal
+from audit.sealing import seal_pending
 from audit.selectors import audit_events_for, normalise_parent_ref, parent_access_report
 from toolkid.actors import Actor
 from toolkid.models import OrganisationKind, Role
@@ -473,6 +475,8 @@ class TestCsv:
 
 class TestPdf:
     def test_the_pdf_of_a_beheerder(self, verified_client, beheerder, mondriaan, events):
+        seal_pending(grace_period=dt.timedelta(0))
+        seal = AuditSeal.objects.order_by("last_seq").last()
         response = verified_client(beheerder).get(reverse("audit:export_pdf"))
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
@@ -481,9 +485,11 @@ class TestPdf:
         export = last_event(event="audit.pdf_exported")
         assert "Vertrouwelijk" in text
         assert "Mondriaan" in text
-        # The chain head as it stood when the PDF was made: just before its own export event.
-        assert export.prev_hash in text
-        assert f"volgnummer {export.seq - 1}" in text
+        # The newest seal when the PDF was made (ADR 0006): whoever keeps it can prove later
+        # that the log up to there is unchanged.
+        assert seal.hash in text
+        assert f"volgnummer {seal.last_seq}" in text
+        assert export.seq > seal.last_seq
         assert "test.request_answered" not in text and "parent.read" not in text
         # The event in words (the code is in the CSV).
         flat = " ".join(text.split())

@@ -19,8 +19,9 @@ from django.utils import timezone
 from audit import tasks
 from audit.chain import verify_chain
 from audit.events import record
-from audit.models import AppendOnlyError, AuditAction, AuditEvent, RetentionRecord
+from audit.models import AppendOnlyError, AuditAction, AuditEvent, AuditSeal, RetentionRecord
 from audit.retention import RetentionPolicy, expired_items, retention_run
+from audit.sealing import seal_pending
 from consent.models import ConsentDeclaration
 from requests.models import (
     Child,
@@ -224,6 +225,9 @@ def world() -> World:
                     ground=A_GROUND,
                 )
             )
+            # ADR 0006: the sealer runs every half minute, so events years apart are never
+            # under one seal; retention removes whole seals.
+            seal_pending(grace_period=dt.timedelta(0))
     return w
 
 
@@ -405,8 +409,14 @@ def test_the_real_run_deletes_exactly_what_the_dry_run_listed(world):
     }
 
 
+def seal_hash_ending_at(seq: int) -> str:
+    return AuditSeal.objects.get(last_seq=seq).hash
+
+
 def test_the_real_run_writes_the_register_without_personal_data(world):
     w = world
+    # ADR 0006: past the old chain, the anchor is the last removed seal's hash.
+    anchor_hash = seal_hash_ending_at(w.audit[2].seq)
     _real_run(w)
     rows = list(RetentionRecord.objects.order_by("pk"))
     assert [(r.rule, r.object_type, r.object_id) for r in rows] == [
@@ -426,7 +436,7 @@ def test_the_real_run_writes_the_register_without_personal_data(world):
     assert (audit_row.first_seq, audit_row.anchor_seq, audit_row.anchor_hash) == (
         w.audit[0].seq,
         w.audit[2].seq,
-        w.audit[2].hash,
+        anchor_hash,
     )
     # No name, no BSN, no free text anywhere in the register.
     dumped = json.dumps(
@@ -439,11 +449,14 @@ def test_the_real_run_writes_the_register_without_personal_data(world):
 
 def test_the_real_run_is_logged_and_the_chain_still_verifies(world):
     w = world
+    anchor_hash = seal_hash_ending_at(w.audit[2].seq)
     _real_run(w)
     event = AuditEvent.objects.get(event="retention.deleted")
     assert (event.action, event.on_behalf_of, event.role) == ("delete", "retention_command", "systeem")
     assert event.payload["anchor_seq"] == w.audit[2].seq
-    assert event.payload["anchor_hash"] == w.audit[2].hash
+    assert event.payload["anchor_hash"] == anchor_hash
+    # Only whole seals went: the remaining ones start right after the anchor.
+    assert AuditSeal.objects.order_by("first_seq").first().first_seq == w.audit[2].seq + 1
     assert event.payload["deleted"]["audit_prefix"] == 3
     assert event.payload["items"] == 13
     assert event.payload["deleted"]["kindcheck"] > 2
@@ -516,18 +529,21 @@ def test_a_prefix_removed_outside_retention_is_still_found(world):
     w = world
     raw_sql("DELETE FROM audit_auditevent WHERE seq <= %s", [w.audit[1].seq])
     result = verify_chain()
-    assert not result.ok and "volgnummer 1 ontbreekt" in result.reason
+    assert not result.ok and f"volgnummer {w.audit[0].seq} ontbreekt" in result.reason
 
 
 def test_a_forged_register_row_does_not_hide_a_removed_prefix(world):
     w = world
-    # Someone removes the two oldest events and writes a register row that "explains" it.
+    # Someone removes the two oldest events and their seals, and writes a register row that
+    # "explains" it.
+    anchor_hash = seal_hash_ending_at(w.audit[1].seq)
     raw_sql("DELETE FROM audit_auditevent WHERE seq <= %s", [w.audit[1].seq])
+    raw_sql("DELETE FROM audit_auditseal WHERE last_seq <= %s", [w.audit[1].seq])
     raw_sql(
         "INSERT INTO audit_retentionrecord (run_id, run_at, run_by, rule, term_years, cutoff, object_type,"
         " object_id, deleted_count, first_seq, anchor_seq, anchor_hash)"
         " VALUES (%s, %s, 'retention_sweep', 'audit_log', 5, %s, 'audit.auditevent', '', 2, 1, %s, %s)",
-        ["0" * 32, TODAY, TODAY, w.audit[1].seq, w.audit[1].hash],
+        ["0" * 32, TODAY, TODAY, w.audit[1].seq, anchor_hash],
     )
     result = verify_chain()
     assert not result.ok
@@ -539,7 +555,8 @@ def test_removing_more_after_a_real_run_is_found(world):
     _real_run(w)
     raw_sql("DELETE FROM audit_auditevent WHERE seq = %s", [w.audit[3].seq])
     result = verify_chain()
-    assert not result.ok and result.first_broken_seq == w.audit[4].seq
+    assert not result.ok and result.first_broken_seq == w.audit[3].seq
+    assert "verwijderd" in result.reason
 
 
 # --- guard rails -------------------------------------------------------------------------
@@ -580,8 +597,8 @@ def test_the_purge_path_has_its_own_guard_rails(world):
     with time_machine.travel(dt.datetime(2044, 1, 1, tzinfo=AMS), tick=False), transaction.atomic():
         with pytest.raises(AppendOnlyError, match="younger than 5 years"):
             AuditEvent.objects._purge_prefix(w.audit[3].seq)
-    with transaction.atomic(), pytest.raises(AppendOnlyError, match="not in the chain"):
-        AuditEvent.objects._purge_prefix(10_000)
+    with transaction.atomic(), pytest.raises(AppendOnlyError, match="ends no seal"):
+        AuditEvent.objects._purge_prefix(w.audit[4].seq + 10_000)
     with pytest.raises(ValueError):
         AuditEvent.objects._purge_prefix(0)
     assert AuditEvent.objects.count() == 5

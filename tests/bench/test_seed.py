@@ -24,13 +24,15 @@ def test_tiny_seed_has_its_rows_and_an_intact_audit_chain():
 
     assert report.counts["requests"] == InformationRequest.objects.count() == 50
     assert report.counts["audit events"] == 500
-    # The services wrote the cast's own events first; the COPY continued their chain.
+    # The services wrote the cast's own events first; the COPY numbered on after them, and the
+    # seeder sealed everything (ADR 0006).
     total = AuditEvent.objects.count()
     assert total > events_before + 500
     assert RequestEvent.objects.count() == report.counts["request events"] > 50
     result = verify_chain()
     assert result.ok, result.reason
     assert result.checked == total
+    assert result.unsealed == 0 and result.seals >= 1
     out = io.StringIO()
     call_command("audit_verify", stdout=out)
     assert "intact" in out.getvalue()

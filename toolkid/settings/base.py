@@ -242,6 +242,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 TOOLKID_SWEEP_SECONDS = E.SWEEP_SECONDS
 #: Which installation wrote an audit line (NEN 7513 audit source id; audit.events.record).
 TOOLKID_AUDIT_SOURCE = E.AUDIT_SOURCE
+#: ADR 0006: audit events are sealed by beat every TOOLKID_AUDIT_SEAL_SECONDS, once older than
+#: TOOLKID_AUDIT_SEAL_GRACE seconds; /gereed/ fails when the oldest unsealed one is older than
+#: TOOLKID_AUDIT_SEAL_MAX_LAG seconds.
+TOOLKID_AUDIT_SEAL_GRACE = E.AUDIT_SEAL_GRACE
+TOOLKID_AUDIT_SEAL_MAX_LAG = E.AUDIT_SEAL_MAX_LAG
 CELERY_BEAT_SCHEDULE = {
     # Lets operators (and the integration tests) see that worker and beat are alive.
     "heartbeat": {"task": "toolkid.tasks.heartbeat", "schedule": timedelta(seconds=E.SWEEP_SECONDS)},
@@ -249,6 +254,8 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": timedelta(hours=1)},
     # L6: delete what has outlived its retention term, once a night, with a register.
     "retention-sweep": {"task": "audit.tasks.retention_sweep", "schedule": crontab(hour=3, minute=30)},
+    # R41, ADR 0006: cover the audit events written since the last run with seals.
+    "audit-seal": {"task": "audit.tasks.seal", "schedule": timedelta(seconds=E.AUDIT_SEAL_SECONDS)},
     # A started draft nobody typed in holds no data; gone a day later (requests.filing.draft).
     "remove-empty-drafts": {"task": "requests.tasks.remove_empty_drafts",
                             "schedule": crontab(hour=3, minute=15)},

@@ -60,6 +60,14 @@ SWEEP_SECONDS: int = env.int("TOOLKID_SWEEP_SECONDS", default=60)
 #: stale: /gereed/ answers 503 and the beat container turns unhealthy. Default: five sweeps.
 SWEEP_STALE_AFTER: int = env.int("TOOLKID_SWEEP_STALE_AFTER", default=5 * SWEEP_SECONDS)
 
+#: TOOLKID_AUDIT_SEAL_SECONDS — how often Celery beat seals the audit log (ADR 0006).
+AUDIT_SEAL_SECONDS: int = env.int("TOOLKID_AUDIT_SEAL_SECONDS", default=30)
+#: TOOLKID_AUDIT_SEAL_GRACE — seconds an audit event waits before it is sealed: longer than any
+#: transaction that writes one may last (ADR 0006), and than the clocks of the servers differ.
+AUDIT_SEAL_GRACE: int = env.int("TOOLKID_AUDIT_SEAL_GRACE", default=60)
+#: TOOLKID_AUDIT_SEAL_MAX_LAG — seconds the oldest unsealed event may wait before /gereed/ fails.
+AUDIT_SEAL_MAX_LAG: int = env.int("TOOLKID_AUDIT_SEAL_MAX_LAG", default=300)
+
 #: TOOLKID_SWEEP_BATCH_SIZE — notices (and e-mails) the deadline sweep claims per transaction.
 SWEEP_BATCH_SIZE: int = env.int("TOOLKID_SWEEP_BATCH_SIZE", default=100)
 
