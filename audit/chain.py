@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+from contextlib import closing
 from dataclasses import dataclass, field, replace
 
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from .audit_codes import AuditLogCode
@@ -215,12 +216,12 @@ def _verify_block(block: tuple[int, int], batch_size: int) -> _Part:
     """Every seal in ``block`` against the events it covers, both streamed in ``seq`` order."""
     low, high = block
     seals = AuditSeal.objects.filter(first_seq__gte=low, last_seq__lte=high).order_by("first_seq")
-    events = (
-        AuditEvent.objects.filter(seq__gte=low, seq__lte=high)
-        .order_by("seq")
-        .values_list("id", "hash", *LEAF_FIELDS)
-        .iterator(chunk_size=batch_size)
-    )
+    # The cursor is closed before the transaction ends, also when a problem stops the walk early.
+    with transaction.atomic(), closing(_events(low, high, batch_size)) as events:
+        return _check_seals(seals, events)
+
+
+def _check_seals(seals, events) -> _Part:
     part = _Part()
     pending = next(events, None)
     for first, last, gaps, root in seals.values_list(
@@ -269,22 +270,55 @@ def _seal_leaves(part: _Part, first: int, last: int, gaps: list, events, pending
     return leaves, pending
 
 
+def _events(low: int, high: int | None, batch_size: int):
+    """``(id, hash, *LEAF_FIELDS)`` of the events numbered ``low..high``, in ``seq`` order, in
+    constant memory. On PostgreSQL straight from a server-side cursor as plain tuples (the ORM's
+    per-row conversions cost as much as the hashing); elsewhere through the ORM."""
+    if connection.vendor != "postgresql":
+        rows = AuditEvent.objects.filter(seq__gte=low).order_by("seq")
+        if high is not None:
+            rows = rows.filter(seq__lte=high)
+        yield from rows.values_list("id", "hash", *LEAF_FIELDS).iterator(chunk_size=batch_size)
+        return
+    quote = connection.ops.quote_name
+    # The time as the leaf's text, formatted by the server: parsing a timestamp and printing it
+    # again cost more than hashing the event.
+    columns = ", ".join(
+        _ISO_UTC if name == "occurred_at" else quote(name) for name in ("id", "hash", *LEAF_FIELDS)
+    )
+    sql = f"SELECT {columns} FROM {quote(AuditEvent._meta.db_table)} WHERE seq >= %s"  # noqa: S608
+    params: list = [low]
+    if high is not None:
+        sql += " AND seq <= %s"
+        params.append(high)
+    connection.ensure_connection()
+    with connection.connection.cursor(name=f"audit_verify_{low}") as cursor:
+        cursor.itersize = batch_size
+        cursor.execute(sql + " ORDER BY seq", params)
+        # Django reads jsonb as text; leaf_bytes takes the payload as text too.
+        yield from cursor
+
+
+#: ``occurred_at`` exactly as :func:`audit.hashing._timestamp` prints it (ISO 8601, UTC, µs).
+_ISO_UTC = """to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"')"""
+
+
 # --- the unsealed tail and the anchor ---------------------------------------------------------
 
 
 def _verify_tail(after: int, batch_size: int) -> _Part:
     """The events after the last seal, each on its own leaf hash; their number and the oldest's age."""
     part = _Part(extra={"count": 0, "age": None})
-    rows = (
-        AuditEvent.objects.filter(seq__gt=after).order_by("seq").values_list("id", "hash", *LEAF_FIELDS)
-    )
     oldest = None
-    for row in rows.iterator(chunk_size=batch_size):
-        if leaf_hash(row[2:]) != row[1] and part.problem is None:
-            reason = "hash klopt niet met de inhoud (gebeurtenis gewijzigd, nog niet verzegeld)"
-            part.problem = (row[2], reason, row[0])
-        oldest = oldest or row[3]
-        part.checked += 1
+    with transaction.atomic(), closing(_events(after + 1, None, batch_size)) as rows:
+        for row in rows:
+            if leaf_hash(row[2:]) != row[1] and part.problem is None:
+                reason = "hash klopt niet met de inhoud (gebeurtenis gewijzigd, nog niet verzegeld)"
+                part.problem = (row[2], reason, row[0])
+            oldest = oldest or row[3]
+            part.checked += 1
+    if isinstance(oldest, str):
+        oldest = dt.datetime.fromisoformat(oldest)
     part.extra = {"count": part.checked, "age": _age(oldest)}
     return part
 
