@@ -36,6 +36,14 @@ from toolkid.models import Organisation, Role, User
 #: The event recorded for a denied look at the audit log (the caller may pass another).
 DENIED_SEARCH = AuditLogCode.SEARCHED
 
+#: The Audit page's order, newest first, for keyset pages (toolkid.pagination; issue 11). By
+#: time, with seq breaking ties: the page filters and shows the time, and the index
+#: ``audit_event_org_time_seq_idx`` (organisation, occurred_at, seq) serves the scope, the
+#: period, the cursor and the order as one range. Time and seq order may differ by
+#: milliseconds (seqs drawn from a sequence without a lock), so the cursor holds both keys
+#: and never mixes one key's order with the other's.
+LOG_ORDER = ("-occurred_at", "-seq")
+
 
 @dataclass(frozen=True)
 class AuditScope:

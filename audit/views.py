@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from audit.chain import verify_chain
 from audit.forms import AuditFilterForm, ParentSearchForm
 from audit.models import AuditAction
 from audit.selectors import (
+    LOG_ORDER,
     AuditScope,
     audit_scope,
     filter_events,
@@ -36,6 +36,7 @@ from audit.selectors import (
     scoped_events,
 )
 from toolkid.actors import Actor
+from toolkid.pagination import Page, count_capped, paginate
 
 PAGE_SIZE = 50
 
@@ -44,7 +45,7 @@ EVENT_CSV = AuditLogCode.CSV_EXPORTED
 EVENT_PDF = AuditLogCode.PDF_EXPORTED
 EVENT_CHAIN_VERIFIED = AuditLogCode.CHAIN_VERIFIED
 
-FILTER_KEYS = ("van", "tot", "gebruiker", "actie", "ouder")
+FILTER_KEYS = ("van", "tot", "gebruiker", "actie", "doel", "grondslag", "gevoeligheid", "ouder")
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -82,6 +83,14 @@ def _period_slug(form: AuditFilterForm) -> str:
     return f"{data['van']:%Y%m%d}-{data['tot']:%Y%m%d}"
 
 
+def _shown(page: Page) -> dict[str, Any]:
+    """Which rows the page showed, for its SEARCH event (L5): a keyset page has no number, so
+    the first and last event shown (by seq) and how many."""
+    if not page.rows:
+        return {"rows": 0}
+    return {"rows": len(page.rows), "first_seq": page.rows[0].seq, "last_seq": page.rows[-1].seq}
+
+
 # --- pages -------------------------------------------------------------------------------
 
 
@@ -101,20 +110,24 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     }
     if form.is_valid():
         selection = form.selection()
-        events = filter_events(scoped_events(scope), **selection).order_by("-seq")
-        paginator = Paginator(events.values_list(*reports.ROW_FIELDS), PAGE_SIZE)
-        page = paginator.get_page(request.GET.get("pagina"))
+        events = filter_events(scoped_events(scope), **selection)
+        # Keyset pages and a capped count (issue 11): what one page costs does not grow with
+        # the log; the CSV and the PDF hold the whole selection.
+        page = paginate(request, events.values_list(*reports.ROW_FIELDS, named=True), LOG_ORDER,
+                        per_page=PAGE_SIZE)
+        count, count_more = count_capped(events)
         # Read before logging: the count and the rows show the same moment.
-        rows = reports.to_rows(page.object_list)
+        rows = reports.to_rows(page.rows)
         log_audit_access(
             actor,
             event=EVENT_SEARCHED,
             action=AuditAction.SEARCH,
             scope=scope,
-            filters={**form.logged_filters(), "page": page.number},
+            filters={**form.logged_filters(), **_shown(page)},
             parent_ref=selection["parent_ref"] or "",
         )
-        context.update(page=page, rows=rows, query=form.query())
+        context.update(searched=True, page=page, rows=rows, count=count, count_more=count_more,
+                       query=form.query())
     return render(request, "audit/log.html", context)
 
 

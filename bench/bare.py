@@ -43,7 +43,8 @@ def duties_table(request: HttpRequest) -> HttpResponse:
 
 
 def audit_table(request: HttpRequest) -> HttpResponse:
-    qs = AuditEvent.objects.filter(organisation=request.actor.organisation).order_by("-seq")
+    # The Audit page's order (audit.selectors.LOG_ORDER), so the floor reads the same index range.
+    qs = AuditEvent.objects.filter(organisation=request.actor.organisation).order_by("-occurred_at", "-seq")
     return _table(qs.values_list("seq", "occurred_at", "event", "username", "outcome")[:ROWS])
 
 

@@ -194,6 +194,12 @@ def _beyond(ordering: list[tuple[str, bool]], values: list[Any], *, backward: bo
         later = "lt" if descending != backward else "gt"
         condition |= equal & Q(**{f"{name}__{later}": value})
         equal &= Q(**{name: value})
+    if len(ordering) > 1:
+        # The first key's bound on its own ("a <= x"), implied by the OR above: a planner does
+        # not derive it from the OR, and without it an index on (…, a, b) is read from the
+        # list's start to the cursor and filtered, so page 4,000 would cost 4,000 pages.
+        (first, descending), value = ordering[0], values[0]
+        condition &= Q(**{f"{first}__{'lte' if descending != backward else 'gte'}": value})
     return condition
 
 

@@ -198,7 +198,10 @@ class TestAccess:
             "date_to": "2099-12-31",
             "action": "read",
             "user_id": clinician.pk,
-            "page": 1,
+            # A keyset page has no number: the events shown, newest first, are named instead.
+            "rows": 2,
+            "first_seq": events[5].seq,
+            "last_seq": events[0].seq,
         }
 
     def test_functional_admin_sees_all_organisations(self, verified_client, functional_admin, events):

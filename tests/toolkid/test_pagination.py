@@ -48,3 +48,18 @@ def test_a_tampered_cursor_gives_the_first_page():
     for bad in ("rommel", token[:-2] + "zz"):
         page = paginate_list(_get(f"/lijst/?{CURSOR_PARAM}={bad}"), items, _key, per_page=10)
         assert page.invalid_cursor and page.rows == first.rows
+
+
+def test_the_cursor_bounds_the_first_key_on_its_own():
+    # "(a, b) before (x, y)" spelled out as an OR is not an index bound; "a <= x" beside it is,
+    # so the database starts reading at the cursor instead of at the list's first row.
+    from toolkid.pagination import _beyond
+
+    moment = dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC)
+    newest_first = [("occurred_at", True), ("seq", True)]
+    forward = _beyond(newest_first, [moment, 7], backward=False)
+    assert ("occurred_at__lte", moment) in forward.children
+    backward = _beyond(newest_first, [moment, 7], backward=True)
+    assert ("occurred_at__gte", moment) in backward.children
+    # One key is its own bound.
+    assert "lte" not in str(_beyond([("seq", True)], [7], backward=False))
