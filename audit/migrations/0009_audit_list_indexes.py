@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     prefixes; it is built first, so no moment goes without one."""
 
     dependencies = [
-        ('audit', '0007_ground_sensitivity'),
+        ('audit', '0008_audit_seal'),
         ('toolkid', '0007_notification_page_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
