@@ -214,6 +214,16 @@ def chain_check(request: HttpRequest) -> HttpResponse:
                 request,
                 _("Auditketen intact: %(count)s gebeurtenissen gecontroleerd.") % {"count": result.checked},
             )
+        if result.unsealed:
+            messages.info(
+                request,
+                _(
+                    "Nog niet verzegeld: %(count)s gebeurtenissen, de oudste van %(age)s s geleden. "
+                    "Ze zijn elk op hun eigen hash gecontroleerd; de verzegelaar legt ze binnen enkele "
+                    "minuten vast."
+                )
+                % {"count": result.unsealed, "age": result.oldest_unsealed_seconds or 0},
+            )
     else:
         messages.error(
             request,

@@ -624,9 +624,15 @@ def test_the_chain_check_runs_on_demand_and_is_logged(verified_client, beheerder
     client = verified_client(beheerder)
     response = client.post(reverse("audit:chain_check"), {"query": "actie=read&evil=1"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse("audit:log") + "?actie=read"
-    assert "Auditketen intact" in response.content.decode()
+    page = response.content.decode()
+    assert "Auditketen intact" in page
+    # ADR 0006: what the sealer has not covered yet is said, not hidden.
+    assert "Nog niet verzegeld" in page
     checked = last_event(event="audit.chain_verified")
     assert (checked.action, checked.payload["ok"]) == ("read", True)
+    seal_pending(grace_period=dt.timedelta(0))
+    page = client.post(reverse("audit:chain_check"), follow=True).content.decode()
+    assert "Auditketen intact" in page and "Nog niet verzegeld" not in page
 
 
 def test_the_csv_keeps_naming_objects_after_its_memory_of_them_is_refreshed(
