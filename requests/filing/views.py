@@ -204,6 +204,7 @@ def _draft_url(info: InformationRequest) -> str:
 
 
 @require_http_methods(["GET", "POST"])
+@access.one_list_write()
 def outgoing(request: HttpRequest) -> HttpResponse:
     """GET: one page of the organisation's requests, open ones unless a filter asks for the
     finished ones. POST: the search form (terms kept in the session, never in the URL)."""

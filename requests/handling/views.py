@@ -110,6 +110,7 @@ def _render_advice(
 
 
 @require_http_methods(["GET", "POST"])
+@access.one_list_write()
 def inbox(request: HttpRequest) -> HttpResponse:
     """GET: one page of the queue, filtered. POST: the search form (terms kept in the session,
     never in the URL), answered with a redirect to the list that searches for them."""
@@ -172,6 +173,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@access.one_list_write()
 def refusals(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor
     items = []
@@ -192,6 +194,7 @@ def refusals(request: HttpRequest) -> HttpResponse:
     return render(request, "requests/handling/refusals.html", {"items": items, "page": page})
 
 
+@access.one_list_write()
 def _render_legal_queue(
     request: HttpRequest, *, bound: dict[int, Any] | None = None, problem: Problem | None = None,
     status: int = 200,
