@@ -186,6 +186,19 @@ def test_a_list_page_writes_its_search_and_its_reads_in_one_insert(
     assert written[1:] == [RequestAuditCode.PARENT_SHOWN_IN_LIST] * 3
 
 
+@pytest.mark.parametrize("url,who", [(INBOX, "clinician"), (OUTGOING, "requester")])
+def test_a_request_list_reads_no_children_or_questions(url, who, clinician, requester, to_mondriaan):
+    # No list shows them: reading them would be two queries a page for nothing (issue 11).
+    to_mondriaan(3, status=S.SUBMITTED)
+    client = verify_client(Client(), {"clinician": clinician, "requester": requester}[who])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert len(response.context["page"].rows) == 3
+    read = " ".join(q["sql"] for q in captured.captured_queries)
+    assert 'FROM "requests_child"' not in read and 'FROM "requests_requestedtopic"' not in read
+
+
 # --- Outgoing: open by default ----------------------------------------------------------------
 
 
