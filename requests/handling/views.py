@@ -127,7 +127,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     # The selector checks the role (PermissionDenied, logged) and logs the search (L5).
     found = handling_selectors.inbox_for(actor, **filter_form.filters(), search=search)
-    page = paginate(request, found, handling_selectors.INBOX_ORDER)
+    # The inbox shows neither children nor questions: not read (two queries a page; issue 11).
+    page = paginate(request, found.prefetch_related(None), handling_selectors.INBOX_ORDER)
     count, more = count_capped(found)
     # Over the whole filtered list, not this page: "3 verzoeken zijn te laat" (R26).
     overdue_count, _more = count_capped(
