@@ -333,6 +333,15 @@ def _detail_queryset() -> QuerySet[InformationRequest]:
     ).prefetch_related("children", "topics")
 
 
+def _with_parent(found: InformationRequest) -> InformationRequest:
+    """The consent declaration's parent is the request's, already read with the row: not a
+    query of its own when the page names the declaration (issue 11)."""
+    declaration = found.consent_declaration if found.consent_declaration_id else None
+    if declaration is not None and declaration.parent_id == found.parent_id:
+        declaration._meta.get_field("parent").set_cached_value(declaration, found.parent)
+    return found
+
+
 def _lookup(pk_or_public_id: Any) -> dict[str, Any] | None:
     if isinstance(pk_or_public_id, bool):
         return None
@@ -372,7 +381,7 @@ def request_get_for(
     lookup = _lookup(pk_or_public_id)
     queryset = _detail_queryset().select_related(*related).annotate(**(annotate or {}))
     found = queryset.filter(**lookup).first() if lookup else None
-    return checked_read(
+    return _with_parent(checked_read(
         actor,
         InformationRequest,
         found,
@@ -381,7 +390,7 @@ def request_get_for(
         requested=pk_or_public_id,
         purpose=purpose,
         not_found=not_found,
-    )
+    ))
 
 
 def checked_read(
@@ -465,13 +474,37 @@ def deny_list(actor: Actor, event: str, filters: dict[str, Any]) -> PermissionDe
     return PermissionDenied(_("U hebt geen toegang tot deze lijst."))
 
 
+#: Inside :func:`one_list_write`: the list's SEARCH event, kept to be written together with the
+#: READs of the parents the page shows (:func:`record_parents_shown`): one audit write per list
+#: page instead of two (issue 11). Nothing is dropped: what is still pending is written on exit.
+_pending_search: ContextVar[list[dict[str, Any]] | None] = ContextVar("requests_pending_search", default=None)
+
+
+@contextmanager
+def one_list_write() -> Iterator[None]:
+    """One list page (also a view decorator): its SEARCH and READ events in one write (L5)."""
+    pending: list[dict[str, Any]] = []
+    token = _pending_search.set(pending)
+    try:
+        yield
+    finally:
+        _pending_search.reset(token)
+        if pending:  # a search whose rows were not shown (an error, an empty block): still logged
+            record_many(pending)
+
+
 def record_list(actor: Actor, event: str, filters: dict[str, Any]) -> None:
-    record(
-        actor=actor,
-        event=event,
-        action=AuditAction.SEARCH,
-        payload={"filters": {k: audit_value(v) for k, v in filters.items()}},
-    )
+    entry = {
+        "actor": actor,
+        "event": event,
+        "action": AuditAction.SEARCH,
+        "payload": {"filters": {k: audit_value(v) for k, v in filters.items()}},
+    }
+    pending = _pending_search.get()
+    if pending is not None:
+        pending.append(entry)
+        return
+    record(**entry)
 
 
 def _shown_parent(item: Any) -> tuple[Any, str]:
@@ -502,9 +535,13 @@ def record_parents_shown(actor: Actor, event: str, shown: Iterable[Any]) -> None
         _obj, references, _ground = parents.setdefault(parent.audit_ref, (parent, [], ground_of_row(item)))
         if reference and reference not in references:
             references.append(reference)
-    # One lock and one INSERT for the whole page, not a round per parent (audit.events).
+    # One INSERT for the whole page, not a round per parent (audit.events), with the list's own
+    # SEARCH event when it waits for it (:func:`one_list_write`).
+    pending = _pending_search.get() or []
+    searches = list(pending)
+    pending.clear()
     record_many(
-        [
+        searches + [
             {
                 "actor": actor,
                 "event": RequestAuditCode.PARENT_SHOWN_IN_LIST,

@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.utils import timezone
 
+from requests.core import access
 from requests.core.models import (
     ClockEventKind,
     DeadlineNotice,
@@ -202,7 +203,11 @@ def clock_extended(
 
 
 def history(request: InformationRequest) -> list[DueDateChange]:
-    return list(DueDateChange.objects.filter(request=request).select_related("actor", "organisation"))
+    # Read once per page read (``access.reading``): the page's clock and the policy's question
+    # about a contestable extension share it (issue 11).
+    return access.memoised(("clock", request.pk), lambda: list(
+        DueDateChange.objects.filter(request=request).select_related("actor", "organisation")
+    ))
 
 
 def current_term(changes: Iterable[DueDateChange]) -> list[DueDateChange]:
@@ -219,7 +224,7 @@ def current_term(changes: Iterable[DueDateChange]) -> list[DueDateChange]:
 def extension_to_contest(req: InformationRequest) -> DueDateChange | None:
     """The extension of the current term that the requester may still contest: the latest
     one since the clock last (re)started, unless it was already contested."""
-    term = current_term(DueDateChange.objects.filter(request=req))
+    term = current_term(history(req))
     extensions = [c for c in term if c.kind == ClockEventKind.EXTENDED]
     if not extensions:
         return None

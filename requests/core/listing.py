@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from requests.core.bsn import is_valid_bsn, normalise_bsn
+from requests.core.models import ConsentPath
 from toolkid.pagination import CURSOR_PARAM
 
 #: The query parameter that names kept search terms.
@@ -41,6 +42,40 @@ DUE_WINDOWS = [
 _INITIALS = re.compile(r"^(?:[A-Za-z]\.?\s*){1,6}$")
 #: A reference as the system writes it (TK-2026-000123), or its beginning.
 _REFERENCE = re.compile(r"^TK-[\d-]*$", re.IGNORECASE)
+
+
+class ListFilterForm(forms.Form):
+    """What the request lists' GET filters share (Binnengekomen, Mijn verzoeken; rendered by
+    ``includes/list_filters.html``): the state, the consent path, the due window and the
+    organisation on the other side. An invalid value is shown and ignored."""
+
+    use_required_attribute = False
+
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    path = forms.ChoiceField(
+        label=_("Toestemming"), required=False, choices=[("", _("Alle paden")), *ConsentPath.choices],
+    )
+    due_window = forms.ChoiceField(
+        label=_("Termijn"), required=False, choices=[("", _("Alle termijnen")), *DUE_WINDOWS],
+    )
+    #: Each list labels it after its other side.
+    organisation = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("Alle organisaties"))
+
+    def __init__(self, *args: Any, statuses: list[tuple[str, Any]], organisations: Any = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = statuses
+        if organisations is None:
+            from toolkid.models import Organisation
+
+            organisations = Organisation.objects.none()
+        self.fields["organisation"].queryset = organisations
+
+    def valid_values(self) -> dict[str, Any]:
+        """The valid values; nothing for an unbound form (the list's defaults)."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return getattr(self, "cleaned_data", {})
 
 
 def due_window_q(window: str | None, today: dt.date) -> Q:

@@ -12,7 +12,7 @@ from django.shortcuts import render
 from django.utils.formats import number_format
 from django.views.decorators.http import require_GET
 
-from requests.core.access import record_parents_shown
+from requests.core.access import one_list_write, record_parents_shown
 from requests.core.audit_codes import RequestAuditCode
 from requests.deadlines import selectors as selectors_deadlines
 from toolkid.pagination import paginate_list
@@ -66,6 +66,7 @@ def _chart(rows: list[selectors_deadlines.OverviewRow]) -> dict | None:
 
 
 @require_GET
+@one_list_write()
 def overview(request: HttpRequest) -> HttpResponse:
     data = selectors_deadlines.overview_for(request.actor)
     # The counts cover every open request; the overdue ones are listed a page at a time.

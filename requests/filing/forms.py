@@ -34,8 +34,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from requests.core.forms import INVALID_DATE
-from requests.core.listing import DUE_WINDOWS
-from requests.core.models import ConsentPath, InformationRequest
+from requests.core.listing import ListFilterForm
+from requests.core.models import InformationRequest
 from requests.core.workflow import RequestStatus
 from requests.filing.selectors import EVERY, FINISHED_FILTER, OPEN, REQUESTER_STATES
 from toolkid.actors import Actor
@@ -258,39 +258,27 @@ class SubmitForm(forms.Form):
     submit_token = forms.UUIDField(widget=forms.HiddenInput)
 
 
-class OutgoingFilterForm(forms.Form):
+class OutgoingFilterForm(ListFilterForm):
     """GET filters of "Mijn verzoeken": open requests unless asked otherwise. An invalid value
     is shown and ignored."""
 
-    use_required_attribute = False
-
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    path = forms.ChoiceField(
-        label=_("Toestemming"), required=False, choices=[("", _("Alle paden")), *ConsentPath.choices],
-    )
-    due_window = forms.ChoiceField(
-        label=_("Termijn"), required=False, choices=[("", _("Alle termijnen")), *DUE_WINDOWS],
-    )
     organisation = forms.ModelChoiceField(
         label=_("Ontvangende organisatie"), queryset=None, required=False, empty_label=_("Alle organisaties"),
     )
 
     def __init__(self, *args: Any, organisations: Any = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
+        super().__init__(*args, statuses=[
             (OPEN, _("Openstaande verzoeken")),
             (FINISHED_FILTER, _("Afgeronde verzoeken")),
             (EVERY, _("Alle verzoeken")),
             *((s.value, s.label) for s in RequestStatus if s.value in REQUESTER_STATES),
-        ]
-        self.fields["organisation"].queryset = organisations
+        ], organisations=organisations, **kwargs)
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, as ``selectors.outgoing_for`` keyword arguments."""
         if not self.is_bound:
             return {}
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
+        data = self.valid_values()
         return {
             "status": data.get("status") or OPEN,
             "path": data.get("path") or None,

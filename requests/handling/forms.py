@@ -18,11 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from requests.core import policy, rules
 from requests.core.forms import ActionForm, mark_service_required
-from requests.core.listing import DUE_WINDOWS
+from requests.core.listing import ListFilterForm
 from requests.core.models import ConsentPath, Decision, LegalFramework, ParentConsultationOutcome
 from toolkid.forms import DateInput, LimitedTextField, text_area
 from toolkid.limits import ANSWER, MOTIVATION, NAME, NOTE
-from toolkid.models import Organisation, User
+from toolkid.models import User
 
 # --------------------------------------------------------------------------------------------
 # Provider side (the requester's actions: ``requests/filing/action_forms.py``)
@@ -331,21 +331,13 @@ class AnswerForm(ActionForm):
 # --------------------------------------------------------------------------------------------
 
 
-class InboxFilterForm(forms.Form):
+class InboxFilterForm(ListFilterForm):
     """GET filters of "Binnengekomen verzoeken". An invalid value is shown and ignored."""
 
-    use_required_attribute = False
+    field_order = ("status", "path", "clinician", "due_window", "due_before", "organisation")
 
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    path = forms.ChoiceField(
-        label=_("Toestemming"), required=False,
-        choices=[("", _("Alle paden")), *ConsentPath.choices],
-    )
     clinician = forms.ModelChoiceField(
         label=_("Zorgverlener"), queryset=None, required=False, empty_label=_("Alle zorgverleners"),
-    )
-    due_window = forms.ChoiceField(
-        label=_("Termijn"), required=False, choices=[("", _("Alle termijnen")), *DUE_WINDOWS],
     )
     due_before = forms.DateField(
         label=_("Uiterste datum op of voor"), required=False, widget=DateInput(),
@@ -357,22 +349,16 @@ class InboxFilterForm(forms.Form):
 
     def __init__(self, *args: Any, clinicians: Iterable[Any] = (), states: Iterable[Any] = (),
                  organisations: Any = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [
-            ("", _("Alle openstaande")), *((s.value, s.label) for s in states)
-        ]
+        super().__init__(*args, statuses=[("", _("Alle openstaande")), *((s.value, s.label) for s in states)],
+                         organisations=organisations, **kwargs)
         self.fields["clinician"].queryset = clinicians
         self.fields["clinician"].label_from_instance = lambda u: u.get_full_name() or u.get_username()
-        self.fields["organisation"].queryset = (
-            organisations if organisations is not None else Organisation.objects.none()
-        )
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, as ``selectors.inbox_for`` keyword arguments."""
         if not self.is_bound:
             return {}
-        self.is_valid()
-        data = getattr(self, "cleaned_data", {})
+        data = self.valid_values()
         return {
             "status": data.get("status") or None,
             "path": data.get("path") or None,

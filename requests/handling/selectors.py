@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.db.models import Case, DateField, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -20,7 +20,14 @@ from requests.core.access import (
 )
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.listing import due_window_q, search_kind, search_q
-from requests.core.models import ConsentPath, InformationRequest, LegalAdvice, LegalAdviceStatus
+from requests.core.models import (
+    INBOX_ASSIGNED_LAST,
+    INBOX_DUE_ON,
+    ConsentPath,
+    InformationRequest,
+    LegalAdvice,
+    LegalAdviceStatus,
+)
 from requests.core.workflow import OPEN_FOR_PROVIDER, VISIBLE_TO_PROVIDER
 from requests.core.workflow import RequestStatus as S
 from toolkid.actors import Actor
@@ -33,8 +40,6 @@ INBOX_ORDER = ("assigned_last", "due_on", "pk")
 #: The refusals' and the legal queue's order.
 REFUSALS_ORDER = ("decided_on", "pk")
 LEGAL_QUEUE_ORDER = ("open_last", "asked_at", "pk")
-#: Stands in for a missing date in a sort key (keyset keys are never NULL).
-_NO_DATE = date(9999, 12, 31)
 
 
 def inbox_for(
@@ -84,13 +89,8 @@ def inbox_for(
         # After the organisation filter: a name finds only parents on this organisation's requests.
         qs = qs.filter(search_q(search))
     record_list(actor, RequestAuditCode.INBOX_LISTED, filters)
-    qs = qs.annotate(
-        assigned_last=Case(
-            When(assigned_clinician__isnull=True, then=Value(0)), default=Value(1),
-            output_field=IntegerField(),
-        ),
-        due_on=Coalesce("due_date", Value(_NO_DATE), output_field=DateField()),
-    )
+    # The expressions of the index ``requests_inbox_order_idx``, which serves the order.
+    qs = qs.annotate(assigned_last=INBOX_ASSIGNED_LAST, due_on=INBOX_DUE_ON)
     return list_queryset(qs).order_by(*INBOX_ORDER)
 
 

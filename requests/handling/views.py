@@ -110,6 +110,7 @@ def _render_advice(
 
 
 @require_http_methods(["GET", "POST"])
+@access.one_list_write()
 def inbox(request: HttpRequest) -> HttpResponse:
     """GET: one page of the queue, filtered. POST: the search form (terms kept in the session,
     never in the URL), answered with a redirect to the list that searches for them."""
@@ -126,7 +127,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     # The selector checks the role (PermissionDenied, logged) and logs the search (L5).
     found = handling_selectors.inbox_for(actor, **filter_form.filters(), search=search)
-    page = paginate(request, found, handling_selectors.INBOX_ORDER)
+    # The inbox shows neither children nor questions: not read (two queries a page; issue 11).
+    page = paginate(request, found.prefetch_related(None), handling_selectors.INBOX_ORDER)
     count, more = count_capped(found)
     # Over the whole filtered list, not this page: "3 verzoeken zijn te laat" (R26).
     overdue_count, _more = count_capped(
@@ -172,6 +174,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@access.one_list_write()
 def refusals(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor
     items = []
@@ -192,6 +195,7 @@ def refusals(request: HttpRequest) -> HttpResponse:
     return render(request, "requests/handling/refusals.html", {"items": items, "page": page})
 
 
+@access.one_list_write()
 def _render_legal_queue(
     request: HttpRequest, *, bound: dict[int, Any] | None = None, problem: Problem | None = None,
     status: int = 200,

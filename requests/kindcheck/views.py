@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from requests.core.access import record_parents_shown
+from requests.core.access import one_list_write, record_parents_shown
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.forms import add_service_errors
 from requests.core.plumbing import enforce
@@ -31,6 +31,7 @@ from toolkid.pagination import paginate
 
 
 @require_GET
+@one_list_write()
 def kindcheck_list(request: HttpRequest) -> HttpResponse:
     page = paginate(request, kindcheck_selectors.kindchecks_for(request.actor),
                     kindcheck_selectors.KINDCHECK_ORDER)

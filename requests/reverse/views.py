@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from requests.core.access import record_parents_shown
+from requests.core.access import one_list_write, record_parents_shown
 from requests.core.audit_codes import RequestAuditCode
 from requests.core.due import due_chip
 from requests.core.forms import add_service_errors
@@ -49,6 +49,7 @@ def _due_chip(question: ReverseQuestion) -> Any:
 
 
 @require_GET
+@one_list_write()
 def reverse_list(request: HttpRequest) -> HttpResponse:
     actor: Actor = request.actor
     page = paginate(request, reverse_selectors.reverse_questions_for(actor), reverse_selectors.REVERSE_ORDER)

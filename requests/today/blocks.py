@@ -155,5 +155,11 @@ def today_blocks(actor: Actor) -> list[TodayBlock]:
 
 
 def _log(actor: Actor, shown: Iterable[Any]) -> None:
+    # One audit write for the SEARCH and the READs (issue 11).
+    with access.one_list_write():
+        _log_now(actor, shown)
+
+
+def _log_now(actor: Actor, shown: Iterable[Any]) -> None:
     access.record_list(actor, RequestAuditCode.TODAY_LISTED, {})
     access.record_parents_shown(actor, RequestAuditCode.TODAY_LISTED, shown)

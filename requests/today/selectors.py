@@ -78,7 +78,11 @@ def provider_today(actor: Actor, today: dt.date) -> dict[str, Slice]:
     qs = InformationRequest.objects.filter(receiving_organisation=actor.organisation,
                                            status__in=VISIBLE_TO_PROVIDER)
     conditions = provider_conditions(actor, today)
-    counts = qs.aggregate(**{key: Count("pk", filter=cond) for key, cond in conditions.items()})
+    # Every block is of requests in the work queue: count over that index range, not over the
+    # organisation's whole history (issue 11).
+    counts = qs.filter(status__in=INBOX_STATES).aggregate(
+        **{key: Count("pk", filter=cond) for key, cond in conditions.items()}
+    )
     order = {"refusals": ("decided_at", "pk"), "unassigned": ("submitted_at", "pk")}
     return {
         key: _rows(qs, cond, counts[key], order.get(key, ("due_date", "pk")))
@@ -93,7 +97,9 @@ def requester_today(actor: Actor) -> dict[str, Slice]:
         return {}
     qs = InformationRequest.objects.filter(requesting_organisation=actor.organisation)
     conditions = {"to_read": Q(status__in=TO_READ_STATES), "returned": Q(status=S.RETURNED)}
-    counts = qs.aggregate(**{key: Count("pk", filter=cond) for key, cond in conditions.items()})
+    counts = qs.filter(status__in=[*TO_READ_STATES, S.RETURNED]).aggregate(
+        **{key: Count("pk", filter=cond) for key, cond in conditions.items()}
+    )
     return {
         key: _rows(qs, cond, counts[key], ("-updated_at", "-pk")) for key, cond in conditions.items()
     }
@@ -128,14 +134,16 @@ def organisation_counts(actor: Actor, today: dt.date) -> dict[str, int]:
         return {}
     org = actor.organisation
     if org.is_provider:
-        qs = InformationRequest.objects.filter(receiving_organisation=org)
-        open_ = Q(status__in=OPEN_FOR_PROVIDER)
+        # Every count is of open requests: the (organisation, status) index range, not the
+        # organisation's whole history (issue 11).
+        qs = InformationRequest.objects.filter(receiving_organisation=org, status__in=OPEN_FOR_PROVIDER)
         return qs.aggregate(
-            open=Count("pk", filter=open_),
-            overdue=Count("pk", filter=open_ & Q(due_date__lt=today)),
-            unassigned=Count("pk", filter=open_ & Q(assigned_clinician__isnull=True)),
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_date__lt=today)),
+            unassigned=Count("pk", filter=Q(assigned_clinician__isnull=True)),
         )
-    qs = InformationRequest.objects.filter(requesting_organisation=org)
+    counted = {*OPEN_FOR_PROVIDER, S.RETURNED, S.CONTESTED, *TO_READ_STATES}
+    qs = InformationRequest.objects.filter(requesting_organisation=org, status__in=sorted(counted))
     return qs.aggregate(
         open=Count("pk", filter=Q(status__in=(*OPEN_FOR_PROVIDER, S.RETURNED, S.CONTESTED))),
         to_read=Count("pk", filter=Q(status__in=TO_READ_STATES)),

@@ -6,7 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from requests.core.access import record_parents_shown
+from requests.core.access import one_list_write, record_parents_shown
 from requests.core.audit_codes import RequestAuditCode
 from requests.followup import selectors as followup_selectors
 from requests.worklist import selectors as worklist_selectors
@@ -14,6 +14,7 @@ from toolkid.pagination import paginate
 
 
 @require_GET
+@one_list_write()
 def tasks(request: HttpRequest) -> HttpResponse:
     task_list = worklist_selectors.tasks_for(request.actor)
     page = paginate(request, task_list.duties, followup_selectors.DUTY_ORDER)

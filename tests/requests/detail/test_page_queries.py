@@ -135,3 +135,16 @@ def test_a_short_history_has_no_link_to_earlier_events(filed_request, clinician)
     _, html = _queries(clinician, req)
     assert "Eerdere gebeurtenissen tonen" not in html
     assert "Verzoek ingediend" in html
+
+
+def test_the_page_reads_the_clock_once_and_the_declarations_parent_with_the_row(
+    filed_request, clinician_actor
+):
+    # The clock panel and the policy's "is there an extension to contest?" share one read of the
+    # clock (access.reading); the consent declaration's parent is the request's, read with the row.
+    early = take(filed_request("A"), clinician_actor)
+    assert early.consent_declaration_id is not None
+    sql, html = _queries(filed_request.requester_of(early).user, early)
+    assert sum('FROM "requests_duedatechange"' in q for q in sql) == 1, sql
+    assert not [q for q in sql if q.startswith('SELECT "requests_parent"')], sql
+    assert early.parent.name in html or early.parent.initials_and_year in html

@@ -163,6 +163,42 @@ def test_only_the_parents_on_the_page_are_logged_as_read(inbox_client, to_mondri
     assert len(page.rows) == PAGE_SIZE
 
 
+@pytest.mark.parametrize("url,who,code", [
+    (INBOX, "clinician", RequestAuditCode.INBOX_LISTED),
+    (OUTGOING, "requester", RequestAuditCode.OUTGOING_LISTED),
+    (reverse("home"), "clinician", RequestAuditCode.TODAY_LISTED),
+])
+def test_a_list_page_writes_its_search_and_its_reads_in_one_insert(
+    url, who, code, clinician, requester, to_mondriaan
+):
+    # Issue 11: one audit write per list page, not one for the SEARCH and another for the READs;
+    # both are still logged (L5), the SEARCH first.
+    to_mondriaan(3, status=S.SUBMITTED)
+    client = verify_client(Client(), {"clinician": clinician, "requester": requester}[who])
+    client.get(url)
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    inserts = [q for q in captured.captured_queries if q["sql"].startswith('INSERT INTO "audit_auditevent"')]
+    assert len(inserts) == 1, [q["sql"][:80] for q in inserts]
+    written = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq").values_list("event", flat=True))
+    assert written[0] == code
+    assert written[1:] == [RequestAuditCode.PARENT_SHOWN_IN_LIST] * 3
+
+
+@pytest.mark.parametrize("url,who", [(INBOX, "clinician"), (OUTGOING, "requester")])
+def test_a_request_list_reads_no_children_or_questions(url, who, clinician, requester, to_mondriaan):
+    # No list shows them: reading them would be two queries a page for nothing (issue 11).
+    to_mondriaan(3, status=S.SUBMITTED)
+    client = verify_client(Client(), {"clinician": clinician, "requester": requester}[who])
+    client.get(url)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert len(response.context["page"].rows) == 3
+    read = " ".join(q["sql"] for q in captured.captured_queries)
+    assert 'FROM "requests_child"' not in read and 'FROM "requests_requestedtopic"' not in read
+
+
 # --- Outgoing: open by default ----------------------------------------------------------------
 
 

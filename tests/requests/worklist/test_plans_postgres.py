@@ -126,3 +126,13 @@ def test_the_trigram_index_serves_a_name_fragment(country):
     # Across the table (no organisation to start from), a name fragment still uses the index.
     plan = _assert_indexed(Parent.objects.filter(name__icontains="quaedvl"))
     assert "requests_parent_name_trgm" in plan, plan
+
+
+def test_the_inbox_of_one_state_is_read_in_its_order_not_sorted(country):
+    # Closed requests are most of an organisation's history: a page of them must be the first
+    # rows of an index range (requests_inbox_order_idx), not a sort of every closed request.
+    clinician, _requester = country
+    plan = _assert_indexed(_page(handling_selectors.inbox_for(clinician, status=S.CLOSED),
+                                 handling_selectors.INBOX_ORDER))
+    assert "requests_inbox_order_idx" in plan, plan
+    assert "Sort" not in plan, plan
