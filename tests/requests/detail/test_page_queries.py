@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 
 #: The most statements the request's page may send, the middleware (session, user, second factor,
 #: memberships), the audit write of the read and the session's save included.
-BOUND = 21
+BOUND = 20
 
 
 def _advice_round(request: InformationRequest, clinician, legal) -> None:
