@@ -60,8 +60,8 @@ SWEEP_SECONDS: int = env.int("TOOLKID_SWEEP_SECONDS", default=60)
 #: stale: /gereed/ answers 503 and the beat container turns unhealthy. Default: five sweeps.
 SWEEP_STALE_AFTER: int = env.int("TOOLKID_SWEEP_STALE_AFTER", default=5 * SWEEP_SECONDS)
 
-#: TOOLKID_SWEEP_BATCH_SIZE — notices (and e-mails) the deadline sweep claims per transaction.
-SWEEP_BATCH_SIZE: int = env.int("TOOLKID_SWEEP_BATCH_SIZE", default=100)
+#: TOOLKID_SWEEP_BATCH_SIZE — notices the deadline sweep claims per transaction.
+SWEEP_BATCH_SIZE: int = env.int("TOOLKID_SWEEP_BATCH_SIZE", default=500)
 
 #: SECURE_SSL_REDIRECT — production: redirect http to https (off when TLS ends elsewhere
 #: and the proxy already redirects).

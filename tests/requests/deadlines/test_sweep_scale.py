@@ -96,22 +96,31 @@ def test_a_closed_request_leaves_the_planning_index_without_notices(filed_reques
 
 
 def test_the_sweep_task_fans_the_emails_out_and_each_goes_once(filed_request, with_emails, monkeypatch):
-    """The Celery task sends the notices, then enqueues delivery tasks of ``EMAIL_CHUNK`` e-mails
-    each (workers send them side by side); run twice, they send every e-mail once."""
+    """The Celery task sends the notices, then enqueues delivery tasks with the ids of the
+    notifications it made, ``EMAIL_CHUNK`` each, and a count for the e-mails that waited from
+    before it; run twice, the tasks send every e-mail once."""
     import requests.tasks as tasks
 
     for _ in range(3):
         _filed(filed_request)
-    enqueued: list[int] = []
+    from_before = Notification.objects.filter(email_status="wacht").count()  # filing's own
+    enqueued: list[dict] = []
     monkeypatch.setattr(tasks, "EMAIL_CHUNK", 4)
-    monkeypatch.setattr(tasks.deliver_emails, "delay", enqueued.append)
+    monkeypatch.setattr(tasks.deliver_emails, "delay", lambda *a, **kw: enqueued.append({"args": a, **kw}))
     with at(2026, 5, 18, 9):  # the reminder day: the assigned clinician, or else the intake
         result = tasks.deadline_sweep()
     waiting = Notification.objects.filter(email_status="wacht").count()
-    assert waiting == result["notifications"] > 0
-    assert result["email_tasks"] == len(enqueued) == -(-waiting // 4)
+    assert waiting == result["notifications"] + from_before and result["notifications"] > 0
+    by_id = [task["ids"] for task in enqueued if "ids" in task]
+    assert sorted(pk for ids in by_id for pk in ids) == sorted(
+        Notification.objects.filter(source_key__startswith="deadline_notice:").values_list("pk", flat=True)
+    )
+    assert max(len(ids) for ids in by_id) == 4
+    by_count = [task for task in enqueued if "ids" not in task]
+    assert len(by_count) == -(-from_before // 4)
+    assert result["email_tasks"] == len(enqueued)
     assert not mail.outbox  # nothing sent by the sweep itself
-    for limit in enqueued * 2:  # every task, and each once more (a retry, a second worker)
-        tasks.deliver_emails(limit)
+    for task in enqueued * 2:  # every task, and each once more (a retry, a second worker)
+        tasks.deliver_emails(*task["args"], ids=task.get("ids"))
     assert len(mail.outbox) == waiting
     assert len({message.extra_headers["Message-ID"] for message in mail.outbox}) == waiting
