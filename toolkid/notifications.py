@@ -430,7 +430,9 @@ def deliver_emails_by_id(ids: Iterable[int]) -> dict[str, int]:
 def _waiting(now: dt.datetime) -> Q:
     # A claim older than TOOLKID_EMAIL_CLAIM_TIMEOUT seconds belongs to a run that died mid-send.
     stale = now - dt.timedelta(seconds=settings.TOOLKID_EMAIL_CLAIM_TIMEOUT)
-    return Q(email_status=EmailStatus.PENDING) | Q(email_status=EmailStatus.SENDING, email_claimed_at__lt=stale)
+    return Q(email_status=EmailStatus.PENDING) | Q(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=stale
+    )
 
 
 def _claim_ids(ids: list[int]) -> list[Notification]:

@@ -222,7 +222,9 @@ def test_emails_by_id_send_those_ids_once_and_leave_the_others(zorg, collega, mo
     assert other.email_status == EmailStatus.PENDING
 
 
-def test_emails_by_id_stop_at_a_failing_server_and_give_the_rest_back(zorg, mondriaan, mailoutbox, monkeypatch):
+def test_emails_by_id_stop_at_a_failing_server_and_give_the_rest_back(
+    zorg, mondriaan, mailoutbox, monkeypatch
+):
     notes = [send(zorg, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE, key=key) for key in "abcd"]
     real_send, calls = EmailMessage.send, []
 
