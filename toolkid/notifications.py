@@ -33,7 +33,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -161,8 +161,9 @@ def notify_many(messages: Iterable[Message]) -> dict[str, int]:
     The counts assume no one else writes the same source keys meanwhile (the caller holds the
     rows its keys name locked, as the sweep holds its notices)."""
     messages = list(messages)
+    kinds = frozenset(K.values)  # the enum rebuilds its list on every access
     for message in messages:
-        if message.kind not in K.values:
+        if message.kind not in kinds:
             raise ValueError(f"unknown notification kind {message.kind!r}")
         if KIND_AUDIENCE.get(message.kind) != PROFESSIONAL:
             raise ValueError(f"notification kind {message.kind!r} is not for professionals")
@@ -177,9 +178,13 @@ def notify_many(messages: Iterable[Message]) -> dict[str, int]:
         ).values_list("user_id", "organisation_id")
     ) if pairs else set()
     keys = [m.source_key for m in messages]
+    # By recipient and key: a range of the (recipient, source_key) unique index, not a scan of
+    # every notification ever made.
     existing = set(
-        Notification.objects.filter(source_key__in=keys).values_list("source_key", "recipient_id")
-    ) if keys else set()
+        Notification.objects.filter(
+            recipient_id__in={user for user, _ in pairs}, source_key__in=keys
+        ).values_list("source_key", "recipient_id")
+    ) if keys and pairs else set()
     created: dict[str, int] = dict.fromkeys(keys, 0)
     rows: list[Notification] = []
     for message in messages:
@@ -378,23 +383,93 @@ def deliver_pending_emails(*, batch_size: int | None = None) -> dict[str, int]:
     return counts
 
 
-def emails_waiting(*, cap: int) -> int:
-    """How many e-mails wait to be sent, counted up to ``cap`` (a range of the
-    ``(email_status, created_at)`` index): for fanning the sending out over workers."""
-    return Notification.objects.filter(email_status=EmailStatus.PENDING).values("pk")[:cap].count()
+def emails_waiting(*, cap: int, before: dt.datetime | None = None) -> int:
+    """How many e-mails wait to be sent (of notifications made ``before``, when given), counted up
+    to ``cap`` (a range of the ``(email_status, created_at)`` index): for fanning the sending out
+    over workers."""
+    waiting = Notification.objects.filter(email_status=EmailStatus.PENDING)
+    if before is not None:
+        waiting = waiting.filter(created_at__lt=before)
+    return waiting.values("pk")[:cap].count()
+
+
+def pending_email_ids(*, recipient_ids: Iterable[int], source_keys: Iterable[str]) -> list[int]:
+    """The notifications of these recipients and sources whose e-mail waits (a range of the
+    ``(recipient, source_key)`` unique index): what a sweep hands to its delivery tasks."""
+    return list(
+        Notification.objects.filter(
+            recipient_id__in=set(recipient_ids), source_key__in=set(source_keys),
+            email_status=EmailStatus.PENDING,
+        ).order_by("pk").values_list("pk", flat=True)
+    )
+
+
+def deliver_emails_by_id(ids: Iterable[int]) -> dict[str, int]:
+    """:func:`deliver_pending_emails` for these notifications only. Those still waiting are
+    claimed together in one short transaction (``skip_locked``: another task's rows are passed
+    by; sent ones are no longer waiting), then sent and settled one at a time as there — a crash
+    doubles at most the e-mail in flight; the rest of the claim is taken up again after
+    ``TOOLKID_EMAIL_CLAIM_TIMEOUT`` seconds by any run. Counts only."""
+    counts = {"sent": 0, "skipped": 0, "failed": 0}
+    claimed = _claim_ids(list(ids))
+    wants = _reminder_choices({n.recipient_id for n in claimed if n.kind in REMINDER_KINDS})
+    for index, notification in enumerate(claimed):
+        outcome = _deliver_one(notification, wants_reminders=wants.get(notification.recipient_id, True))
+        counts[outcome] += 1
+        if outcome == "failed":
+            # The mail server is down: the rest waits again for the next run, attempt not spent.
+            rest = [n.pk for n in claimed[index + 1:]]
+            Notification.objects.filter(pk__in=rest, email_status=EmailStatus.SENDING).update(
+                email_status=EmailStatus.PENDING, email_claimed_at=None,
+                email_attempts=F("email_attempts") - 1,
+            )
+            break
+    return counts
+
+
+def _waiting(now: dt.datetime) -> Q:
+    # A claim older than TOOLKID_EMAIL_CLAIM_TIMEOUT seconds belongs to a run that died mid-send.
+    stale = now - dt.timedelta(seconds=settings.TOOLKID_EMAIL_CLAIM_TIMEOUT)
+    return Q(email_status=EmailStatus.PENDING) | Q(
+        email_status=EmailStatus.SENDING, email_claimed_at__lt=stale
+    )
+
+
+def _claim_ids(ids: list[int]) -> list[Notification]:
+    if not ids:
+        return []
+    now = timezone.now()
+    with transaction.atomic():
+        claimed = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(_waiting(now), pk__in=ids, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
+            .select_related("recipient")
+            .order_by("created_at", "pk")
+        )
+        Notification.objects.filter(pk__in=[n.pk for n in claimed]).update(
+            email_status=EmailStatus.SENDING, email_claimed_at=now, email_attempts=F("email_attempts") + 1
+        )
+    for notification in claimed:
+        notification.email_status, notification.email_claimed_at = EmailStatus.SENDING, now
+        notification.email_attempts += 1
+    return claimed
+
+
+def _reminder_choices(user_ids: set[int]) -> dict[int, bool]:
+    """Each user's choice about reminder e-mails (:func:`wants_reminder_email`), in one query."""
+    if not user_ids:
+        return {}
+    return dict(
+        NotificationPreference.objects.filter(user_id__in=user_ids).values_list("user_id", "email_reminders")
+    )
 
 
 def _claim_one() -> Notification | None:
     now = timezone.now()
-    # A claim older than TOOLKID_EMAIL_CLAIM_TIMEOUT seconds belongs to a run that died mid-send.
-    stale = now - dt.timedelta(seconds=settings.TOOLKID_EMAIL_CLAIM_TIMEOUT)
-    waiting = Q(email_status=EmailStatus.PENDING) | Q(
-        email_status=EmailStatus.SENDING, email_claimed_at__lt=stale
-    )
     with transaction.atomic():
         notification = (
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(waiting, email_attempts__lt=MAX_EMAIL_ATTEMPTS)
+            .filter(_waiting(now), email_attempts__lt=MAX_EMAIL_ATTEMPTS)
             .select_related("recipient")
             .order_by("created_at", "pk")
             .first()
@@ -414,10 +489,12 @@ def message_id_for(notification: Notification) -> str:
     return f"<melding-{notification.public_id}@{domain}>"
 
 
-def _deliver_one(notification: Notification) -> str:
+def _deliver_one(notification: Notification, *, wants_reminders: bool | None = None) -> str:
     user = notification.recipient
     reminder = notification.kind in REMINDER_KINDS
-    if not user.is_active or not user.email or (reminder and not wants_reminder_email(user)):
+    if reminder and wants_reminders is None:
+        wants_reminders = wants_reminder_email(user)
+    if not user.is_active or not user.email or (reminder and not wants_reminders):
         _settle(notification, EmailStatus.SKIPPED)
         return "skipped"
     subject, body = email_for(notification)

@@ -15,6 +15,7 @@ from toolkid.models import EmailStatus, Notification, NotificationKind, Notifica
 from toolkid.notifications import (
     Recipient,
     _claim_one,
+    deliver_emails_by_id,
     deliver_pending_emails,
     email_for,
     message_id_for,
@@ -200,4 +201,45 @@ def test_a_run_sends_each_waiting_email_in_its_own_committed_step(zorg, mondriaa
     assert statuses == [EmailStatus.SENT, EmailStatus.SENT, EmailStatus.PENDING, EmailStatus.PENDING]
     monkeypatch.undo()
     assert deliver_pending_emails() == {"sent": 2, "skipped": 0, "failed": 0}
+    assert len(mailoutbox) == 4
+
+
+# --- the sweep's e-mails by id (issue 11, item 6) ------------------------------------------------
+
+
+def test_emails_by_id_send_those_ids_once_and_leave_the_others(zorg, collega, mondriaan, mailoutbox):
+    """A delivery task handed ids sends exactly those that still wait; run again (a retry, a
+    second worker) it sends nothing; a reminder the recipient switched off is skipped as ever."""
+    mine = [send(zorg, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE, key=f"m{i}") for i in range(3)]
+    other = send(collega, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE, key="other")
+    NotificationPreference.objects.create(user=zorg, email_reminders=False)
+    reminder = send(zorg, mondriaan, key="reminder")
+    ids = [n.pk for n in mine] + [reminder.pk]
+    assert deliver_emails_by_id(ids) == {"sent": 3, "skipped": 1, "failed": 0}
+    assert deliver_emails_by_id(ids) == {"sent": 0, "skipped": 0, "failed": 0}
+    assert [m.extra_headers["Message-ID"] for m in mailoutbox] == [message_id_for(n) for n in mine]
+    other.refresh_from_db()
+    assert other.email_status == EmailStatus.PENDING
+
+
+def test_emails_by_id_stop_at_a_failing_server_and_give_the_rest_back(
+    zorg, mondriaan, mailoutbox, monkeypatch
+):
+    notes = [send(zorg, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE, key=key) for key in "abcd"]
+    real_send, calls = EmailMessage.send, []
+
+    def second_fails(message, *args, **kwargs):
+        calls.append(message)
+        if len(calls) == 2:
+            raise OSError("connection refused")
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", second_fails)
+    assert deliver_emails_by_id([n.pk for n in notes]) == {"sent": 1, "skipped": 0, "failed": 1}
+    rows = list(Notification.objects.order_by("source_key").values_list("email_status", "email_attempts"))
+    # The rest waits again at once (not after the claim timeout), with no attempt spent.
+    assert rows == [(EmailStatus.SENT, 1), (EmailStatus.PENDING, 1), (EmailStatus.PENDING, 0),
+                    (EmailStatus.PENDING, 0)]
+    monkeypatch.undo()
+    assert deliver_pending_emails() == {"sent": 3, "skipped": 0, "failed": 0}
     assert len(mailoutbox) == 4

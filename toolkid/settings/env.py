@@ -68,8 +68,8 @@ AUDIT_SEAL_GRACE: int = env.int("TOOLKID_AUDIT_SEAL_GRACE", default=60)
 #: TOOLKID_AUDIT_SEAL_MAX_LAG — seconds the oldest unsealed event may wait before /gereed/ fails.
 AUDIT_SEAL_MAX_LAG: int = env.int("TOOLKID_AUDIT_SEAL_MAX_LAG", default=300)
 
-#: TOOLKID_SWEEP_BATCH_SIZE — notices (and e-mails) the deadline sweep claims per transaction.
-SWEEP_BATCH_SIZE: int = env.int("TOOLKID_SWEEP_BATCH_SIZE", default=100)
+#: TOOLKID_SWEEP_BATCH_SIZE — notices the deadline sweep claims per transaction.
+SWEEP_BATCH_SIZE: int = env.int("TOOLKID_SWEEP_BATCH_SIZE", default=500)
 
 #: SECURE_SSL_REDIRECT — production: redirect http to https (off when TLS ends elsewhere
 #: and the proxy already redirects).

@@ -14,6 +14,7 @@ from collections import Counter
 import pytest
 from django.db import connection, transaction
 
+from audit.models import AuditEvent
 from requests.deadlines.services import deadline_sweep
 from requests.models import DeadlineNotice, DeadlineNoticeStatus
 from toolkid.models import Notification
@@ -26,8 +27,9 @@ REQUESTS = 6
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("batch_size", [1, 5])
 def test_two_sweeps_at_once_send_each_notice_once(
-    filed_request, clinician, teamleider, beheerder, clinician2, decree_days
+    filed_request, clinician, teamleider, beheerder, clinician2, decree_days, batch_size
 ):
     with at(2026, 5, 11, 10):
         requests_ = [filed_request("A") for _ in range(REQUESTS)]
@@ -41,7 +43,7 @@ def test_two_sweeps_at_once_send_each_notice_once(
     def sweep() -> None:
         try:
             start.wait(timeout=10)
-            result = deadline_sweep(now=now, batch_size=1).as_dict()
+            result = deadline_sweep(now=now, batch_size=batch_size).as_dict()
         except BaseException as exc:  # reported to the main thread below
             errors.append(exc)
             return
@@ -68,6 +70,16 @@ def test_two_sweeps_at_once_send_each_notice_once(
     assert sum(r["notifications"] for r in results) == 6 * REQUESTS
     duplicates = Counter(Notification.objects.values_list("recipient_id", "source_key"))
     assert max(duplicates.values()) == 1
+    # One audit event per notice sent, written by whichever sweep sent it.
+    logged = Counter(
+        AuditEvent.objects.filter(event="request.deadline_notice_sent").values_list(
+            "payload__deadline_notice_id", flat=True
+        )
+    )
+    assert set(logged) == set(
+        DeadlineNotice.objects.filter(status=DeadlineNoticeStatus.SENT).values_list("pk", flat=True)
+    )
+    assert set(logged.values()) == {1}
     # A third sweep finds nothing left.
     again = deadline_sweep(now=now)
     assert (again.sent, again.notifications) == (0, 0)

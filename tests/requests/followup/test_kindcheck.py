@@ -183,3 +183,63 @@ def test_the_teamleider_sees_counts_and_outcomes(
     assert kindcheck_overview(teamleider_actor).total == 5
     with pytest.raises(PermissionDenied):
         kindcheck_overview(clinician_actor)
+
+
+def _copies(template: Kindcheck, variants: list[dict]) -> None:
+    """Kindchecks like ``template`` with these fields changed, written in bulk."""
+    Kindcheck.objects.bulk_create([
+        Kindcheck(organisation_id=template.organisation_id, clinician_id=template.clinician_id,
+                  parent_id=template.parent_id, checked_on=template.checked_on, **variant)
+        for variant in variants
+    ])
+
+
+#: Every outcome, and steps alone, together and "geen" (R5).
+VARIANTS = [
+    dict(cares_for_minors=False),
+    dict(is_pregnant=True),
+    dict(cares_for_minors=True, safety_concerns=True),
+    dict(cares_for_minors=True, safety_concerns=True, next_steps=[N.NONE]),
+    dict(cares_for_minors=True, safety_concerns=True, next_steps=[N.COLLEAGUE, N.VEILIG_THUIS]),
+    dict(is_pregnant=True, safety_concerns=True, next_steps=[N.REVERSE_QUESTION]),
+    dict(cares_for_minors=True, next_steps=[N.COLLEAGUE]),  # steps left from before, no concerns
+]
+
+
+def test_the_overview_counts_in_sql_the_numbers_a_recount_gives(
+    clinician_actor, clinician2_actor, teamleider_actor, django_assert_max_num_queries, monkeypatch
+):
+    """The overview's counts are one GROUP BY per clinician; they equal a count of every row
+    through ``Kindcheck.outcome``; the queries do not grow with the Kindchecks, and no Kindcheck
+    is loaded to count it."""
+    from collections import Counter
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    mine, theirs = check(clinician_actor), check(clinician2_actor)
+    _copies(mine, VARIANTS)
+    _copies(theirs, VARIANTS[2:5])
+    with CaptureQueriesContext(connection) as few:
+        overview = kindcheck_overview(teamleider_actor)
+    rows = list(Kindcheck.objects.filter(organisation=teamleider_actor.organisation))
+    assert overview.total == len(rows) == 2 + len(VARIANTS) + 3
+    assert {code: count for code, _l, count in overview.outcomes} == {
+        o.value: sum(row.outcome == o for row in rows) for o in KindcheckOutcome
+    }
+    recount = Counter(step for row in rows if row.safety_concerns for step in row.next_steps)
+    assert {code: count for code, _l, count in overview.next_steps} == {s.value: recount[s.value] for s in N}
+    assert sorted((t, c) for _n, t, c in overview.per_clinician) == sorted([
+        (sum(r.clinician_id == who.user.pk for r in rows),
+         sum(r.clinician_id == who.user.pk and r.safety_concerns for r in rows))
+        for who in (clinician_actor, clinician2_actor)
+    ])
+    _copies(mine, VARIANTS * 20)
+    loaded: list[int] = []
+    real_from_db = Kindcheck.from_db.__func__
+    monkeypatch.setattr(Kindcheck, "from_db", classmethod(
+        lambda cls, *args: loaded.append(1) or real_from_db(cls, *args)
+    ))
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert kindcheck_overview(teamleider_actor).total == overview.total + 20 * len(VARIANTS)
+    assert loaded == []
