@@ -33,6 +33,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import operator
 import os
 import socket
 import statistics
@@ -367,12 +368,19 @@ def measure_csv(report, result: ScaleResult, repeat: int, days: int = 90) -> Non
         def write(self, value):
             return len(value)
 
+    # The export writes 20 columns from the 22 fields it reads: the ground, its framework and
+    # its reference make one column, the source and site another, and the event code is
+    # written twice (as words and as code). The floor writes as many columns: every field
+    # but the framework and the reference.
+    merged = {ROW_FIELDS.index("ground_framework"), ROW_FIELDS.index("ground_ref")}
+    columns = operator.itemgetter(*(i for i in range(len(ROW_FIELDS)) if i not in merged))
+
     def floor():
-        # The same rows (organisation and period) through csv.writer into a sink.
+        # The same rows (organisation and period), the same query, through csv.writer into a sink.
         rows = AuditEvent.objects.filter(organisation=org, occurred_at__gte=start, occurred_at__lt=end)
         writer = csv.writer(Sink(), delimiter=";", lineterminator="\r\n")
         for values in rows.values_list(*ROW_FIELDS).iterator(chunk_size=2000):
-            writer.writerow(values)
+            writer.writerow(columns(values))
 
     ms = timed(export, repeat=repeat, warmup=1)
     floor_ms = timed(floor, repeat=repeat, warmup=1)
