@@ -203,6 +203,34 @@ def _draft_url(info: InformationRequest) -> str:
     return _step_url(info, info.draft_step if known else STEPS[0].slug)
 
 
+def _outgoing_row(actor, info, chips: dict) -> OutgoingRow:
+    """One row of Mijn verzoeken: what the requester sees and may do next."""
+    may_edit = bool(policy.may_edit(actor, info))
+    if info.status == S.DRAFT and may_edit:
+        url, action = _draft_url(info), _("Verder invullen")
+    elif info.status == S.RETURNED and may_edit:
+        url, action = _step_url(info, REVIEW_SLUG), _("Herformuleren")
+    else:
+        url = _detail_url(info)
+        action = _("Bekijken") if url else ""
+    return OutgoingRow(
+        info=info,
+        reference=info.reference or _("Concept"),
+        # UI.md: lists show the parent as initials and birth year only.
+        parent=info.parent.initials_and_year if info.parent_id else "",
+        receiver=info.receiving_organisation.name if info.receiving_organisation_id else "",
+        path=info.get_consent_path_display() if info.consent_path else "",
+        status=str(access.status_for(actor, info).label),
+        due=info.due_date if info.status in OPEN_FOR_PROVIDER else None,
+        # R7: while the request is back with the requester, the provider's clock stands still.
+        chip=chips.get(info.pk) or (
+            DueChip(_("termijn staat stil"), "chip--muted") if info.status == S.RETURNED else None
+        ),
+        url=url,
+        action=action,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @access.one_list_write()
 def outgoing(request: HttpRequest) -> HttpResponse:
@@ -221,32 +249,7 @@ def outgoing(request: HttpRequest) -> HttpResponse:
     found = page.rows
     access.record_parents_shown(actor, RequestAuditCode.OUTGOING_LISTED, found)  # L5: a list is a read
     chips = _due_chips(found, timezone.localdate())
-    rows = []
-    for info in found:
-        may_edit = bool(policy.may_edit(actor, info))
-        if info.status == S.DRAFT and may_edit:
-            url, action = _draft_url(info), _("Verder invullen")
-        elif info.status == S.RETURNED and may_edit:
-            url, action = _step_url(info, REVIEW_SLUG), _("Herformuleren")
-        else:
-            url = _detail_url(info)
-            action = _("Bekijken") if url else ""
-        rows.append(OutgoingRow(
-            info=info,
-            reference=info.reference or _("Concept"),
-            # UI.md: lists show the parent as initials and birth year only.
-            parent=info.parent.initials_and_year if info.parent_id else "",
-            receiver=info.receiving_organisation.name if info.receiving_organisation_id else "",
-            path=info.get_consent_path_display() if info.consent_path else "",
-            status=str(access.status_for(actor, info).label),
-            due=info.due_date if info.status in OPEN_FOR_PROVIDER else None,
-            # R7: while the request is back with the requester, the provider's clock stands still.
-            chip=chips.get(info.pk) or (
-                DueChip(_("termijn staat stil"), "chip--muted") if info.status == S.RETURNED else None
-            ),
-            url=url,
-            action=action,
-        ))
+    rows = [_outgoing_row(actor, info, chips) for info in found]
     filters = filter_form.filters()
     context = {
         "rows": rows,
