@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from toolkid.admin_site import PlatformAdminMixin
 
-from .models import AuditEvent, RetentionRecord
+from .models import AuditEvent, AuditSeal, RetentionRecord
 
 
 class ViewOnlyMixin:
@@ -55,6 +55,17 @@ class AuditEventAdmin(ViewOnlyMixin, PlatformAdminMixin, admin.ModelAdmin):
     # The table only grows; counting it all on every page is wasted work.
     show_full_result_count = False
     readonly_fields = [f.name for f in AuditEvent._meta.fields]
+
+
+@admin.register(AuditSeal)
+class AuditSealAdmin(ViewOnlyMixin, PlatformAdminMixin, admin.ModelAdmin):
+    """The seals over the audit log (ADR 0006): which numbers each covers, its gaps, its Merkle
+    root and its link to the seal before. Hashes and numbers only."""
+
+    list_display = ("first_seq", "last_seq", "event_count", "sealed_at", "hash")
+    ordering = ("-first_seq",)
+    show_full_result_count = False
+    readonly_fields = [f.name for f in AuditSeal._meta.fields]
 
 
 @admin.register(RetentionRecord)

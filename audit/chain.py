@@ -25,6 +25,7 @@ from contextlib import closing
 from dataclasses import dataclass, field, replace
 
 from django.db import connection, connections, transaction
+from django.db.models import Sum
 from django.utils import timezone
 
 from .audit_codes import AuditLogCode
@@ -82,16 +83,16 @@ def verify_chain(batch_size: int = 2000, workers: int = 1) -> VerifyResult:
     transaction); otherwise, or when that is not possible, in this process.
     """
     anchor, legacy = retention_anchor(), legacy_end()
-    seals, links = _check_seal_links(anchor, legacy)
+    seals = _check_seal_links(anchor, legacy, workers if connection.vendor == "postgresql" else 1)
     problems: list[tuple[int, str, int | None]] = []
     checked = 0
     if legacy.seq > anchor.seq:
         old = _verify_old_chain(anchor, legacy, batch_size)
         checked += old.checked
         problems += [old.problem] if old.problem else []
-    problems += links
-    last_sealed = seals[-1][1] if seals else max(legacy.seq, anchor.seq)
-    for part in _verify_sealed(seals, batch_size, workers):
+    problems += seals.problems
+    last_sealed = seals.last_seq if seals.last_seq is not None else max(legacy.seq, anchor.seq)
+    for part in _verify_sealed(seals.blocks, batch_size):
         checked += part.checked
         problems += [part.problem] if part.problem else []
     tail = _verify_tail(max(last_sealed, legacy.seq, anchor.seq), batch_size)
@@ -99,7 +100,7 @@ def verify_chain(batch_size: int = 2000, workers: int = 1) -> VerifyResult:
     problems += [tail.problem] if tail.problem else []
     problems += _unattested(anchor)
     result = VerifyResult(
-        True, checked, anchor_seq=anchor.seq, seals=len(seals),
+        True, checked, anchor_seq=anchor.seq, seals=seals.count,
         unsealed=tail.extra.get("count", 0), oldest_unsealed_seconds=tail.extra.get("age"),
     )
     if problems:
@@ -154,55 +155,58 @@ def _chained_problem(fields: dict, stored_hash: str, expected_seq: int, expected
 # --- seals ------------------------------------------------------------------------------------------
 
 
-def _check_seal_links(anchor: Start, legacy: Start) -> tuple[list[tuple], list]:
+@dataclass
+class _SealWalk:
+    """The seals in order, checked link by link, as blocks of about equal events (one per
+    process): memory stays constant in the number of seals."""
+
+    count: int = 0
+    last_seq: int | None = None
+    blocks: list[tuple[int, int]] = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+
+def _check_seal_links(anchor: Start, legacy: Start, workers: int) -> _SealWalk:
     """Every seal, in order: its own hash, and its link to the one before (the first to the old
-    chain's end or retention's anchor). Returns the seals' ranges and counts, and the problems."""
+    chain's end or retention's anchor). Splits them into at most ``workers`` blocks."""
     start = max(legacy, anchor, key=lambda point: point.seq)
-    ranges, problems = [], []
+    walk = _SealWalk()
+    total = AuditSeal.objects.aggregate(total=Sum("event_count"))["total"] or 0
+    share, filled, block_first = max(1.0, total / max(1, workers)), 0, None
     expected_first, expected_prev = start.seq + 1, start.hash
     seals = AuditSeal.objects.order_by("first_seq").values_list(*_SEAL_FIELDS)
     for values in seals.iterator(chunk_size=2000):
         seal = dict(zip(_SEAL_FIELDS, values, strict=True))
         stored = seal.pop("hash")
         if seal["first_seq"] != expected_first:
-            problems.append(
-                (expected_first, f"zegel ontbreekt: de zegels gaan verder bij seq={seal['first_seq']}", None)
-            )
+            reason = f"zegel ontbreekt: de zegels gaan verder bij seq={seal['first_seq']}"
+            walk.problems.append((expected_first, reason, None))
             break
         if seal["prev_hash"] != expected_prev or seal_hash(**seal) != stored:
-            problems.append((seal["first_seq"], "zegel gewijzigd of niet aan de vorige gekoppeld", None))
+            walk.problems.append((seal["first_seq"], "zegel gewijzigd of niet aan de vorige gekoppeld", None))
             break
-        ranges.append((seal["first_seq"], seal["last_seq"], seal["event_count"]))
+        walk.count += 1
+        block_first = seal["first_seq"] if block_first is None else block_first
+        filled += seal["event_count"]
+        if filled >= share and len(walk.blocks) < workers - 1:
+            walk.blocks.append((block_first, seal["last_seq"]))
+            block_first, filled = None, 0
+        walk.last_seq = seal["last_seq"]
         expected_first, expected_prev = seal["last_seq"] + 1, stored
-    return ranges, problems
+    if block_first is not None:
+        walk.blocks.append((block_first, walk.last_seq))
+    return walk
 
 
-def _verify_sealed(ranges: list[tuple], batch_size: int, workers: int) -> list[_Part]:
-    """The sealed events, as one or several contiguous blocks of seals (one per process)."""
-    if not ranges:
-        return []
-    blocks = _blocks(ranges, workers)
-    if len(blocks) == 1 or connection.in_atomic_block or connection.vendor != "postgresql":
+def _verify_sealed(blocks: list[tuple[int, int]], batch_size: int) -> list[_Part]:
+    """The sealed events, block by block: in parallel processes when there are several blocks
+    (PostgreSQL, outside a transaction), else here."""
+    if len(blocks) <= 1 or connection.in_atomic_block or connection.vendor != "postgresql":
         return [_verify_block(block, batch_size) for block in blocks]
     # Fresh connections in every process: none may inherit this one's socket.
     connections.close_all()
     with multiprocessing.get_context("fork").Pool(len(blocks)) as pool:
         return pool.starmap(_verify_block_in_child, [(block, batch_size) for block in blocks])
-
-
-def _blocks(ranges: list[tuple], workers: int) -> list[tuple[int, int]]:
-    """Split consecutive seals into at most ``workers`` blocks of about equal events."""
-    total = sum(count for _, _, count in ranges) or 1
-    share = total / max(1, workers)
-    blocks, first, filled = [], ranges[0][0], 0
-    for _low, high, count in ranges:
-        filled += count
-        if filled >= share and len(blocks) < workers - 1:
-            blocks.append((first, high))
-            first, filled = high + 1, 0
-    if first <= ranges[-1][1]:
-        blocks.append((first, ranges[-1][1]))
-    return blocks
 
 
 def _verify_block_in_child(block: tuple[int, int], batch_size: int) -> _Part:

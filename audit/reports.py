@@ -524,7 +524,7 @@ def audit_log_pdf(
     filters: list[tuple[str, str]],
     generated_by: str,
 ) -> tuple[bytes, int]:
-    """The audit log PDF: summary (period, filters, counts), the chain head, then the first
+    """The audit log PDF: summary (period, filters, counts), the newest seal, then the first
     :data:`PDF_MAX_ROWS` events. Returns the PDF and the number of events in the selection."""
     totals = summary(queryset)
     rows = report_rows(queryset, limit=PDF_MAX_ROWS)

@@ -70,9 +70,9 @@ logger = logging.getLogger(__name__)
 #: WGBO art. 7:454 lid 3 and Jeugdwet art. 7.3.8: 20 years after the last change (L6).
 CASE_MINIMUM_YEARS = 20
 
-#: ``ExpiredItem.kind`` of the oldest part of the audit chain; always the last kind of a run
-#: (it takes the chain head's lock, which serialises purges: keep that short). The case-record kinds are the
-#: registered sources' (:func:`kinds`).
+#: ``ExpiredItem.kind`` of the oldest part of the audit log; always the last kind of a run (it
+#: takes the chain head's lock, which serialises purges: keep that short). The case-record kinds
+#: are the registered sources' (:func:`kinds`).
 KIND_AUDIT_PREFIX = "audit_prefix"
 
 # Serialises runs on PostgreSQL (SQLite serialises writers anyway): an arbitrary constant.

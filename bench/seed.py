@@ -146,9 +146,8 @@ def seed(
 ) -> SeedReport:
     """Fill the (migrated, otherwise empty) database with ``scale``. Returns counts and timings.
     ``fast=False`` keeps the foreign-key checks on (slower; for the test)."""
-    from django.utils import timezone
-
     from django.db.models import Max
+    from django.utils import timezone
 
     from audit.models import AuditEvent
     from audit.sealing import seal_pending

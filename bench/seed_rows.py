@@ -478,8 +478,8 @@ def audit_rows(
     from django.conf import settings
 
     from audit.catalogue import default_purpose, sensitivity_for
-    from audit.hashing import leaf_hash_of
     from audit.grounds import Ground
+    from audit.hashing import leaf_hash_of
     from toolkid.models import Role
 
     pick = _weighted(rng, [(i, m[-1]) for i, m in enumerate(AUDIT_MIX)])
