@@ -43,6 +43,10 @@ DENIED_SEARCH = AuditLogCode.SEARCHED
 #: milliseconds (seqs drawn from a sequence without a lock), so the cursor holds both keys
 #: and never mixes one key's order with the other's.
 LOG_ORDER = ("-occurred_at", "-seq")
+#: The parent access page's order, oldest first, for keyset pages (R41; issue 11): the index
+#: ``audit_event_parent_time_idx`` (parent_ref, occurred_at, seq) serves the parent, the
+#: cursor and the order as one range, whatever the scope. Both keys for the reason above.
+PARENT_ORDER = ("occurred_at", "seq")
 
 
 @dataclass(frozen=True)
