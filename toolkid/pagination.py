@@ -264,7 +264,8 @@ def _unpack(value: Any) -> Any:
 def _url(
     request: HttpRequest, param: str, token: str | None, links_to: tuple[str, QueryDict] | None = None
 ) -> str:
-    path, query = (request.path, request.GET.copy()) if links_to is None else (links_to[0], links_to[1].copy())
+    path, query = (request.path, request.GET) if links_to is None else links_to
+    query = query.copy()
     query.pop(param, None)
     if token:
         query[param] = token
