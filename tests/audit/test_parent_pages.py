@@ -205,3 +205,14 @@ def there(make_user, make_organisation) -> Actor:
     colleague = make_user((other, Role.JEUGDHULPVERLENER), username="jeugd.koraal")
     return Actor(user=colleague, organisation=other, roles=frozenset({Role.JEUGDHULPVERLENER}),
                  ip_address="198.51.100.7")
+
+
+def test_the_permission_is_asked_once_per_page_load(client_of, here):
+    """The page checks its scope, then the report checks it again: one answer per request."""
+    client = client_of()
+    write(here, 3)
+    client.get(OVERVIEW, A)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(OVERVIEW, A).status_code == 200
+    permission_reads = [q for q in captured.captured_queries if '"auth_permission"' in q["sql"]]
+    assert len(permission_reads) == 2, [q["sql"][:120] for q in permission_reads]  # user's, groups'
