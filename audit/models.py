@@ -247,7 +247,8 @@ class AuditEvent(models.Model):
     # On whose behalf: a system job's name or a delegated colleague.
     on_behalf_of = models.CharField(_("namens"), max_length=200, blank=True)
     # Opaque reference to the parent (ouder) concerned, e.g. "ouder:42"; never a name.
-    parent_ref = models.CharField(_("betrokken ouder"), max_length=100, blank=True, db_index=True)
+    # Indexed by audit_event_parent_time_idx (Meta), of which it is the first column.
+    parent_ref = models.CharField(_("betrokken ouder"), max_length=100, blank=True)
     # The object concerned: app_label.modelname and primary key.
     object_type = models.CharField(_("objecttype"), max_length=100, blank=True)
     object_id = models.CharField(_("object-id"), max_length=64, blank=True, db_index=True)
@@ -294,6 +295,9 @@ class AuditEvent(models.Model):
             # and order as one index range; the CSV and PDF read the same range. Replaces
             # (organisation, occurred_at), of which it is a superset.
             models.Index(fields=["organisation", "occurred_at", "seq"], name="audit_event_org_time_seq_idx"),
+            # The parent access page (audit.selectors.PARENT_ORDER, R41): one parent's events,
+            # cursor and order as one range. Replaces the index on parent_ref alone, its prefix.
+            models.Index(fields=["parent_ref", "occurred_at", "seq"], name="audit_event_parent_time_idx"),
         ]
 
     def __str__(self) -> str:

@@ -14,9 +14,8 @@ import uuid
 from typing import Any
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -27,6 +26,7 @@ from audit.forms import ParentReportForm, ParentSearchForm
 from audit.models import AuditAction
 from audit.parents import ParentMatch, parent_finder
 from audit.selectors import (
+    PARENT_ORDER,
     AuditScope,
     audit_scope,
     log_audit_access,
@@ -34,8 +34,9 @@ from audit.selectors import (
     parent_access_report,
     parent_letter_deferred,
 )
-from audit.views import PAGE_SIZE, _file_response, _generated_by, _scope_label, _typed_parent_ref
+from audit.views import PAGE_SIZE, _file_response, _generated_by, _scope_label, _shown, _typed_parent_ref
 from toolkid.actors import Actor
+from toolkid.pagination import count_capped, paginate
 
 EVENT_PARENT_SEARCHED = AuditLogCode.PARENT_SEARCHED
 EVENT_PARENT_VIEWED = AuditLogCode.PARENT_REPORT_VIEWED
@@ -46,22 +47,35 @@ EVENT_LETTER_EXPORTED = AuditLogCode.PARENT_ACCESS_LETTER_EXPORTED
 def _report_context(request: HttpRequest, actor: Actor, scope: AuditScope, parent_ref: str) -> dict[str, Any]:
     """One page of the parent's access record, read and then logged as a SEARCH."""
     report = parent_access_report(actor, parent_ref, purpose=EVENT_PARENT_VIEWED)
-    paginator = Paginator(report.events.values_list(*reports.ROW_FIELDS), PAGE_SIZE)
-    page = paginator.get_page(request.GET.get("pagina"))
-    rows = reports.to_rows(page.object_list)
+    query = QueryDict(mutable=True)
+    query["ouder"] = report.parent_ref
+    # Keyset pages and a capped count (issue 11): a parent looked up for years costs what a
+    # new one does. The answer to the search (a POST) pages on at the overview's GET URL.
+    page = paginate(
+        request,
+        report.events.values_list(*reports.ROW_FIELDS, named=True),
+        PARENT_ORDER,
+        per_page=PAGE_SIZE,
+        links_to=(reverse("audit:parent_access"), query) if request.method == "POST" else None,
+    )
+    count, count_more = count_capped(report.events)
+    # Read before logging: the count and the rows show the same moment.
+    rows = reports.to_rows(page.rows)
     log_audit_access(
         actor,
         event=EVENT_PARENT_VIEWED,
         action=AuditAction.SEARCH,
         scope=scope,
-        filters={"page": page.number},
+        filters=_shown(page),
         parent_ref=report.parent_ref,
     )
     return {
         "report": report,
         "page": page,
         "rows": rows,
-        "query": urlencode({"ouder": report.parent_ref}),
+        "count": count,
+        "count_more": count_more,
+        "query": query.urlencode(),
         # R35, R40: the beheerder learns that the parent's overview waits, not why in detail.
         "letter_deferred": parent_letter_deferred(scope, report.parent_ref),
     }

@@ -43,6 +43,10 @@ DENIED_SEARCH = AuditLogCode.SEARCHED
 #: milliseconds (seqs drawn from a sequence without a lock), so the cursor holds both keys
 #: and never mixes one key's order with the other's.
 LOG_ORDER = ("-occurred_at", "-seq")
+#: The parent access page's order, oldest first, for keyset pages (R41; issue 11): the index
+#: ``audit_event_parent_time_idx`` (parent_ref, occurred_at, seq) serves the parent, the
+#: cursor and the order as one range, whatever the scope. Both keys for the reason above.
+PARENT_ORDER = ("occurred_at", "seq")
 
 
 @dataclass(frozen=True)
@@ -76,7 +80,7 @@ def audit_scope(
         organisation is not None
         and actor.user is not None
         and actor.has_role(Role.BEHEERDER)
-        and actor.user.has_perm("toolkid.view_audit", organisation)
+        and _may_view_audit(actor, organisation)
     ):
         return AuditScope(organisation=organisation)
     # Outside any transaction (views call this first), so the denial is kept.
@@ -89,6 +93,19 @@ def audit_scope(
         parent_ref=parent_ref if parent_ref and _PARENT_REF.match(parent_ref) else "",
     )
     raise Http404
+
+
+def _may_view_audit(actor: Actor, organisation: Organisation) -> bool:
+    """``toolkid.view_audit`` on the organisation (granted by toolkid.services to its
+    beheerder group), asked of the permission backends once per actor: the actor lives for one
+    request, and a page asks twice (its scope, then the report's, e.g. the parent page)."""
+    memo = actor.__dict__.get("_view_audit")
+    if memo is None:
+        memo = {}
+        object.__setattr__(actor, "_view_audit", memo)  # frozen dataclass: a cache, not state
+    if organisation.pk not in memo:
+        memo[organisation.pk] = actor.user.has_perm("toolkid.view_audit", organisation)
+    return memo[organisation.pk]
 
 
 def _day_start(day: dt.date) -> dt.datetime:

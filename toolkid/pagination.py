@@ -74,10 +74,15 @@ def paginate(
     *,
     per_page: int = PAGE_SIZE,
     param: str = CURSOR_PARAM,
+    links_to: tuple[str, QueryDict] | None = None,
 ) -> Page[T]:
     """The page of ``qs`` the request's cursor points at, ordered by ``keys`` (Django
     ``order_by`` names, unique together). One query (plus the queryset's prefetches) whatever
-    the page or the size of the table."""
+    the page or the size of the table.
+
+    ``links_to`` is ``(path, query)`` when the links must lead elsewhere than this request's
+    own URL: a page shown as the answer to a POST pages on at the GET page that shows the same
+    rows."""
     ordering = [_parse(key) for key in keys]
     token = request.GET.get(param, "")
     cursor = _decode(token, len(ordering)) if token else None
@@ -107,12 +112,12 @@ def paginate(
 
     page: Page[T] = Page(rows=rows, invalid_cursor=invalid)
     if rows and has_next:
-        page.next_url = _url(request, param, _encode(_FORWARD, _key_of(rows[-1], ordering)))
+        page.next_url = _url(request, param, _encode(_FORWARD, _key_of(rows[-1], ordering)), links_to)
     if rows and has_previous:
-        page.previous_url = _url(request, param, _encode(_BACKWARD, _key_of(rows[0], ordering)))
+        page.previous_url = _url(request, param, _encode(_BACKWARD, _key_of(rows[0], ordering)), links_to)
     elif has_previous:
         # Every row before the cursor is gone (withdrawn, filtered away): back to the start.
-        page.previous_url = _url(request, param, None)
+        page.previous_url = _url(request, param, None, links_to)
     return page
 
 
@@ -256,10 +261,15 @@ def _unpack(value: Any) -> Any:
     return value
 
 
-def _url(request: HttpRequest, param: str, token: str | None) -> str:
-    query: QueryDict = request.GET.copy()
+def _url(
+    request: HttpRequest, param: str, token: str | None, links_to: tuple[str, QueryDict] | None = None
+) -> str:
+    path, query = (request.path, request.GET) if links_to is None else links_to
+    query = query.copy()
     query.pop(param, None)
     if token:
         query[param] = token
     encoded = query.urlencode()
-    return f"?{encoded}" if encoded else request.path
+    if links_to is not None:
+        return f"{path}?{encoded}" if encoded else path
+    return f"?{encoded}" if encoded else path

@@ -85,7 +85,9 @@ class TestFinding:
         monkeypatch.setattr("audit.parent_views.PAGE_SIZE", 1)
         content = search(verified_client(beheerder), **SANNE).content.decode()
         ref = quote(own_request.parent.audit_ref)
-        assert f'href="{reverse("audit:parent_access")}?ouder={ref}&amp;pagina=2"' in content
+        # A keyset cursor, on the overview's GET URL (the search itself was a POST).
+        assert f'href="{reverse("audit:parent_access")}?ouder={ref}&amp;pagina=' in content
+        assert 'rel="next"' in content
 
     def test_by_bsn_with_spaces(self, verified_client, beheerder, own_request):
         response = search(verified_client(beheerder), bsn="1112 22 333")
