@@ -98,7 +98,7 @@ def verify_chain(batch_size: int = 2000, workers: int = 1) -> VerifyResult:
     tail = _verify_tail(max(last_sealed, legacy.seq, anchor.seq), batch_size)
     checked += tail.checked
     problems += [tail.problem] if tail.problem else []
-    problems += _unattested(anchor)
+    problems += _unattested(anchor) + _before_the_start(anchor, legacy)
     result = VerifyResult(
         True, checked, anchor_seq=anchor.seq, seals=seals.count,
         unsealed=tail.extra.get("count", 0), oldest_unsealed_seconds=tail.extra.get("age"),
@@ -329,6 +329,18 @@ def _verify_tail(after: int, batch_size: int) -> _Part:
 
 def _age(moment: dt.datetime | None) -> int | None:
     return None if moment is None else max(0, int((timezone.now() - moment).total_seconds()))
+
+
+def _before_the_start(anchor: Start, legacy: Start) -> list[tuple[int, str, int | None]]:
+    """Once retention removed the whole old chain, no event may be numbered at or below the
+    anchor: nothing else looks there (the old chain's walk covers it while it exists)."""
+    if legacy.seq > anchor.seq or anchor.seq == 0:
+        return []
+    stray = AuditEvent.objects.filter(seq__lte=anchor.seq).order_by("seq").values_list("seq", "id").first()
+    if stray is None:
+        return []
+    reason = f"gebeurtenis met volgnummer {stray[0]} staat vóór het anker van de bewaartermijn"
+    return [(stray[0], reason, stray[1])]
 
 
 def _unattested(anchor: Start) -> list[tuple[int, str, int | None]]:

@@ -304,6 +304,9 @@ def request_rows(reqs: list[Req], rng: random.Random) -> Iterator[dict]:
             "no_parenting_judgement_confirmed": True,
             "submitted_at": submitted,
             "due_date": due,
+            # The sweep planned this request's notices for this due date (notice_rows below):
+            # a sweep right after seeding has nothing to catch up, as in a running region.
+            "notices_planned_for": due,
             "due_explanation": {"start": due and submitted.date().isoformat(), "working_days": 10},
             "decision": (
                 "verstrekken"

@@ -550,6 +550,20 @@ def test_a_forged_register_row_does_not_hide_a_removed_prefix(world):
     assert "bevestigd" in result.reason
 
 
+def test_an_event_slipped_in_before_the_anchor_is_found(world, actor):
+    # After the run the log starts at the anchor; a row numbered inside the removed range
+    # (even with a correct hash of its own) does not belong there.
+    from .test_chain import insert_valid_event
+
+    w = world
+    _real_run(w)
+    assert verify_chain().ok
+    insert_valid_event(actor, w.audit[1].seq)
+    result = verify_chain()
+    assert (result.ok, result.first_broken_seq) == (False, w.audit[1].seq)
+    assert "vóór het anker" in result.reason
+
+
 def test_removing_more_after_a_real_run_is_found(world):
     w = world
     _real_run(w)
