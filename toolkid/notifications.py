@@ -404,27 +404,41 @@ def pending_email_ids(*, recipient_ids: Iterable[int], source_keys: Iterable[str
     )
 
 
+#: E-mails claimed at a time by :func:`deliver_emails_by_id`: small enough that the last of them
+#: is sent long before ``TOOLKID_EMAIL_CLAIM_TIMEOUT`` makes its claim look abandoned (even at a
+#: few seconds per message), so no other run picks it up and sends it twice.
+EMAIL_CLAIM_BATCH = 50
+
+
 def deliver_emails_by_id(ids: Iterable[int]) -> dict[str, int]:
     """:func:`deliver_pending_emails` for these notifications only. Those still waiting are
-    claimed together in one short transaction (``skip_locked``: another task's rows are passed
-    by; sent ones are no longer waiting), then sent and settled one at a time as there — a crash
-    doubles at most the e-mail in flight; the rest of the claim is taken up again after
-    ``TOOLKID_EMAIL_CLAIM_TIMEOUT`` seconds by any run. Counts only."""
+    claimed :data:`EMAIL_CLAIM_BATCH` at a time in one short transaction each (``skip_locked``:
+    another task's rows are passed by; sent ones are no longer waiting), then sent and settled one
+    at a time as there — a crash doubles at most the e-mail in flight; the rest of a claim is
+    taken up again after ``TOOLKID_EMAIL_CLAIM_TIMEOUT`` seconds by any run. Counts only."""
     counts = {"sent": 0, "skipped": 0, "failed": 0}
-    claimed = _claim_ids(list(ids))
+    ids = list(ids)
+    for start in range(0, len(ids), EMAIL_CLAIM_BATCH):
+        if not _deliver_claimed(_claim_ids(ids[start:start + EMAIL_CLAIM_BATCH]), counts):
+            break  # the mail server is down: the rest waits for the next run
+    return counts
+
+
+def _deliver_claimed(claimed: list[Notification], counts: dict[str, int]) -> bool:
+    """Send a claim's e-mails; False when the mail server failed (the rest is released)."""
     wants = _reminder_choices({n.recipient_id for n in claimed if n.kind in REMINDER_KINDS})
     for index, notification in enumerate(claimed):
         outcome = _deliver_one(notification, wants_reminders=wants.get(notification.recipient_id, True))
         counts[outcome] += 1
         if outcome == "failed":
-            # The mail server is down: the rest waits again for the next run, attempt not spent.
+            # The rest waits again for the next run, attempt not spent.
             rest = [n.pk for n in claimed[index + 1:]]
             Notification.objects.filter(pk__in=rest, email_status=EmailStatus.SENDING).update(
                 email_status=EmailStatus.PENDING, email_claimed_at=None,
                 email_attempts=F("email_attempts") - 1,
             )
-            break
-    return counts
+            return False
+    return True
 
 
 def _waiting(now: dt.datetime) -> Q:

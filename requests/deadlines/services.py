@@ -468,8 +468,8 @@ def _send_batch(batch: list[DeadlineNotice], now: dt.datetime, result: SweepResu
 
 
 def _record_sent(sending: list[DeadlineNotice]) -> None:
-    """One audit event per notice sent, all of the batch in one call (one chain lock and one
-    INSERT instead of a lock, an insert and a head update per notice). Each event still gets its
+    """One audit event per notice sent, all of the batch in one call (its numbers in one round
+    trip and one INSERT, instead of both per notice). Each event still gets its
     ground from the request as it stands (R24: the consent path; L3: the framework) and the
     sweep's purpose, as record() gives them."""
     record_many([

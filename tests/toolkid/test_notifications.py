@@ -243,3 +243,23 @@ def test_emails_by_id_stop_at_a_failing_server_and_give_the_rest_back(
     monkeypatch.undo()
     assert deliver_pending_emails() == {"sent": 3, "skipped": 0, "failed": 0}
     assert len(mailoutbox) == 4
+
+
+def test_emails_by_id_are_claimed_a_few_at_a_time(zorg, mondriaan, mailoutbox, monkeypatch):
+    """A task handed 500 ids claims them in small batches: the last e-mail of a claim goes out long
+    before the claim looks abandoned, so no other run sends it a second time."""
+    from toolkid import notifications
+
+    monkeypatch.setattr(notifications, "EMAIL_CLAIM_BATCH", 2)
+    notes = [send(zorg, mondriaan, kind=NotificationKind.DEADLINE_OVERDUE, key=key) for key in "abcde"]
+    real_send, claimed_while_sending = EmailMessage.send, []
+
+    def watch(message, *args, **kwargs):
+        claimed_while_sending.append(Notification.objects.filter(email_status=EmailStatus.SENDING).count())
+        return real_send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMessage, "send", watch)
+    assert deliver_emails_by_id([n.pk for n in notes]) == {"sent": 5, "skipped": 0, "failed": 0}
+    # Never more than one claim's worth in flight.
+    assert max(claimed_while_sending) <= 2
+    assert len(mailoutbox) == 5
