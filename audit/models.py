@@ -354,11 +354,13 @@ class RetentionRule(models.TextChoices):
     AUDIT_LOG = "audit_log", _("Auditlog: bewaartermijn (NEN 7513)")
 
 
-class RetentionRecordQuerySet(models.QuerySet):
-    """The register is append-only as well: it is the proof of what was deleted and why."""
+class _AppendOnlyQuerySet(models.QuerySet):
+    """Refuses bulk changes and deletes; ``append_only`` opens the message."""
+
+    append_only = "this table is append-only"
 
     def _refuse(self, what: str):
-        raise AppendOnlyError(f"the retention register is append-only: {what} is not allowed")
+        raise AppendOnlyError(f"{self.append_only}: {what} is not allowed")
 
     def update(self, **kwargs):
         self._refuse("QuerySet.update()")
@@ -374,6 +376,12 @@ class RetentionRecordQuerySet(models.QuerySet):
 
     def _raw_delete(self, using):
         self._refuse("DELETE")
+
+
+class RetentionRecordQuerySet(_AppendOnlyQuerySet):
+    """The register is append-only as well: it is the proof of what was deleted and why."""
+
+    append_only = "the retention register is append-only"
 
 
 class RetentionRecord(models.Model):
@@ -430,26 +438,10 @@ class RetentionRecord(models.Model):
         raise AppendOnlyError("the retention register is append-only: a row cannot be deleted")
 
 
-class AuditSealQuerySet(models.QuerySet):
+class AuditSealQuerySet(_AppendOnlyQuerySet):
     """Seals are append-only like the events they cover; only retention removes the oldest."""
 
-    def _refuse(self, what: str):
-        raise AppendOnlyError(f"audit seals are append-only: {what} is not allowed")
-
-    def update(self, **kwargs):
-        self._refuse("QuerySet.update()")
-
-    def _update(self, values):
-        self._refuse("UPDATE")
-
-    def delete(self):
-        self._refuse("QuerySet.delete()")
-
-    delete.alters_data = True
-    delete.queryset_only = True
-
-    def _raw_delete(self, using):
-        self._refuse("DELETE")
+    append_only = "audit seals are append-only"
 
 
 class AuditSeal(models.Model):

@@ -116,35 +116,10 @@ def write_fast(actor, n: int, batch: int = 5000) -> float:
     from django.db import connection, transaction
 
     from audit.events import _numbering
-    from audit.hashing import leaf_hash_of
+    from audit.hashing import HASHED_FIELDS, leaf_hash_of
     from audit.models import AuditEvent
 
-    columns = (
-        "seq",
-        "occurred_at",
-        "event",
-        "action",
-        "outcome",
-        "user_id",
-        "username",
-        "role",
-        "organisation_id",
-        "on_behalf_of",
-        "parent_ref",
-        "object_type",
-        "object_id",
-        "ip_address",
-        "payload",
-        "prev_hash",
-        "purpose",
-        "audit_source",
-        "site",
-        "ground",
-        "ground_framework",
-        "ground_ref",
-        "sensitivity",
-        "hash",
-    )
+    columns = (*HASHED_FIELDS, "hash")
     fields = {f.attname: f for f in AuditEvent._meta.concrete_fields}
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     sql = (
