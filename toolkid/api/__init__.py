@@ -1,0 +1,1 @@
+"""DRF plumbing every API resource shares: authentication, scopes, throttles, Problem Details, pagination (docs/adr/0007)."""
