@@ -353,6 +353,11 @@ def _event_values(
         "object_id": object_id,
         "payload": _clean_payload(payload if payload is not None else {}),
     }
+    client = getattr(actor, "client", "") if actor is not None else ""
+    if client:
+        # The access point besides the address (L5, NEN 7513): the connected system an API call
+        # came through, e.g. "api:epd-mondriaan" (docs/adr/0007 §2).
+        values["payload"]["via"] = client
     for name in ("event", "username", "role", "on_behalf_of", "object_type", "object_id"):
         max_length = AuditEvent._meta.get_field(name).max_length
         if len(values[name]) > max_length:

@@ -28,6 +28,14 @@ def _dutch(settings):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Rate-limit counters (toolkid.api.throttling) live in the cache: each test starts at zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _needs_postgres(request):
     """Tests marked ``postgres`` prove something only PostgreSQL can show (row locks across
     connections, triggers); on SQLite they are skipped, on CI they run."""
@@ -103,3 +111,41 @@ def requester(make_user, wijkteam) -> User:
 @pytest.fixture
 def clinician(make_user, mondriaan) -> User:
     return make_user((mondriaan, Role.ZORGVERLENER), username="zorg")
+
+
+def api_client(key: str | None = None, person: str | None = None):
+    """An API client as a connected system calls: its key as Bearer, the person it acts for in
+    ``Toolkid-Gebruiker`` (docs/adr/0007 §2)."""
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    headers = {}
+    if key:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    if person:
+        headers["HTTP_TOOLKID_GEBRUIKER"] = person
+    client.credentials(**headers)
+    return client
+
+
+@pytest.fixture
+def connected_system(db):
+    """``make(organisation, **fields) -> (system, key)``: a system of that organisation that may
+    act for its people with every role and scope unless told otherwise, and one fresh key."""
+    from toolkid.api.models import ConnectedSystem, Scope
+    from toolkid.api.services import system_key_issue, system_save
+
+    counter = {"n": 0}
+
+    def make(organisation: Organisation, **fields):
+        counter["n"] += 1
+        values = {
+            "name": f"Systeem {counter['n']}", "slug": f"systeem-{counter['n']}",
+            "roles": list(Role.values), "scopes": list(Scope.values), "acts_for_people": True,
+            **fields,
+        }
+        system = system_save(actor=SYSTEM, system=ConnectedSystem(organisation=organisation, **values))
+        _key, plaintext = system_key_issue(actor=SYSTEM, system=system)
+        return system, plaintext
+
+    return make

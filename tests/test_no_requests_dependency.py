@@ -143,6 +143,8 @@ def test_no_runtime_dependency_requires_the_requests_library():
     assert not missing, f"runtime dependencies not installed (run `make install`): {missing}"
     # The walk really went through the tree (celery -> kombu -> ..., weasyprint -> ...).
     assert {"django", "celery", "kombu", "redis", "psycopg-binary", "weasyprint"} <= set(reached)
+    # ... and through the API's and the webhooks' and login's libraries (docs/adr/0007 §12).
+    assert {"djangorestframework", "drf-spectacular", "httpx", "authlib", "joserfc"} <= set(reached)
     assert len(reached) > len(roots)
 
 
@@ -160,3 +162,65 @@ def test_import_requests_is_the_project_app_where_the_app_runs():
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
     )
     assert Path(result.stdout.strip()).resolve().parent == ROOT / "requests"
+
+
+# --- libraries that import ``requests`` when they find it ---------------------------------
+# Django REST framework imports ``requests`` optionally (rest_framework.compat); Authlib's Django
+# and requests clients import it unconditionally. Our app is no such library.
+
+#: Modules of our runtime libraries that import the requests *library*: never imported by us.
+LIBRARY_MODULES_NEEDING_REQUESTS = (
+    "authlib.integrations.django_client",
+    "authlib.integrations.requests_client",
+    "authlib.integrations.django_oauth2",
+)
+
+
+def _imports_of(path: Path) -> set[str]:
+    import ast
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+def _is_our_module(name: str) -> bool:
+    base = ROOT / name.replace(".", "/")
+    return base.with_suffix(".py").exists() or base.is_dir()
+
+
+def test_no_app_module_imports_a_library_module_that_needs_the_requests_library():
+    offenders = []
+    for package in ("toolkid", "requests", "consent", "audit"):
+        for path in (ROOT / package).rglob("*.py"):
+            for name in _imports_of(path):
+                library = name.startswith(LIBRARY_MODULES_NEEDING_REQUESTS)
+                # "requests.adapters" and the like would be the library's, not our app's.
+                foreign = name.startswith("requests.") and not _is_our_module(name)
+                if library or foreign:
+                    offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert not offenders, offenders
+
+
+def test_the_api_libraries_load_beside_our_requests_app():
+    """What the app imports at run time, loaded from the project root (where ``import
+    requests`` is our app): DRF must take the library as absent (toolkid/shadow.py), so its
+    test client and drf-spectacular load, and nothing takes our app for the library."""
+    code = (
+        "import os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'toolkid.settings.test';"
+        "import django; django.setup();"
+        "import rest_framework.compat, rest_framework.test, drf_spectacular.views, httpx, joserfc.jwt;"
+        "import warnings; warnings.simplefilter('ignore');"
+        "import authlib.integrations.httpx_client;"
+        "print(rest_framework.compat.requests, sys.modules['requests'].__file__)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    compat, requests_file = result.stdout.split()
+    assert compat == "None"
+    assert Path(requests_file).resolve().parent == ROOT / "requests"

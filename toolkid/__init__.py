@@ -1,5 +1,10 @@
 __version__ = "0.1.0"
 
-from .celery import app as celery_app
+from .shadow import hide_from_optional_imports
+
+# Before Django or any library loads: see toolkid/shadow.py.
+hide_from_optional_imports()
+
+from .celery import app as celery_app  # noqa: E402
 
 __all__ = ("celery_app",)

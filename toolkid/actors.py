@@ -21,6 +21,9 @@ class Actor:
     ip_address: str | None = None
     # Set for the background worker and management commands, which act for no one.
     system_name: str = ""
+    # The access point besides the IP address: "api:<system>" for a connected system's call
+    # (docs/adr/0007 §2); empty for the browser. The audit trail records it as "via".
+    client: str = ""
 
     @classmethod
     def system(cls, name: str) -> Actor:

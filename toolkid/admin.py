@@ -103,3 +103,6 @@ class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
             user_deactivate(actor=request.actor, user=obj)
         else:
             super().save_model(request, obj, form, change)
+
+# Connected systems and their keys (docs/adr/0007 §6).
+from toolkid.api import admin as _api_admin  # noqa: E402,F401

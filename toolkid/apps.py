@@ -12,6 +12,9 @@ class ToolkidConfig(AppConfig):
         from toolkid.audit_codes import TOOLKID_PURPOSES, TOOLKID_SENSITIVITIES, ToolkidAuditCode
 
         register(ToolkidAuditCode, purposes=TOOLKID_PURPOSES, sensitivities=TOOLKID_SENSITIVITIES)
+        from toolkid.api.audit_codes import API_PURPOSES, API_SENSITIVITIES, ApiAuditCode
+
+        register(ApiAuditCode, purposes=API_PURPOSES, sensitivities=API_SENSITIVITIES)
         # How its organisations, users and days read in the audit log (audit.objects).
         from toolkid.auditing import register_objects
 

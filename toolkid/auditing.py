@@ -13,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.objects import Described, by_pk, int_ids, object_name, register_object
-from toolkid.models import ClosureDay, DecreeDay, Membership, Organisation, User
+from toolkid.models import ClosureDay, ConnectedSystem, DecreeDay, Membership, Organisation, SystemKey, User
 
 
 def _organisations(ids: list[str]) -> dict[str, Described]:
@@ -58,3 +58,5 @@ def register_objects() -> None:
     # The second factor: never a secret or a device's own name, what it is is enough.
     register_object(TOTPDevice, name=gettext_lazy("authenticator-app (tweede factor)"))
     register_object(StaticDevice, name=gettext_lazy("reservecodes (tweede factor)"))
+    register_object(ConnectedSystem, name=gettext_lazy("gekoppeld systeem"))
+    register_object(SystemKey, name=gettext_lazy("API-sleutel"))

@@ -292,3 +292,7 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: e-mail bij herinneringen {'aan' if self.email_reminders else 'uit'}"
+
+
+# Models kept beside the code that uses them, registered under this app's label (toolkid).
+from toolkid.api.models import ConnectedSystem, Scope, SystemKey  # noqa: E402,F401

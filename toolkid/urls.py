@@ -27,4 +27,6 @@ urlpatterns = [
     path("meldingen/", include("toolkid.urls_notifications")),  # the notification centre
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("beheer/", admin.site.urls),
+    # The REST API for the organisations' own systems (docs/adr/0007; README "Koppelen").
+    path("api/v1/", include("toolkid.api.urls")),
 ]

@@ -1,1 +1,2 @@
-"""DRF plumbing every API resource shares: authentication, scopes, throttles, Problem Details, pagination (docs/adr/0007)."""
+"""DRF plumbing every API resource shares: authentication, scopes, throttles, Problem Details
+and pagination (docs/adr/0007)."""

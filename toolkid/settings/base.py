@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_fsm",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "toolkid",
     "audit",
     "consent",
@@ -327,3 +330,67 @@ TOOLKID_PERMISSIONS_POLICY = [
 # Case records: 20 years after their last change (WGBO, Jeugdwet). Audit events: at least 5.
 TOOLKID_RETENTION_CASE_YEARS = 20
 TOOLKID_RETENTION_AUDIT_YEARS = 5
+
+# The REST API for the organisations' own systems (docs/adr/0007, README "Koppelen").
+# Authentication, scopes and errors are toolKID's own (toolkid/api); every decision stays with
+# the policy and the services, exactly as for the pages.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "toolkid.api.authentication.SystemKeyAuthentication",
+        "toolkid.api.authentication.VerifiedSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["toolkid.api.permissions.ActsForPerson"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "toolkid.api.throttling.ClientReadThrottle",
+        "toolkid.api.throttling.ClientWriteThrottle",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "toolkid.api.schema.AutoSchema",
+    "EXCEPTION_HANDLER": "toolkid.api.problems.handler",
+    "UNAUTHENTICATED_USER": None,
+    "URL_FORMAT_OVERRIDE": "format",
+    # The API's own limits: the policy and services reject what these do not.
+    "DEFAULT_VERSIONING_CLASS": None,
+}
+# Requests per minute for a connected system without its own limits, and for a browser session.
+TOOLKID_API_READS_PER_MINUTE = 600
+TOOLKID_API_WRITES_PER_MINUTE = 60
+# Failed authentications per minute from one address, before any database work.
+TOOLKID_API_FAILED_AUTH_PER_MINUTE = 30
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "toolKID API",
+    "DESCRIPTION": (
+        "Informatieverzoeken tussen jeugdhulp en volwassenen-GGZ volgens het regionale protocol "
+        "toolKID (regio Heerlen/Parkstad). Elke aanroep handelt namens een medewerker "
+        "(header Toolkid-Gebruiker) binnen de rollen van de sleutel; elke lezing staat in het "
+        "auditlog (NEN 7513). Fouten zijn Problem Details (RFC 9457) met een Nederlandse melding."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "CAMELIZE_NAMES": False,
+    # Swagger UI and Redoc from drf-spectacular-sidecar's static files, never a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {
+            "sleutel": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "Sleutel van het gekoppelde systeem: tk_<prefix>.<geheim>",
+            },
+        },
+    },
+    "SECURITY": [{"sleutel": []}],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "toolkid.api.schema.add_problem_types",
+    ],
+}
