@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 from toolkid.api.problems import PREFIX, TYPES
@@ -24,6 +25,30 @@ class AutoSchema(SpectacularAutoSchema):
                 "description": str(TYPES[_slug_for(code)][1]),
             })
         return responses
+
+
+class SystemKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "toolkid.api.authentication.SystemKeyAuthentication"
+    name = "sleutel"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (
+                "Sleutel van het gekoppelde systeem: tk_<kenmerk>.<geheim>. Noem de medewerker "
+                "namens wie het systeem handelt in de header Toolkid-Gebruiker."
+            ),
+        }
+
+
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+    target_class = "toolkid.api.authentication.VerifiedSessionAuthentication"
+    name = "sessie"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": "sessionid",
+                "description": "Sessie in de browser, na inloggen met twee factoren."}
 
 
 def _slug_for(code: str) -> str:

@@ -379,16 +379,6 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {
-            "sleutel": {
-                "type": "http",
-                "scheme": "bearer",
-                "description": "Sleutel van het gekoppelde systeem: tk_<prefix>.<geheim>",
-            },
-        },
-    },
-    "SECURITY": [{"sleutel": []}],
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "toolkid.api.schema.add_problem_types",

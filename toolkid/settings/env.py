@@ -36,6 +36,11 @@ DATABASE_URL: str = env.str("DATABASE_URL", default="")
 #: CELERY_BROKER_URL — e.g. redis://127.0.0.1:6379/0. Empty: the embedded filesystem broker.
 CELERY_BROKER_URL: str = env.str("CELERY_BROKER_URL", default="")
 
+#: CACHE_URL — e.g. redis://127.0.0.1:6379/1: the shared cache for the API's rate limits
+#: (every gunicorn worker must count the same minute). Empty: the production settings use the
+#: broker's Redis; dev and test keep a cache per process.
+CACHE_URL: str = env.str("CACHE_URL", default="")
+
 #: TOOLKID_VAR_DIR — where the embedded database, broker folders, beat schedule and
 #: uploaded documents live. Never under a public URL.
 VAR_DIR: Path = Path(env.str("TOOLKID_VAR_DIR", default=str(BASE_DIR / "var")))

@@ -18,6 +18,16 @@ if not E.DATABASE_URL:
 if not E.CELERY_BROKER_URL:
     raise ImproperlyConfigured("CELERY_BROKER_URL ontbreekt; productie gebruikt Redis.")
 
+# The API's rate limits count in the cache (toolkid/api/throttling.py): one Redis for every
+# gunicorn worker and replica, or each would allow the whole limit on its own.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": E.CACHE_URL or E.CELERY_BROKER_URL,
+        "KEY_PREFIX": "toolkid",
+    }
+}
+
 SECURE_SSL_REDIRECT = E.SECURE_SSL_REDIRECT
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Probes of an orchestrator ask over plain http inside its network (README "Productie").
