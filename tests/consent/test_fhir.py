@@ -80,7 +80,9 @@ def test_the_document_is_a_link_to_the_permission_checked_download(read, declara
     assert attachment["title"] == declaration.download_filename
 
 
-def test_a_representatives_consent_names_them_as_a_related_person(make_declaration, read, requester, wijkteam):
+def test_a_representatives_consent_names_them_as_a_related_person(
+    make_declaration, read, requester, wijkteam
+):
     declaration = make_declaration(given_by=ConsentGiver.CURATOR_MENTOR, representative_name="M. Jansen")
     body = consent(read(requester, declaration, wijkteam))
     assert body["performer"] == [{"reference": "#vertegenwoordiger", "type": "RelatedPerson"}]
@@ -124,7 +126,9 @@ def test_each_read_is_the_pages_audit_read_with_purpose_fhir_and_the_system(
     assert event.parent_ref == declaration.parent.audit_ref
 
 
-def test_another_organisation_gets_a_logged_404_operation_outcome(declaration, read, outsider, other_wijkteam):
+def test_another_organisation_gets_a_logged_404_operation_outcome(
+    declaration, read, outsider, other_wijkteam
+):
     response = read(outsider, declaration, other_wijkteam)
     assert response.status_code == 404
     body = response.json()

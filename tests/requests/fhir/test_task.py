@@ -5,6 +5,7 @@ audit read as the page, and errors as OperationOutcome."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import pytest
 from fhir.resources.R4B.operationoutcome import OperationOutcome
@@ -22,7 +23,14 @@ from requests.handling.services import request_confirm_refusal, request_return_f
 from tests.conftest import api_client
 from toolkid.api.models import Scope
 
-from ..helpers import ALL_CONFIRMED, actor_for, audit_events_for, consult_internally, decide, fill_answer, take
+from ..helpers import (
+    ALL_CONFIRMED,
+    actor_for,
+    audit_events_for,
+    decide,
+    fill_answer,
+    take,
+)
 
 S = RequestStatus
 pytestmark = pytest.mark.django_db
@@ -216,7 +224,8 @@ def test_another_organisations_task_is_a_logged_404_operation_outcome(
     assert (event.outcome, event.username) == ("denied", "zorg.elders")
     assert event.payload["purpose"] == "fhir"
     # The same answer as for an id that names nothing.
-    missing = read(outsider_clinician, type("R", (), {"public_id": "0" * 8 + "-0000-4000-8000-" + "0" * 12})())
+    nothing = SimpleNamespace(public_id="00000000-0000-4000-8000-000000000000")
+    missing = read(outsider_clinician, nothing)
     assert missing.status_code == 404 and missing.json() == body
 
 
@@ -261,6 +270,7 @@ def test_a_fhir_client_asking_for_json_gets_fhir_json(filed_request, connected_s
 def test_the_fhir_view_is_read_only(filed_request, connected_system, mondriaan, clinician):
     request = filed_request("A")
     _system, secret = connected_system(mondriaan)
-    response = api_client(secret, clinician.username).put(f"/fhir/Task/{request.public_id}", {}, format="json")
+    client = api_client(secret, clinician.username)
+    response = client.put(f"/fhir/Task/{request.public_id}", {}, format="json")
     assert response.status_code == 405
     assert response.json()["issue"][0]["code"] == "not-supported"
