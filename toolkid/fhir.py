@@ -15,16 +15,20 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import exceptions
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from toolkid.api.models import Scope
 from toolkid.api.problems import TYPES
 from toolkid.api.problems import _classify as classify
-from toolkid.api.views import ApiView
+from toolkid.api.views import API_VERSION, ApiView
 from toolkid.errors import DomainError
 
 #: What every FHIR answer says it is (FHIR R4 §3.1.0.1.7 "fhirVersion" parameter).
@@ -204,3 +208,66 @@ def searchset(request, resources: list[dict[str, Any]], *, total: int | None = N
             for item in resources
         ]
     return bundle
+
+
+# --- what this server does ------------------------------------------------------------------
+
+
+def capability_statement(request) -> dict[str, Any]:
+    """FHIR's ``metadata``: the three resources, read-only, and how to authenticate. Static: the
+    resource modules are the apps' (the kernel names them, it does not import them)."""
+    return {
+        "resourceType": "CapabilityStatement",
+        "status": "active",
+        "date": "2026-12-03",
+        "kind": "instance",
+        "software": {"name": "toolKID", "version": API_VERSION},
+        "implementation": {
+            "description": str(_("toolKID: FHIR-weergave van informatieverzoeken (alleen lezen)")),
+            "url": request.build_absolute_uri("/fhir"),
+        },
+        "fhirVersion": "4.0.1",
+        "format": ["application/fhir+json"],
+        "rest": [{
+            "mode": "server",
+            "security": {"description": str(_(
+                "Sleutel van het gekoppelde systeem als Bearer-token en de medewerker in de header "
+                "Toolkid-Gebruiker; bevoegdheid fhir:lezen (AuditEvent ook audit:lezen)."
+            ))},
+            "resource": [
+                {"type": "Task", "interaction": [{"code": "read"}]},
+                {"type": "Consent", "interaction": [{"code": "read"}]},
+                {
+                    "type": "AuditEvent",
+                    "interaction": [{"code": "search-type"}],
+                    "searchParam": [{"name": "entity", "type": "reference"}],
+                },
+            ],
+        }],
+    }
+
+
+class Metadata(FhirView):
+    """``GET /fhir/metadata``: public like the OpenAPI document (no personal data), so a vendor
+    can read it before it has a key."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    required_scopes = ()
+
+    @extend_schema(
+        operation_id="fhir_metadata", summary="Wat de FHIR-weergave kan (CapabilityStatement)",
+        tags=["FHIR"], auth=[],
+        responses={200: OpenApiResponse(OpenApiTypes.OBJECT, description="FHIR R4 CapabilityStatement")},
+    )
+    def get(self, request):
+        return Response(capability_statement(request))
+
+
+class UnknownResource(FhirView):
+    """Any other path under ``/fhir/``: a 404 ``OperationOutcome`` (after the same authentication),
+    not the HTML error page."""
+
+    @extend_schema(exclude=True)
+    def get(self, request, rest: str = ""):
+        raise Http404
