@@ -77,19 +77,22 @@ class AlwaysFhirJson(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def operation_outcome(slug: str, detail: str) -> dict[str, Any]:
-    """One error as FHIR says it: the issue type for machines, our type and Dutch text for people."""
-    return {
-        "resourceType": "OperationOutcome",
-        "issue": [{
-            "severity": "error",
-            "code": ISSUE_TYPES.get(slug, "processing"),
-            "details": {
-                "coding": [{"system": "urn:toolkid:probleem", "code": slug, "display": str(TYPES[slug][1])}],
-                "text": detail,
-            },
-        }],
-    }
+def operation_outcome(slug: str, detail: str, fields: dict | None = None) -> dict[str, Any]:
+    """One error as FHIR says it: the issue type for machines, our type and Dutch text for people;
+    a wrong parameter adds one issue per parameter (``diagnostics`` names it)."""
+    code = ISSUE_TYPES.get(slug, "processing")
+    issues = [{
+        "severity": "error",
+        "code": code,
+        "details": {
+            "coding": [{"system": "urn:toolkid:probleem", "code": slug, "display": str(TYPES[slug][1])}],
+            "text": detail,
+        },
+    }]
+    for name, messages in (fields or {}).items():
+        text = " ".join(str(m) for m in messages) if isinstance(messages, list) else str(messages)
+        issues.append({"severity": "error", "code": code, "details": {"text": text}, "diagnostics": name})
+    return {"resourceType": "OperationOutcome", "issue": issues}
 
 
 def handler(exc: Exception, context: dict) -> Response | None:
@@ -98,8 +101,8 @@ def handler(exc: Exception, context: dict) -> Response | None:
     Absent and invisible answer the same 404, as in the API."""
     if not isinstance(exc, Http404 | DjangoPermissionDenied | DomainError | exceptions.APIException):
         return None  # a real bug: Django's 500 handling and logging
-    slug, detail, _extensions = classify(exc)
-    response = Response(operation_outcome(slug, detail), status=TYPES[slug][0])
+    slug, detail, extensions = classify(exc)
+    response = Response(operation_outcome(slug, detail, extensions.get("fouten")), status=TYPES[slug][0])
     response["Content-Language"] = "nl"
     if slug == "niet-ingelogd":
         response["WWW-Authenticate"] = getattr(exc, "auth_header", None) or 'Bearer realm="toolKID"'

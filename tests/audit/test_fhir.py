@@ -136,6 +136,11 @@ def test_pages_follow_the_next_link(
     assert [first["entry"][0]["resource"]["id"], second["entry"][0]["resource"]["id"]] == all_ids[:2]
     forged = client.get("/fhir/AuditEvent", {"entity": f"Task/{request.public_id}", "_cursor": "12"})
     assert forged.status_code == 400 and forged.json()["issue"][0]["code"] == "invalid"
+    OperationOutcome.model_validate(forged.json())
+    assert forged.json()["issue"][1] == {
+        "severity": "error", "code": "invalid", "details": {"text": "De cursor klopt niet (meer)."},
+        "diagnostics": "_cursor",
+    }
 
 
 def test_someone_who_may_not_read_the_log_gets_a_logged_404(request_read_by_fhir, search, clinician):
