@@ -29,3 +29,8 @@ class ConsentConfig(AppConfig):
 
         register_objects()
         register_ground()
+        # The FHIR view's AuditEvent search finds a Consent's lines (audit imports no domain app).
+        from audit.fhir import register_entity
+        from consent.fhir import audit_entity
+
+        register_entity("Consent", audit_entity)

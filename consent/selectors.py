@@ -30,12 +30,14 @@ class ConsentPurpose(StrEnum):
     VIEW = "view"  # the detail page: READ "consent.read"
     DOWNLOAD = "download"  # the signed document: EXPORT "consent.document_downloaded"
     REVOKE = "revoke"  # the withdrawal page: holding organisation only; READ "consent.read"
+    FHIR = "fhir"  # the FHIR view (docs/adr/0007 §8): as the detail page, READ "consent.read"
 
 
 _EVENTS: dict[ConsentPurpose, tuple[str, str]] = {
     ConsentPurpose.VIEW: (ConsentAuditCode.READ, AuditAction.READ),
     ConsentPurpose.DOWNLOAD: (ConsentAuditCode.DOCUMENT_DOWNLOADED, AuditAction.EXPORT),
     ConsentPurpose.REVOKE: (ConsentAuditCode.READ, AuditAction.READ),
+    ConsentPurpose.FHIR: (ConsentAuditCode.READ, AuditAction.READ),
 }
 
 

@@ -49,3 +49,8 @@ class RequestsConfig(AppConfig):
         register_finder()
         # The parent's access overview (R41): the parent, the path-C hold, what was provided.
         register_right_of_access_source()
+        # The FHIR view's AuditEvent search finds a Task's lines (audit imports no domain app).
+        from audit.fhir import register_entity
+        from requests.fhir.task import audit_entity
+
+        register_entity("Task", audit_entity)

@@ -70,6 +70,8 @@ def copy_of_the_code(tmp_path_factory) -> Path:
         ("audit/back_arrow.py", "import consent.models", "toolkid and audit import no domain app"),
         # Production code depending on the demo data.
         ("toolkid/back_arrow.py", "from demo import accounts", "Nothing imports the demo data"),
+        # The read-only FHIR view reaching for a write (docs/adr/0007 §1).
+        ("requests/fhir/back_arrow.py", "from requests.handling import services", "The FHIR view only reads"),
     ],
 )
 def test_a_back_arrow_breaks_a_contract(copy_of_the_code, module, back_arrow, contract):

@@ -29,4 +29,6 @@ urlpatterns = [
     path("beheer/", admin.site.urls),
     # The REST API for the organisations' own systems (docs/adr/0007; README "Koppelen").
     path("api/v1/", include("toolkid.api.urls")),
+    # The read-only FHIR R4 view of the same data, under the same keys and audit (docs/adr/0007 §8).
+    path("fhir/", include("toolkid.fhir_urls")),
 ]

@@ -84,6 +84,9 @@ NOT_A_PAGE = {
     "audit:parent_access_pdf",
     # The overview for the parent: likewise (tests/audit/test_parent_letter.py).
     "audit:parent_access_letter",
+    # The FHIR AuditEvent search needs ?entity=Task/<id>; without it a 400 OperationOutcome
+    # (tests/audit/test_fhir.py opens it).
+    "fhir-auditevent",
     # The second step of a login: only between password and code (see the test below).
     "otp_verify",
     # Readiness answers 503 while the background is not ready: in a long test run the sweep's
@@ -161,6 +164,8 @@ def _arguments() -> dict[str, dict | tuple]:
         "consent:detail": {"public_id": consent.public_id},
         "consent:document": {"public_id": consent.public_id},
         "consent:revoke": {"public_id": consent.public_id},
+        "fhir-task": request_id,
+        "fhir-consent": {"public_id": consent.public_id},
         "notification": {"public_id": notification.public_id},
         "notification_read": {"public_id": notification.public_id},
         "admin:app_list": {"app_label": "toolkid"},
