@@ -27,13 +27,14 @@ from toolkid.api.models import Scope
 from toolkid.api.views import ApiView
 
 
-class _Link(serializers.Serializer):
+class ConsentLink(serializers.Serializer):
     href = serializers.URLField()
 
 
-class _Links(serializers.Serializer):
-    self = _Link()
-    document = _Link(required=False, help_text="Alleen als er een ondertekende verklaring is opgeslagen.")
+class ConsentLinks(serializers.Serializer):
+    self = ConsentLink()
+    document = ConsentLink(required=False,
+                           help_text="Alleen als er een ondertekende verklaring is opgeslagen.")
 
 
 class Declaration(serializers.Serializer):
@@ -51,7 +52,7 @@ class Declaration(serializers.Serializer):
     gegevenOp = serializers.DateField()
     geldigTot = serializers.DateField()
     ingetrokkenOp = serializers.DateField(allow_null=True)
-    _links = _Links()
+    _links = ConsentLinks()
 
 
 def _shape(request, declaration: ConsentDeclaration) -> dict[str, Any]:

@@ -21,13 +21,14 @@ from toolkid.api.views import ApiView
 from toolkid.models import NotificationKind
 
 
-class _Link(serializers.Serializer):
+class NotificationLink(serializers.Serializer):
     href = serializers.URLField()
 
 
-class _Links(serializers.Serializer):
-    self = _Link(help_text="De pagina van de melding in toolKID.")
-    doel = _Link(required=False, help_text="Waar de melding naartoe leidt (het verzoek, het overzicht).")
+class NotificationLinks(serializers.Serializer):
+    self = NotificationLink(help_text="De pagina van de melding in toolKID.")
+    doel = NotificationLink(required=False,
+                            help_text="Waar de melding naartoe leidt (het verzoek, het overzicht).")
 
 
 class NotificationShape(serializers.Serializer):
@@ -37,7 +38,7 @@ class NotificationShape(serializers.Serializer):
     tekst = serializers.CharField()
     aangemaaktOp = serializers.DateTimeField()
     gelezenOp = serializers.DateTimeField(allow_null=True)
-    _links = _Links()
+    _links = NotificationLinks()
 
 
 def _shape(request, notification) -> dict[str, Any]:

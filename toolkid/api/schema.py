@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 from toolkid.api.problems import PREFIX, TYPES
@@ -55,3 +57,24 @@ def add_problem_types(result, generator, request, public):
         },
     }
     return result
+
+
+class SystemKeyScheme(OpenApiAuthenticationExtension):
+    """The connected system's key: the ``sleutel`` scheme of ``SPECTACULAR_SETTINGS``."""
+
+    target_class = "toolkid.api.authentication.SystemKeyAuthentication"
+    name = "sleutel"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer",
+                "description": "Sleutel van het gekoppelde systeem: tk_<prefix>.<geheim>"}
+
+
+class VerifiedSessionScheme(OpenApiAuthenticationExtension):
+    """The browser's session (after both factors), for toolKID's own pages."""
+
+    target_class = "toolkid.api.authentication.VerifiedSessionAuthentication"
+    name = "sessie"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME}
