@@ -119,7 +119,7 @@ class TaskRequest(serializers.Serializer):
 
 
 class Task(serializers.Serializer):
-    soort = serializers.CharField(help_text="taak, vrijgave, ander_gebruik of wedervraag")
+    soort = serializers.CharField(help_text="taak, vrijgave, ander_gebruik of vraag_jeugdhulp")
     omschrijving = serializers.CharField()
     sinds = serializers.DateTimeField(allow_null=True)
     verzoek = TaskRequest(allow_null=True)
@@ -131,4 +131,4 @@ class TaskPage(serializers.Serializer):
     resultaten = Task(many=True)
     volgende = serializers.URLField(allow_null=True)
     vorige = serializers.URLField(allow_null=True)
-    wachtOpReactie = Task(many=True, help_text="Vrijgaven, ander gebruik en wedervragen.")
+    wachtOpReactie = Task(many=True, help_text="Vrijgaven, ander gebruik en vragen aan de jeugdhulp.")

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -229,7 +230,7 @@ class Tasks(ApiView):
             *(_task(request, "vrijgave", RELEASE_LABEL, r.proposed_at, r.request) for r in tasks.releases),
             *(_task(request, "ander_gebruik", u.get_purpose_display(), u.submitted_at, u.request)
               for u in tasks.secondary_uses),
-            *(_task(request, "wedervraag", _("Wedervraag"), q.created_at, None)
+            *(_task(request, "vraag_jeugdhulp", capfirst(q._meta.verbose_name), q.created_at, None)
               for q in tasks.reverse_questions),
         ]
         response = paginator.get_paginated_response(
