@@ -234,3 +234,22 @@ def test_a_list_page_costs_the_same_queries_for_few_and_many_rows(
         filed_request()
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert len(client.get("/api/v1/verzoeken?rol=ontvanger").json()["resultaten"]) == 6
+
+
+def test_the_requesters_in_progress_filter_finds_the_refusal_that_waits(
+    systems, filed_request, clinician_actor
+):
+    """R11: the requester filters on what they see; the hidden state finds its request there."""
+    req = decide(take(filed_request(), clinician_actor), clinician_actor, provide=False)
+    client = systems["indiener"][0]
+    body = client.get(f"/api/v1/verzoeken?rol=indiener&status={S.IN_PROGRESS}").json()
+    assert [row["id"] for row in body["resultaten"]] == [str(req.public_id)]
+
+
+def test_a_verified_browser_session_reads_the_same_list(verified_client, clinician, filed_request):
+    req = filed_request()
+    response = verified_client(clinician).get("/api/v1/verzoeken?rol=ontvanger")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["resultaten"]] == [str(req.public_id)]
+    [search] = AuditEvent.objects.filter(event=RequestAuditCode.INBOX_LISTED, user=clinician)
+    assert "via" not in search.payload  # the pages' own access point
