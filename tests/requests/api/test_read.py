@@ -13,6 +13,7 @@ from requests.core.models import InformationRequest
 from requests.core.workflow import RequestStatus
 from tests.conftest import api_client
 from tests.requests.helpers import actor_for, decide, take
+from tests.requests.worklist.bulk import bulk_requests
 from toolkid.api.models import Scope
 
 pytestmark = pytest.mark.django_db
@@ -220,20 +221,39 @@ def test_a_tampered_cursor_is_a_400_problem(systems, filed_request):
     assert response.json()["type"] == "urn:toolkid:probleem:ongeldige-cursor"
 
 
+@pytest.mark.parametrize(("side", "rol"), [("indiener", "indiener"), ("ontvanger", "ontvanger")])
 def test_a_list_page_costs_the_same_queries_for_few_and_many_rows(
-    systems, filed_request, django_assert_max_num_queries
+    systems, wijkteam, requester, mondriaan, clinician, django_assert_max_num_queries, side, rol
 ):
-    client = systems["ontvanger"][0]
-    filed_request()
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    client = systems[side][0]
+    url = f"/api/v1/verzoeken?rol={rol}&limit=50"
+    bulk_requests(1, requesting=wijkteam, requester=requester, receiving=mondriaan, clinician=clinician)
     with CaptureQueriesContext(connection) as few:
-        assert len(client.get("/api/v1/verzoeken?rol=ontvanger").json()["resultaten"]) == 1
-    for _ in range(5):
-        filed_request()
+        assert len(client.get(url).json()["resultaten"]) == 1
+    bulk_requests(59, requesting=wijkteam, requester=requester, receiving=mondriaan, clinician=clinician)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert len(client.get("/api/v1/verzoeken?rol=ontvanger").json()["resultaten"]) == 6
+        assert len(client.get(url).json()["resultaten"]) == 50
+
+
+def test_pages_neither_skip_nor_repeat_while_requests_arrive(systems, wijkteam, requester, mondriaan):
+    """The keyset walk: requests filed between two calls do not shift the pages."""
+    def arrive(n):
+        return {str(r.public_id) for r in bulk_requests(n, requesting=wijkteam, requester=requester,
+                                                        receiving=mondriaan)}
+
+    first, arrived = arrive(40), set()
+    client = systems["ontvanger"][0]
+    seen, url = [], "/api/v1/verzoeken?rol=ontvanger&limit=10"
+    while url:
+        body = client.get(url).json()
+        seen += [row["id"] for row in body["resultaten"]]
+        url = body["volgende"]
+        arrived |= arrive(3)
+    assert len(seen) == len(set(seen)), "a row was shown twice"
+    assert first <= set(seen) <= first | arrived
 
 
 def test_the_requesters_in_progress_filter_finds_the_refusal_that_waits(
