@@ -273,3 +273,25 @@ def test_a_verified_browser_session_reads_the_same_list(verified_client, clinici
     assert [row["id"] for row in response.json()["resultaten"]] == [str(req.public_id)]
     [search] = AuditEvent.objects.filter(event=RequestAuditCode.INBOX_LISTED, user=clinician)
     assert "via" not in search.payload  # the pages' own access point
+
+
+def test_my_tasks_lists_each_persons_open_duties_and_logs_their_parent(
+    systems, filed_request, clinician_actor
+):
+    from requests.followup.models import DutyKind
+    from requests.handling.answer import request_send_answer
+    from tests.requests.helpers import ALL_CONFIRMED, fill_answer
+
+    req = fill_answer(decide(filed_request(), clinician_actor, provide=True), clinician_actor)
+    req = request_send_answer(actor=clinician_actor, request=req, confirmations=ALL_CONFIRMED)
+    expected = {"ontvanger": {DutyKind.PARENT_FEEDBACK, DutyKind.PROVIDER_RECORD},
+                "indiener": {DutyKind.REQUESTER_RECORD}, "buitenstaander": set()}
+    for side, kinds in expected.items():
+        client, user, system = systems[side]
+        body = client.get("/api/v1/taken").json()
+        assert {row["omschrijving"] for row in body["resultaten"]} == {str(DutyKind(k).label) for k in kinds}
+        requests_named = {row["verzoek"]["id"] for row in body["resultaten"]}
+        assert requests_named == ({str(req.public_id)} if kinds else set())
+        shown = AuditEvent.objects.filter(event=SHOWN, user=user, parent_ref=req.audit_ref,
+                                          payload__list=RequestAuditCode.TASKS_LISTED)
+        assert [e.payload["via"] for e in shown] == ([f"api:{system.slug}"] if kinds else [])
