@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from consent import permissions
+from consent.download import document_response
 from consent.forms import ConsentDeclarationForm, ConsentRevokeForm
 from consent.models import ConsentDeclaration, ConsentGiver
 from consent.selectors import (
@@ -131,17 +132,7 @@ def document(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
     declaration = consent_get_for(
         actor=request.actor, public_id=public_id, purpose=ConsentPurpose.DOWNLOAD
     )
-    response = FileResponse(
-        declaration.document.open("rb"),
-        as_attachment=True,
-        filename=declaration.download_filename,
-        content_type=declaration.document_content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    # Should a browser render it anyway: no scripts, no requests, no same-origin rights.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return document_response(declaration)
 
 
 @require_http_methods(["GET", "POST"])

@@ -286,9 +286,14 @@ def category_label(notification: Notification) -> str:
 NOTIFICATION_ORDER = ("-created_at", "-pk")
 
 
-def notifications_for(user: User) -> QuerySet[Notification]:
-    """The user's own notifications, newest first (nobody sees another's)."""
-    return Notification.objects.filter(recipient=user).select_related("organisation")
+def notifications_for(user: User, *, organisation: Organisation | None = None) -> QuerySet[Notification]:
+    """The user's own notifications, newest first (nobody sees another's). ``organisation``:
+    only those about that organisation's work (and the ones about none): what a connected system
+    of that organisation may read (docs/adr/0007 §3), never the person's other employers'."""
+    found = Notification.objects.filter(recipient=user)
+    if organisation is not None:
+        found = found.filter(Q(organisation=organisation) | Q(organisation__isnull=True))
+    return found.select_related("organisation")
 
 
 def unread_count(user: User) -> int:

@@ -8,6 +8,9 @@ not be NULL (wrap a nullable column in ``Coalesce``). The "Volgende"/"Vorige" li
 opaque cursor: the boundary row's key, signed, so a hand-edited link cannot steer the query. A
 cursor that does not verify gives the first page and a Dutch message, never an error page.
 
+The walk itself (:func:`seek`) needs no request: the API pages with the same cursors and keys
+(``toolkid/api/pagination.py``), where a cursor that does not verify is a 400 instead.
+
 No ``COUNT(*)`` over an organisation's whole history: :func:`count_capped` counts at most
 ``COUNT_CAP + 1`` rows, and the page says "meer dan 500".
 """
@@ -67,30 +70,28 @@ class Page(Generic[T]):
         return bool(self.rows)
 
 
-def paginate(
-    request: HttpRequest,
-    qs: QuerySet[T],
-    keys: Sequence[str],
-    *,
-    per_page: int = PAGE_SIZE,
-    param: str = CURSOR_PARAM,
-    links_to: tuple[str, QueryDict] | None = None,
-) -> Page[T]:
-    """The page of ``qs`` the request's cursor points at, ordered by ``keys`` (Django
-    ``order_by`` names, unique together). One query (plus the queryset's prefetches) whatever
-    the page or the size of the table.
+@dataclass
+class Seek(Generic[T]):
+    """One page of a keyset walk, without a request: its rows and the cursors beside it.
 
-    ``links_to`` is ``(path, query)`` when the links must lead elsewhere than this request's
-    own URL: a page shown as the answer to a POST pages on at the GET page that shows the same
-    rows."""
+    ``previous_token`` is None with ``has_previous`` when every row before the cursor is gone
+    (withdrawn, filtered away): the previous page is then the first one, without a cursor."""
+
+    rows: list[T]
+    next_token: str | None = None
+    previous_token: str | None = None
+    has_previous: bool = False
+    #: The cursor did not verify (edited, truncated, another list's): these are the first rows.
+    invalid: bool = False
+
+
+def seek(qs: QuerySet[T], keys: Sequence[str], token: str, *, per_page: int = PAGE_SIZE) -> Seek[T]:
+    """The rows of ``qs`` after (or before) the signed cursor ``token`` ("" for the first page),
+    ordered by ``keys`` (Django ``order_by`` names, unique together). One query (plus the
+    queryset's prefetches) whatever the page or the size of the table. The HTML pages
+    (:func:`paginate`) and the API (``toolkid.api.pagination``) both page through it."""
     ordering = [_parse(key) for key in keys]
-    token = request.GET.get(param, "")
     cursor = _decode(token, len(ordering)) if token else None
-    invalid = bool(token) and cursor is None
-    if invalid:
-        messages.warning(request, _("De link naar deze pagina klopte niet meer. U ziet de eerste pagina."),
-                         fail_silently=True)
-
     if cursor is None:
         rows = list(qs.order_by(*keys)[: per_page + 1])
         more = len(rows) > per_page
@@ -109,13 +110,38 @@ def paginate(
             has_next, has_previous = True, more
         else:
             has_next, has_previous = more, True
-
-    page: Page[T] = Page(rows=rows, invalid_cursor=invalid)
+    found: Seek[T] = Seek(rows=rows, has_previous=has_previous, invalid=bool(token) and cursor is None)
     if rows and has_next:
-        page.next_url = _url(request, param, _encode(_FORWARD, _key_of(rows[-1], ordering)), links_to)
+        found.next_token = _encode(_FORWARD, _key_of(rows[-1], ordering))
     if rows and has_previous:
-        page.previous_url = _url(request, param, _encode(_BACKWARD, _key_of(rows[0], ordering)), links_to)
-    elif has_previous:
+        found.previous_token = _encode(_BACKWARD, _key_of(rows[0], ordering))
+    return found
+
+
+def paginate(
+    request: HttpRequest,
+    qs: QuerySet[T],
+    keys: Sequence[str],
+    *,
+    per_page: int = PAGE_SIZE,
+    param: str = CURSOR_PARAM,
+    links_to: tuple[str, QueryDict] | None = None,
+) -> Page[T]:
+    """The page of ``qs`` the request's cursor points at (:func:`seek`), with its links.
+
+    ``links_to`` is ``(path, query)`` when the links must lead elsewhere than this request's
+    own URL: a page shown as the answer to a POST pages on at the GET page that shows the same
+    rows."""
+    found = seek(qs, keys, request.GET.get(param, ""), per_page=per_page)
+    if found.invalid:
+        messages.warning(request, _("De link naar deze pagina klopte niet meer. U ziet de eerste pagina."),
+                         fail_silently=True)
+    page: Page[T] = Page(rows=found.rows, invalid_cursor=found.invalid)
+    if found.next_token:
+        page.next_url = _url(request, param, found.next_token, links_to)
+    if found.previous_token:
+        page.previous_url = _url(request, param, found.previous_token, links_to)
+    elif found.has_previous:
         # Every row before the cursor is gone (withdrawn, filtered away): back to the start.
         page.previous_url = _url(request, param, None, links_to)
     return page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
@@ -47,7 +48,7 @@ class VerifiedSessionScheme(OpenApiAuthenticationExtension):
     name = "sessie"
 
     def get_security_definition(self, auto_schema):
-        return {"type": "apiKey", "in": "cookie", "name": "sessionid",
+        return {"type": "apiKey", "in": "cookie", "name": settings.SESSION_COOKIE_NAME,
                 "description": "Sessie in de browser, na inloggen met twee factoren."}
 
 
@@ -80,3 +81,4 @@ def add_problem_types(result, generator, request, public):
         },
     }
     return result
+

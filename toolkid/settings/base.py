@@ -379,6 +379,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # The security schemes come from the authentication classes (toolkid/api/schema.py).
+    # The same choice set under one name, and different ones called "status" told apart.
+    "ENUM_NAME_OVERRIDES": {
+        "VerzoekStatusEnum": "requests.core.workflow.RequestStatus",
+        "ToestemmingStatusEnum": "consent.workflow.ConsentStatus",
+        "OnderwerpEnum": "requests.core.models.Topic",
+    },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "toolkid.api.schema.add_problem_types",
