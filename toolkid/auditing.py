@@ -13,7 +13,16 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.objects import Described, by_pk, int_ids, object_name, register_object
-from toolkid.models import ClosureDay, DecreeDay, Membership, Organisation, User
+from toolkid.models import (
+    ClosureDay,
+    DecreeDay,
+    ExternalIdentity,
+    IdentityProvider,
+    Membership,
+    OidcMfaDevice,
+    Organisation,
+    User,
+)
 
 
 def _organisations(ids: list[str]) -> dict[str, Described]:
@@ -58,3 +67,7 @@ def register_objects() -> None:
     # The second factor: never a secret or a device's own name, what it is is enough.
     register_object(TOTPDevice, name=gettext_lazy("authenticator-app (tweede factor)"))
     register_object(StaticDevice, name=gettext_lazy("reservecodes (tweede factor)"))
+    # Login with the organisation's own account: what it is, never a sub or a secret.
+    register_object(IdentityProvider, name=gettext_lazy("identiteitsprovider van een organisatie"))
+    register_object(ExternalIdentity, name=gettext_lazy("organisatie-account (koppeling)"))
+    register_object(OidcMfaDevice, name=gettext_lazy("tweede factor via de identiteitsprovider"))

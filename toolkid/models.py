@@ -292,3 +292,16 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: e-mail bij herinneringen {'aan' if self.email_reminders else 'uit'}"
+
+
+# --------------------------------------------------------------------------------------------
+# Login with the organisation's own account (toolkid/oidc/): defined there, re-exported here so
+# that the app label stays ``toolkid`` and migrations live in toolkid/migrations/.
+# --------------------------------------------------------------------------------------------
+
+from toolkid.oidc.models import (  # noqa: E402, F401 - re-exported (the app's model registry)
+    ExternalIdentity,
+    IdentityProvider,
+    OidcMfaDevice,
+    RoleMapping,
+)
