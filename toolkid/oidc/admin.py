@@ -19,6 +19,12 @@ from toolkid.oidc.services import (
 
 
 class IdentityProviderForm(forms.ModelForm):
+    issuer = forms.URLField(
+        label=_("issuer"),
+        max_length=300,
+        assume_scheme="https",
+        help_text=IdentityProvider._meta.get_field("issuer").help_text,
+    )
     # Never rendered back (not even as dots): whoever opens the page sees no secret.
     client_secret = forms.CharField(
         label=_("client-secret"),
