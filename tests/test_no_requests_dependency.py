@@ -160,3 +160,68 @@ def test_import_requests_is_the_project_app_where_the_app_runs():
         cwd=ROOT, capture_output=True, text=True, timeout=60, check=True,
     )
     assert Path(result.stdout.strip()).resolve().parent == ROOT / "requests"
+
+
+# --- Authlib: only its httpx client and pure helpers (ADR 0007 §10, §12) -----------------------
+
+#: Authlib's integrations that import PyPI ``requests`` (the Django client is built on the
+#: requests client): importing them would import our app instead, or fail.
+FORBIDDEN_AUTHLIB = (
+    "authlib.integrations.django_client",
+    "authlib.integrations.requests_client",
+    "authlib.integrations.django_oauth2",
+)
+APP_PACKAGES = ("toolkid", "requests", "consent", "audit")
+
+
+def _imported_modules(path: Path) -> set[str]:
+    import ast
+
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _forbidden(name: str) -> bool:
+    return any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN_AUTHLIB)
+
+
+def test_forbidden_detects_the_authlib_integrations():
+    assert _forbidden("authlib.integrations.django_client")
+    assert _forbidden("authlib.integrations.requests_client.oauth2_session")
+    assert not _forbidden("authlib.integrations.httpx_client")
+    assert not _forbidden("authlib.oauth2.rfc7636")
+
+
+def test_no_app_module_imports_authlib_integrations_that_need_requests():
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for package in APP_PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for name in sorted(_imported_modules(path))
+        if _forbidden(name)
+    ]
+    assert not offenders, offenders
+    # The walk saw the OIDC client, which does import Authlib (so a moved file fails here).
+    assert "authlib.oauth2.rfc7636" in _imported_modules(ROOT / "toolkid" / "oidc" / "client.py")
+
+
+def test_the_oidc_client_imports_no_requests_library():
+    """In a fresh interpreter: the OIDC code and the HTTP/JOSE libraries it uses leave
+    ``requests`` either unimported or our app."""
+    code = (
+        "import os, sys, django; os.environ['DJANGO_SETTINGS_MODULE']='toolkid.settings.test'; "
+        "sys.modules.pop('requests', None); django.setup(); "
+        "import toolkid.oidc.client, toolkid.oidc.views, httpx, joserfc.jwt, authlib.oauth2.rfc7636; "
+        "m = sys.modules.get('requests'); print(getattr(m, '__file__', '') or '')"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120, check=True
+    )
+    loaded = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
+    assert not loaded or Path(loaded).resolve().parent == ROOT / "requests", loaded

@@ -50,7 +50,7 @@ from toolkid.accounts.services import (
 from toolkid.actors import Actor
 from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.middleware import SESSION_LOGIN_AT, client_ip
-from toolkid.oidc.forms import sso_context
+from toolkid.oidc.forms import allow_provider_redirects, sso_context
 from toolkid.selectors import roles_by_organisation
 
 #: The pending login: a correct password, waiting for the second factor.
@@ -291,8 +291,8 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 )
                 # The same page AxesMiddleware would render (registration/locked_out.html, 429).
                 return get_lockout_response(request, None, {"username": username})
-    return render(
-        request, "registration/login.html", {"form": form, "next": next_url, **sso_context()}
+    return allow_provider_redirects(
+        render(request, "registration/login.html", {"form": form, "next": next_url, **sso_context()})
     )
 
 

@@ -79,6 +79,11 @@ def _get_json(url: str) -> dict:
     return data
 
 
+def cached_discovery(provider: IdentityProvider) -> dict | None:
+    """The discovery document if it is in the cache; never fetches."""
+    return cache.get(_cache_key("discovery", provider.issuer_url))
+
+
 def discovery(provider: IdentityProvider) -> dict:
     """The provider's discovery document, cached. Its ``issuer`` must be the configured one
     exactly (OIDC Discovery §4.3): otherwise a look-alike document could name other keys."""

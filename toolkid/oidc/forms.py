@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
+from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from toolkid.accounts.forms import AccessibleFormMixin
+from toolkid.oidc.client import cached_discovery
 from toolkid.oidc.models import IdentityProvider
 
 #: Prefix of the form's fields: the password form on the same page owns the plain names.
@@ -55,6 +59,28 @@ class HomeRealmForm(AccessibleFormMixin, forms.Form):
                 code="no_provider",
             )
         return email
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
+def allow_provider_redirects(response: HttpResponse) -> HttpResponse:
+    """The login page's CSP ``form-action`` also names the providers' origins: browsers check
+    the redirect that follows a form's POST against the page's form-action, and the
+    organisation-account form ends on the provider's login page. Only the issuer's origin and,
+    when discovery is cached, its authorization endpoint's (no network call for a page view)."""
+    origins: set[str] = set()
+    for provider in IdentityProvider.objects.filter(is_active=True).only("issuer"):
+        origins.add(_origin(provider.issuer_url))
+        document = cached_discovery(provider)
+        if document:
+            origins.add(_origin(str(document.get("authorization_endpoint", ""))))
+    origins.discard("")
+    if origins:
+        response._csp_update = {"form-action": sorted(origins)}
+    return response
 
 
 def sso_context() -> dict:

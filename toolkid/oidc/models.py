@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device
 
-from toolkid.models import Organisation, Role
+from toolkid.roles import Role
 
 
 def default_scopes() -> str:
@@ -20,7 +20,7 @@ class IdentityProvider(models.Model):
 
     # One per organisation: home-realm discovery and role mapping both assume it (ADR §10).
     organisation = models.OneToOneField(
-        Organisation, on_delete=models.CASCADE, related_name="identity_provider",
+        "toolkid.Organisation", on_delete=models.CASCADE, related_name="identity_provider",
         verbose_name=_("organisatie"),
     )
     issuer = models.URLField(

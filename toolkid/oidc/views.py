@@ -34,7 +34,7 @@ from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.middleware import SESSION_ACTING_ORG, SESSION_LOGIN_AT, client_ip
 from toolkid.models import Membership
 from toolkid.oidc import client, mfa
-from toolkid.oidc.forms import HomeRealmForm
+from toolkid.oidc.forms import HomeRealmForm, allow_provider_redirects
 from toolkid.oidc.mapping import mapped_roles, memberships_sync
 from toolkid.oidc.models import IdentityProvider
 from toolkid.oidc.services import OidcRefused, identity_resolve
@@ -93,10 +93,12 @@ def start(request: HttpRequest) -> HttpResponse:
     form = HomeRealmForm(request.POST)
     next_url = _safe_next(request, request.POST.get("next"))
     if not form.is_valid():
-        return render(
-            request,
-            "registration/login.html",
-            {"form": LoginForm(request), "realm_form": form, "next": next_url},
+        return allow_provider_redirects(
+            render(
+                request,
+                "registration/login.html",
+                {"form": LoginForm(request), "realm_form": form, "next": next_url},
+            )
         )
     provider = form.provider
     try:
