@@ -68,9 +68,10 @@ def test_login_with_the_organisation_account(new_context, server, oidc_provider,
 
     # Back in toolKID: no TOTP step (the provider checked two factors), on the home page.
     page.wait_for_url(server.url("/"))
-    expect(page.get_by_text("U werkt namens")).to_be_visible()
     expect(page.locator(".acting-org strong")).to_have_text("Mondriaan")
-    # The role from the group: a zorgverlener's menu.
+    # The role from the group, in words on the home page ...
+    expect(page.locator("main p.lead").first).to_contain_text("U werkt namens Mondriaan als zorgverlener")
+    # ... and in the menu: a zorgverlener's.
     assert "Binnengekomen verzoeken" in nav_labels(page)
     assert "Nieuw informatieverzoek" not in nav_labels(page)
     shot(page, "ingelogd-via-organisatie")
