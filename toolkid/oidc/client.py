@@ -20,7 +20,7 @@ from authlib.oauth2.rfc7636 import create_s256_code_challenge
 from django.conf import settings
 from django.core.cache import cache
 from joserfc import jwt
-from joserfc.errors import InvalidKeyIdError, JoseError
+from joserfc.errors import BadSignatureError, InvalidKeyIdError, JoseError
 from joserfc.jwk import KeySet
 
 from toolkid.oidc.models import IdentityProvider
@@ -176,14 +176,15 @@ def exchange_code(
 
 
 def _decode(provider: IdentityProvider, id_token: str) -> dict:
-    """Signature check; a key id the cached set lacks means the provider rotated its keys, so
-    the set is fetched once more before the token is refused."""
+    """Signature check. A key id the cached set lacks means the provider rotated its keys; so
+    does a failed signature from a provider that names no ``kid`` (one key per set): then the
+    set is fetched once more before the token is refused."""
     algorithms = [a for a in ALLOWED_ALGORITHMS if a in discovery(provider).get(
         "id_token_signing_alg_values_supported", ["RS256"])]
     try:
         try:
             token = jwt.decode(id_token, key_set(provider), algorithms=algorithms)
-        except InvalidKeyIdError:
+        except (InvalidKeyIdError, BadSignatureError):
             token = jwt.decode(id_token, key_set(provider, refresh=True), algorithms=algorithms)
     except (JoseError, ValueError) as exc:
         raise OidcError("bad_signature", type(exc).__name__) from exc

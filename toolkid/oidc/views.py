@@ -207,6 +207,8 @@ def _login_with_provider_mfa(
     login(request, user, backend=BACKEND)
     django_otp.login(request, device)
     request.session[SESSION_LOGIN_AT] = time.time()
+    # A password login left half-way in this browser must not be finished by a code later.
+    request.session.pop(SESSION_PENDING, None)
     if Membership.objects.filter(user=user, organisation=provider.organisation, is_active=True).exists():
         # Logged in through this organisation's account: acting for it is the natural default.
         request.session[SESSION_ACTING_ORG] = provider.organisation_id

@@ -8,9 +8,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from joserfc import jwt
+from joserfc.jwk import KeySet, RSAKey
 
 from audit.models import AuditEvent, AuditOutcome
 from tests.conftest import SYSTEM
@@ -345,3 +348,33 @@ def test_unreachable_provider_refuses_with_a_dutch_message(client, idp, mondriaa
     assert response["Location"] == LOGIN
     assert "niet bereikbaar" in client.get(LOGIN).content.decode()
     assert events("auth.oidc_login_failed").get().payload["reason"] == "provider_unreachable"
+
+
+def test_rotated_signing_keys_are_fetched_again(client, idp, oidc_provider, anna):
+    """The cache holds a key set the provider no longer signs with (it rotated): the login
+    still works, because a token the cached keys cannot verify makes toolKID fetch them anew."""
+    stale = KeySet.generate_key_set("RSA", 2048, count=1).as_dict(private=False)
+    oidc_client.discovery(idp)
+    jwks_key = oidc_client._cache_key("jwks", idp.issuer_url)
+    cache.set(jwks_key, stale, 3600)
+    response = oidc_login(
+        client, oidc_provider, "sub-anna", email="anna@mondriaan.test", email_verified=True,
+        amr=["mfa"], groups=["tk-zorg"],
+    )
+    assert response["Location"] == HOME
+    assert cache.get(jwks_key) != stale
+
+
+def test_token_signed_with_another_key_is_refused(idp, oidc_provider):
+    """A token whose signature no key of the provider verifies, even after fetching them
+    anew, is refused."""
+    oidc_provider.set_user("sub-x", amr=["mfa"])
+    attempt = oidc_client.authorization_request(idp, redirect_uri=REDIRECT_URI)
+    code = query(oidc_provider.authorize(attempt.url, "sub-x"))["code"]
+    tokens = oidc_client.exchange_code(idp, code=code, redirect_uri=REDIRECT_URI,
+                                       code_verifier=attempt.code_verifier)
+    claims = oidc_client.validate_id_token(idp, tokens["id_token"], nonce=attempt.nonce)
+    forged = jwt.encode({"alg": "RS256"}, claims, RSAKey.generate_key(2048))
+    with pytest.raises(oidc_client.OidcError) as refused:
+        oidc_client.validate_id_token(idp, forged, nonce=attempt.nonce)
+    assert refused.value.reason == "bad_signature"
