@@ -104,5 +104,6 @@ class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
         else:
             super().save_model(request, obj, form, change)
 
+
 # Login with the organisation's own account (Platformbeheer pages of toolkid/oidc/).
 import toolkid.oidc.admin  # noqa: E402, F401
