@@ -26,7 +26,7 @@ def oidc_provider() -> Iterator[Provider]:
 
 
 @pytest.fixture
-def mondriaan_sso(server, oidc_provider: Provider) -> None:
+def mondriaan_sso(server, oidc_provider: Provider) -> Iterator[None]:
     """Platformbeheer's work, done in the app's shell: Mondriaan logs in through its provider;
     group tk-zorg gives the role zorgverlener; new staff are created on first login."""
     code = f"""
@@ -41,9 +41,14 @@ print(json.dumps(provider.pk))
 """
     server.shell(code)
     yield
+    # Leave the shared demo data as the other scenarios expect it: no provider, and the
+    # person made at first login without a role (audit rows keep pointing at them).
     server.shell(
-        "import json\nfrom toolkid.models import IdentityProvider\n"
-        "IdentityProvider.objects.filter(organisation__name='Mondriaan').delete()\nprint(json.dumps(0))"
+        "import json\nfrom toolkid.models import IdentityProvider, Membership, User\n"
+        "IdentityProvider.objects.filter(organisation__name='Mondriaan').delete()\n"
+        "Membership.objects.filter(user__email='z.sso@mondriaan.test').update(is_active=False)\n"
+        "User.objects.filter(email='z.sso@mondriaan.test').update(is_active=False)\n"
+        "print(json.dumps(0))"
     )
 
 
