@@ -42,6 +42,8 @@ run: demo
 # The import contracts first (pyproject.toml [tool.importlinter]): a wrong arrow fails fast.
 test: install messages
 	$(VENV)/bin/lint-imports --no-cache
+	@# The local OpenID provider the login tests talk to, in its own venv (var/oidc-venv).
+	@bash scripts/oidc-provider.sh build
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # Side-by-side benchmark on PostgreSQL (bench/README.md): seeds its own database

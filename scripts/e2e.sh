@@ -3,6 +3,7 @@
 # .venv and compiled the translations. This script brings the rest, only when missing:
 #   - Debian's chromium at /usr/bin/chromium (Playwright's own browser download is not used);
 #   - axe-core in node_modules/ (`npm ci`, pinned by package-lock.json);
+#   - the test OpenID provider in var/oidc-venv (scripts/oidc-provider.sh build);
 # then runs only the tests in tests/e2e, headless, against the app started by the fixtures.
 # Extra pytest arguments: PYTEST_ARGS (e.g. PYTEST_ARGS="-k outsider").
 set -euo pipefail
@@ -33,6 +34,11 @@ if [[ ! -f node_modules/axe-core/axe.min.js ]]; then
   npm ci --no-audit --no-fund
 fi
 echo "e2e: axe-core $(node -p "require('./node_modules/axe-core/package.json').version" 2>/dev/null || echo '?')"
+
+# The organisation's identity provider for the SSO scenario (tests/e2e/test_oidc_login.py): its
+# own virtual environment var/oidc-venv, built once from the hash-locked
+# tests/oidc/provider-requirements.txt (never in .venv: see scripts/oidc-provider.sh).
+scripts/oidc-provider.sh build
 
 start=$(date +%s)
 set +e

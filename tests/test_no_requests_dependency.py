@@ -164,58 +164,84 @@ def test_import_requests_is_the_project_app_where_the_app_runs():
     assert Path(result.stdout.strip()).resolve().parent == ROOT / "requests"
 
 
-# --- libraries that import ``requests`` when they find it ---------------------------------
+# --- libraries that import ``requests`` when they find it (docs/adr/0007 §10, §12) ---------
 # Django REST framework imports ``requests`` optionally (rest_framework.compat); Authlib's Django
-# and requests clients import it unconditionally. Our app is no such library.
+# and requests clients import it unconditionally (the Django client is built on the requests
+# client). Our app is no such library: importing them would import our app instead, or fail.
 
-#: Modules of our runtime libraries that import the requests *library*: never imported by us.
-LIBRARY_MODULES_NEEDING_REQUESTS = (
+FORBIDDEN_AUTHLIB = (
     "authlib.integrations.django_client",
     "authlib.integrations.requests_client",
     "authlib.integrations.django_oauth2",
 )
+APP_PACKAGES = ("toolkid", "requests", "consent", "audit")
 
 
-def _imports_of(path: Path) -> set[str]:
+def _imported_modules(path: Path) -> set[str]:
+    """Every module a file imports, ``from a import b`` also as ``a.b`` (b may be a module)."""
     import ast
 
     names: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
 def _is_our_module(name: str) -> bool:
     base = ROOT / name.replace(".", "/")
-    return base.with_suffix(".py").exists() or base.is_dir()
+    return base.with_suffix(".py").exists() or base.is_dir() or _is_our_module_attribute(name)
+
+
+def _is_our_module_attribute(name: str) -> bool:
+    """``requests.core.access.status_for``: a name imported from one of our modules."""
+    module = name.rsplit(".", 1)[0]
+    return module != name and (ROOT / module.replace(".", "/")).with_suffix(".py").exists()
+
+
+def _forbidden(name: str) -> bool:
+    if any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN_AUTHLIB):
+        return True
+    # "requests.adapters" and the like would be the library's, not our app's.
+    return name.startswith("requests.") and not _is_our_module(name)
+
+
+def test_forbidden_detects_the_authlib_integrations_and_the_library_modules():
+    assert _forbidden("authlib.integrations.django_client")
+    assert _forbidden("authlib.integrations.requests_client.oauth2_session")
+    assert _forbidden("requests.adapters")
+    assert not _forbidden("authlib.integrations.httpx_client")
+    assert not _forbidden("authlib.oauth2.rfc7636")
+    assert not _forbidden("requests.core.access")
 
 
 def test_no_app_module_imports_a_library_module_that_needs_the_requests_library():
-    offenders = []
-    for package in ("toolkid", "requests", "consent", "audit"):
-        for path in (ROOT / package).rglob("*.py"):
-            for name in _imports_of(path):
-                library = name.startswith(LIBRARY_MODULES_NEEDING_REQUESTS)
-                # "requests.adapters" and the like would be the library's, not our app's.
-                foreign = name.startswith("requests.") and not _is_our_module(name)
-                if library or foreign:
-                    offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    offenders = [
+        f"{path.relative_to(ROOT)}: {name}"
+        for package in APP_PACKAGES
+        for path in sorted((ROOT / package).rglob("*.py"))
+        for name in sorted(_imported_modules(path))
+        if _forbidden(name)
+    ]
     assert not offenders, offenders
+    # The walk saw the OIDC client, which does import Authlib (so a moved file fails here).
+    assert "authlib.oauth2.rfc7636" in _imported_modules(ROOT / "toolkid" / "oidc" / "client.py")
 
 
-def test_the_api_libraries_load_beside_our_requests_app():
+def test_the_api_and_login_libraries_load_beside_our_requests_app():
     """What the app imports at run time, loaded from the project root (where ``import
     requests`` is our app): DRF must take the library as absent (toolkid/shadow.py), so its
     test client and drf-spectacular load, and nothing takes our app for the library."""
     code = (
-        "import os, sys; os.environ['DJANGO_SETTINGS_MODULE'] = 'toolkid.settings.test';"
+        "import os, sys, warnings; os.environ['DJANGO_SETTINGS_MODULE'] = 'toolkid.settings.test';"
+        "warnings.simplefilter('ignore');"
         "import django; django.setup();"
         "import rest_framework.compat, rest_framework.test, drf_spectacular.views, httpx, joserfc.jwt;"
-        "import warnings; warnings.simplefilter('ignore');"
-        "import authlib.integrations.httpx_client;"
+        "import authlib.integrations.httpx_client, authlib.oauth2.rfc7636;"
+        "import toolkid.oidc.client, toolkid.oidc.views;"
         "print(rest_framework.compat.requests, sys.modules['requests'].__file__)"
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,

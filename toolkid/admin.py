@@ -104,5 +104,7 @@ class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
         else:
             super().save_model(request, obj, form, change)
 
-# Connected systems and their keys (docs/adr/0007 §6).
-from toolkid.api import admin as _api_admin  # noqa: E402,F401
+
+# Connected systems and their keys, and the organisations' identity providers (docs/adr/0007).
+import toolkid.api.admin  # noqa: E402, F401
+import toolkid.oidc.admin  # noqa: E402, F401

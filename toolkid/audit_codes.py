@@ -24,6 +24,32 @@ class ToolkidAuditCode(models.TextChoices):
     OTP_FAILED = "auth.otp_failed", _("Code voor de tweede factor onjuist")
     BACKUP_CODE_USED = "auth.backup_code_used", _("Ingelogd met een reservecode")
     LOGOUT = "auth.logout", _("Uitgelogd")
+    # Logging in with the organisation's own account (toolkid.oidc, OpenID Connect). The login
+    # itself is LOGIN above, with device_type "oidc_mfa" when the provider checked two factors.
+    OIDC_VERIFIED = "auth.oidc_verified", _(
+        "Identiteit bevestigd door de identiteitsprovider van de organisatie (tweede factor volgt)"
+    )
+    OIDC_LOGIN_FAILED = "auth.oidc_login_failed", _("Inloggen met het organisatie-account mislukt")
+    OIDC_IDENTITY_LINKED = "auth.oidc_identity_linked", _("Organisatie-account gekoppeld aan een gebruiker")
+    OIDC_USER_CREATED = "auth.oidc_user_created", _(
+        "Gebruiker aangemaakt bij de eerste login met het organisatie-account"
+    )
+    OIDC_ROLES_MAPPED = "auth.oidc_roles_mapped", _(
+        "Rollen overgenomen uit de groepen van de identiteitsprovider"
+    )
+    # Platformbeheer: an organisation's identity provider and its group → role rows.
+    IDENTITY_PROVIDER_SAVED = "identity_provider.saved", _(
+        "Identiteitsprovider van een organisatie vastgelegd"
+    )
+    IDENTITY_PROVIDER_DELETED = "identity_provider.deleted", _(
+        "Identiteitsprovider van een organisatie verwijderd"
+    )
+    ROLE_MAPPING_SAVED = "identity_provider.role_mapping_saved", _(
+        "Groep → rol van een identiteitsprovider vastgelegd"
+    )
+    ROLE_MAPPING_DELETED = "identity_provider.role_mapping_deleted", _(
+        "Groep → rol van een identiteitsprovider verwijderd"
+    )
     # Setting up the second factor.
     OTP_ENROLMENT_STARTED = "auth.otp_enrolment_started", _("Koppelen van een authenticator-app begonnen")
     OTP_ENROLLED = "auth.otp_enrolled", _("Authenticator-app gekoppeld")

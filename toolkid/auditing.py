@@ -13,7 +13,18 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.objects import Described, by_pk, int_ids, object_name, register_object
-from toolkid.models import ClosureDay, ConnectedSystem, DecreeDay, Membership, Organisation, SystemKey, User
+from toolkid.models import (
+    ClosureDay,
+    ConnectedSystem,
+    DecreeDay,
+    ExternalIdentity,
+    IdentityProvider,
+    Membership,
+    OidcMfaDevice,
+    Organisation,
+    SystemKey,
+    User,
+)
 
 
 def _organisations(ids: list[str]) -> dict[str, Described]:
@@ -60,3 +71,7 @@ def register_objects() -> None:
     register_object(StaticDevice, name=gettext_lazy("reservecodes (tweede factor)"))
     register_object(ConnectedSystem, name=gettext_lazy("gekoppeld systeem"))
     register_object(SystemKey, name=gettext_lazy("API-sleutel"))
+    # Login with the organisation's own account: what it is, never a sub or a secret.
+    register_object(IdentityProvider, name=gettext_lazy("identiteitsprovider van een organisatie"))
+    register_object(ExternalIdentity, name=gettext_lazy("organisatie-account (koppeling)"))
+    register_object(OidcMfaDevice, name=gettext_lazy("tweede factor via de identiteitsprovider"))

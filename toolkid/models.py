@@ -12,6 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
+# Role lives in its own module so that toolkid/oidc/models.py can name the roles without
+# importing this one (which re-exports the OIDC models: that would be a cycle).
+from toolkid.roles import Role
+
 
 class User(AbstractUser):
     """A person who logs in. What they may do comes from their memberships, never from here,
@@ -42,19 +46,6 @@ class OrganisationKind(models.TextChoices):
     @classmethod
     def requester_kinds(cls) -> frozenset[str]:
         return frozenset(k for k in cls.values if k != cls.VOLWASSENENZORG)
-
-
-class Role(models.TextChoices):
-    # Files information requests (the youth-care side).
-    JEUGDHULPVERLENER = "jeugdhulpverlener", _("Jeugdhulpverlener")
-    # Answers requests about their adult clients (the provider side).
-    ZORGVERLENER = "zorgverlener", _("Zorgverlener")
-    # Legal advisor, care director or geneesheer-directeur, consulted in doubt (R31).
-    JURIDISCH_ADVISEUR = "juridisch_adviseur", _("Juridisch adviseur")
-    # Sees the team's work, assigns, confirms refusals (R11), receives escalations.
-    TEAMLEIDER = "teamleider", _("Teamleider")
-    # Organisation administrator: users and audit, never case content.
-    BEHEERDER = "beheerder", _("Beheerder")
 
 
 class Organisation(models.Model):
@@ -296,3 +287,14 @@ class NotificationPreference(models.Model):
 
 # Models kept beside the code that uses them, registered under this app's label (toolkid).
 from toolkid.api.models import ConnectedSystem, Scope, SystemKey  # noqa: E402,F401
+
+# --------------------------------------------------------------------------------------------
+# Login with the organisation's own account (toolkid/oidc/): defined there, re-exported here so
+# that the app label stays ``toolkid`` and migrations live in toolkid/migrations/.
+# --------------------------------------------------------------------------------------------
+from toolkid.oidc.models import (  # noqa: E402, F401 - re-exported (the app's model registry)
+    ExternalIdentity,
+    IdentityProvider,
+    OidcMfaDevice,
+    RoleMapping,
+)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("toegankelijkheid/", views.accessibility, name="accessibility"),
     path("organisatie/gebruikers/", include("toolkid.members.urls")),
+    # Login with the organisation's own account (OpenID Connect): start and callback.
+    path("account/inloggen/organisatie/", include("toolkid.oidc.urls")),
     path("account/", include("toolkid.accounts.urls")),
     path("verzoeken/", include("requests.urls")),
     path("toestemming/", include("consent.urls")),

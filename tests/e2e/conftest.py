@@ -228,9 +228,14 @@ def new_context(
     app_pages = re.compile(re.escape(server.base_url) + r"/(?!static/)")
     axe_script = h.axe_init_script()
 
+    def ours(page: Page) -> bool:
+        # Another origin's page (an organisation's identity provider, tests/e2e/test_oidc_login.py)
+        # is not the app's to check: its axe findings and its CDN stylesheet are not ours.
+        return not page.url.startswith(("http://", "https://")) or page.url.startswith(server.base_url)
+
     def watch(page: Page) -> None:
-        page.on("domcontentloaded", lambda: h.AUTO.loading.add(page))
-        page.on("load", lambda: h.axe_on_load(page, problems))
+        page.on("domcontentloaded", lambda: h.AUTO.loading.add(page) if ours(page) else None)
+        page.on("load", lambda: h.axe_on_load(page, problems) if ours(page) else None)
         page.on("pageerror", lambda exc: problems.append(f"JavaScript error on {page.url}: {exc}"))
         page.on(
             "console",
@@ -243,7 +248,7 @@ def new_context(
 
         def on_response(response) -> None:
             # Documents may be 404 on purpose (the outsider scenario); sub-resources may not.
-            if response.status >= 400 and response.request.resource_type != "document":
+            if response.status >= 400 and response.request.resource_type != "document" and ours(page):
                 problems.append(f"{response.status} for {response.request.resource_type} {response.url}")
 
         page.on("response", on_response)
@@ -253,7 +258,7 @@ def new_context(
             "requestfailed",
             lambda req: (
                 problems.append(f"request failed: {req.url} ({req.failure})")
-                if req.resource_type != "document" and req.failure != "net::ERR_ABORTED"
+                if req.resource_type != "document" and req.failure != "net::ERR_ABORTED" and ours(page)
                 else None
             ),
         )

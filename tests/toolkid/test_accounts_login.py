@@ -155,7 +155,7 @@ def test_password_and_totp_log_in_with_a_new_session_key(client, user, device, c
     assert events("auth.otp_verified").filter(user=user, outcome=AuditOutcome.ALLOWED).exists()
     login_event = events("auth.login").get(user=user)
     assert login_event.ip_address == "127.0.0.1"
-    assert login_event.payload == {"device_id": device.pk, "device_type": "totp"}
+    assert login_event.payload == {"device_id": device.pk, "device_type": "totp", "first_factor": "password"}
 
 
 def test_login_records_the_organisation_acted_for(client, user, device, clock):

@@ -89,6 +89,10 @@ NOT_A_PAGE = {
     "fhir-auditevent",
     # The second step of a login: only between password and code (see the test below).
     "otp_verify",
+    # Login with the organisation's account: the start only answers the login page's POST,
+    # the callback only the provider's redirect (tests/toolkid/oidc/test_login.py).
+    "oidc_start",
+    "oidc_callback",
     # Readiness answers 503 while the background is not ready: in a long test run the sweep's
     # heartbeat is past its grace, so no 2xx is promised here (its headers are still checked;
     # tests/toolkid/test_health.py covers its answers).

@@ -50,6 +50,7 @@ from toolkid.accounts.services import (
 from toolkid.actors import Actor
 from toolkid.audit_codes import ToolkidAuditCode
 from toolkid.middleware import SESSION_LOGIN_AT, client_ip
+from toolkid.oidc.forms import allow_provider_redirects, sso_context
 from toolkid.selectors import roles_by_organisation
 
 #: The pending login: a correct password, waiting for the second factor.
@@ -138,7 +139,12 @@ def _complete_login(request: HttpRequest, user, device: Device, state: dict) -> 
     record_auth_event(
         actor=_actor_for(request, user),
         event=ToolkidAuditCode.LOGIN,
-        payload={"device_id": device.pk, "device_type": device_kind(device)},
+        payload={
+            "device_id": device.pk,
+            "device_type": device_kind(device),
+            # The first factor: the password, or the organisation's account (toolkid.oidc).
+            "first_factor": state.get("first_factor", "password"),
+        },
     )
     return _safe_next(request, state.get("next")) or ""
 
@@ -285,7 +291,9 @@ def login_view(request: HttpRequest) -> HttpResponse:
                 )
                 # The same page AxesMiddleware would render (registration/locked_out.html, 429).
                 return get_lockout_response(request, None, {"username": username})
-    return render(request, "registration/login.html", {"form": form, "next": next_url})
+    return allow_provider_redirects(
+        render(request, "registration/login.html", {"form": form, "next": next_url, **sso_context()})
+    )
 
 
 @login_not_required

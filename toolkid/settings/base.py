@@ -160,6 +160,22 @@ OTP_TOTP_THROTTLE_FACTOR = 1
 OTP_STATIC_THROTTLE_FACTOR = 1
 TOOLKID_BACKUP_CODE_COUNT = 10
 
+# Login with the organisation's own account (OpenID Connect, toolkid/oidc/, README "Inloggen
+# met het organisatie-account"). The provider's ID token counts as two factors (L7) when its
+# ``amr`` holds one of these RFC 8176 values, or its ``acr`` is one the provider's row names;
+# otherwise toolKID asks for its own TOTP code as after a password. "pwd", "pin", "swk" and
+# "kba" alone are one factor, so they are not here.
+TOOLKID_OIDC_MFA_AMR_VALUES = ("mfa", "mca", "otp", "hwk", "sc", "sms", "tel")
+# Seconds for each call to a provider (discovery, keys, token). A slow provider fails the
+# login with a Dutch message instead of holding a web worker.
+TOOLKID_OIDC_HTTP_TIMEOUT = 10
+# Discovery document and signing keys are cached this long (a key the cache lacks is fetched
+# at once: providers rotate keys).
+TOOLKID_OIDC_CACHE_SECONDS = 60 * 60
+# Plain http is accepted for these hosts only (the local test provider); anything else must
+# use https.
+TOOLKID_OIDC_HTTP_HOSTS = ("127.0.0.1", "localhost")
+
 # django-guardian: object permissions use direct-FK models; no anonymous user object.
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
