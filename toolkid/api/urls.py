@@ -2,7 +2,7 @@
 ``/api/v1/schema/`` that the issue names. The domain apps' resources are included by string, so
 the kernel imports none of them (import contract "kernel")."""
 
-from django.urls import path
+from django.urls import include, path
 
 from toolkid.api import views
 
@@ -14,4 +14,5 @@ urlpatterns = [
     path("openapi.json", views.Schema.as_view(), {"format": "json"}, name="openapi-json"),
     path("docs/", views.SwaggerDocs.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", views.RedocDocs.as_view(url_name="api:schema"), name="redoc"),
+    path("", include("requests.api.write_urls")),
 ]
