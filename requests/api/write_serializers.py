@@ -63,7 +63,7 @@ class PhoneContactSerializer(serializers.Serializer):
 class ParentSerializer(serializers.Serializer):
     naam = _text("name")
     geboortedatum = _date("date_of_birth")
-    bsn = _text("bsn")
+    bsn = _text()
     wilsonbekwaam = serializers.BooleanField(required=False, source="is_incapacitated")
     vertegenwoordigerNaam = _text("representative_name")  # noqa: N815 (API field names are camelCase)
     vertegenwoordigerSoort = _choice(RepresentativeKind.choices, "representative_kind")  # noqa: N815
