@@ -125,6 +125,7 @@ def test_a_draft_is_saved_in_parts(client_for, wijkteam, mondriaan, requester):
 def test_another_organisation_cannot_touch_a_draft(client_for, wijkteam, mondriaan, requester, clinician):
     draft_id = _file(client_for(wijkteam, "jeugd"), draft_body(mondriaan.name)).json()["id"]
     other = client_for(mondriaan, "zorg")
-    assert other.patch(f"{API}/verzoeken/{draft_id}/concept", {"reden": "x"}, format="json").status_code == 404
+    patched = other.patch(f"{API}/verzoeken/{draft_id}/concept", {"reden": "x"}, format="json")
+    assert patched.status_code == 404
     assert other.post(f"{API}/verzoeken/{draft_id}/indienen").status_code == 404
     assert InformationRequest.objects.get(public_id=draft_id).status == RequestStatus.DRAFT
