@@ -70,9 +70,10 @@ def _edit(actor: Actor, req: InformationRequest, data: dict[str, Any], expected:
     one transaction, so a refused resubmit keeps nothing half-saved."""
     serializer = ws.DraftSerializer(data=data)
     serializer.is_valid(raise_exception=True)
-    req = update_draft(actor, req, serializer)
-    with api_field_names(serializer):
-        return filing_services.request_resubmit(actor=actor, request=req)
+    with transaction.atomic():
+        req = update_draft(actor, req, serializer)
+        with api_field_names(serializer):
+            return filing_services.request_resubmit(actor=actor, request=req)
 
 
 def _assign(actor: Actor, req: InformationRequest, data: dict[str, Any], expected: str) -> Any:
@@ -197,7 +198,9 @@ def run_action(request, id, name: str):
     # The edit action validates its own (draft) body again and keeps the sent keys only.
     data = request.data if spec.serializer is ws.DraftSerializer else serializer.validated_data
     try:
-        with transaction.atomic(), api_field_names(serializer):
+        # No transaction around it: each service is one; a send refused for the checklist keeps
+        # the saved text, as on the page (``answer_saved_not_sent``).
+        with api_field_names(serializer):
             spec.run(actor, req, data, expected)
     except Conflict as exc:
         # The state moved between the read of the ETag and the row lock: a stale If-Match.

@@ -83,6 +83,8 @@ def test_the_answer_is_sent_and_missing_content_names_the_api_fields(
     assert incomplete.json()["code"] == "answer_saved_not_sent"
     assert "bevestigingen.feitelijk" in incomplete.json()["fouten"]
     assert fresh(req).status == S.ANSWERING
+    # As on the page: the typed answer is kept although it was not sent.
+    assert req.topics.get(topic=topic).own_observations == "Moeder komt haar afspraken na."
 
     body["bevestigingen"] = {"feitelijk": True, "geenOordeelOverOuderschap": True, "criteriaGewogen": True,
                              "vastgelegdInDossier": True}

@@ -1,8 +1,8 @@
 """Issue 14's "Done when", as one story through the API only: the youth-care organisation's system
 (acting for its jeugdhulpverlener) files and submits a request; the GGZ organisation's system
 (acting for its zorgverlener) finds it among its incoming requests, reads it, takes it, decides
-and answers it; the requester's system reads the answer and closes the request; a third
-organisation's system gets 404 on every one of those URLs; and every call is in the audit log
+and answers it; the requester's system reads the answer (and may not close it before reporting
+back, R38); a third organisation's system gets 404 on every one of those URLs; and every call is in the audit log
 with the system it came through (``via``).
 
 The read endpoints (``GET /api/v1/verzoeken``, ``GET /api/v1/verzoeken/{id}``) are built beside
@@ -109,9 +109,11 @@ def test_two_organisations_exchange_a_request_through_their_own_systems(
         etag = read["ETag"]
     else:
         etag = 'W/"beantwoord"'
-    closed = as_jeugd(lambda: act(jeugd, rid, "acknowledge", etag=etag))
-    assert closed.status_code == 200, closed.json()
-    assert InformationRequest.objects.get(public_id=rid).status == RequestStatus.CLOSED
+    # R38, path C: before closing, the requester reports back what was done with the information
+    # (a page of its own, not yet in the API): the service says so, field by field.
+    not_yet = as_jeugd(lambda: act(jeugd, rid, "acknowledge", etag=etag))
+    assert not_yet.status_code == 422 and "feedback" in not_yet.json()["fouten"]
+    assert InformationRequest.objects.get(public_id=rid).status == RequestStatus.ANSWERED
 
     # A third organisation's system: 404 on every URL of the story, each a logged denial.
     urls = [(f"{API}/verzoeken/{rid}/{tail}", "post") for tail in (
@@ -121,7 +123,7 @@ def test_two_organisations_exchange_a_request_through_their_own_systems(
         urls.append((f"{API}/verzoeken/{rid}", "get"))
     for url, method in urls:
         denied = as_elders(lambda url=url, method=method: getattr(elders, method)(
-            url, {}, format="json", HTTP_IF_MATCH='W/"afgesloten"'))
+            url, {}, format="json", HTTP_IF_MATCH='W/"beantwoord"'))
         assert denied.status_code == 404, (url, denied.status_code)
         assert denied.json()["type"] == "urn:toolkid:probleem:niet-gevonden"
     denials = AuditEvent.objects.filter(outcome=AuditOutcome.DENIED, user=outsider_clinician)
