@@ -2,8 +2,8 @@
 (acting for its jeugdhulpverlener) files and submits a request; the GGZ organisation's system
 (acting for its zorgverlener) finds it among its incoming requests, reads it, takes it, decides
 and answers it; the requester's system reads the answer (and may not close it before reporting
-back, R38); a third organisation's system gets 404 on every one of those URLs; and every call is in the audit log
-with the system it came through (``via``).
+back, R38); a third organisation's system gets 404 on every one of those URLs; and every call
+is in the audit log with the system it came through (``via``).
 
 The read endpoints (``GET /api/v1/verzoeken``, ``GET /api/v1/verzoeken/{id}``) are built beside
 this slice. Where they are not mounted yet (``_reads_mounted``), the incoming list is the inbox
