@@ -14,7 +14,6 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEvent
 from requests.api.actions import ACTION_SERVICES
 from requests.core import access
 from requests.detail.actions import allowed_actions
@@ -81,4 +80,3 @@ def test_the_api_accepts_exactly_what_acties_lists(state, filed_request, people,
                 transaction.savepoint_rollback(point)
         assert offered == accepted, (state, who, "listed only", offered - accepted, "accepted only",
                                      accepted - offered)
-    assert AuditEvent.objects.filter(payload__purpose="api").exists()
