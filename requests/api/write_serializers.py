@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from requests.core.models import (
@@ -312,3 +313,24 @@ def _indexed_key(serializer: serializers.Serializer, group: str, index: str, res
     if group == "topics" and rest == "question":
         inner = "vraag"
     return f"{api_group}[{index}].{inner}"
+
+
+# Dutch component names in the OpenAPI description (Logius: Dutch names), none shared with the
+# read side's.
+for _serializer, _name in (
+    (PhoneContactSerializer, "TelefonischContact"), (ParentSerializer, "ConceptOuder"),
+    (ChildSerializer, "ConceptKind"), (TopicQuestionSerializer, "ConceptVraag"),
+    (PathBSerializer, "PadB"), (PathCSerializer, "PadC"), (DraftSerializer, "Concept"),
+    (EmptySerializer, "ActieZonderGegevens"), (AssignSerializer, "ActieToewijzen"),
+    (ReasonSerializer, "ActieMetReden"), (NoteSerializer, "ActieMetNotitie"),
+    (MotivationSerializer, "ActieMetMotivering"), (ReturnSerializer, "ActieTerugsturen"),
+    (ParentConsultationSerializer, "ActieOverlegOuder"),
+    (InternalConsultationSerializer, "ActieInternOverleg"),
+    (AskLegalAdviceSerializer, "ActieJuridischAdviesVragen"),
+    (GiveLegalAdviceSerializer, "ActieJuridischAdviesGeven"), (DecideSerializer, "ActieBesluit"),
+    (AnswerTopicSerializer, "AntwoordOnderwerp"), (AnswerConfirmationsSerializer, "AntwoordBevestigingen"),
+    (AnswerSerializer, "ActieAntwoord"), (ConfirmRefusalSerializer, "ActieWeigeringBevestigen"),
+    (RedecideConsentSerializer, "ActieToestemmingspad"), (ExtendSerializer, "ActieVerlengen"),
+    (WrittenSerializer, "VerzoekNaWijziging"),
+):
+    extend_schema_serializer(component_name=_name)(_serializer)
