@@ -112,3 +112,15 @@ def test_a_requester_cannot_learn_of_a_pending_refusal_from_the_etag(
                     etag='W/"in_behandeling"')
     assert withdrawn.status_code == 200, withdrawn.json()
     assert withdrawn.json()["status"] == "ingetrokken"
+
+
+def test_a_requester_calling_decide_on_a_pending_refusal_gets_the_policys_403_not_a_412(
+    filed_request, people, client_for, wijkteam, requester
+):
+    """R11: with the ETag they were given ("in_behandeling") the requester meets the same refusal
+    as on a request in progress; a 412 would say the state is something else."""
+    req = decide(filed_request("A"), people["clinician"], provide=False)
+    refused = act(client_for(wijkteam, "jeugd"), req.public_id, "decide",
+                  {"besluit": "verstrekken", "motivering": "x"}, etag='W/"in_behandeling"')
+    assert refused.status_code == 403
+    assert fresh(req).status == S.REFUSAL_PENDING
