@@ -2,10 +2,10 @@
 
 from django.urls import path
 
-from requests.api import views
+from requests.api import collection, views
 
 urlpatterns = [
-    path("verzoeken", views.RequestList.as_view(), name="verzoeken"),
+    path("verzoeken", collection.RequestCollection.as_view(), name="verzoeken"),
     path("verzoeken/<uuid:public_id>", views.RequestDetail.as_view(), name="verzoek"),
     path("taken", views.Tasks.as_view(), name="taken"),
 ]

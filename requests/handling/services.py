@@ -26,7 +26,6 @@ from requests.core.models import (
 )
 from requests.core.plumbing import (
     as_date,
-    check_expected,
     check_seen,
     clear_decision,
     enforce,
@@ -334,7 +333,9 @@ def request_decide(
     OTS, why a "no" is compatible with the obligation (R4)."""
     req = lock(request)
     require_visible(actor, req)
-    check_expected(req, expected_status)
+    # The state as the actor may see it (R11): the handler sees the real one, and anyone else
+    # gets the policy's refusal, not a "changed" that would betray a pending refusal.
+    check_seen(actor, req, expected_status)
     enforce(policy.may_decide(actor, req))
     transition_name = "decide_refuse" if decision == Decision.NOT_PROVIDE else "decide_provide"
     require_can(actor, req, transition_name)

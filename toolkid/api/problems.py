@@ -66,7 +66,10 @@ def _classify(exc: Exception) -> tuple[str, str, dict]:
     if isinstance(exc, Http404 | exceptions.NotFound):
         return "niet-gevonden", str(_("Dit bestaat niet of u hebt er geen toegang toe.")), {}
     if isinstance(exc, Incomplete):
-        return "onvolledig", str(exc.message), {"fouten": {k: str(v) for k, v in exc.errors.items()}}
+        # ``code`` tells a client what was kept (``answer_saved_not_sent``: the text was saved).
+        return "onvolledig", str(exc.message), {
+            "code": exc.code, "fouten": {k: str(v) for k, v in exc.errors.items()},
+        }
     if isinstance(exc, Conflict):
         return "conflict", str(exc.message), {}
     if isinstance(exc, RuleViolation):

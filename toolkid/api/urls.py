@@ -17,4 +17,5 @@ urlpatterns = [
     path("meldingen", notifications.Notifications.as_view(), name="meldingen"),
     path("", include("requests.api.urls")),
     path("", include("consent.api_urls")),
+    path("", include("requests.api.write_urls")),
 ]
