@@ -51,10 +51,23 @@ class Child(serializers.Serializer):
     geboortedatum = serializers.DateField()
 
 
+class TopicAnswer(serializers.Serializer):
+    """R15-R18: the answer on one topic, with the names the answer action takes."""
+
+    eigenWaarnemingen = serializers.CharField(allow_blank=True)  # noqa: N815
+    waarnemingenAnderen = serializers.CharField(allow_blank=True)  # noqa: N815
+    bronnenAnderen = serializers.CharField(allow_blank=True)  # noqa: N815
+    versterkendeFeiten = serializers.CharField(allow_blank=True)  # noqa: N815
+    verzwakkendeFeiten = serializers.CharField(allow_blank=True)  # noqa: N815
+    geenVerzwakkendeFeitenBekend = serializers.BooleanField()  # noqa: N815
+    toelichting = serializers.CharField(allow_blank=True)
+
+
 class Question(serializers.Serializer):
     onderwerp = serializers.ChoiceField(choices=Topic.choices)
     onderwerpOmschrijving = serializers.CharField()
     vraag = serializers.CharField()
+    antwoord = TopicAnswer(allow_null=True, help_text="Zodra het antwoord is verstuurd; anders null.")
 
 
 class DecisionShape(serializers.Serializer):

@@ -141,8 +141,7 @@ def detail_of(request, req: InformationRequest) -> dict[str, Any]:
                   if req.parent_id else None),
         "kinderen": [{"naamOfInitialen": c.name_or_initials, "geboortedatum": c.date_of_birth}
                      for c in req.children.all()],
-        "vragen": [{"onderwerp": t.topic, "onderwerpOmschrijving": t.get_topic_display(), "vraag": t.question}
-                   for t in req.topics.all()],
+        "vragen": [_question(t, answered=req.answered_at is not None) for t in req.topics.all()],
         "kader": req.legal_framework or None,
         "ernst": req.severity or None,
         "reden": req.reason,
@@ -155,6 +154,21 @@ def detail_of(request, req: InformationRequest) -> dict[str, Any]:
         "acties": allowed_actions(actor, req),
         "_links": links,
     }
+
+
+def _question(topic, *, answered: bool) -> dict[str, Any]:
+    """A question, and its answer once sent, as the request page shows them (R15-R18)."""
+    answer = {
+        "eigenWaarnemingen": topic.own_observations,
+        "waarnemingenAnderen": topic.others_observations,
+        "bronnenAnderen": topic.others_sources,
+        "versterkendeFeiten": topic.strengthening_facts,
+        "verzwakkendeFeiten": topic.weakening_facts,
+        "geenVerzwakkendeFeitenBekend": topic.no_weakening_facts_known,
+        "toelichting": topic.explanation,
+    }
+    return {"onderwerp": topic.topic, "onderwerpOmschrijving": topic.get_topic_display(),
+            "vraag": topic.question, "antwoord": answer if answered else None}
 
 
 def _provider_work(req: InformationRequest) -> dict[str, Any]:

@@ -401,6 +401,9 @@ SPECTACULAR_SETTINGS = {
         "VerzoekStatusEnum": "requests.core.workflow.RequestStatus",
         "ToestemmingStatusEnum": "consent.workflow.ConsentStatus",
         "OnderwerpEnum": "requests.core.models.Topic",
+        "KaderEnum": "requests.core.models.LegalFramework",
+        "ErnstEnum": "requests.core.models.Severity",
+        "BesluitEnum": "requests.core.models.Decision",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
