@@ -292,3 +292,11 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: e-mail bij herinneringen {'aan' if self.email_reminders else 'uit'}"
+
+
+# --------------------------------------------------------------------------------------------
+# Webhooks (docs/adr/0007 §9): their models live in toolkid/webhooks/models.py, gathered here
+# so Django finds them under the app label "toolkid".
+# --------------------------------------------------------------------------------------------
+
+from toolkid.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401
