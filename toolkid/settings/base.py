@@ -277,7 +277,8 @@ TOOLKID_WEBHOOKS_ALLOW_LOCAL = False
 #: worker); a POST takes at most 5 s.
 TOOLKID_WEBHOOK_CLAIM_TIMEOUT = 600
 #: Failed attempts after which a delivery is given up (backoff doubling from 30 s, capped at
-#: 6 h: about three days). A platform administrator can still send it again by hand.
+#: 6 h from the 11th on: the last attempt about 33 hours after the first). A platform
+#: administrator can still send it again by hand.
 TOOLKID_WEBHOOK_MAX_ATTEMPTS = 15
 #: Local hour (0–23) at which the notices of a day go: the reminder two working days before the
 #: due date, the due-day reminder, the overdue alert and the second escalation. A sweep that

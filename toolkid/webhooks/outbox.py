@@ -9,7 +9,8 @@ Delivery is therefore at least once; the CloudEvents id lets receivers drop a du
 
 A failed attempt *n* (timeout, no connection, a non-2xx answer, an address no longer allowed)
 waits ``min(30 s × 2^(n−1), 6 h)`` ± 10 % before the next; after
-``TOOLKID_WEBHOOK_MAX_ATTEMPTS`` (15: about three days) the row is ``opgegeven``.
+``TOOLKID_WEBHOOK_MAX_ATTEMPTS`` (15: the last about 33 hours after the first) the row is
+``opgegeven``.
 """
 
 from __future__ import annotations
