@@ -41,7 +41,9 @@ def admin_actor(platform_admin) -> Actor:
 @pytest.fixture
 def register(admin_actor) -> Callable[..., tuple[WebhookEndpoint, str]]:
     def make(organisation: Organisation, url: str, types: tuple[str, ...] = (TEST_TYPE,)):
-        return endpoint_register(actor=admin_actor, organisation=organisation, url=url, event_types=list(types))
+        return endpoint_register(
+            actor=admin_actor, organisation=organisation, url=url, event_types=list(types)
+        )
 
     return make
 

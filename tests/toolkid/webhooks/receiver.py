@@ -34,7 +34,8 @@ def expected_signature(secret: str, msg_id: str, timestamp: str, body: bytes) ->
 
 def signature_valid(secret: str, headers: dict[str, str], body: bytes) -> bool:
     wanted = expected_signature(secret, headers["webhook-id"], headers["webhook-timestamp"], body)
-    offered = [part.split(",", 1)[1] for part in headers["webhook-signature"].split() if part.startswith("v1,")]
+    parts = headers["webhook-signature"].split()
+    offered = [part.split(",", 1)[1] for part in parts if part.startswith("v1,")]
     return any(hmac.compare_digest(wanted, sig) for sig in offered)
 
 

@@ -81,7 +81,9 @@ def test_a_rotated_secret_signs_beside_the_old_one_until_the_overlap_ends(regist
     start = dt.datetime(2026, 12, 3, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(start, tick=False) as clock:
         endpoint, old = register(wijkteam, "https://wijkteam.example/hook")
-        endpoint, new = endpoint_secret_rotate(actor=admin_actor, endpoint=endpoint, overlap=dt.timedelta(hours=1))
+        endpoint, new = endpoint_secret_rotate(
+            actor=admin_actor, endpoint=endpoint, overlap=dt.timedelta(hours=1)
+        )
         assert new != old
         assert endpoint.signing_secrets() == [new, old]
         clock.shift(dt.timedelta(hours=1, seconds=1))

@@ -53,4 +53,6 @@ def test_secrets_are_32_random_bytes_with_the_prefix():
 def test_during_a_rotation_both_secrets_sign():
     old, new = signing.new_secret(), signing.new_secret()
     header = signing.headers([new, old], "id", 5, b"{}")["webhook-signature"]
-    assert header.split(" ") == [signing.signature(new, "id", 5, b"{}"), signing.signature(old, "id", 5, b"{}")]
+    assert header.split(" ") == [
+        signing.signature(new, "id", 5, b"{}"), signing.signature(old, "id", 5, b"{}")
+    ]
