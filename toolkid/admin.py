@@ -103,3 +103,7 @@ class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
             user_deactivate(actor=request.actor, user=obj)
         else:
             super().save_model(request, obj, form, change)
+
+
+# Webhook endpoints and deliveries (toolkid/webhooks/admin.py), registered on import.
+import toolkid.webhooks.admin  # noqa: E402, F401
