@@ -8,6 +8,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -65,6 +66,7 @@ def secret_page(
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(PlatformAdminMixin, admin.ModelAdmin):
     form = WebhookEndpointForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("organisation", "description", "url", "types", "is_active", "created_at", "deliveries")
     list_filter = ("is_active", "organisation")
     list_select_related = ("organisation",)
