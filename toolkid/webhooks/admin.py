@@ -28,8 +28,14 @@ from toolkid.webhooks.services import (
 )
 
 
+def _https_urls(field, **kwargs):
+    # The model form's URL field assumes https when the scheme is left out (Django 6's default).
+    if isinstance(field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return field.formfield(**kwargs)
+
+
 class WebhookEndpointForm(forms.ModelForm):
-    url = forms.URLField(label=_("adres (URL)"), max_length=500, assume_scheme="https")
     event_types = forms.MultipleChoiceField(
         label=_("Gebeurtenissen"), choices=events.choices, widget=forms.CheckboxSelectMultiple,
         help_text=_("Bij welke gebeurtenissen dit systeem een melding krijgt."),
@@ -38,6 +44,7 @@ class WebhookEndpointForm(forms.ModelForm):
     class Meta:
         model = WebhookEndpoint
         fields = ("organisation", "description", "url", "event_types")
+        formfield_callback = _https_urls
 
     def clean_url(self) -> str:
         url = self.cleaned_data["url"]

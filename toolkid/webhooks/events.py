@@ -34,7 +34,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from toolkid.celery_beat import broker_error, one_line
-from toolkid.webhooks.models import WebhookDelivery, WebhookEndpoint
+from toolkid.webhooks.models import BODY_LIMIT, WebhookDelivery, WebhookEndpoint
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +95,10 @@ def body(*, event_id: uuid.UUID, event_type: str, subject: str, data: dict[str, 
         "datacontenttype": "application/json",
         "data": data,
     }
-    return json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    text = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    if len(text) > BODY_LIMIT:
+        raise ValueError(f"webhook body of {len(text)} characters: ids and a link only")
+    return text
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,11 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from toolkid.limits import QUESTION, text_limit
+
+#: The longest body a delivery holds (toolkid.limits: every text field has a limit).
+BODY_LIMIT = QUESTION
+
 
 class WebhookEndpoint(models.Model):
     """Where an organisation wants to hear about events: one URL, the event types it chose and
@@ -83,7 +88,8 @@ class WebhookDelivery(models.Model):
     # processed twice is delivered once.
     source_key = models.CharField(max_length=100)
     event_id = models.UUIDField(_("CloudEvents-id"), default=uuid.uuid4, unique=True, editable=False)
-    body = models.TextField(editable=False)
+    # Ids and a link: some 400 characters; emit() refuses a body longer than the limit.
+    body = models.TextField(editable=False, **text_limit(BODY_LIMIT))
     status = models.CharField(
         _("status"), max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )

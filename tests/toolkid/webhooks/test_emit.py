@@ -123,3 +123,10 @@ def test_a_broker_that_is_away_costs_one_log_line_not_the_step(
     lines = [r for r in caplog.records if r.name == "toolkid.webhooks.events"]
     assert len(lines) == 1 and not lines[0].exc_info
     assert "OperationalError: Error 111" in lines[0].getMessage()
+
+
+def test_a_body_that_is_more_than_ids_and_a_link_is_refused(register, wijkteam):
+    register(wijkteam, "https://wijkteam.example/hook")
+    many = {f"id{number}": "x" * 300 for number in range(10)}
+    with pytest.raises(ValueError, match="ids and a link only"):
+        emit(wijkteam, data=many)
