@@ -25,6 +25,13 @@ class RequestsConfig(AppConfig):
         from toolkid import today
 
         on_step(open_duties_after)
+        # Webhooks (ADR 0007 §9): the event types, and the steps that announce them, in the
+        # step's transaction. The kernel knows neither.
+        from requests.api.events import webhooks_after_step
+        from requests.core.webhooks import register_webhook_types
+
+        register_webhook_types()
+        on_step(webhooks_after_step)
         from requests.auditing.grounds import REQUEST_GROUNDS, REQUEST_SENSITIVITIES, register_grounds
         from requests.auditing.purposes import REQUEST_PURPOSES, register_purposes
 

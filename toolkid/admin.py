@@ -105,6 +105,8 @@ class UserAdmin(PlatformAdminMixin, DjangoUserAdmin):
             super().save_model(request, obj, form, change)
 
 
-# Connected systems and their keys, and the organisations' identity providers (docs/adr/0007).
+# Connected systems and their keys, the organisations' identity providers, webhook endpoints
+# and their deliveries (docs/adr/0007), registered on import.
 import toolkid.api.admin  # noqa: E402, F401
 import toolkid.oidc.admin  # noqa: E402, F401
+import toolkid.webhooks.admin  # noqa: E402, F401

@@ -72,6 +72,12 @@ class ToolkidAuditCode(models.TextChoices):
     MEMBERSHIP_GRANTED = "membership.granted", _("Rol toegekend")
     MEMBERSHIP_ENDED = "membership.ended", _("Rol beëindigd")
     USER_DEACTIVATED = "user.deactivated", _("Account gedeactiveerd")
+    # Webhooks to an organisation's own systems (toolkid.webhooks.services, ADR 0007 §9): who
+    # decides which system hears of which events is access management.
+    WEBHOOK_ENDPOINT_REGISTERED = "webhook.endpoint_registered", _("Webhook-adres aangemeld")
+    WEBHOOK_ENDPOINT_DEACTIVATED = "webhook.endpoint_deactivated", _("Webhook-adres uitgezet")
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated", _("Geheim van een webhook-adres vernieuwd")
+    WEBHOOK_DELIVERY_RESENT = "webhook.delivery_resent", _("Webhook opnieuw verstuurd")
     # Not here: "user.created", written only by the demo loader, is the demo app's code.
 
 

@@ -298,3 +298,9 @@ from toolkid.oidc.models import (  # noqa: E402, F401 - re-exported (the app's m
     OidcMfaDevice,
     RoleMapping,
 )
+
+# --------------------------------------------------------------------------------------------
+# Webhooks (docs/adr/0007 §9): their models live in toolkid/webhooks/models.py, gathered here
+# so Django finds them under the app label "toolkid".
+# --------------------------------------------------------------------------------------------
+from toolkid.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint  # noqa: E402, F401

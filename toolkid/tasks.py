@@ -18,3 +18,8 @@ def heartbeat() -> None:
 @shared_task(name="toolkid.tasks.clear_expired_sessions")
 def clear_expired_sessions() -> None:
     call_command("clearsessions")
+
+
+# The webhook delivery run lives with the webhooks; imported here so the worker registers it
+# (Celery's autodiscovery looks at toolkid.tasks only).
+from toolkid.webhooks.tasks import deliver_webhooks  # noqa: E402, F401

@@ -84,6 +84,7 @@ from requests.core.plumbing import (
     save,
     service,
 )
+from requests.core.webhooks import WebhookType, request_data
 from requests.core.workflow import OPEN_FOR_PROVIDER, RequestStatus
 from toolkid import notifications
 from toolkid.actors import Actor
@@ -92,6 +93,7 @@ from toolkid.limits import MOTIVATION
 from toolkid.models import Membership, NotificationKind, Organisation, OrganisationKind, Role, User
 from toolkid.notifications import Recipient
 from toolkid.services import role_group
+from toolkid.webhooks import events as webhooks
 
 N = DeadlineNoticeKind
 NS = DeadlineNoticeStatus
@@ -454,6 +456,7 @@ def _send_batch(batch: list[DeadlineNotice], now: dt.datetime, result: SweepResu
         )
     ]
     created = notifications.notify_many(messages)
+    _announce(sending)
     per_notice: dict[int, int] = defaultdict(int)
     for key, count in created.items():  # "deadline_notice:<pk>:<audience>"
         per_notice[int(key.split(":")[1])] += count
@@ -465,6 +468,31 @@ def _send_batch(batch: list[DeadlineNotice], now: dt.datetime, result: SweepResu
     result.sent += len(sending)
     result.notifications += sum(notice.recipients for notice in sending)
     result.notification_ids += _waiting_email_ids(messages, created)
+
+
+#: The notices the receiving organisation's own systems hear of (ADR 0007 §9). Not the second
+#: escalation: it goes to the organisation's beheerders about a term that already passed.
+NOTICE_WEBHOOKS: dict[str, str] = {
+    N.REMINDER: WebhookType.DEADLINE_NEAR,
+    N.DUE: WebhookType.DEADLINE_NEAR,
+    N.OVERDUE: WebhookType.DEADLINE_PASSED,
+}
+
+
+def _announce(sending: list[DeadlineNotice]) -> None:
+    """The batch's webhook events, beside its notifications: one query for the endpoints of
+    all receiving organisations, one INSERT (``emit_many``)."""
+    webhooks.emit_many(
+        webhooks.Event(
+            NOTICE_WEBHOOKS[notice.kind],
+            notice.request.receiving_organisation_id,
+            str(notice.request.public_id),
+            request_data(notice.request),
+            f"deadline_notice:{notice.pk}",
+        )
+        for notice in sending
+        if notice.kind in NOTICE_WEBHOOKS
+    )
 
 
 def _record_sent(sending: list[DeadlineNotice]) -> None:

@@ -283,7 +283,22 @@ CELERY_BEAT_SCHEDULE = {
     # default (`make run`: filesystem broker, worker + beat) runs the same schedule.
     "deadline-sweep": {"task": "requests.tasks.deadline_sweep",
                        "schedule": timedelta(seconds=E.SWEEP_SECONDS)},
+    # ADR 0007 §9: webhook retries that came due, and events whose own delivery run could not
+    # be asked for (Redis away). The rows are the work; a missed tick loses nothing.
+    "webhook-delivery": {"task": "toolkid.webhooks.tasks.deliver_webhooks",
+                         "schedule": timedelta(seconds=30)},
 }
+#: Webhooks (toolkid/webhooks, ADR 0007 §9). Off in production: an endpoint must be https and
+#: resolve to public addresses only (no loopback, private or link-local ranges: a webhook URL
+#: must not reach the platform's own network). dev and test allow local receivers.
+TOOLKID_WEBHOOKS_ALLOW_LOCAL = False
+#: Seconds a claimed delivery may stay unreported before another run posts it again (a dead
+#: worker); a POST takes at most 5 s.
+TOOLKID_WEBHOOK_CLAIM_TIMEOUT = 600
+#: Failed attempts after which a delivery is given up (backoff doubling from 30 s, capped at
+#: 6 h from the 11th on: the last attempt about 33 hours after the first). A platform
+#: administrator can still send it again by hand.
+TOOLKID_WEBHOOK_MAX_ATTEMPTS = 15
 #: Local hour (0–23) at which the notices of a day go: the reminder two working days before the
 #: due date, the due-day reminder, the overdue alert and the second escalation. A sweep that
 #: runs earlier that day sends nothing for that day yet.

@@ -12,3 +12,6 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Webhooks may post to a receiver on this machine (production: https and public addresses only).
+TOOLKID_WEBHOOKS_ALLOW_LOCAL = True

@@ -25,3 +25,6 @@ AXES_ENABLED = True
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+# Webhooks may post to a receiver on this machine (production: https and public addresses only).
+TOOLKID_WEBHOOKS_ALLOW_LOCAL = True
