@@ -72,6 +72,11 @@ def copy_of_the_code(tmp_path_factory) -> Path:
         ("toolkid/back_arrow.py", "from demo import accounts", "Nothing imports the demo data"),
         # The read-only FHIR view reaching for a write (docs/adr/0007 §1).
         ("requests/fhir/back_arrow.py", "from requests.handling import services", "The FHIR view only reads"),
+        # A sub-domain reaching up into the API layer (docs/adr/0007 §1).
+        ("requests/handling/back_arrow.py", "from requests.api import views", "only the kernel"),
+        # The API moving state itself instead of calling a service.
+        ("requests/api/back_arrow.py", "from requests.core import plumbing",
+         "The API and the FHIR view decide nothing"),
     ],
 )
 def test_a_back_arrow_breaks_a_contract(copy_of_the_code, module, back_arrow, contract):
