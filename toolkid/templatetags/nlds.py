@@ -9,6 +9,8 @@ field partial (templates/includes/field.html) renders every control through ``nl
 
 from __future__ import annotations
 
+import re
+
 from django import template
 from django.forms.boundfield import BoundField
 
@@ -38,10 +40,22 @@ WIDGET_CLASSES = {
 ALERT_KINDS = {"success": "ok", "warning": "warning", "error": "error"}
 
 
+def widget_kind(widget: object) -> str:
+    """Django's widget_type of the nearest widget class in the MRO that the mapping knows, so a
+    project subclass (toolkid.forms.DateInput, the Audit page's fast select) is drawn as the
+    Django widget it extends."""
+    for cls in type(widget).__mro__:
+        kind = re.sub(r"widget$|input$", "", cls.__name__.lower())
+        if kind in WIDGET_CLASSES:
+            return kind
+    return ""
+
+
 def widget_classes(field: BoundField) -> str:
     """The widget's own classes (input--short, input--code, …) and then the component's."""
-    own = field.field.widget.attrs.get("class", "")
-    nlds = WIDGET_CLASSES.get(field.widget_type, "")
+    widget = field.field.widget
+    own = widget.attrs.get("class", "")
+    nlds = WIDGET_CLASSES.get(widget_kind(widget), "")
     return " ".join(part for part in (own, nlds) if part)
 
 
