@@ -89,3 +89,32 @@ def test_every_page_links_the_components_then_the_theme_then_toolkid_css(client)
     assert order == sorted(order)
     assert re.search(r'<html lang="nl" class="toolkid-theme">', html)
     assert '<body class="utrecht-document">' in html
+
+
+def test_every_kind_of_control_gets_its_component_class_from_the_one_mapping():
+    from django import forms
+
+    from toolkid.forms import DateInput, text_area
+    from toolkid.templatetags.nlds import nlds_alert, nlds_control
+
+    class Form(forms.Form):
+        name = forms.CharField()
+        code = forms.CharField(widget=forms.TextInput(attrs={"class": "input--code"}))
+        when = forms.DateField(widget=DateInput())  # a project subclass of Django's DateInput
+        text = forms.CharField(widget=text_area(3))
+        choice = forms.ChoiceField(choices=[("a", "A")])
+        tick = forms.BooleanField()
+
+    form = Form(data={"name": ""})
+    form.is_valid()
+    html = {name: str(nlds_control(form[name])) for name in form.fields}
+    assert 'class="utrecht-textbox utrecht-textbox--html-input"' in html["name"]
+    assert 'aria-invalid="true"' in html["name"]  # Django's own attributes are kept
+    assert 'class="input--code utrecht-textbox utrecht-textbox--html-input"' in html["code"]
+    assert 'class="input--short utrecht-textbox utrecht-textbox--html-input"' in html["when"]
+    assert 'class="utrecht-textarea utrecht-textarea--html-textarea"' in html["text"]
+    assert 'class="utrecht-select utrecht-select--html-select"' in html["choice"]
+    assert 'class="utrecht-checkbox utrecht-checkbox--html-input"' in html["tick"]
+    assert [nlds_alert(tags) for tags in ("success", "warning", "error", "info", "debug", "")] == [
+        "ok", "warning", "error", "info", "info", "info",
+    ]
