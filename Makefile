@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench e2e install migrate messages demo lint lock clean
+.PHONY: run test bench e2e css install migrate messages demo lint lock clean
 
 $(PY):
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 ontbreekt ($(PYTHON))."; exit 1; }
@@ -60,6 +60,17 @@ bench: install messages
 # End-to-end in a real browser (Debian's chromium, axe-core from npm): scripts/e2e.sh.
 e2e: install messages
 	@PYTEST_ARGS="$(PYTEST_ARGS)" bash scripts/e2e.sh
+
+# The NL Design System component CSS (ADR 0007 §11): after a version bump in package.json /
+# package-lock.json, `make css` copies @utrecht/component-library-css's dist/index.css to
+# static/vendor/nlds/ (scripts/build-css.sh). The copy is committed, so `make run`, `make test`
+# and the Docker image need no npm; tests/toolkid/test_nlds_css.py checks it against the lock.
+css:
+	@node -e "const p = '@utrecht/component-library-css'; \
+	  const lock = require('./package-lock.json').packages['node_modules/' + p].version; \
+	  process.exit(require('./node_modules/' + p + '/package.json').version === lock ? 0 : 1)" \
+	  2>/dev/null || npm ci --no-audit --no-fund
+	bash scripts/build-css.sh
 
 # After a change to the dependencies in pyproject.toml: pin every package, with its hashes,
 # for production (requirements.lock, used by the Dockerfile) and development.

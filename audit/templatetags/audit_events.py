@@ -73,5 +73,6 @@ def _row(row, label: dict[str, str], behalf: str, parent_url: str, parent_view: 
         )
         cells.append(("parent", link))
     cells.append(("ip", _text(row.ip_address, _DASH)))
-    tds = "".join(f'\n        <td data-label="{label[key]}">{html}</td>' for key, html in cells)
-    return f"\n      <tr>{tds}\n      </tr>"
+    cell = '\n        <td data-label="{}" class="utrecht-table__cell">{}</td>'  # NL Design System table
+    tds = "".join(cell.format(label[key], html) for key, html in cells)
+    return f'\n      <tr class="utrecht-table__row">{tds}\n      </tr>'

@@ -34,15 +34,21 @@ def test_cells_are_labelled_escaped_and_in_local_time():
     html = _html([_row()])
     # Europe/Amsterdam: 23:30 UTC on 1 March is 00:30 on 2 March.
     time = '<time datetime="2026-03-02T00:30:05+01:00">02-03-2026 00:30:05</time>'
-    assert f'<td data-label="Tijdstip">{time}</td>' in html
-    assert '<td data-label="Gebruiker">&lt;b&gt;zorg&lt;/b&gt;</td>' in html
-    assert '<td data-label="Organisatie">Mondriaan &amp; co</td>' in html
-    assert '<td data-label="Grondslag">Toestemming<br><span class="muted">Gezondheid</span></td>' in html
-    assert '<td data-label="Uitkomst"><span class="chip chip--ok">Toegestaan</span></td>' in html
+    assert f'<td data-label="Tijdstip" class="utrecht-table__cell">{time}</td>' in html
+    assert '<td data-label="Gebruiker" class="utrecht-table__cell">&lt;b&gt;zorg&lt;/b&gt;</td>' in html
+    assert '<td data-label="Organisatie" class="utrecht-table__cell">Mondriaan &amp; co</td>' in html
+    assert (
+        '<td data-label="Grondslag" class="utrecht-table__cell">'
+        'Toestemming<br><span class="muted">Gezondheid</span></td>'
+    ) in html
+    assert (
+        '<td data-label="Uitkomst" class="utrecht-table__cell">'
+        '<span class="chip chip--ok">Toegestaan</span></td>'
+    ) in html
     ref = "ouder:00000000-0000-0000-0000-00000000000a"
     link = f'<a href="{reverse("audit:parent_access")}?ouder={quote(ref)}"><code>{ref}</code></a>'
-    assert f'<td data-label="Ouder">{link}</td>' in html
-    assert '<td data-label="Object">Informatieverzoek VZ-1</td>' in html
+    assert f'<td data-label="Ouder" class="utrecht-table__cell">{link}</td>' in html
+    assert '<td data-label="Object" class="utrecht-table__cell">Informatieverzoek VZ-1</td>' in html
 
 
 def test_empty_values_show_a_dash_and_the_parent_page_leaves_two_columns_out():
@@ -50,8 +56,11 @@ def test_empty_values_show_a_dash_and_the_parent_page_leaves_two_columns_out():
                ip_address="", on_behalf_of="gemeente", outcome_code="denied", outcome="Geweigerd")
     html = _html([row])
     for label in ("Rol", "Organisatie", "Object", "Verzoek", "Ouder", "IP-adres"):
-        assert f'<td data-label="{label}">—</td>' in html, label
-    assert '<td data-label="Gebruiker">— <span class="muted">(namens gemeente)</span></td>' in html
+        assert f'<td data-label="{label}" class="utrecht-table__cell">—</td>' in html, label
+    assert (
+        '<td data-label="Gebruiker" class="utrecht-table__cell">'
+        '— <span class="muted">(namens gemeente)</span></td>'
+    ) in html
     assert '<span class="chip chip--overdue">Geweigerd</span>' in html
     parent_page = _html([row], parent_view=True)
     assert 'data-label="Object"' not in parent_page and 'data-label="Ouder"' not in parent_page

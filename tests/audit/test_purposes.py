@@ -188,4 +188,4 @@ def test_the_audit_page_filters_by_purpose_and_shows_it(verified_client, make_us
     assert "Gebruikers van de organisatie bekeken" in html
     assert "Informatieverzoek ingezien" not in html
     html = client.get(reverse("audit:log")).content.decode()
-    assert 'data-label="Doel">Behandelen informatieverzoek</td>' in html
+    assert 'data-label="Doel" class="utrecht-table__cell">Behandelen informatieverzoek</td>' in html

@@ -134,7 +134,7 @@ class TestDetail:
     ):
         page = body(verified_client(requester).get(url("detail", declaration)))
         given_on = date_format(declaration.given_on, "j F Y")
-        heading = re.search(r"<h1>(.*?)</h1>", page, re.DOTALL).group(1).strip()
+        heading = re.search(r'<h1 class="utrecht-heading-1">(.*?)</h1>', page, re.DOTALL).group(1).strip()
         assert heading == f"Verklaring van Sanne de Vries, {given_on}"
         assert declaration.public_id.hex[:8] not in re.sub(r"<[^>]+>", " ", page)  # only in links
 

@@ -20,7 +20,7 @@ def test_the_statement_is_public_and_says_what_the_format_asks(client):
     response = client.get("/toegankelijkheid/")  # no login
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1>Toegankelijkheidsverklaring toolKID</h1>" in html
+    assert '<h1 class="utrecht-heading-1">Toegankelijkheidsverklaring toolKID</h1>' in html
     for words in (
         "WCAG", "2.1 op niveau AA", "EN 301 549",  # the standard
         "voldoet gedeeltelijk",  # the compliance status

@@ -109,8 +109,9 @@ def test_login_page_is_dutch_and_accessible(client):
     assert "Inloggen" in page
     assert 'autocomplete="username"' in page
     assert 'autocomplete="current-password"' in page
-    assert '<label for="id_username">Gebruikersnaam</label>' in page
-    assert '<label for="id_password">Wachtwoord</label>' in page
+    label = '<label class="utrecht-form-label utrecht-form-field__label" for="{}">{}</label>'
+    assert label.format("id_username", "Gebruikersnaam") in page
+    assert label.format("id_password", "Wachtwoord") in page
 
 
 def test_password_alone_gives_no_access(client, user, device, clock):

@@ -37,7 +37,7 @@ def test_the_home_page_is_called_vandaag_and_shows_the_registered_blocks(
     user = make_user((wijkteam, Role.JEUGDHULPVERLENER), first_name="Sanne")
     html = verified_client(user).get("/").content.decode()
     assert re.search(r"<title>\s*Vandaag", html)
-    assert '<h2 id="vandaag">Vandaag</h2>' in html
+    assert '<h2 id="vandaag" class="utrecht-heading-2">Vandaag</h2>' in html
     assert "Welkom, Sanne" in html
     assert fake_source and fake_source[0].user == user
     keys = re.findall(r'data-block="([^"]+)"', html)

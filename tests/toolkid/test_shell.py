@@ -132,7 +132,7 @@ def test_a_user_with_two_organisations_chooses_first(verified_client, two_org_us
     assert response.url == reverse("choose_organisation")
 
     html = client.get(reverse("choose_organisation") + "?next=/privacy/").content.decode()
-    assert "<fieldset" in html and "<legend>" in html
+    assert "<fieldset" in html and "<legend class=\"utrecht-form-fieldset__legend" in html
     assert f'value="{landgraaf.pk}"' in html and f'value="{brunssum.pk}"' in html
     assert 'type="radio"' in html
     assert 'name="next" value="/privacy/"' in html
@@ -173,7 +173,7 @@ def test_choosing_does_not_redirect_off_site(verified_client, two_org_user):
 
 def test_skip_link_landmarks_and_language(verified_client, requester):
     html = verified_client(requester).get("/").content.decode()
-    assert '<html lang="nl">' in html
+    assert '<html lang="nl" class="toolkid-theme">' in html
     assert '<a class="skip-link" href="#inhoud">' in html
     assert '<main id="inhoud"' in html
     assert '<nav class="site-nav" aria-label="Hoofdmenu">' in html
@@ -185,7 +185,7 @@ def test_switching_to_english_shows_english_navigation(verified_client, requeste
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     html = client.get("/").content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" class="toolkid-theme">' in html
     assert "Today" in nav_labels(html)
     assert "Skip to content" in html
     assert "Log out" in html
@@ -197,7 +197,7 @@ def test_not_found_page_is_dutch_and_extends_the_layout(verified_client, request
     response = verified_client(requester).get("/bestaat-niet/")
     assert response.status_code == 404
     html = response.content.decode()
-    assert "<h1>Pagina niet gevonden</h1>" in html
+    assert '<h1 class="utrecht-heading-1">Pagina niet gevonden</h1>' in html
     assert '<main id="inhoud"' in html
 
 

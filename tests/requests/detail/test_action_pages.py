@@ -53,7 +53,7 @@ def test_an_action_page_shows_its_one_form_with_context(filed_request, clinician
     req = decide(filed_request("A"), actor_for(clinician), provide=True)
     html = html_lib.unescape(action_page(csrf_client(clinician), req, ha.ANSWER))
     assert _forms(html) == [action_url(req, ha.ANSWER)]
-    assert "<h1>Antwoord opstellen</h1>" in html
+    assert '<h1 class="utrecht-heading-1">Antwoord opstellen</h1>' in html
     assert req.reference in html and "Antwoord in voorbereiding" in html
     for topic in req.topics.all():  # the questions being answered
         assert topic.question in html

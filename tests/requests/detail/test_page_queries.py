@@ -121,7 +121,7 @@ def test_the_page_shows_the_latest_entries_and_links_to_the_earlier(
 ):
     long = histories("A")["long"]
     _, html = _queries(clinician, long)
-    timeline = html[html.index("<h2>Verloop</h2>"):]
+    timeline = html[html.index('<h2 class="utrecht-heading-2">Verloop</h2>'):]
     assert timeline.count("<li>") >= TIMELINE_LATEST  # the latest, then the versions and letters
     assert "Eerdere gebeurtenissen tonen" in timeline
     assert reverse("requests:timeline", kwargs={"public_id": long.public_id}) in timeline

@@ -288,7 +288,7 @@ def test_r17_an_answer_without_the_statement_is_refused_per_topic_and_the_text_k
     html = response.content.decode()
     # Once, beside topic b (topic a named its facts), and the typed text is still there.
     assert html.count(R17_MISSING) == 2  # the error summary and beside the field
-    topic_b = html.index("b. Beschrijvende diagnose", html.index('class="answer-topic"'))
+    topic_b = html.index("b. Beschrijvende diagnose", html.index('class="answer-topic '))
     assert html.index(R17_MISSING, topic_b) > topic_b
     assert TYPED_A in html and TYPED_B in html
     assert fresh(req).status == S.ANSWERING

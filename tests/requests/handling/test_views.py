@@ -77,10 +77,10 @@ def test_inbox_chips_in_words_and_overdue_highlighted(filed_request, clinician):
         with time_machine.travel(moment, tick=False):
             html = page(verify_client(Client(), clinician), reverse("requests:inbox"))
         assert f'<span class="chip {modifier}">{words}</span>' in html
-        assert ('class="row--overdue"' in html) == (modifier == "chip--overdue")
+        assert ('<tr class="utrecht-table__row row--overdue">' in html) == (modifier == "chip--overdue")
     assert "1 verzoek is te laat." in html
     # Initials and birth year only.
-    assert f'<td data-label="Ouder">{req.parent.initials_and_year}</td>' in html
+    assert f'<td data-label="Ouder" class="utrecht-table__cell">{req.parent.initials_and_year}</td>' in html
     assert "Sanne de Vries" not in html
     assert "Niet toegewezen" in html and "De ouder heeft toestemming gegeven" in html
 
