@@ -119,7 +119,8 @@ class DraftSerializer(serializers.Serializer):
     vragen = TopicQuestionSerializer(many=True, required=False, source="topics")
     geenOordeelOverOuderschap = serializers.BooleanField(  # noqa: N815
         required=False, source="no_parenting_judgement_confirmed",
-        help_text=_("R10, R19: u vraagt niet of de ouder een goede ouder is."),
+        # R10, R19
+        help_text=_("U vraagt niet of de ouder een goede ouder is."),
     )
     toestemmingspad = _choice(ConsentPath.choices, "consent_path")
     toestemmingsverklaring = serializers.UUIDField(  # the declaration's public id
@@ -157,7 +158,7 @@ class MotivationSerializer(serializers.Serializer):
 
 
 class ReturnSerializer(serializers.Serializer):
-    suggestie = _text("suggestion", help_text=_("R7: welke vraag wel kan."))
+    suggestie = _text("suggestion", help_text=_("Welke vraag wel kan."))  # R7
 
 
 class ParentConsultationSerializer(serializers.Serializer):
@@ -271,7 +272,7 @@ class WrittenSerializer(serializers.Serializer):
 
     id = serializers.UUIDField()
     kenmerk = serializers.CharField(allow_null=True)
-    status = serializers.CharField(help_text=_("De status zoals u die mag zien (R11)."))
+    status = serializers.CharField(help_text=_("De status zoals u die mag zien."))  # R11
     statusLabel = serializers.CharField()  # noqa: N815
     acties = serializers.ListField(child=serializers.CharField())
     url = serializers.CharField()

@@ -35,6 +35,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from consent.models import ConsentDeclaration
+from requests.api.actions import ACTION_VIEWS
 from requests.core.workflow import RequestStatus
 from requests.detail import actions as page_actions
 from requests.filing.sequence import STEPS
@@ -65,6 +66,12 @@ ROLES = (
 #: page anyone can open.
 NOT_A_PAGE = {
     "set_language",
+    # The API's list needs ?rol= (tests/requests/api/test_read.py opens it); its writes answer
+    # POST/PATCH only (tests/requests/api/test_actions.py, test_filing.py).
+    "api:verzoeken",
+    "api:request-draft",
+    "api:request-submit",
+    "api:request-action",
     "members_grant",
     "members_end",
     "requests:submit",
@@ -169,6 +176,13 @@ def _arguments() -> dict[str, dict | tuple]:
         "consent:document": {"public_id": consent.public_id},
         "consent:revoke": {"public_id": consent.public_id},
         "fhir-task": request_id,
+        # The API, through the verified session of a demo user (docs/adr/0007 §6).
+        "api:verzoek": request_id,
+        "api:toestemming": {"public_id": consent.public_id},
+        "api:toestemming-document": {"public_id": consent.public_id},
+        "api:request-draft": {"id": draft.public_id},
+        "api:request-submit": {"id": draft.public_id},
+        "api:request-action": {"id": answered.public_id, "actie": "onbekend"},
         "fhir-consent": {"public_id": consent.public_id},
         "notification": {"public_id": notification.public_id},
         "notification_read": {"public_id": notification.public_id},
@@ -178,6 +192,10 @@ def _arguments() -> dict[str, dict | tuple]:
             "object_id": _first(Organisation.objects.all()).pk,
         },
     }
+    # One API path per action, POST only.
+    for name in ACTION_VIEWS:
+        arguments[f"api:request-action-{name}"] = {"id": answered.public_id}
+        NOT_A_PAGE.add(f"api:request-action-{name}")
     # Every step of the filing wizard is its own page (the consent step has its script).
     for step in STEPS:
         arguments[f"requests:step/{step.slug}"] = {"public_id": draft.public_id, "step": step.slug}
